@@ -1,14 +1,28 @@
 // Just enough XML for the emulator's office files: escaping on the way out, a tolerant tree
-// parser on the way back in. OOXML parts are small and machine-written, so no DTDs or namespaces
+// parser on the way back in. OOXML parts are small and machine-written, so neither DTDs nor namespace
 // resolution are needed: elements keep their prefixed names ("w:p", "a:t").
 
-/** Characters XML 1.0 forbids, plus lone surrogates, which would make a part unreadable. */
-const INVALID_XML_CHARS =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** The XML 1.0 `Char` production; anything else (controls, lone surrogates) breaks a part. */
+function isXmlChar(c: number): boolean {
+  return (
+    c === 0x9 ||
+    c === 0xa ||
+    c === 0xd ||
+    (c >= 0x20 && c <= 0xd7ff) ||
+    (c >= 0xe000 && c <= 0xfffd) ||
+    c >= 0x10000
+  );
+}
+
+function stripInvalidChars(text: string): string {
+  let out = '';
+  for (const ch of text) if (isXmlChar(ch.codePointAt(0) as number)) out += ch;
+  return out;
+}
 
 export function escapeXml(text: string): string {
-  return text
-    .replace(INVALID_XML_CHARS, '')
+  return stripInvalidChars(text)
+
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

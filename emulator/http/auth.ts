@@ -1,0 +1,132 @@
+// Authentication at the API the way DocSpace picks a scheme from the Authorization header
+// (reference/docspace-api.md §2.1), and the scope map applied to OAuth tokens and API keys (§2.5).
+import type { FaultController } from '../faults.js';
+import { canSignIn } from '../portal/directory.js';
+import type { Portal } from '../portal/state.js';
+import type { User } from '../portal/types.js';
+import { HttpStatusError } from './envelope.js';
+
+export type AuthKind = 'apiKey' | 'token' | 'basic' | 'oauth';
+
+export interface Principal {
+  user: User;
+  kind: AuthKind;
+  /** Scope claims; `*:write` for cookie, token and Basic logins. */
+  scopes: string[];
+  clientId?: string;
+}
+
+/** What the OAuth server reports about one of its access tokens. */
+export interface OAuthTokenInfo {
+  userId: string;
+  clientId: string;
+  scopes: string[];
+}
+
+export type OAuthVerifier = (token: string) => Promise<OAuthTokenInfo | undefined>;
+
+const JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+
+function cookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return undefined;
+}
+
+/** Required scopes (any of) for a request, first match wins; undefined → only the global scopes. */
+export function routeScopes(method: string, path: string): string[] | undefined {
+  const p = path.replace(/^\/api\/[^/]+\//, '');
+  const read = method === 'GET' || method === 'HEAD';
+  if (/^files\/rooms/i.test(p)) return read ? ['rooms:read', 'rooms:write'] : ['rooms:write'];
+  if (/^files/i.test(p)) return read ? ['files:read', 'files:write'] : ['files:write'];
+  if (/^people\/@self/i.test(p)) return read ? ['accounts.self:read', 'accounts.self:write'] : ['accounts.self:write'];
+  if (/^(people|group)/i.test(p)) return read ? ['accounts:read', 'accounts:write'] : ['accounts:write'];
+  return undefined;
+}
+
+export function scopeAllows(scopes: string[], method: string, path: string): boolean {
+  if (scopes.includes('*:write')) return true;
+  const read = method === 'GET' || method === 'HEAD';
+  if (read && scopes.includes('*:read')) return true;
+  const need = routeScopes(method, path);
+  return !!need && need.some((s) => scopes.includes(s));
+}
+
+/** API key permissions → scope claims: none or `*` means full access. */
+function keyScopes(permissions: string[]): string[] {
+  if (permissions.length === 0 || permissions.includes('*')) return ['*:write'];
+  return permissions;
+}
+
+export class ApiAuth {
+  private verifier?: OAuthVerifier;
+
+  constructor(
+    private readonly portal: () => Portal,
+    private readonly faults: FaultController,
+  ) {}
+
+  /** Where the emulator's OAuth server plugs in its access-token check. */
+  setOAuthVerifier(v: OAuthVerifier | undefined): void {
+    this.verifier = v;
+  }
+
+  /** The caller, or undefined when the request carries no usable credentials. Bad Basic → 401 + challenge. */
+  async resolve(req: Request): Promise<Principal | undefined> {
+    const header = req.headers.get('authorization')?.trim();
+    const expired = this.faults.current.expiredTokens === true;
+    if (!header) {
+      const t = cookie(req.headers.get('cookie') ?? undefined, 'asc_auth_key');
+      return t && !expired ? this.byToken(t) : undefined;
+    }
+    if (/^basic /i.test(header)) return this.byBasic(header.slice(6).trim());
+    const bearer = /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
+    if (bearer?.startsWith('sk-')) return expired ? undefined : this.byApiKey(bearer);
+    if (bearer && JWT.test(bearer)) return expired ? undefined : this.byOAuth(bearer);
+    // Anything else goes to the cookie handler: the cookie first, else the header value without `Bearer `.
+    const t = cookie(req.headers.get('cookie') ?? undefined, 'asc_auth_key') ?? bearer ?? header;
+    return expired ? undefined : this.byToken(t);
+  }
+
+  private byToken(token: string): Principal | undefined {
+    const p = this.portal();
+    const t = p.tokens.get(token);
+    if (!t || t.expires.getTime() <= p.now().getTime()) return undefined;
+    const user = p.users.get(t.userId);
+    return canSignIn(user) ? { user, kind: 'token', scopes: ['*:write'] } : undefined;
+  }
+
+  private byBasic(b64: string): Principal {
+    const challenge = () => new HttpStatusError(401, { 'WWW-Authenticate': 'Basic' });
+    let decoded: string;
+    try {
+      decoded = Buffer.from(b64, 'base64').toString('utf8');
+    } catch {
+      throw challenge();
+    }
+    const i = decoded.indexOf(':');
+    if (i < 0) throw challenge();
+    const user = this.portal().userByEmail(decoded.slice(0, i));
+    if (!canSignIn(user) || user.password !== decoded.slice(i + 1)) throw challenge();
+    return { user, kind: 'basic', scopes: ['*:write'] };
+  }
+
+  private byApiKey(key: string): Principal | undefined {
+    const p = this.portal();
+    const k = p.apiKeys.get(key);
+    if (!k || (k.expires && k.expires.getTime() <= p.now().getTime())) return undefined;
+    const user = p.users.get(k.userId);
+    return canSignIn(user) ? { user, kind: 'apiKey', scopes: keyScopes(k.permissions) } : undefined;
+  }
+
+  private async byOAuth(token: string): Promise<Principal | undefined> {
+    if (!this.verifier) return undefined;
+    const info = await this.verifier(token).catch(() => undefined);
+    if (!info) return undefined;
+    const user = this.portal().users.get(info.userId);
+    return canSignIn(user) ? { user, kind: 'oauth', scopes: info.scopes, clientId: info.clientId } : undefined;
+  }
+}

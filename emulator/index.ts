@@ -1,0 +1,109 @@
+// A DocSpace portal in one process, for tests, benchmarks and the demo.
+//
+// @example
+//   const emu = await startEmulator();
+//   const owner = emu.info.users.find((u) => u.role === 'owner');
+//   await fetch(`${emu.url}/api/2.0/people/@self`, { headers: { Authorization: `Bearer ${owner.apiKey}` } });
+//   await emu.close();
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createApp, type FetchHandler } from './app.js';
+import { FaultController, type FaultOptions } from './faults.js';
+import { ApiAuth, type OAuthVerifier } from './http/auth.js';
+import { createDirectory, type PortalDirectory } from './portal/directory.js';
+import { createSeededPortal, type SeedInfo } from './portal/seed.js';
+import { createWorld, type World } from './portal/world.js';
+import { createOAuthPlugin } from './oauth-plugin.js';
+
+export type { FaultOptions } from './faults.js';
+export type { PortalDirectory } from './portal/directory.js';
+
+export interface EmulatorOptions {
+  port?: number;
+  host?: string;
+  seed?: 'demo' | 'empty';
+  /** Extra small text files for load tests, in a "Load test" room. */
+  files?: number;
+  faults?: FaultOptions;
+  /** Serve `/__emulator/*` (faults, reset). Off by default. */
+  admin?: boolean;
+  /** The origin the portal calls itself in links and tokens, when it sits behind a proxy. */
+  publicUrl?: string;
+}
+
+export interface EmulatorInfo extends SeedInfo {
+  baseUrl: string;
+}
+
+export interface Emulator {
+  /** `http://127.0.0.1:PORT` (or `publicUrl`). */
+  url: string;
+  info: EmulatorInfo;
+  close(): Promise<void>;
+  setFaults(f: FaultOptions): void;
+  /** Back to the freshly seeded portal and the faults given at start. */
+  reset(): void;
+}
+
+/** What an OAuth server plugged into the emulator provides. */
+export interface OAuthPlugin {
+  app: FetchHandler;
+  verifyOAuthAccessToken: OAuthVerifier;
+}
+
+/** Builds the OAuth server for a portal (see `emulator/oauth-plugin.ts`). */
+export type OAuthFactory = (deps: { directory: PortalDirectory; faults: FaultController }) => OAuthPlugin | Promise<OAuthPlugin>;
+
+function formatHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
+  const host = opts.host ?? '127.0.0.1';
+  const seedOpts = { seed: opts.seed ?? 'demo', files: opts.files } as const;
+  const faults = new FaultController(opts.faults);
+  const timing = () => ({
+    delayMs: faults.current.slowOperationsMs ?? 20,
+    failWith: faults.current.failOperations,
+  });
+  let baseUrl = opts.publicUrl?.replace(/\/+$/, '') ?? `http://${formatHost(host)}:0`;
+  let { portal, info } = createSeededPortal(baseUrl, seedOpts);
+  let world: World = createWorld(portal, timing);
+  const auth = new ApiAuth(() => world.portal, faults);
+  const directory = createDirectory(() => world.portal);
+  const reset = () => {
+    world.ops.clear();
+    ({ portal, info } = createSeededPortal(baseUrl, seedOpts));
+    world = createWorld(portal, timing);
+    faults.set(opts.faults ?? {});
+  };
+  const oauth = createOAuthPlugin ? await createOAuthPlugin({ directory, faults }) : undefined;
+  if (oauth) auth.setOAuthVerifier(oauth.verifyOAuthAccessToken);
+  const app = createApp({ world: () => world, auth, faults, admin: opts.admin ?? false, reset, oauth: oauth?.app });
+
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname: host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  if (!opts.publicUrl) {
+    baseUrl = `http://${formatHost(host)}:${port}`;
+    world.portal.baseUrl = baseUrl;
+  }
+  const emulator: Emulator = {
+    url: baseUrl,
+    get info(): EmulatorInfo {
+      return { baseUrl, users: info.users, oauthApps: info.oauthApps };
+    },
+    setFaults: (f) => faults.set(f),
+    reset,
+    close: () =>
+      new Promise<void>((resolve) => {
+        world.ops.clear();
+        const s = server as unknown as { closeAllConnections?: () => void; close(cb: () => void): void };
+        s.close(() => resolve());
+        s.closeAllConnections?.();
+      }),
+  };
+  return emulator;
+}

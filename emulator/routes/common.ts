@@ -1,0 +1,74 @@
+// Helpers the file-area routes share: resolving ids, title rules, operation DTOs.
+import { type Ctx, caller, dto, world } from '../http/env.js';
+import { type Body, bool, pathId, str } from '../http/input.js';
+import { denied, notFoundFile, notFoundFolder, ValidationError } from '../portal/errors.js';
+import type { Operation } from '../portal/fileops.js';
+import type { File, Folder } from '../portal/types.js';
+
+/** A folder from a path segment: a number, `@my` or `@trash`. */
+export function folderParam(c: Ctx, key = 'folderId'): Folder {
+  const raw = c.req.param(key);
+  const p = world(c).portal;
+  const me = caller(c);
+  if (raw === '@my') {
+    if (me.myFolderId === undefined) throw denied();
+    return p.folder(me.myFolderId);
+  }
+  if (raw === '@trash') return p.folder(me.trashFolderId);
+  return p.folder(pathId(c, key, notFoundFolder));
+}
+
+export function fileParam(c: Ctx, key = 'fileId'): File {
+  return world(c).portal.file(pathId(c, key, notFoundFile));
+}
+
+/** A required title with DocSpace's StringLength limit (165 for files and folders, 170 for rooms). */
+export function title(body: Body, max = 165, required = true): string | undefined {
+  const t = str(body, 'title');
+  if (t === undefined || t.trim() === '') {
+    if (required) throw new ValidationError({ Title: ['The Title field is required.'] });
+    return undefined;
+  }
+  if (t.length > max) {
+    throw new ValidationError({ Title: [`The field Title must be a string with a maximum length of ${max}.`] });
+  }
+  if (/[\\/:*?"<>|]/.test(t)) return t.replace(/[\\/:*?"<>|]/g, '_');
+  return t.trim();
+}
+
+export function deleteFlags(body: Body) {
+  return { deleteAfter: bool(body, 'deleteAfter') ?? false, immediately: bool(body, 'immediately') ?? false };
+}
+
+/** FileOperationDto. `Operation` is capitalised on the wire (the docs' lowercase example is wrong). */
+export function opDto(c: Ctx, op: Operation) {
+  const p = world(c).portal;
+  const d = dto(c);
+  const out: Record<string, unknown> = {
+    id: op.id,
+    Operation: op.type,
+    progress: op.progress,
+    error: op.error,
+    processed: String(op.processed),
+    finished: op.finished,
+  };
+  if (op.url) out.url = op.url;
+  if (op.type === 0 || op.type === 1) {
+    out.files = op.files.flatMap((id) => {
+      const f = p.files.get(id);
+      return f ? [d.file(f)] : [];
+    });
+    out.folders = op.folders.flatMap((id) => {
+      const f = p.folders.get(id);
+      return f ? [d.folder(f)] : [];
+    });
+  }
+  return out;
+}
+
+/** The caller's operation list as a mutating call returns it (or the new one alone). */
+export function opsResponse(c: Ctx, created: Operation, single: boolean, typeFilter?: number) {
+  const all = world(c).ops.list(caller(c).id);
+  if (single) return opDto(c, all.find((o) => o.id === created.id) ?? created);
+  return all.filter((o) => typeFilter === undefined || o.type === typeFilter).map((o) => opDto(c, o));
+}

@@ -1,0 +1,104 @@
+import { flagOf, type Group, isBoolean, SETTINGS, type Setting } from './settings.js';
+import { VERSION } from './version.js';
+
+const GROUPS: Group[] = ['DocSpace', 'Tools', 'Transport', 'HTTP', 'Rate limits', 'OAuth', 'Storage', 'Logging'];
+
+function byGroup(): Map<Group, Setting[]> {
+  const out = new Map<Group, Setting[]>(GROUPS.map((g) => [g, []]));
+  for (const s of Object.values(SETTINGS) as Setting[]) out.get(s.group)?.push(s);
+  return out;
+}
+
+function plain(text: string): string {
+  return text.replace(/`/g, '');
+}
+
+function wrap(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => indent + l).join('\n');
+}
+
+/** `docspace-mcp --help`, generated from the settings table. */
+export function helpText(): string {
+  const out = [
+    `docspace-mcp ${VERSION}: an MCP server for ONLYOFFICE DocSpace`,
+    '',
+    'Usage: docspace-mcp [serve|demo|emulator] [options]',
+    '',
+    'Commands:',
+    '  serve      run the MCP server (default)',
+    '  demo       run a seeded DocSpace emulator and the server with OAuth on http://127.0.0.1:8080/mcp',
+    '  emulator   run the DocSpace emulator alone (see docspace-mcp emulator --help)',
+    '',
+    'Every option is also an environment variable (shown in brackets); options win.',
+    'Booleans take yes/no/true/false/1/0; a boolean option alone means yes, --no-<option> means no.',
+    'Lists are comma-separated.',
+  ];
+  for (const [group, settings] of byGroup()) {
+    out.push('', `${group}:`);
+    for (const s of settings) {
+      const value = isBoolean(s) ? '' : ' <value>';
+      const shown = s.shown ? ` (default: ${s.shown})` : '';
+      out.push(`  ${flagOf(s.env)}${value}  [${s.env}]${shown}`);
+      out.push(wrap(plain(s.description), 90, '      '));
+    }
+  }
+  out.push('', '  -h, --help     show this text', '  -v, --version  print the version', '');
+  return out.join('\n');
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}
+
+/** `docs/configuration.md`, generated from the settings table (a test keeps it fresh). */
+export function markdownReference(): string {
+  const out = [
+    '# Configuration',
+    '',
+    '<!-- Generated from src/config/settings.ts by `node scripts/gen-config-doc.mjs`; do not edit by hand. -->',
+    '',
+    'Every setting is an environment variable and a command-line option of `docspace-mcp serve`;',
+    'an option wins over the variable. Booleans accept `yes`, `no`, `true`, `false`, `1`, `0`; a',
+    'boolean option alone means yes and `--no-<option>` means no. Lists are comma-separated; names',
+    'in them are case-insensitive. Base URLs must be `http(s)://` without query or fragment.',
+    '',
+    'Configuration errors name the variable, the problem and a fix, all at once, and stop the',
+    'server with exit code 1 — except under `stdio`, where desktop clients hide stderr: there the',
+    'server starts anyway and every tool call answers with the configuration error.',
+    '',
+    '## HTTP sessions',
+    '',
+    '`/mcp` serves MCP 2026-07-28 (stateless, `server/discover`) and the 2025 revisions',
+    '(`initialize`) on one endpoint. The 2025 leg is **stateless** too: every POST is answered by a',
+    'fresh server instance, so no `Mcp-Session-Id` is issued, any instance behind a load balancer can',
+    'answer, and credentials and per-request settings are read from every request (a refreshed',
+    'OAuth token takes effect at once). Progress notifications still reach 2025 clients on the',
+    "POST's own SSE response. What a stateless 2025 leg cannot do is send a request back to the",
+    'client (elicitation, sampling); tools that would ask for confirmation explain in their result',
+    'instead. `GET` and `DELETE /mcp` answer 405.',
+    '',
+    'The legacy HTTP+SSE transport (`/sse` + `/messages`) is sessionful by nature: sessions expire',
+    'after `DOCSPACE_SESSION_TTL`, at most `DOCSPACE_SESSION_MAX` are open, and shutdown closes',
+    'them cleanly.',
+  ];
+  for (const [group, settings] of byGroup()) {
+    out.push('', `## ${group}`, '', '| Variable | Option | Default | Description |', '|---|---|---|---|');
+    for (const s of settings) {
+      const names = [s.env, ...(s.aliases ?? [])].map((n) => `\`${n}\``).join('<br>');
+      const shown = s.shown ? `\`${s.shown}\`` : '';
+      const secret = s.secret ? ' Secret: never logged.' : '';
+      out.push(`| ${names} | \`${flagOf(s.env)}\` | ${cell(shown)} | ${cell(s.description + secret)} |`);
+    }
+  }
+  out.push('');
+  return out.join('\n');
+}

@@ -1,0 +1,424 @@
+import type { z } from 'zod';
+import { baseUrl, bool, bytes, hostnames, int, list, oneOf, origins, str } from './parsers.js';
+import { VERSION } from './version.js';
+
+const DEFAULT_USER_AGENT = `docspace-mcp/${VERSION}`;
+
+/**
+ * Every setting of the server, in one table: the environment variable (the reference server's
+ * names, so deployments can switch), the CLI flag derived from it, the default as shown to
+ * people, a description, and the zod parser. `--help` and `docs/configuration.md` are generated
+ * from this table; nothing else defines a setting.
+ */
+export interface Setting<S extends z.ZodType = z.ZodType> {
+  env: string;
+  /** Other accepted variable names (the reference documented some under different names). */
+  aliases?: string[];
+  group: Group;
+  /** The default as a person reads it; empty when the setting is off by default. */
+  shown: string;
+  description: string;
+  secret?: boolean;
+  schema: S;
+}
+
+export type Group = 'DocSpace' | 'Tools' | 'Transport' | 'HTTP' | 'Rate limits' | 'OAuth' | 'Storage' | 'Logging';
+
+function setting<S extends z.ZodType>(s: Setting<S>): Setting<S> {
+  return s;
+}
+
+export const TRANSPORTS = ['stdio', 'http', 'streamable-http', 'sse'] as const;
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
+
+/** Rate-limited routes: [key suffix, env infix, capacity, window ms, what]. */
+const RATE_LIMITED = [
+  ['Mcp', 'MCP', 1000, 1000, 'MCP requests (`/mcp`, `/sse`, `/messages`) per client IP'],
+  ['Principal', 'PRINCIPAL', 600, 60_000, 'MCP requests per signed-in user (or API key), across IPs'],
+  ['OauthServerMetadata', 'OAUTH_SERVER_METADATA', 200, 60_000, '`/.well-known/oauth-authorization-server` per IP'],
+  ['OauthResourceMetadata', 'OAUTH_RESOURCE_METADATA', 200, 60_000, '`/.well-known/oauth-protected-resource` per IP'],
+  ['OauthAuthorize', 'OAUTH_AUTHORIZE', 200, 60_000, '`/oauth/authorize` per IP'],
+  ['OauthCallback', 'OAUTH_CALLBACK', 200, 60_000, '`/oauth/callback` per IP'],
+  ['OauthIntrospect', 'OAUTH_INTROSPECT', 10, 60_000, '`/oauth/introspect` per IP'],
+  ['OauthRegister', 'OAUTH_REGISTER', 10, 60_000, '`/oauth/register` per IP'],
+  ['OauthRevoke', 'OAUTH_REVOKE', 10, 60_000, '`/oauth/revoke` per IP'],
+  ['OauthToken', 'OAUTH_TOKEN', 10, 60_000, '`/oauth/token` per IP'],
+] as const;
+
+function rateLimitSettings() {
+  const out: Record<string, Setting> = {};
+  for (const [key, infix, capacity, windowMs, what] of RATE_LIMITED) {
+    out[`rateLimit${key}Capacity`] = setting({
+      env: `DOCSPACE_SERVER_RATE_LIMITS_${infix}_CAPACITY`,
+      group: 'Rate limits',
+      shown: String(capacity),
+      description: `Requests allowed per window for ${what}; 0 turns this limit off.`,
+      schema: int(capacity),
+    });
+    out[`rateLimit${key}Window`] = setting({
+      env: `DOCSPACE_SERVER_RATE_LIMITS_${infix}_WINDOW`,
+      group: 'Rate limits',
+      shown: String(windowMs),
+      description: `Window in milliseconds for the limit on ${what}.`,
+      schema: int(windowMs, { min: 1 }),
+    });
+  }
+  return out as Record<`rateLimit${(typeof RATE_LIMITED)[number][0]}${'Capacity' | 'Window'}`, Setting<ReturnType<typeof int>>>;
+}
+
+export const SETTINGS = {
+  // DocSpace
+  baseUrl: setting({
+    env: 'DOCSPACE_BASE_URL',
+    group: 'DocSpace',
+    shown: '',
+    description: 'Base URL of the DocSpace portal, e.g. `https://portal.onlyoffice.com`.',
+    schema: baseUrl(),
+  }),
+  apiKey: setting({
+    env: 'DOCSPACE_API_KEY',
+    group: 'DocSpace',
+    shown: '',
+    secret: true,
+    description: 'DocSpace API key used for every call (single-user setups).',
+    schema: str(),
+  }),
+  authToken: setting({
+    env: 'DOCSPACE_AUTH_TOKEN',
+    group: 'DocSpace',
+    shown: '',
+    secret: true,
+    description: 'DocSpace personal access token used for every call.',
+    schema: str(),
+  }),
+  username: setting({
+    env: 'DOCSPACE_USERNAME',
+    group: 'DocSpace',
+    shown: '',
+    description: 'DocSpace user name (email); needs `DOCSPACE_PASSWORD`.',
+    schema: str(),
+  }),
+  password: setting({
+    env: 'DOCSPACE_PASSWORD',
+    group: 'DocSpace',
+    shown: '',
+    secret: true,
+    description: 'DocSpace password for `DOCSPACE_USERNAME`.',
+    schema: str(),
+  }),
+  authorization: setting({
+    env: 'DOCSPACE_AUTHORIZATION',
+    group: 'DocSpace',
+    shown: '',
+    secret: true,
+    description: 'A raw `Authorization` header value sent to DocSpace as is.',
+    schema: str(),
+  }),
+  userAgent: setting({
+    env: 'DOCSPACE_USER_AGENT',
+    group: 'DocSpace',
+    shown: 'docspace-mcp/<version>',
+    description: 'User-Agent sent to DocSpace; empty sends none.',
+    schema: str(DEFAULT_USER_AGENT),
+  }),
+  apiTimeout: setting({
+    env: 'DOCSPACE_API_TIMEOUT',
+    group: 'DocSpace',
+    shown: '30000',
+    description: 'Milliseconds to wait for one DocSpace API call before giving up.',
+    schema: int(30_000, { min: 100 }),
+  }),
+  // Tools
+  toolsets: setting({
+    env: 'DOCSPACE_TOOLSETS',
+    group: 'Tools',
+    shown: 'all',
+    description: 'Comma-separated toolsets to enable (`all` for every toolset).',
+    schema: list(['all'], { lower: true }),
+  }),
+  enabledTools: setting({
+    env: 'DOCSPACE_ENABLED_TOOLS',
+    group: 'Tools',
+    shown: '',
+    description: 'Extra tools to enable, even from toolsets not listed.',
+    schema: list([], { lower: true }),
+  }),
+  disabledTools: setting({
+    env: 'DOCSPACE_DISABLED_TOOLS',
+    group: 'Tools',
+    shown: '',
+    description: 'Tools to remove from the enabled set.',
+    schema: list([], { lower: true }),
+  }),
+  dynamic: setting({
+    env: 'DOCSPACE_DYNAMIC',
+    group: 'Tools',
+    shown: 'no',
+    description: 'Expose meta tools that discover and call the others, instead of every tool.',
+    schema: bool(false),
+  }),
+  readOnly: setting({
+    env: 'DOCSPACE_READ_ONLY',
+    group: 'Tools',
+    shown: 'no',
+    description: 'Only offer tools that change nothing in DocSpace.',
+    schema: bool(false),
+  }),
+  confirmDestructive: setting({
+    env: 'DOCSPACE_CONFIRM_DESTRUCTIVE',
+    group: 'Tools',
+    shown: 'yes',
+    description: 'Ask the user to confirm (elicitation) before deleting or archiving, when the client can ask.',
+    schema: bool(true),
+  }),
+  // Transport
+  transport: setting({
+    env: 'DOCSPACE_TRANSPORT',
+    group: 'Transport',
+    shown: 'stdio',
+    description:
+      '`stdio`, `streamable-http` (`/mcp`), `sse` (legacy `/sse` + `/messages`) or `http` (both HTTP transports).',
+    schema: oneOf(TRANSPORTS, 'stdio'),
+  }),
+  host: setting({
+    env: 'DOCSPACE_HOST',
+    group: 'Transport',
+    shown: '127.0.0.1',
+    description: 'Interface the HTTP server listens on.',
+    schema: str('127.0.0.1'),
+  }),
+  port: setting({
+    env: 'DOCSPACE_PORT',
+    group: 'Transport',
+    shown: '8080',
+    description: 'Port the HTTP server listens on; 0 picks a free one.',
+    schema: int(8080, { max: 65535 }),
+  }),
+  serverBaseUrl: setting({
+    env: 'DOCSPACE_SERVER_BASE_URL',
+    group: 'Transport',
+    shown: 'http://<host>:<port>/',
+    description: 'Public URL of this server (OAuth issuer, callback, resource). Needed behind a proxy.',
+    schema: baseUrl(),
+  }),
+  sessionTtl: setting({
+    env: 'DOCSPACE_SESSION_TTL',
+    group: 'Transport',
+    shown: '28800000',
+    description: 'Milliseconds a legacy SSE session lives; 0 never expires it.',
+    schema: int(28_800_000),
+  }),
+  sessionInterval: setting({
+    env: 'DOCSPACE_SESSION_INTERVAL',
+    group: 'Transport',
+    shown: '240000',
+    description: 'Milliseconds between sweeps that close expired SSE sessions; 0 turns sweeping off.',
+    schema: int(240_000),
+  }),
+  sessionMax: setting({
+    env: 'DOCSPACE_SESSION_MAX',
+    group: 'Transport',
+    shown: '1000',
+    description: 'Most legacy SSE sessions open at once; more are refused with 503.',
+    schema: int(1000, { min: 1 }),
+  }),
+  // HTTP
+  allowedHostnames: setting({
+    env: 'DOCSPACE_SERVER_ALLOWED_HOSTNAMES',
+    group: 'HTTP',
+    shown: LOOPBACK.join(','),
+    description:
+      'Host header values accepted (DNS-rebinding guard); the hostname of `DOCSPACE_SERVER_BASE_URL` is always added. Empty turns the check off.',
+    schema: hostnames(LOOPBACK),
+  }),
+  corsMcpOrigin: setting({
+    env: 'DOCSPACE_SERVER_CORS_MCP_ORIGIN',
+    group: 'HTTP',
+    shown: '*',
+    description:
+      'Origins given CORS access to the MCP routes. Browser requests must also pass the Origin check: an origin listed here explicitly, or one whose hostname is allowed.',
+    schema: origins(['*']),
+  }),
+  corsMcpMaxAge: setting({
+    env: 'DOCSPACE_SERVER_CORS_MCP_MAX_AGE',
+    group: 'HTTP',
+    shown: '86400000',
+    description: 'Milliseconds browsers may cache a CORS preflight for MCP routes; 0 omits the header.',
+    schema: int(86_400_000),
+  }),
+  corsOauthOrigin: setting({
+    env: 'DOCSPACE_SERVER_CORS_OAUTH_ORIGIN',
+    group: 'HTTP',
+    shown: '*',
+    description: 'Origins given CORS access to the OAuth and metadata routes.',
+    schema: origins(['*']),
+  }),
+  corsOauthMaxAge: setting({
+    env: 'DOCSPACE_SERVER_CORS_OAUTH_MAX_AGE',
+    group: 'HTTP',
+    shown: '86400000',
+    description: 'Milliseconds browsers may cache a CORS preflight for OAuth routes; 0 omits the header.',
+    schema: int(86_400_000),
+  }),
+  proxyHops: setting({
+    env: 'DOCSPACE_SERVER_PROXY_HOPS',
+    aliases: ['DOCSPACE_PROXY_HOPS'],
+    group: 'HTTP',
+    shown: '0',
+    description:
+      'How many reverse proxies in front of the server to trust for `X-Forwarded-For`/`-Proto`/`-Host`. The reference read `DOCSPACE_PROXY_HOPS` while documenting this name; both are accepted.',
+    schema: int(0, { max: 10 }),
+  }),
+  maxBodySize: setting({
+    env: 'DOCSPACE_MAX_BODY_SIZE',
+    group: 'HTTP',
+    shown: '32MB',
+    description: 'Largest request body accepted (413 above); must fit the biggest upload (base64 grows files by a third).',
+    schema: bytes(32 * 1024 ** 2),
+  }),
+  requestTimeout: setting({
+    env: 'DOCSPACE_REQUEST_TIMEOUT',
+    group: 'HTTP',
+    shown: '300000',
+    description: 'Milliseconds one HTTP request may take before it is cancelled (504); 0 turns this off.',
+    schema: int(300_000),
+  }),
+  shutdownTimeout: setting({
+    env: 'DOCSPACE_SHUTDOWN_TIMEOUT',
+    group: 'HTTP',
+    shown: '30000',
+    description: 'Milliseconds to let in-flight requests finish after SIGTERM/SIGINT before closing them.',
+    schema: int(30_000),
+  }),
+  requestQuery: setting({
+    env: 'DOCSPACE_REQUEST_QUERY',
+    group: 'HTTP',
+    shown: 'yes',
+    description: 'Accept tool settings in the MCP URL query (`?toolsets=files&read_only=yes`).',
+    schema: bool(true),
+  }),
+  requestAuthorizationHeader: setting({
+    env: 'DOCSPACE_REQUEST_AUTHORIZATION_HEADER',
+    group: 'HTTP',
+    shown: 'yes',
+    description: 'Accept a DocSpace API key or token sent as `Authorization: Bearer …` by clients without OAuth.',
+    schema: bool(true),
+  }),
+  requestHeaderPrefix: setting({
+    env: 'DOCSPACE_REQUEST_HEADER_PREFIX',
+    group: 'HTTP',
+    shown: 'x-mcp-',
+    description: 'Prefix of per-request setting headers (`X-Mcp-Toolsets`, …); empty turns them off.',
+    schema: str('x-mcp-').transform((v) => v.toLowerCase()),
+  }),
+  metrics: setting({
+    env: 'DOCSPACE_METRICS',
+    group: 'HTTP',
+    shown: 'yes',
+    description: 'Serve Prometheus metrics on `/metrics`.',
+    schema: bool(true),
+  }),
+  ...rateLimitSettings(),
+  // OAuth
+  oauthBaseUrl: setting({
+    env: 'DOCSPACE_OAUTH_BASE_URL',
+    group: 'OAuth',
+    shown: '',
+    description:
+      "Base URL of DocSpace's OAuth server (its `/oauth2/*` endpoints); setting it turns OAuth sign-in on for HTTP transports.",
+    schema: baseUrl(),
+  }),
+  oauthClientId: setting({
+    env: 'DOCSPACE_OAUTH_CLIENT_ID',
+    group: 'OAuth',
+    shown: '',
+    description:
+      'Client ID of the DocSpace OAuth app this server signs users in with; without it clients must bring their own.',
+    schema: str(),
+  }),
+  oauthClientSecret: setting({
+    env: 'DOCSPACE_OAUTH_CLIENT_SECRET',
+    group: 'OAuth',
+    shown: '',
+    secret: true,
+    description: 'Client secret of that DocSpace OAuth app (empty for a public app with PKCE).',
+    schema: str(),
+  }),
+  oauthAuthTokenTtl: setting({
+    env: 'DOCSPACE_OAUTH_AUTH_TOKEN_TTL',
+    group: 'OAuth',
+    shown: '3600000',
+    description: "Milliseconds an access token we issue lives (never beyond the DocSpace token's expiry).",
+    schema: int(3_600_000, { min: 1000 }),
+  }),
+  oauthStateTokenTtl: setting({
+    env: 'DOCSPACE_OAUTH_STATE_TOKEN_TTL',
+    group: 'OAuth',
+    shown: '600000',
+    description: 'Milliseconds a pending sign-in (consent, DocSpace redirect) stays valid.',
+    schema: int(600_000, { min: 1000 }),
+  }),
+  secret: setting({
+    env: 'DOCSPACE_SECRET',
+    group: 'OAuth',
+    shown: '',
+    secret: true,
+    description:
+      'Key (32+ characters) that seals issued tokens. Needed with OAuth and `DOCSPACE_STORE=redis`; with the memory store a random one is made per start.',
+    schema: str(),
+  }),
+  secretFile: setting({
+    env: 'DOCSPACE_SECRET_FILE',
+    group: 'OAuth',
+    shown: '',
+    description: 'File holding `DOCSPACE_SECRET` (for Docker/Kubernetes secrets).',
+    schema: str(),
+  }),
+  // Storage
+  store: setting({
+    env: 'DOCSPACE_STORE',
+    group: 'Storage',
+    shown: 'memory',
+    description: '`memory` (one instance) or `redis` (several instances share sign-ins and rate limits).',
+    schema: oneOf(['memory', 'redis'] as const, 'memory'),
+  }),
+  redisUrl: setting({
+    env: 'DOCSPACE_REDIS_URL',
+    group: 'Storage',
+    shown: '',
+    secret: true,
+    description: 'Redis URL for `DOCSPACE_STORE=redis`, e.g. `redis://127.0.0.1:6379/0`.',
+    schema: str(),
+  }),
+  // Logging
+  logLevel: setting({
+    env: 'DOCSPACE_LOG_LEVEL',
+    group: 'Logging',
+    shown: 'info',
+    description: `Log level: ${LOG_LEVELS.join(', ')}. Logs go to stderr as JSON (readable lines in a terminal).`,
+    schema: oneOf(LOG_LEVELS, 'info'),
+  }),
+} satisfies Record<string, Setting>;
+
+export type SettingKey = keyof typeof SETTINGS;
+export type RawConfig = { [K in SettingKey]: z.output<(typeof SETTINGS)[K]['schema']> };
+
+/** `DOCSPACE_BASE_URL` → `--base-url`; `DOCSPACE_SERVER_BASE_URL` → `--server-base-url`. */
+export function flagOf(env: string): string {
+  return `--${env.replace(/^DOCSPACE_/, '').toLowerCase().replace(/_/g, '-')}`;
+}
+
+/** Boolean settings take `--flag` alone (yes) and `--no-flag` (no). */
+export function isBoolean(s: Setting): boolean {
+  return s.shown === 'yes' || s.shown === 'no';
+}
+
+/** Reference variables that no longer do anything; setting them earns a warning, not an error. */
+export const RETIRED: Record<string, string> = {
+  DOCSPACE_INTERNAL: 'internal mode is not supported',
+  DOCSPACE_OAUTH_AUTH_TOKEN_ALGORITHM: 'tokens are always sealed with DOCSPACE_SECRET',
+  DOCSPACE_OAUTH_AUTH_TOKEN_SECRET_KEY: 'use DOCSPACE_SECRET',
+  DOCSPACE_OAUTH_STATE_TOKEN_ALGORITHM: 'states are kept server-side',
+  DOCSPACE_OAUTH_STATE_TOKEN_SECRET_KEY: 'use DOCSPACE_SECRET',
+};

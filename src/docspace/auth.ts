@@ -1,0 +1,128 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Credential } from './credential.js';
+
+/** Exchanges user name + password for a personal token (`POST /api/2.0/authentication`). */
+export type PasswordExchange = (
+  username: string,
+  password: string,
+) => Promise<{ token: string; expiresAt?: number }>;
+
+interface CachedToken {
+  token: string;
+  expiresAt?: number;
+}
+
+// Tokens from password sign-ins live for the process, shared by every client made for the same
+// portal + user + password (per-request clients must not sign in on every call). The key holds
+// an HMAC of the password under a per-process random key, so a different password never gets
+// someone's cached token and the cache never holds a value that can be checked offline.
+const TOKEN_CACHE_MAX = 1000;
+const tokenCache = new Map<string, CachedToken>();
+const pending = new Map<string, Promise<CachedToken>>();
+const cacheKeySecret = randomBytes(32);
+// Renew a little before DocSpace would expire the token.
+const EXPIRY_MARGIN_MS = 60_000;
+
+function cacheKey(origin: string, username: string, password: string): string {
+  const mac = createHmac('sha256', cacheKeySecret).update(password).digest('base64url');
+  return `${origin}\u0000${username}\u0000${mac}`;
+}
+
+function remember(key: string, value: CachedToken): void {
+  tokenCache.delete(key);
+  if (tokenCache.size >= TOKEN_CACHE_MAX) {
+    const oldest = tokenCache.keys().next().value;
+    if (oldest !== undefined) tokenCache.delete(oldest);
+  }
+  tokenCache.set(key, value);
+}
+
+/** For tests: forget every cached password sign-in. */
+export function clearTokenCache(): void {
+  tokenCache.clear();
+  pending.clear();
+}
+
+function basic(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+}
+
+/**
+ * Turns a `Credential` into the `Authorization` value DocSpace expects (docspace-api.md §2.1):
+ * API keys and OAuth tokens as `Bearer`, personal tokens raw (DocSpace's cookie handler reads a
+ * raw `Authorization` value as the auth token), Basic for user + password on every request.
+ */
+export class Authenticator {
+  private readonly key?: string;
+
+  constructor(
+    private readonly credential: Credential,
+    origin: string,
+    private readonly exchange: PasswordExchange,
+    private readonly now: () => number,
+  ) {
+    if (credential.kind === 'password') {
+      this.key = cacheKey(origin, credential.username, credential.password);
+    }
+  }
+
+  get kind(): Credential['kind'] {
+    return this.credential.kind;
+  }
+
+  /** Only password sign-ins can get a fresh token after a 401; the others are what they are. */
+  get renewable(): boolean {
+    return this.credential.kind === 'password';
+  }
+
+  async header(): Promise<string> {
+    const c = this.credential;
+    switch (c.kind) {
+      case 'apiKey':
+        return `Bearer ${c.apiKey}`;
+      case 'personalToken':
+        return c.token;
+      case 'oauth':
+        return `Bearer ${c.accessToken}`;
+      case 'basic':
+        return basic(c.username, c.password);
+      case 'authorization':
+        return c.value;
+      case 'password':
+        return (await this.passwordToken(c.username, c.password)).token;
+    }
+  }
+
+  /** Drops the cached token `used` (if still cached) so the next `header()` signs in again. */
+  invalidate(used: string): void {
+    if (!this.key) return;
+    const cached = tokenCache.get(this.key);
+    if (cached && cached.token === used) tokenCache.delete(this.key);
+  }
+
+  private async passwordToken(username: string, password: string): Promise<CachedToken> {
+    const key = this.key as string;
+    const cached = tokenCache.get(key);
+    if (cached && (cached.expiresAt === undefined || cached.expiresAt - EXPIRY_MARGIN_MS > this.now())) {
+      return cached;
+    }
+    // Concurrent requests share one sign-in; it runs under the transport's own timeout rather
+    // than any one caller's signal, so one caller giving up does not fail the others.
+    let inflight = pending.get(key);
+    if (!inflight) {
+      inflight = this.exchange(username, password).then(
+        (t) => {
+          pending.delete(key);
+          remember(key, t);
+          return t;
+        },
+        (e: unknown) => {
+          pending.delete(key);
+          throw e;
+        },
+      );
+      pending.set(key, inflight);
+    }
+    return inflight;
+  }
+}

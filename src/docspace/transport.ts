@@ -1,0 +1,487 @@
+import type { Logger } from 'pino';
+import { Authenticator } from './auth.js';
+import type { Credential } from './credential.js';
+import { DocSpaceError } from './errors.js';
+import { errorFromResponse } from './messages.js';
+import type { AuthenticationTokenDto } from './types.js';
+
+/** Time, sleeping and randomness, injectable so retry tests run instantly and deterministically. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  random(): number;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const onAbort = () => {
+        clearTimeout(t);
+        reject(signal?.reason);
+      };
+      const t = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+  random: () => Math.random(),
+};
+
+export type QueryScalar = string | number | boolean;
+export type QueryValue = QueryScalar | readonly QueryScalar[] | null | undefined;
+export type Query = Record<string, QueryValue>;
+
+export interface RequestOptions {
+  /** Query parameters; arrays become repeated keys (`fields=a&fields=b`), undefined is skipped. */
+  query?: Query;
+  /** Plain values are sent as JSON; FormData, Blob, Uint8Array and strings as they are. */
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Safe to send twice? Defaults to true for GET/HEAD only. Only idempotent requests are retried. */
+  idempotent?: boolean;
+  /** What the request is about ("file 123"), used in error messages. */
+  subject?: string;
+  /** Per-attempt time limit; defaults to the client's. */
+  timeoutMs?: number;
+  headers?: Record<string, string>;
+  /** Send no credentials (sign-in). */
+  anonymous?: boolean;
+}
+
+/** An unwrapped DocSpace envelope. */
+export interface ApiResult<T> {
+  response: T;
+  count?: number;
+  total?: number;
+  /** HTTP status. */
+  status: number;
+}
+
+export interface RetryOptions {
+  /** Attempts in all, including the first (1 = never retry). */
+  attempts: number;
+  /** Longest single wait; a longer `Retry-After` ends the retries. */
+  maxDelayMs: number;
+  /** First backoff step; doubles each attempt. */
+  baseDelayMs?: number;
+  /** Total time the retries of one request may take. */
+  budgetMs?: number;
+}
+
+export interface TransportOptions {
+  /** Portal address, e.g. `https://example.onlyoffice.com` (a trailing slash is fine). */
+  baseUrl: string;
+  credential: Credential;
+  fetch?: typeof fetch;
+  /** Per-attempt limit for each HTTP request (default 30 s). */
+  timeoutMs?: number;
+  retry?: RetryOptions;
+  /** Forwarded as `X-Request-ID` so DocSpace logs can be matched to ours. */
+  requestId?: string;
+  userAgent?: string;
+  logger?: Logger;
+  clock?: Partial<Clock>;
+}
+
+const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+const DEFAULT_RETRY: Required<RetryOptions> = {
+  attempts: 3,
+  maxDelayMs: 5_000,
+  baseDelayMs: 250,
+  budgetMs: 20_000,
+};
+const MAX_REDIRECTS = 5;
+const TIMEOUT = Symbol('timeout');
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** `Retry-After` as seconds or an HTTP date, in milliseconds from now. */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function validationFields(v: unknown): Record<string, string[]> | undefined {
+  if (!isObject(v) || !isObject(v.errors)) return undefined;
+  const out: Record<string, string[]> = {};
+  for (const [k, list] of Object.entries(v.errors)) {
+    out[k] = Array.isArray(list) ? list.map(String) : [String(list)];
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/**
+ * HTTP to one DocSpace portal: URLs, credentials (own origin only), timeouts, cancellation,
+ * retries of idempotent requests, envelope unwrapping and error mapping.
+ */
+export class Transport {
+  readonly baseUrl: string;
+  readonly origin: string;
+  protected readonly fetchImpl: typeof fetch;
+  readonly clock: Clock;
+  protected readonly timeoutMs: number;
+  protected readonly retry: Required<RetryOptions>;
+  protected readonly logger?: Logger;
+  private readonly auth: Authenticator;
+  private readonly extraHeaders: Record<string, string>;
+
+  constructor(opts: TransportOptions) {
+    const url = new URL(opts.baseUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new DocSpaceError(
+        'bad_request',
+        `The DocSpace address must be an http(s) URL, got "${url.protocol}".`,
+      );
+    }
+    this.baseUrl = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+    this.origin = url.origin;
+    this.fetchImpl = opts.fetch ?? globalThis.fetch;
+    this.clock = { ...systemClock, ...opts.clock };
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.retry = { ...DEFAULT_RETRY, ...opts.retry };
+    this.logger = opts.logger;
+    this.extraHeaders = {};
+    if (opts.userAgent) this.extraHeaders['user-agent'] = opts.userAgent;
+    if (opts.requestId) this.extraHeaders['x-request-id'] = opts.requestId;
+    this.auth = new Authenticator(
+      opts.credential,
+      this.origin,
+      (u, p) => this.signIn(u, p),
+      () => this.clock.now(),
+    );
+  }
+
+  /**
+   * Calls `/api/2.0/<path>` and returns the envelope's `response`.
+   * @example const file = await client.request<FileDto>('GET', 'files/file/12', { subject: 'file 12' });
+   */
+  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    return (await this.requestResult<T>(method, path, opts)).response;
+  }
+
+  /** Like `request`, but keeps the envelope's `count` and `total`. */
+  requestResult<T>(method: string, path: string, opts: RequestOptions = {}): Promise<ApiResult<T>> {
+    const url = this.url(path, opts.query);
+    return this.run(method, url, opts, (res) => this.readEnvelope<T>(res, method, url, opts));
+  }
+
+  /**
+   * Sends a request and hands back the raw `Response` once its headers arrive (non-2xx answers
+   * become errors). The body is the caller's to read; the caller's signal still cancels it.
+   * `url` may be absolute; credentials are attached only when it is on the portal's origin.
+   */
+  fetchRaw(method: string, url: string, opts: RequestOptions = {}): Promise<Response> {
+    const target = this.url(url, opts.query);
+    return this.run(method, target, opts, async (res) => {
+      if (!res.ok) await this.throwForResponse(res, method, target, opts);
+      return res;
+    });
+  }
+
+  /** Resolves `path`: absolute URL, `/portal-root-path`, or a path below `/api/2.0/`. */
+  url(path: string, query?: Query): URL {
+    let url: URL;
+    if (/^https?:\/\//i.test(path)) url = new URL(path);
+    else if (path.startsWith('/')) url = new URL(`${this.baseUrl}${path}`);
+    else url = new URL(`${this.baseUrl}/api/2.0/${path}`);
+    for (const [k, v] of Object.entries(query ?? {})) {
+      if (v === undefined || v === null) continue;
+      for (const item of Array.isArray(v) ? v : [v]) url.searchParams.append(k, String(item));
+    }
+    return url;
+  }
+
+  private async signIn(userName: string, password: string): Promise<{ token: string; expiresAt?: number }> {
+    let dto: AuthenticationTokenDto;
+    try {
+      dto = await this.request<AuthenticationTokenDto>('POST', 'authentication', {
+        body: { userName, password },
+        anonymous: true,
+        subject: 'the sign-in',
+      });
+    } catch (e) {
+      if (e instanceof DocSpaceError && (e.code === 'unauthorized' || e.code === 'not_found')) {
+        throw new DocSpaceError(
+          'unauthorized',
+          'DocSpace did not accept the user name and password. Check them, or use an API key instead.',
+          { status: e.status, docspaceMessage: e.docspaceMessage, request: e.request },
+        );
+      }
+      throw e;
+    }
+    if (!dto?.token) {
+      const why =
+        dto?.tfa || dto?.sms ? 'the account requires two-factor sign-in' : 'DocSpace returned no token';
+      throw new DocSpaceError(
+        'unauthorized',
+        `Signing in to DocSpace with a user name and password failed: ${why}. Use an API key or a personal access token instead.`,
+        { status: 200 },
+      );
+    }
+    const at = dto.expires ? Date.parse(dto.expires) : Number.NaN;
+    // "0001-01-01T00:00:00" marks a session token without a fixed expiry.
+    return { token: dto.token, expiresAt: Number.isNaN(at) || at <= 0 ? undefined : at };
+  }
+
+  private backoff(attempt: number): number {
+    const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+    // "Equal jitter": at least half the step, so retries never bunch at zero.
+    return Math.round(ceiling / 2 + (this.clock.random() * ceiling) / 2);
+  }
+
+  private async run<R>(
+    method: string,
+    url: URL,
+    opts: RequestOptions,
+    consume: (res: Response) => Promise<R>,
+  ): Promise<R> {
+    const idempotent = opts.idempotent ?? (method === 'GET' || method === 'HEAD');
+    const started = this.clock.now();
+    const label = `${method} ${url.pathname}`;
+    let renewed = false;
+    for (let attempt = 1; ; attempt++) {
+      if (opts.signal?.aborted) throw this.aborted(label, opts.signal.reason);
+      const timer = new AbortController();
+      const t = setTimeout(() => timer.abort(TIMEOUT), opts.timeoutMs ?? this.timeoutMs);
+      const signal = opts.signal ? AbortSignal.any([timer.signal, opts.signal]) : timer.signal;
+      let authValue: string | undefined;
+      try {
+        const own = url.origin === this.origin;
+        if (own && !opts.anonymous) authValue = await this.auth.header();
+        const res = await this.send(method, url, opts, authValue, signal);
+        this.logger?.debug({ method, path: url.pathname, status: res.status, attempt }, 'docspace request');
+        if (res.status === 401 && this.auth.renewable && authValue !== undefined && !renewed) {
+          // A 401 means the request was not processed, so even a POST may go again.
+          renewed = true;
+          this.auth.invalidate(authValue);
+          await res.body?.cancel();
+          attempt--;
+          continue;
+        }
+        if (RETRY_STATUSES.has(res.status) && idempotent && attempt < this.retry.attempts) {
+          const hinted = parseRetryAfter(res.headers.get('retry-after'), this.clock.now());
+          const delay = hinted ?? this.backoff(attempt);
+          if (delay <= this.retry.maxDelayMs && this.clock.now() - started + delay <= this.retry.budgetMs) {
+            await res.body?.cancel();
+            clearTimeout(t);
+            await this.pause(delay, opts.signal, label);
+            continue;
+          }
+        }
+        return await consume(res);
+      } catch (e) {
+        if (e instanceof DocSpaceError) throw e;
+        if (opts.signal?.aborted) throw this.aborted(label, opts.signal.reason);
+        if (timer.signal.aborted) {
+          throw new DocSpaceError(
+            'timeout',
+            `DocSpace did not answer ${label} within ${Math.round((opts.timeoutMs ?? this.timeoutMs) / 1000)} s; try again later.`,
+            { request: label, cause: e },
+          );
+        }
+        const delay = this.backoff(attempt);
+        if (
+          idempotent &&
+          attempt < this.retry.attempts &&
+          this.clock.now() - started + delay <= this.retry.budgetMs
+        ) {
+          this.logger?.debug({ method, path: url.pathname, attempt }, 'docspace connection failed, retrying');
+          clearTimeout(t);
+          await this.pause(delay, opts.signal, label);
+          continue;
+        }
+        throw new DocSpaceError(
+          'network',
+          `Could not reach DocSpace at ${url.origin} (${label}): ${describeNetworkError(e)}. Check the portal address and that it is online.`,
+          { request: label, cause: e },
+        );
+      } finally {
+        clearTimeout(t);
+      }
+    }
+  }
+
+  private async pause(ms: number, signal: AbortSignal | undefined, label: string): Promise<void> {
+    try {
+      await this.clock.sleep(ms, signal);
+    } catch (e) {
+      throw this.aborted(label, e);
+    }
+  }
+
+  private aborted(label: string, reason: unknown): DocSpaceError {
+    return new DocSpaceError('aborted', `The request ${label} was cancelled.`, {
+      request: label,
+      cause: reason,
+    });
+  }
+
+  /** One HTTP exchange, following redirects by hand so credentials never follow one off-origin. */
+  private async send(
+    method: string,
+    url: URL,
+    opts: RequestOptions,
+    authValue: string | undefined,
+    signal: AbortSignal,
+  ): Promise<Response> {
+    let current = url;
+    let currentMethod = method;
+    let body = encodeBody(opts.body);
+    for (let hop = 0; ; hop++) {
+      const headers: Record<string, string> = {
+        accept: 'application/json',
+        ...this.extraHeaders,
+        ...opts.headers,
+      };
+      if (body.contentType) headers['content-type'] = body.contentType;
+      if (authValue !== undefined && current.origin === this.origin) headers.authorization = authValue;
+      const res = await this.fetchImpl(current, {
+        method: currentMethod,
+        headers,
+        body: body.value,
+        signal,
+        redirect: 'manual',
+      });
+      const location = res.headers.get('location');
+      if (res.status < 300 || res.status >= 400 || !location || hop >= MAX_REDIRECTS) return res;
+      await res.body?.cancel();
+      current = new URL(location, current);
+      if (res.status === 303 || ((res.status === 301 || res.status === 302) && currentMethod === 'POST')) {
+        currentMethod = 'GET';
+        body = {};
+      }
+    }
+  }
+
+  private async readEnvelope<T>(
+    res: Response,
+    method: string,
+    url: URL,
+    opts: RequestOptions,
+  ): Promise<ApiResult<T>> {
+    const text = await res.text();
+    let body: unknown;
+    if (text.length > 0) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        if (!res.ok) throw this.failure(res, method, url, opts, undefined);
+        throw this.notApi(res, method, url);
+      }
+    }
+    this.checkForError(res, method, url, opts, body);
+    if (!isObject(body) || !('response' in body || 'statusCode' in body || 'status' in body)) {
+      if (body === undefined && res.status === 204) return { response: undefined as T, status: res.status };
+      throw this.notApi(res, method, url);
+    }
+    return {
+      response: body.response as T,
+      count: num(body.count),
+      total: num(body.total),
+      status: res.status,
+    };
+  }
+
+  /** Throws for DocSpace error bodies, which may come with HTTP 2xx, and for non-2xx answers. */
+  private checkForError(res: Response, method: string, url: URL, opts: RequestOptions, body: unknown): void {
+    const env = isObject(body) ? body : undefined;
+    const error = env && isObject(env.error) ? env.error : undefined;
+    if (error && typeof error.message === 'string') {
+      const status = res.ok ? (num(env?.statusCode) ?? 500) : res.status;
+      throw this.failure(res, method, url, opts, error.message, undefined, status);
+    }
+    // Model-binding errors come wrapped as a success-shaped envelope with status 1.
+    const problem = env && isObject(env.response) ? env.response : env;
+    const fields = validationFields(problem);
+    if (fields && (!res.ok || env?.status === 1)) {
+      throw this.failure(res, method, url, opts, undefined, fields, res.ok ? 400 : res.status);
+    }
+    if (!res.ok) {
+      // Other services answer with ProblemDetail (`detail`/`title`) or `{message}`.
+      const msg = env
+        ? [env.detail, env.message, problem?.title, env.title].find((m) => typeof m === 'string')
+        : undefined;
+      throw this.failure(res, method, url, opts, msg as string | undefined);
+    }
+  }
+
+  private async throwForResponse(
+    res: Response,
+    method: string,
+    url: URL,
+    opts: RequestOptions,
+  ): Promise<never> {
+    const text = await res.text().catch(() => '');
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    this.checkForError(res, method, url, opts, body);
+    throw this.failure(res, method, url, opts, undefined);
+  }
+
+  private failure(
+    res: Response,
+    method: string,
+    url: URL,
+    opts: RequestOptions,
+    docspaceMessage?: string,
+    fields?: Record<string, string[]>,
+    status = res.status,
+  ): DocSpaceError {
+    return errorFromResponse({
+      status,
+      method,
+      path: url.pathname,
+      subject: opts.subject,
+      docspaceMessage,
+      fields,
+      retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), this.clock.now()),
+      credentialKind: opts.anonymous ? undefined : this.auth.kind,
+    });
+  }
+
+  private notApi(res: Response, method: string, url: URL): DocSpaceError {
+    const type = res.headers.get('content-type') ?? 'no content type';
+    return new DocSpaceError(
+      'invalid_response',
+      `DocSpace answered ${method} ${url.pathname} with something other than its API's JSON (${type}). Check that the base URL is the portal's address.`,
+      { status: res.status, request: `${method} ${url.pathname}` },
+    );
+  }
+}
+
+function describeNetworkError(e: unknown): string {
+  const cause = isObject(e) && 'cause' in e ? (e as { cause?: unknown }).cause : undefined;
+  const code = isObject(cause) && typeof cause.code === 'string' ? cause.code : undefined;
+  if (code) return `connection failed (${code})`;
+  return e instanceof Error ? e.message : 'connection failed';
+}
+
+interface EncodedBody {
+  value?: RequestInit['body'];
+  contentType?: string;
+}
+
+function encodeBody(body: unknown): EncodedBody {
+  if (body === undefined) return {};
+  if (typeof body === 'string') return { value: body, contentType: 'text/plain; charset=utf-8' };
+  if (body instanceof FormData || body instanceof Blob || body instanceof URLSearchParams)
+    return { value: body };
+  if (body instanceof Uint8Array) return { value: body, contentType: 'application/octet-stream' };
+  return { value: JSON.stringify(body), contentType: 'application/json' };
+}

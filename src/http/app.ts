@@ -1,0 +1,153 @@
+import { Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Logger } from 'pino';
+import type { McpRoute } from '../mcp/http.js';
+import type { SseRoutes } from '../mcp/sse.js';
+import { requestContext } from './client.js';
+import type { HttpEnv } from './env.js';
+import { errorResponse, shapeForPath } from './errors.js';
+import { corsFor, hostAndOriginGuard, type OriginPolicy } from './guards.js';
+import type { ReadyReport } from './health.js';
+import type { Metrics } from './metrics.js';
+import { type Limit, type RateLimiter, withHeaders } from './rate-limit.js';
+
+export interface HttpAppDeps {
+  logger: Logger;
+  metrics: Metrics;
+  /** `/metrics` is served only when given. */
+  serveMetrics: boolean;
+  limiter: RateLimiter;
+  proxyHops: number;
+  origins: OriginPolicy;
+  cors: { mcp: string[]; mcpMaxAgeMs: number; oauth: string[]; oauthMaxAgeMs: number };
+  /** Per-IP limits: `mcp` for MCP routes, the rest by OAuth path. */
+  limits: { mcp: Limit; byPath: Record<string, Limit> };
+  mcp?: McpRoute;
+  sse?: SseRoutes;
+  /** The OAuth facade (`createOAuthApp`), mounted at the root when OAuth is on. */
+  oauth?: Hono;
+  readiness: () => Promise<ReadyReport>;
+}
+
+const MCP_PATHS = ['/mcp', '/sse', '/messages'];
+const OAUTH_FORM_LIMIT = 64 * 1024;
+
+/** One access-log line and the request metrics, after the response is ready. */
+function accessLog(logger: Logger, metrics: Metrics): MiddlewareHandler<HttpEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    c.set('log', logger.child({ requestId: c.get('requestId') }));
+    await next();
+    const ms = performance.now() - started;
+    const route = c.res.status === 404 ? 'unmatched' : c.req.routePath;
+    metrics.httpRequests.inc({ route, method: c.req.method, status: String(c.res.status) });
+    metrics.httpDuration.observe({ route }, ms / 1000);
+    const principal = c.get('principal');
+    const line = {
+      requestId: c.get('requestId'),
+      ip: c.get('clientIp'),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round(ms * 10) / 10,
+      mcpMethod: c.get('mcpMethod'),
+      tool: c.get('toolName'),
+      user: principal?.userId,
+      client: principal?.clientId,
+      auth: principal?.kind,
+    };
+    const quiet = c.req.path === '/healthz' || c.req.path === '/readyz' || c.req.path === '/metrics';
+    if (quiet) logger.debug(line, 'request');
+    else logger.info(line, 'request');
+  };
+}
+
+function perIpLimit(limiter: RateLimiter, limit: (path: string) => Limit | undefined): MiddlewareHandler<HttpEnv> {
+  return async (c, next) => {
+    const l = limit(c.req.path);
+    if (!l || c.req.method === 'OPTIONS') return next();
+    const decision = await limiter.check(l, c.get('clientIp'), shapeForPath(c.req.path));
+    if (decision.refused) return decision.refused;
+    await next();
+    c.res = withHeaders(c.res, decision.headers);
+  };
+}
+
+function only(method: string, handler: (c: Parameters<MiddlewareHandler<HttpEnv>>[0]) => Promise<Response> | Response) {
+  return (c: Parameters<MiddlewareHandler<HttpEnv>>[0]) => {
+    if (c.req.method !== method && !(method === 'GET' && c.req.method === 'HEAD')) {
+      return errorResponse(shapeForPath(c.req.path), 405, `Method ${c.req.method} is not allowed; use ${method}.`, {
+        headers: { Allow: method },
+      });
+    }
+    return handler(c);
+  };
+}
+
+/**
+ * The HTTP face of the server: guards in front (request id, Host and Origin, CORS, per-IP rate
+ * limits, body limits), then MCP, OAuth, health and metrics routes. Decides nothing about tools
+ * or DocSpace; each route family brings its own handler.
+ */
+export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
+  const app = new Hono<HttpEnv>();
+  app.use('*', requestContext(deps.proxyHops));
+  app.use('*', accessLog(deps.logger, deps.metrics));
+
+  // Probes and scrapers address pods by IP, so these come before the Host check.
+  app.all('/healthz', only('GET', (c) => c.json({ status: 'ok' })));
+  app.all(
+    '/readyz',
+    only('GET', async (c) => {
+      const report = await deps.readiness();
+      return c.json(report, report.ready ? 200 : 503);
+    }),
+  );
+  if (deps.serveMetrics) {
+    app.all(
+      '/metrics',
+      only('GET', (c) => c.body(deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' })),
+    );
+  }
+
+  app.use('*', hostAndOriginGuard(deps.origins));
+  for (const path of MCP_PATHS) {
+    app.use(path, corsFor(deps.cors.mcp, deps.cors.mcpMaxAgeMs, ['GET', 'POST', 'OPTIONS']));
+  }
+  app.use('/oauth/*', corsFor(deps.cors.oauth, deps.cors.oauthMaxAgeMs, ['GET', 'POST', 'OPTIONS']));
+  app.use('/.well-known/*', corsFor(deps.cors.oauth, deps.cors.oauthMaxAgeMs, ['GET', 'OPTIONS']));
+  app.use(
+    '*',
+    perIpLimit(deps.limiter, (path) => {
+      if (MCP_PATHS.includes(path)) return deps.limits.mcp;
+      for (const [prefix, limit] of Object.entries(deps.limits.byPath)) if (path.startsWith(prefix)) return limit;
+      return undefined;
+    }),
+  );
+  app.use(
+    '/oauth/*',
+    bodyLimit({
+      maxSize: OAUTH_FORM_LIMIT,
+      onError: () => errorResponse('oauth', 413, `The request body is larger than ${OAUTH_FORM_LIMIT} bytes.`),
+    }),
+  );
+
+  if (deps.mcp) {
+    const mcp = deps.mcp;
+    app.all('/mcp', (c) => mcp.handle(c));
+  }
+  if (deps.sse) {
+    const sse = deps.sse;
+    app.all('/sse', only('GET', (c) => sse.open(c)));
+    app.all('/messages', only('POST', (c) => sse.message(c)));
+  }
+  if (deps.oauth) app.route('/', deps.oauth);
+
+  app.notFound((c) => errorResponse(shapeForPath(c.req.path), 404, `No route ${c.req.method} ${c.req.path}.`, { code: -32601 }));
+  app.onError((err, c) => {
+    const ref = c.get('requestId');
+    (c.get('log') ?? deps.logger).error({ err, requestId: ref }, 'unhandled error');
+    return errorResponse(shapeForPath(c.req.path), 500, `Internal error (reference ${ref}).`, { code: -32603 });
+  });
+  return app;
+}

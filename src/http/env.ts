@@ -1,0 +1,15 @@
+import type { Logger } from 'pino';
+
+/** Per-request values the edge middleware sets for later handlers. */
+export interface HttpVariables {
+  requestId: string;
+  clientIp: string;
+  /** Who made the request, once authenticated (never a token). */
+  principal?: { userId?: string; clientId?: string; kind: string };
+  /** Set by the MCP route for the access log and metrics. */
+  mcpMethod?: string;
+  toolName?: string;
+  log: Logger;
+}
+
+export type HttpEnv = { Variables: HttpVariables };

@@ -1,0 +1,96 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { Logger } from 'pino';
+import type { HttpEnv } from './env.js';
+import { errorResponse, shapeForPath } from './errors.js';
+
+export interface ListenOptions {
+  host: string;
+  port: number;
+  logger: Logger;
+  /** How long in-flight requests may take to finish after shutdown starts. */
+  shutdownTimeoutMs: number;
+  /** Closes streams that never end by themselves (SSE sessions, listen streams). */
+  closeLongLived?: () => Promise<void>;
+}
+
+export interface RunningHttpServer {
+  /** `http://host:port` as bound (port 0 resolved). */
+  url: string;
+  port: number;
+  /** Requests currently being answered (long-lived streams not counted). */
+  readonly inFlight: number;
+  /**
+   * Graceful stop: refuse new requests (503), let in-flight ones finish within the timeout,
+   * then close long-lived streams and every connection. Idempotent.
+   */
+  shutdown(): Promise<void>;
+}
+
+/** Streams that stay open until closed: they must not hold a drain. */
+function isLongLived(req: IncomingMessage): boolean {
+  const path = (req.url ?? '').split('?')[0];
+  return (req.method === 'GET' && path === '/sse') || req.headers['mcp-method'] === 'subscriptions/listen';
+}
+
+export async function listen(app: Hono<HttpEnv>, opts: ListenOptions): Promise<RunningHttpServer> {
+  let draining = false;
+  const inFlight = new Set<ServerResponse>();
+  let server!: Server;
+  await new Promise<void>((resolve, reject) => {
+    server = serve(
+      {
+        fetch: (req, env) => {
+          if (draining) {
+            const path = new URL(req.url).pathname;
+            return errorResponse(shapeForPath(path), 503, 'The server is shutting down; retry shortly.', {
+              headers: { Connection: 'close', 'Retry-After': '5' },
+            });
+          }
+          return app.fetch(req, env);
+        },
+        hostname: opts.host,
+        port: opts.port,
+      },
+      () => resolve(),
+    ) as Server;
+    server.once('error', reject);
+  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (isLongLived(req)) return;
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  let stopping: Promise<void> | undefined;
+  async function shutdown(): Promise<void> {
+    stopping ??= (async () => {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      opts.logger.info({ inFlight: inFlight.size }, 'shutting down: draining in-flight requests');
+      const deadline = Date.now() + opts.shutdownTimeoutMs;
+      while (inFlight.size > 0 && Date.now() < deadline) {
+        server.closeIdleConnections();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      if (inFlight.size > 0) opts.logger.warn({ inFlight: inFlight.size }, 'shutdown timeout: closing unfinished requests');
+      await opts.closeLongLived?.().catch((err) => opts.logger.warn({ err }, 'closing streams failed'));
+      server.closeAllConnections();
+      await closed;
+    })();
+    return stopping;
+  }
+
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    get inFlight() {
+      return inFlight.size;
+    },
+    shutdown,
+  };
+}

@@ -1,0 +1,197 @@
+import type { Hono } from 'hono';
+import type { Logger } from 'pino';
+import { type Audit, createAudit } from '../audit/index.js';
+import { createAuthenticator } from '../auth/index.js';
+import type { Config } from '../config/load.js';
+import { createMcpRoute } from '../mcp/http.js';
+import { createServerFactory } from '../mcp/server.js';
+import { createSseRoutes } from '../mcp/sse.js';
+import { createOAuthApp } from '../oauth/index.js';
+import { createStore } from '../store/index.js';
+import type { Store } from '../store/store.js';
+import { createHttpApp } from './app.js';
+import { createEdgeAuthenticator } from './authenticate.js';
+import type { HttpEnv } from './env.js';
+import { createReadiness } from './health.js';
+import { Metrics } from './metrics.js';
+import { type Limit, RateLimiter } from './rate-limit.js';
+import { listen, type RunningHttpServer } from './serve.js';
+
+export interface HttpServerHandle extends RunningHttpServer {
+  app: Hono<HttpEnv>;
+  metrics: Metrics;
+  /** Shuts down, then closes the store. */
+  close(): Promise<void>;
+}
+
+export interface StartHttpOptions {
+  logger: Logger;
+  /** fetch for DocSpace calls (tests inject one). */
+  fetch?: typeof fetch;
+  /** A store to use instead of the configured one (tests, the demo). */
+  store?: Store;
+}
+
+function limit(name: string, capacity: number, windowMs: number): Limit {
+  return { name, capacity, windowMs };
+}
+
+/** Counts OAuth events for /metrics and passes them on to the audit log. */
+function countingAudit(base: Audit, metrics: Metrics): Audit {
+  return {
+    record(event) {
+      metrics.oauthEvents.inc({ event: event.event, outcome: event.outcome });
+      base.record(event);
+    },
+  };
+}
+
+/** Times every DocSpace call for /metrics (the DocSpace client takes its fetch as a parameter). */
+function timedFetch(inner: typeof fetch, metrics: Metrics): typeof fetch {
+  return async (input, init) => {
+    const started = performance.now();
+    const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
+    let status = 'error';
+    try {
+      const res = await inner(input, init);
+      status = String(res.status);
+      return res;
+    } finally {
+      metrics.docspaceDuration.observe({ method, status }, (performance.now() - started) / 1000);
+    }
+  };
+}
+
+/**
+ * Builds the HTTP server from the configuration: store, tool selection, authenticator, OAuth
+ * facade (when on), `/mcp` and/or `/sse`, guards, health, metrics; then listens.
+ */
+export async function startHttpServer(config: Config, opts: StartHttpOptions): Promise<HttpServerHandle> {
+  const { logger } = opts;
+  const metrics = new Metrics();
+  const store = opts.store ?? createStore({ kind: config.store, redisUrl: config.redisUrl || undefined });
+  const selection = config.selection;
+  const audit = countingAudit(createAudit(logger), metrics);
+  const factory = createServerFactory({
+    baseUrl: config.baseUrl,
+    selection,
+    logger,
+    fetch: timedFetch(opts.fetch ?? fetch, metrics),
+    requestTimeoutMs: config.apiTimeout,
+  });
+
+  const inner = createAuthenticator({
+    publicBaseUrl: config.publicBaseUrl,
+    oauth: config.oauth ? { secret: config.secretValue, store } : undefined,
+    acceptDocSpaceBearer: config.requestAuthorizationHeader,
+    fallback: config.credential,
+    logger,
+    audit,
+  });
+  const authenticate = createEdgeAuthenticator({ inner, shared: config.credential });
+  const limiter = new RateLimiter(store, metrics, logger);
+  const options = { query: config.requestQuery, headerPrefix: config.requestHeaderPrefix };
+  const userAgent = config.userAgent || undefined;
+
+  const mcp = config.streamable
+    ? createMcpRoute({
+        factory,
+        selection,
+        authenticate,
+        limiter,
+        principalLimit: limit('principal', config.rateLimitPrincipalCapacity, config.rateLimitPrincipalWindow),
+        options,
+        maxBodySize: config.maxBodySize,
+        requestTimeoutMs: config.requestTimeout,
+        userAgent,
+        metrics,
+        logger,
+      })
+    : undefined;
+  const sse = config.sse
+    ? createSseRoutes({
+        factory,
+        selection,
+        authenticate,
+        options,
+        maxBodySize: config.maxBodySize,
+        ttlMs: config.sessionTtl,
+        sweepIntervalMs: config.sessionInterval,
+        maxSessions: config.sessionMax,
+        userAgent,
+        logger,
+      })
+    : undefined;
+
+  const oauth = config.oauth
+    ? createOAuthApp({
+        publicBaseUrl: config.publicBaseUrl,
+        docspaceBaseUrl: config.baseUrl,
+        docspaceOAuthBaseUrl: config.oauthBaseUrl || undefined,
+        clientId: config.oauthClientId || undefined,
+        clientSecret: config.oauthClientSecret || undefined,
+        secret: config.secretValue,
+        store,
+        logger,
+        audit,
+        fetch: opts.fetch,
+        accessTokenTtlSeconds: Math.round(config.oauthAuthTokenTtl / 1000),
+      })
+    : undefined;
+
+  const app = createHttpApp({
+    logger,
+    metrics,
+    serveMetrics: config.metrics,
+    limiter,
+    proxyHops: config.proxyHops,
+    origins: { allowedHostnames: config.allowedHostnames, corsOrigins: config.corsMcpOrigin },
+    cors: {
+      mcp: config.corsMcpOrigin,
+      mcpMaxAgeMs: config.corsMcpMaxAge,
+      oauth: config.corsOauthOrigin,
+      oauthMaxAgeMs: config.corsOauthMaxAge,
+    },
+    limits: {
+      mcp: limit('mcp', config.rateLimitMcpCapacity, config.rateLimitMcpWindow),
+      byPath: {
+        '/.well-known/oauth-authorization-server': limit('oauth-server-metadata', config.rateLimitOauthServerMetadataCapacity, config.rateLimitOauthServerMetadataWindow),
+        '/.well-known/openid-configuration': limit('oauth-server-metadata', config.rateLimitOauthServerMetadataCapacity, config.rateLimitOauthServerMetadataWindow),
+        '/.well-known/oauth-protected-resource': limit('oauth-resource-metadata', config.rateLimitOauthResourceMetadataCapacity, config.rateLimitOauthResourceMetadataWindow),
+        '/oauth/authorize': limit('oauth-authorize', config.rateLimitOauthAuthorizeCapacity, config.rateLimitOauthAuthorizeWindow),
+        '/oauth/consent': limit('oauth-authorize', config.rateLimitOauthAuthorizeCapacity, config.rateLimitOauthAuthorizeWindow),
+        '/oauth/callback': limit('oauth-callback', config.rateLimitOauthCallbackCapacity, config.rateLimitOauthCallbackWindow),
+        '/oauth/introspect': limit('oauth-introspect', config.rateLimitOauthIntrospectCapacity, config.rateLimitOauthIntrospectWindow),
+        '/oauth/register': limit('oauth-register', config.rateLimitOauthRegisterCapacity, config.rateLimitOauthRegisterWindow),
+        '/oauth/revoke': limit('oauth-revoke', config.rateLimitOauthRevokeCapacity, config.rateLimitOauthRevokeWindow),
+        '/oauth/token': limit('oauth-token', config.rateLimitOauthTokenCapacity, config.rateLimitOauthTokenWindow),
+      },
+    },
+    mcp,
+    sse,
+    oauth,
+    readiness: createReadiness({ docspaceUrl: config.baseUrl || undefined, store, fetch: opts.fetch }),
+  });
+
+  const running = await listen(app, {
+    host: config.host,
+    port: config.port,
+    logger,
+    shutdownTimeoutMs: config.shutdownTimeout,
+    closeLongLived: async () => {
+      await Promise.all([sse?.closeAll(), mcp?.close()]);
+    },
+  });
+  return {
+    ...running,
+    get inFlight() {
+      return running.inFlight;
+    },
+    app,
+    metrics,
+    async close() {
+      await running.shutdown();
+      if (!opts.store) await store.close();
+    },
+  };
+}

@@ -1,0 +1,195 @@
+import { createMcpHandler, type McpServer } from '@modelcontextprotocol/server';
+import type { Context } from 'hono';
+import type { Logger } from 'pino';
+import { readJsonBody } from '../http/body.js';
+import type { Authenticate, AuthOutcome, Principal } from '../http/authenticate.js';
+import type { HttpEnv } from '../http/env.js';
+import { errorResponse, RPC } from '../http/errors.js';
+import type { Metrics } from '../http/metrics.js';
+import { type Limit, type RateLimiter, withHeaders } from '../http/rate-limit.js';
+import { type RequestOptionsConfig, RequestOptionsError, readRequestOptions } from '../http/request-options.js';
+import { narrowSelection, type ToolSelection } from '../tools/selection.js';
+import type { ServerRequest } from './server.js';
+
+/**
+ * Streamable HTTP on `/mcp`, both eras through the SDK's `createMcpHandler`.
+ *
+ * The 2025 leg is the SDK's stateless one (no `Mcp-Session-Id`), on purpose: credentials and
+ * per-request settings are read from every request instead of being frozen at `initialize`
+ * (a bug of the reference), any instance can answer any request, and nothing needs expiring.
+ * Progress still reaches 2025 clients on the POST's own SSE response. The cost: a 2025 client
+ * cannot be sent requests (elicitation, sampling); the tools layer checks `canElicit` and
+ * explains instead of asking. See docs/configuration.md "HTTP sessions".
+ */
+export interface McpRouteDeps {
+  factory: (req: ServerRequest) => McpServer;
+  /** The server's own tool selection; requests can only narrow it. */
+  selection: ToolSelection;
+  authenticate: (req: Request, headerCredential: ServerRequest['credential']) => Promise<AuthOutcome>;
+  limiter: RateLimiter;
+  principalLimit: Limit;
+  options: RequestOptionsConfig;
+  maxBodySize: number;
+  /** 0 = no timeout. */
+  requestTimeoutMs: number;
+  userAgent?: string;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+export type { Authenticate };
+
+interface Carried {
+  serverRequest: ServerRequest;
+}
+
+export interface McpRoute {
+  handle(c: Context<HttpEnv>): Promise<Response>;
+  /** Aborts open modern exchanges (listen streams); call after in-flight requests drained. */
+  close(): Promise<void>;
+}
+
+function principalKey(p: Principal): string | undefined {
+  if (p.kind === 'shared') return undefined;
+  return p.userId ?? p.clientId;
+}
+
+export function createMcpRoute(deps: McpRouteDeps): McpRoute {
+  const handler = createMcpHandler(
+    (ctx) => {
+      const carried = ctx.authInfo?.extra as Carried | undefined;
+      // The edge always authenticates first; an instance without a request gets no credential.
+      return deps.factory(carried?.serverRequest ?? { credential: undefined });
+    },
+    {
+      maxRequestBodySize: deps.maxBodySize,
+      onerror: (err) => deps.logger.debug({ err: err.message }, 'mcp handler rejected a request'),
+    },
+  );
+
+  async function handle(c: Context<HttpEnv>): Promise<Response> {
+    const raw = c.req.raw;
+    if (raw.method !== 'POST') {
+      return errorResponse('jsonrpc', 405, `Method ${raw.method} is not allowed on /mcp; use POST.`, {
+        headers: { Allow: 'POST, OPTIONS' },
+      });
+    }
+    const type = raw.headers.get('content-type') ?? '';
+    if (!/^application\/json\s*(;|$)/i.test(type)) {
+      return errorResponse('jsonrpc', 415, 'Content-Type must be application/json.', { code: RPC.invalidRequest });
+    }
+    const body = await readJsonBody(raw, deps.maxBodySize);
+    if (!body.ok) return body.response;
+    const message = body.value as { method?: unknown; params?: { name?: unknown } } | null;
+    if (message && typeof message === 'object' && !Array.isArray(message)) {
+      if (typeof message.method === 'string') c.set('mcpMethod', message.method.slice(0, 64));
+      if (message.method === 'tools/call' && typeof message.params?.name === 'string') c.set('toolName', message.params.name.slice(0, 64));
+    }
+
+    let options: ReturnType<typeof readRequestOptions>;
+    try {
+      options = readRequestOptions(raw, deps.options);
+    } catch (err) {
+      if (err instanceof RequestOptionsError) return errorResponse('jsonrpc', 400, err.message, { code: RPC.invalidRequest });
+      throw err;
+    }
+    const auth = await deps.authenticate(raw, options.credential);
+    if (!auth.ok) return auth.response;
+    c.set('principal', auth.principal);
+
+    const key = principalKey(auth.principal);
+    const limit = key ? await deps.limiter.check(deps.principalLimit, key, 'jsonrpc') : { headers: {} };
+    if ('refused' in limit && limit.refused) return limit.refused;
+
+    let selection = deps.selection;
+    if (Object.keys(options.selection).length > 0) {
+      const narrowed = narrowSelection(deps.selection, options.selection);
+      if ('error' in narrowed) return errorResponse('jsonrpc', 400, narrowed.error, { code: RPC.invalidRequest });
+      selection = narrowed;
+    }
+
+    const serverRequest: ServerRequest = {
+      credential: auth.credential,
+      selection,
+      requestId: c.get('requestId'),
+      userAgent: deps.userAgent,
+    };
+    const timeout = deps.requestTimeoutMs > 0 ? AbortSignal.timeout(deps.requestTimeoutMs) : undefined;
+    const signal = timeout ? AbortSignal.any([raw.signal, timeout]) : raw.signal;
+    // The body was read above, so the SDK gets the parsed value and a body-less copy whose
+    // signal also fires on our timeout; aborting it cancels the tool (and its DocSpace calls).
+    const forwarded = new Request(raw.url, { method: raw.method, headers: raw.headers, signal });
+    const started = performance.now();
+    const pending = handler.fetch(forwarded, {
+      parsedBody: body.value,
+      authInfo: {
+        token: '',
+        clientId: auth.principal.clientId ?? '',
+        scopes: [],
+        extra: { serverRequest } satisfies Carried as unknown as Record<string, unknown>,
+      },
+    });
+    let res: Response;
+    if (timeout) {
+      const timedOut = new Promise<'timeout'>((resolve) => timeout.addEventListener('abort', () => resolve('timeout'), { once: true }));
+      const first = await Promise.race([pending, timedOut]);
+      if (first === 'timeout') {
+        pending.catch(() => undefined);
+        return errorResponse('jsonrpc', 504, `The request took longer than ${deps.requestTimeoutMs} ms and was cancelled.`, {
+          code: RPC.serverError,
+        });
+      }
+      res = first;
+    } else {
+      res = await pending;
+    }
+    const tool = c.get('toolName');
+    if (tool) res = observeToolCall(res, tool, started, signal, deps.metrics);
+    return withHeaders(res, limit.headers);
+  }
+
+  return { handle, close: () => handler.close() };
+}
+
+const ERROR_MARKERS = ['"isError":true', '"error":{'];
+
+/**
+ * Counts a tool call by outcome once its response body has been sent. The body is scanned for
+ * an error marker chunk by chunk, not parsed: results can be megabytes of file content.
+ */
+function observeToolCall(res: Response, tool: string, started: number, signal: AbortSignal, metrics: Metrics): Response {
+  let failed = res.status >= 400;
+  const done = (outcome: string) => {
+    metrics.toolCalls.inc({ tool, outcome });
+    metrics.toolDuration.observe({ tool }, (performance.now() - started) / 1000);
+  };
+  if (!res.body) {
+    done(failed ? 'error' : 'ok');
+    return res;
+  }
+  const decoder = new TextDecoder();
+  let finished = false;
+  const observed = res.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        if (!failed) {
+          const text = decoder.decode(chunk, { stream: true });
+          failed = ERROR_MARKERS.some((m) => text.includes(m));
+        }
+        controller.enqueue(chunk);
+      },
+      flush() {
+        if (finished) return;
+        finished = true;
+        done(signal.aborted ? 'cancelled' : failed ? 'error' : 'ok');
+      },
+    }),
+  );
+  signal.addEventListener('abort', () => {
+    if (!finished) {
+      finished = true;
+      done('cancelled');
+    }
+  }, { once: true });
+  return new Response(observed, { status: res.status, statusText: res.statusText, headers: res.headers });
+}

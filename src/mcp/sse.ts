@@ -1,0 +1,232 @@
+import type { JSONRPCMessage, McpServer, Transport } from '@modelcontextprotocol/server';
+import type { Context } from 'hono';
+import type { Logger } from 'pino';
+import type { AuthOutcome, Principal } from '../http/authenticate.js';
+import { readJsonBody } from '../http/body.js';
+import type { HttpEnv } from '../http/env.js';
+import { errorResponse, RPC } from '../http/errors.js';
+import { type RequestOptionsConfig, RequestOptionsError, readRequestOptions } from '../http/request-options.js';
+import { narrowSelection, type ToolSelection } from '../tools/selection.js';
+import type { ServerRequest } from './server.js';
+
+/**
+ * The legacy HTTP+SSE transport (MCP 2024-11-05): `GET /sse` opens an event stream whose first
+ * event names the POST endpoint, `POST /messages?sessionId=…` delivers client messages, and
+ * every server message travels on the stream. Kept for clients of the reference server.
+ *
+ * Unlike the reference, the session is found from the `sessionId` query parameter the endpoint
+ * event advertises (what SDK SSE clients send) or `Mcp-Session-Id`. A session is bound to the
+ * principal that opened it; each POST must authenticate as the same one. Sessions expire,
+ * are bounded in number, and close cleanly on shutdown.
+ */
+class SseServerTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: Transport['onmessage'];
+  readonly stream: ReadableStream<Uint8Array>;
+  private controller!: ReadableStreamDefaultController<Uint8Array>;
+  private closed = false;
+  private readonly encoder = new TextEncoder();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly sessionId: string,
+    private readonly endpoint: string,
+    keepAliveMs: number,
+  ) {
+    this.stream = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        this.controller = controller;
+        if (keepAliveMs > 0) this.timer = setInterval(() => this.write(': keep-alive\n\n'), keepAliveMs);
+      },
+      // The client went away.
+      cancel: () => this.close(),
+    });
+  }
+
+  private write(frame: string): void {
+    if (this.closed) return;
+    try {
+      this.controller.enqueue(this.encoder.encode(frame));
+    } catch {
+      void this.close();
+    }
+  }
+
+  async start(): Promise<void> {
+    this.write(`event: endpoint\ndata: ${this.endpoint}\n\n`);
+  }
+
+  async send(message: JSONRPCMessage): Promise<void> {
+    if (this.closed) throw new Error('SSE session is closed');
+    this.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+  }
+
+  deliver(message: JSONRPCMessage, request: Request): void {
+    this.onmessage?.(message, { request });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    try {
+      this.controller.close();
+    } catch {
+      // already closed by the client
+    }
+    this.onclose?.();
+  }
+}
+
+interface Session {
+  transport: SseServerTransport;
+  server: McpServer;
+  owner: string;
+  serverRequest: ServerRequest;
+  expiresAt: number;
+}
+
+export interface SseDeps {
+  factory: (req: ServerRequest) => McpServer;
+  selection: ToolSelection;
+  authenticate: (req: Request, headerCredential: ServerRequest['credential']) => Promise<AuthOutcome>;
+  options: RequestOptionsConfig;
+  maxBodySize: number;
+  /** 0 = sessions never expire. */
+  ttlMs: number;
+  /** 0 = no sweeping (expired sessions still refuse messages). */
+  sweepIntervalMs: number;
+  maxSessions: number;
+  keepAliveMs?: number;
+  userAgent?: string;
+  logger: Logger;
+}
+
+export interface SseRoutes {
+  open(c: Context<HttpEnv>): Promise<Response>;
+  message(c: Context<HttpEnv>): Promise<Response>;
+  readonly size: number;
+  closeAll(): Promise<void>;
+}
+
+function ownerOf(p: Principal): string {
+  return `${p.kind}|${p.userId ?? ''}|${p.clientId ?? ''}`;
+}
+
+export function createSseRoutes(deps: SseDeps): SseRoutes {
+  const sessions = new Map<string, Session>();
+  const sweeper =
+    deps.sweepIntervalMs > 0 && deps.ttlMs > 0
+      ? setInterval(() => {
+          const now = Date.now();
+          for (const [, s] of sessions) if (s.expiresAt <= now) void s.transport.close();
+        }, deps.sweepIntervalMs)
+      : undefined;
+  sweeper?.unref();
+
+  async function open(c: Context<HttpEnv>): Promise<Response> {
+    const raw = c.req.raw;
+    let options: ReturnType<typeof readRequestOptions>;
+    try {
+      options = readRequestOptions(raw, deps.options);
+    } catch (err) {
+      if (err instanceof RequestOptionsError) return errorResponse('jsonrpc', 400, err.message, { code: RPC.invalidRequest });
+      throw err;
+    }
+    const auth = await deps.authenticate(raw, options.credential);
+    if (!auth.ok) return auth.response;
+    c.set('principal', auth.principal);
+    let selection = deps.selection;
+    if (Object.keys(options.selection).length > 0) {
+      const narrowed = narrowSelection(deps.selection, options.selection);
+      if ('error' in narrowed) return errorResponse('jsonrpc', 400, narrowed.error, { code: RPC.invalidRequest });
+      selection = narrowed;
+    }
+    if (sessions.size >= deps.maxSessions) {
+      return errorResponse('jsonrpc', 503, 'Too many open SSE sessions; try again later or use /mcp.', {
+        headers: { 'Retry-After': '30' },
+      });
+    }
+    const id = crypto.randomUUID();
+    const transport = new SseServerTransport(id, `/messages?sessionId=${id}`, deps.keepAliveMs ?? 15_000);
+    const serverRequest: ServerRequest = { credential: auth.credential, selection, requestId: c.get('requestId'), userAgent: deps.userAgent };
+    const server = deps.factory(serverRequest);
+    const session: Session = {
+      transport,
+      server,
+      owner: ownerOf(auth.principal),
+      serverRequest,
+      expiresAt: deps.ttlMs > 0 ? Date.now() + deps.ttlMs : Number.POSITIVE_INFINITY,
+    };
+    sessions.set(id, session);
+    transport.onclose = () => {
+      sessions.delete(id);
+      void server.close().catch(() => undefined);
+    };
+    raw.signal.addEventListener('abort', () => void transport.close(), { once: true });
+    await server.connect(transport);
+    deps.logger.debug({ sessionId: id }, 'sse session opened');
+    return new Response(transport.stream, {
+      status: 200,
+      headers: {
+        'Content-Type': 'text/event-stream',
+        'Cache-Control': 'no-cache, no-transform',
+        'X-Accel-Buffering': 'no',
+        'Mcp-Session-Id': id,
+      },
+    });
+  }
+
+  async function message(c: Context<HttpEnv>): Promise<Response> {
+    const raw = c.req.raw;
+    const id = c.req.query('sessionId') ?? raw.headers.get('mcp-session-id') ?? '';
+    if (!id) return errorResponse('jsonrpc', 400, 'Missing sessionId: open a session with GET /sse first.', { code: RPC.invalidRequest });
+    const session = sessions.get(id);
+    if (!session || session.expiresAt <= Date.now()) {
+      if (session) void session.transport.close();
+      return errorResponse('jsonrpc', 404, 'Session not found or expired: open a new one with GET /sse.', { code: -32001 });
+    }
+    const type = raw.headers.get('content-type') ?? '';
+    if (!/^application\/json\s*(;|$)/i.test(type)) {
+      return errorResponse('jsonrpc', 415, 'Content-Type must be application/json.', { code: RPC.invalidRequest });
+    }
+    let options: ReturnType<typeof readRequestOptions>;
+    try {
+      options = readRequestOptions(raw, { ...deps.options, query: false });
+    } catch (err) {
+      if (err instanceof RequestOptionsError) return errorResponse('jsonrpc', 400, err.message, { code: RPC.invalidRequest });
+      throw err;
+    }
+    const auth = await deps.authenticate(raw, options.credential);
+    if (!auth.ok) return auth.response;
+    c.set('principal', auth.principal);
+    if (ownerOf(auth.principal) !== session.owner) {
+      return errorResponse('jsonrpc', 403, 'This session belongs to another user.', { code: RPC.invalidRequest });
+    }
+    // A refreshed token replaces the one the session opened with.
+    session.serverRequest.credential = auth.credential;
+    const body = await readJsonBody(raw, deps.maxBodySize);
+    if (!body.ok) return body.response;
+    const messages = Array.isArray(body.value) ? body.value : [body.value];
+    for (const m of messages) {
+      if (!m || typeof m !== 'object' || (m as { jsonrpc?: unknown }).jsonrpc !== '2.0') {
+        return errorResponse('jsonrpc', 400, 'Invalid Request: not a JSON-RPC 2.0 message.', { code: RPC.invalidRequest });
+      }
+    }
+    for (const m of messages) session.transport.deliver(m as JSONRPCMessage, raw);
+    return new Response('Accepted', { status: 202, headers: { 'Content-Type': 'text/plain' } });
+  }
+
+  return {
+    open,
+    message,
+    get size() {
+      return sessions.size;
+    },
+    async closeAll() {
+      if (sweeper) clearInterval(sweeper);
+      await Promise.all([...sessions.values()].map((s) => s.transport.close()));
+    },
+  };
+}

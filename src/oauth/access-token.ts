@@ -1,0 +1,56 @@
+import { randomToken } from './crypto.js';
+import { createSealer, type Sealer } from './seal.js';
+
+/**
+ * Our access token: a JWE (dir + A256GCM) only this server can open. It names the user, the
+ * client, the grant and the audience, expires no later than the DocSpace token inside, and
+ * carries that DocSpace token so a request needs no upstream call — only a local revocation
+ * check. The client sees an opaque string.
+ */
+export interface AccessTokenClaims {
+  iss: string;
+  aud: string;
+  /** DocSpace user id. */
+  sub: string;
+  /** Our client id. */
+  cid: string;
+  /** Grant (refresh family) id: revocation is checked against it. */
+  gid: string;
+  jti: string;
+  /** Seconds since the epoch. */
+  iat: number;
+  exp: number;
+  scope?: string;
+  /** The DocSpace access token. */
+  dat: string;
+}
+
+export const ACCESS_TOKEN_PURPOSE = 'at';
+
+export function createAccessTokenSealer(secret: string, previousSecrets?: readonly string[]): Sealer {
+  return createSealer(ACCESS_TOKEN_PURPOSE, secret, previousSecrets);
+}
+
+export async function mintAccessToken(
+  sealer: Sealer,
+  fields: Omit<AccessTokenClaims, 'jti' | 'iat'>,
+  nowMs: number,
+): Promise<string> {
+  const claims: AccessTokenClaims = { ...fields, jti: randomToken(12), iat: Math.floor(nowMs / 1000) };
+  return sealer.seal(claims);
+}
+
+export type AccessTokenCheck =
+  | { ok: true; claims: AccessTokenClaims }
+  | { ok: false; reason: 'malformed' | 'expired' | 'audience' };
+
+/** Opens and checks a token's integrity, expiry and audience (not revocation: that needs the store). */
+export async function checkAccessToken(sealer: Sealer, token: string, audience: string, nowMs: number): Promise<AccessTokenCheck> {
+  const claims = await sealer.open<AccessTokenClaims>(token);
+  if (!claims || typeof claims.exp !== 'number' || typeof claims.dat !== 'string' || typeof claims.gid !== 'string') {
+    return { ok: false, reason: 'malformed' };
+  }
+  if (claims.exp * 1000 <= nowMs) return { ok: false, reason: 'expired' };
+  if (claims.aud !== audience) return { ok: false, reason: 'audience' };
+  return { ok: true, claims };
+}

@@ -1,0 +1,282 @@
+import type { Context, Hono } from 'hono';
+import { type ClientRecord, resolveClient } from './clients.js';
+import { browserError, clientRedirect, type Facade } from './context.js';
+import { createPkcePair, hmac, isValidChallenge, randomToken, safeEqual, sha256 } from './crypto.js';
+import { OAuthError } from './errors.js';
+import { consentPage, PAGE_HEADERS } from './pages.js';
+import { checkRedirectUri, isLoopbackUri, parseScope, redirectUriMatches, resolveResource } from './redirect.js';
+import type { UpstreamApp, UpstreamTokens } from './upstream.js';
+
+/**
+ * The browser leg: `/oauth/authorize` validates the request and shows our consent page,
+ * `/oauth/consent` takes the decision and sends the person to DocSpace with our own state and
+ * PKCE pair, `/oauth/callback` comes back from DocSpace and hands the client our own code.
+ * Until the client and its redirect URI are validated every error is a page, never a redirect.
+ */
+
+/** An authorization request that passed validation, waiting for the person's decision. */
+interface PendingAuthorization {
+  clientId: string;
+  clientKind: ClientRecord['kind'];
+  redirectUri: string;
+  redirectUriGiven: boolean;
+  state?: string;
+  codeChallenge: string;
+  resource: string;
+  scope?: string;
+  browser: string;
+}
+
+/** Our state at DocSpace: single use, ten minutes, bound to the browser that consented. */
+interface UpstreamState {
+  pending: PendingAuthorization;
+  verifier: string;
+  /** Sealed UpstreamApp when the user's own DocSpace app is used (mode 2). */
+  app?: string;
+}
+
+/** Our authorization code (≤ 60 s, single use), stored under its hash. */
+export interface CodeRecord {
+  clientId: string;
+  redirectUri: string;
+  redirectUriGiven: boolean;
+  codeChallenge: string;
+  resource: string;
+  scope?: string;
+  userId?: string;
+  /** Sealed UpstreamTokens (operator's app: exchanged at the callback). */
+  ds?: string;
+  /** Sealed `{ code, verifier }` (user's own app: exchanged at the token endpoint with its secret). */
+  dsCode?: string;
+}
+
+export const codeKey = (code: string) => `oauth:code:${sha256(code)}`;
+const pendingKey = (id: string) => `oauth:pending:${id}`;
+const stateKey = (state: string) => `oauth:state:${sha256(state)}`;
+const rememberKey = (browser: string, clientId: string, redirectUri: string) =>
+  `oauth:remember:${sha256(`${browser} ${clientId} ${redirectUri}`)}`;
+
+const PENDING_TTL = 600;
+const STATE_TTL = 600;
+const CODE_TTL = 60;
+const REMEMBER_TTL = 30 * 86_400;
+const BROWSER_TTL = 365 * 86_400;
+
+function browserCookieName(f: Facade): string {
+  // `__Host-` needs https; on http://localhost the plain name is the fallback (docs/security.md).
+  return f.settings.secureCookies ? '__Host-dsmcp-browser' : 'dsmcp-browser';
+}
+
+function readCookie(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
+  }
+  return undefined;
+}
+
+/** The browser id from its signed cookie, when valid. */
+function browserOf(f: Facade, c: Context): string | undefined {
+  const raw = readCookie(c.req.header('cookie'), browserCookieName(f));
+  const [id, mac] = (raw ?? '').split('.');
+  return id && mac && safeEqual(mac, hmac(f.macKey, `browser:${id}`)) ? id : undefined;
+}
+
+function browserCookie(f: Facade, id: string): string {
+  const secure = f.settings.secureCookies ? '; Secure' : '';
+  return `${browserCookieName(f)}=${id}.${hmac(f.macKey, `browser:${id}`)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${BROWSER_TTL}${secure}`;
+}
+
+const csrfFor = (f: Facade, requestId: string, browser: string) => hmac(f.macKey, `csrf:${requestId}:${browser}`);
+
+export function mountAuthorize(app: Hono, f: Facade): void {
+  app.get('/oauth/authorize', async (c) => {
+    const q = new URL(c.req.url).searchParams;
+    let client: ClientRecord;
+    let redirectUri: string;
+    let redirectUriGiven: boolean;
+    try {
+      client = await resolveClient(f.store, f.settings, q.get('client_id') ?? undefined);
+      ({ redirectUri, redirectUriGiven } = pickRedirectUri(client, q.get('redirect_uri')));
+    } catch (error) {
+      return browserError(f, error);
+    }
+    // From here on the redirect URI is trusted: errors go back to the client.
+    const state = q.get('state') ?? undefined;
+    const fail = (error: string, description: string) => clientRedirect(f, redirectUri, { error, error_description: description, state });
+    if (q.get('response_type') !== 'code') return fail('unsupported_response_type', 'only response_type=code is supported');
+    const challenge = q.get('code_challenge');
+    if (!challenge) return fail('invalid_request', 'PKCE is required: send code_challenge with code_challenge_method=S256');
+    if (q.get('code_challenge_method') !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256');
+    if (!isValidChallenge(challenge)) return fail('invalid_request', 'code_challenge is malformed');
+    const resource = resolveResource(q.get('resource'), f.settings.resource, f.settings.issuer);
+    if (!resource) return fail('invalid_target', `this server only issues tokens for ${f.settings.resource}`);
+    if (client.kind === 'docspace' && !f.settings.upstreamBase) return fail('server_error', 'DocSpace OAuth is not configured');
+
+    let browser = browserOf(f, c);
+    const headers = new Headers(PAGE_HEADERS);
+    if (!browser) {
+      browser = randomToken(16);
+      headers.append('set-cookie', browserCookie(f, browser));
+    }
+    const pending: PendingAuthorization = {
+      clientId: client.clientId,
+      clientKind: client.kind,
+      redirectUri,
+      redirectUriGiven,
+      state,
+      codeChallenge: challenge,
+      resource,
+      scope: parseScope(q.get('scope')),
+      browser,
+    };
+    // "Remember" only skips the page when the request did not come from another site, so a
+    // link on an attacker's page still shows it (confused deputy).
+    const fetchSite = c.req.header('sec-fetch-site');
+    if (fetchSite !== 'cross-site' && (await f.store.get(rememberKey(browser, client.clientId, redirectUri)))) {
+      try {
+        const res = await startUpstream(f, pending, client);
+        f.audit.record({ event: 'consent.allowed', outcome: 'success', clientId: client.clientId, reason: 'remembered' });
+        return res;
+      } catch (error) {
+        return browserError(f, error);
+      }
+    }
+    const requestId = randomToken(18);
+    await f.store.set(pendingKey(requestId), JSON.stringify(pending), PENDING_TTL);
+    const html = consentPage({
+      clientName: client.clientName ?? (client.kind === 'docspace' ? 'An app using your DocSpace OAuth app' : 'Unnamed app'),
+      clientId: client.clientId,
+      identity: client.kind === 'cimd' ? (client.trusted ? 'trusted' : 'verified') : client.kind === 'docspace' ? 'docspace-app' : 'unverified',
+      documentHost: client.documentHost,
+      redirectUri,
+      redirectIsLoopback: isLoopbackUri(new URL(redirectUri)),
+      portalUrl: f.settings.portalUrl,
+      requestId,
+      csrf: csrfFor(f, requestId, browser),
+    });
+    return new Response(html, { status: 200, headers });
+  });
+
+  app.post('/oauth/consent', async (c) => {
+    try {
+      const origin = c.req.header('origin');
+      if (origin && origin !== 'null' && origin !== new URL(f.settings.issuer).origin) {
+        throw new OAuthError('access_denied', 'the consent form was submitted from another site', 403);
+      }
+      const form = new URLSearchParams(await c.req.text());
+      const requestId = form.get('request') ?? '';
+      const browser = browserOf(f, c);
+      const csrf = form.get('csrf') ?? '';
+      if (!browser || !requestId || !safeEqual(csrf, csrfFor(f, requestId, browser))) {
+        throw new OAuthError('access_denied', 'the consent form is invalid or was not sent from this browser; start again from your app', 403);
+      }
+      const raw = await f.store.take(pendingKey(requestId));
+      if (!raw) throw new OAuthError('invalid_request', 'this consent page expired or was already used; start again from your app');
+      const pending = JSON.parse(raw) as PendingAuthorization;
+      if (pending.browser !== browser) throw new OAuthError('access_denied', 'the consent was started in another browser', 403);
+      if (form.get('decision') !== 'allow') {
+        f.audit.record({ event: 'consent.denied', outcome: 'success', clientId: pending.clientId });
+        return clientRedirect(f, pending.redirectUri, { error: 'access_denied', error_description: 'the user denied access', state: pending.state });
+      }
+      const client = await resolveClient(f.store, f.settings, pending.clientId);
+      if (form.get('remember') === '1') {
+        await f.store.set(rememberKey(browser, pending.clientId, pending.redirectUri), '1', REMEMBER_TTL);
+      }
+      f.audit.record({ event: 'consent.allowed', outcome: 'success', clientId: pending.clientId });
+      return await startUpstream(f, pending, client);
+    } catch (error) {
+      return browserError(f, error);
+    }
+  });
+
+  app.get('/oauth/callback', async (c) => {
+    const q = new URL(c.req.url).searchParams;
+    let saved: UpstreamState;
+    try {
+      const state = q.get('state');
+      if (!state) throw new OAuthError('invalid_request', 'DocSpace returned without a state; start again from your app');
+      const raw = await f.store.take(stateKey(state));
+      if (!raw) throw new OAuthError('invalid_request', 'this sign-in expired or was already completed; start again from your app');
+      saved = JSON.parse(raw) as UpstreamState;
+      if (browserOf(f, c) !== saved.pending.browser) {
+        throw new OAuthError('access_denied', 'this sign-in was started in another browser', 403);
+      }
+    } catch (error) {
+      return browserError(f, error);
+    }
+    const { pending } = saved;
+    const upstreamError = q.get('error');
+    if (upstreamError) {
+      const denied = upstreamError === 'access_denied';
+      f.audit.record({ event: 'consent.denied', outcome: denied ? 'success' : 'failure', clientId: pending.clientId, reason: `docspace:${upstreamError}` });
+      return clientRedirect(f, pending.redirectUri, {
+        error: denied ? 'access_denied' : 'server_error',
+        error_description: denied ? 'access was denied at DocSpace' : 'DocSpace could not complete the sign-in',
+        state: pending.state,
+      });
+    }
+    const upstreamCode = q.get('code');
+    try {
+      if (!upstreamCode) throw new OAuthError('invalid_request', 'DocSpace returned without a code');
+      const record: CodeRecord = {
+        clientId: pending.clientId,
+        redirectUri: pending.redirectUri,
+        redirectUriGiven: pending.redirectUriGiven,
+        codeChallenge: pending.codeChallenge,
+        resource: pending.resource,
+        scope: pending.scope,
+      };
+      if (saved.app) {
+        // The user's own DocSpace app: its secret only reaches us at the token endpoint.
+        record.dsCode = await f.storageSealer.seal({ code: upstreamCode, verifier: saved.verifier, app: saved.app });
+      } else {
+        const app = f.settings.sharedApp;
+        if (!app) throw new OAuthError('server_error', 'no DocSpace OAuth app is configured');
+        const tokens: UpstreamTokens = await f.upstream.exchangeCode(app, upstreamCode, saved.verifier);
+        record.userId = await f.upstream.userId(tokens.accessToken);
+        record.ds = await f.storageSealer.seal(tokens);
+      }
+      const code = randomToken(32);
+      await f.store.set(codeKey(code), JSON.stringify(record), CODE_TTL);
+      return clientRedirect(f, pending.redirectUri, { code, state: pending.state });
+    } catch (error) {
+      return browserError(f, error);
+    }
+  });
+}
+
+function pickRedirectUri(client: ClientRecord, given: string | null): { redirectUri: string; redirectUriGiven: boolean } {
+  if (!given) {
+    if (client.redirectUris.length === 1) return { redirectUri: client.redirectUris[0], redirectUriGiven: false };
+    throw new OAuthError('invalid_request', 'redirect_uri is missing');
+  }
+  if (client.kind === 'docspace') {
+    // No registration to match against: any safe URI, shown prominently on the consent page.
+    const why = checkRedirectUri(given, 'native');
+    if (why) throw new OAuthError('invalid_request', `the redirect URI ${why}`);
+    return { redirectUri: given, redirectUriGiven: true };
+  }
+  if (!redirectUriMatches(client.redirectUris, given)) {
+    throw new OAuthError('invalid_request', 'the redirect URI is not registered for this app');
+  }
+  return { redirectUri: given, redirectUriGiven: true };
+}
+
+async function startUpstream(f: Facade, pending: PendingAuthorization, client: ClientRecord): Promise<Response> {
+  const { verifier, challenge } = createPkcePair();
+  const state = randomToken(32);
+  let app: UpstreamApp | undefined = f.settings.sharedApp;
+  let sealedApp: string | undefined;
+  if (client.kind === 'docspace') {
+    app = { clientId: client.clientId };
+    sealedApp = await f.storageSealer.seal(app);
+  }
+  if (!app) throw new OAuthError('server_error', 'no DocSpace OAuth app is configured');
+  const saved: UpstreamState = { pending, verifier, app: sealedApp };
+  await f.store.set(stateKey(state), JSON.stringify(saved), STATE_TTL);
+  return new Response(null, {
+    status: 302,
+    headers: { location: f.upstream.authorizeUrl(app, state, challenge), 'cache-control': 'no-store' },
+  });
+}

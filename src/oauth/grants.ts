@@ -1,0 +1,278 @@
+import type { Audit } from '../audit/index.js';
+import type { Store } from '../store/store.js';
+import { type AccessTokenClaims, checkAccessToken, mintAccessToken } from './access-token.js';
+import type { ClientRecord } from './clients.js';
+import { randomToken, safeEqual, sha256 } from './crypto.js';
+import { OAuthError } from './errors.js';
+import type { Sealer } from './seal.js';
+import type { OAuthSettings } from './settings.js';
+import type { Upstream, UpstreamApp, UpstreamTokens } from './upstream.js';
+
+/**
+ * Grants: one per consent (user + client), holding the DocSpace tokens sealed, and the refresh
+ * family. Refresh tokens are `<grant id>.<secret>`; only hashes are stored. Each use rotates the
+ * token. The token just replaced keeps working for `refreshGrace` seconds and yields the same
+ * successor (clients race their refreshes); presenting it later, or any older token, is a replay:
+ * the whole family is revoked, here and at DocSpace.
+ */
+export interface GrantRecord {
+  gid: string;
+  userId: string;
+  clientId: string;
+  resource: string;
+  scope?: string;
+  /** Sealed UpstreamTokens. */
+  ds: string;
+  /** Sealed UpstreamApp, for apps the user typed in (mode 2); else the operator's app is used. */
+  dsApp?: string;
+  current: string;
+  previous?: { hash: string; rotatedAt: number; successor: string };
+  spent: string[];
+  createdAt: number;
+}
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  refresh_token: string;
+  scope?: string;
+}
+
+export interface GrantDeps {
+  store: Store;
+  settings: OAuthSettings;
+  upstream: Upstream;
+  accessSealer: Sealer;
+  storageSealer: Sealer;
+  audit: Audit;
+}
+
+const grantKey = (gid: string) => `oauth:grant:${gid}`;
+const lockKey = (gid: string) => `oauth:grant-lock:${gid}`;
+const UPSTREAM_REFRESH_SKEW_MS = 5 * 60_000;
+const MAX_SPENT = 20;
+const LOCK_WAIT_MS = 10_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function createGrants(deps: GrantDeps) {
+  const { store, settings, upstream, accessSealer, storageSealer, audit } = deps;
+
+  async function upstreamApp(grant: GrantRecord): Promise<UpstreamApp> {
+    if (grant.dsApp) {
+      const app = await storageSealer.open<UpstreamApp>(grant.dsApp);
+      if (app) return app;
+    }
+    if (!settings.sharedApp) throw new OAuthError('invalid_grant', 'the DocSpace app of this grant is not configured any more');
+    return settings.sharedApp;
+  }
+
+  async function respond(grant: GrantRecord, ds: UpstreamTokens, refreshToken: string): Promise<TokenResponse> {
+    const now = settings.now();
+    const expMs = Math.min(now + settings.accessTokenTtl * 1000, ds.expiresAt);
+    const exp = Math.floor(expMs / 1000);
+    const fields: Omit<AccessTokenClaims, 'jti' | 'iat'> = {
+      iss: settings.issuer,
+      aud: grant.resource,
+      sub: grant.userId,
+      cid: grant.clientId,
+      gid: grant.gid,
+      exp,
+      dat: ds.accessToken,
+      ...(grant.scope ? { scope: grant.scope } : {}),
+    };
+    const accessToken = await mintAccessToken(accessSealer, fields, now);
+    return {
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: Math.max(0, exp - Math.floor(now / 1000)),
+      refresh_token: refreshToken,
+      ...(settings.echoScope && grant.scope ? { scope: grant.scope } : {}),
+    };
+  }
+
+  async function revokeFamily(grant: GrantRecord, reason: string): Promise<void> {
+    await store.delete(grantKey(grant.gid));
+    const ds = await storageSealer.open<UpstreamTokens>(grant.ds);
+    if (ds) {
+      const app = await upstreamApp(grant).catch(() => undefined);
+      // Best effort: our side is already revoked, which is what every request checks.
+      if (app) {
+        await Promise.allSettled([
+          ds.refreshToken ? upstream.revoke(app, ds.refreshToken, 'refresh_token') : Promise.resolve(),
+          upstream.revoke(app, ds.accessToken, 'access_token'),
+        ]);
+      }
+    }
+    audit.record({ event: 'token.revoked', outcome: 'success', userId: grant.userId, clientId: grant.clientId, reason });
+  }
+
+  async function load(gid: string): Promise<{ raw: string; grant: GrantRecord } | undefined> {
+    const raw = await store.get(grantKey(gid));
+    return raw ? { raw, grant: JSON.parse(raw) as GrantRecord } : undefined;
+  }
+
+  return {
+    /** Creates a grant after a completed authorization and returns the first tokens. */
+    async create(input: {
+      userId: string;
+      clientId: string;
+      resource: string;
+      scope?: string;
+      ds: UpstreamTokens;
+      dsApp?: UpstreamApp;
+    }): Promise<TokenResponse> {
+      const gid = randomToken(16);
+      const refreshToken = `${gid}.${randomToken(32)}`;
+      const grant: GrantRecord = {
+        gid,
+        userId: input.userId,
+        clientId: input.clientId,
+        resource: input.resource,
+        scope: input.scope,
+        ds: await storageSealer.seal(input.ds),
+        dsApp: input.dsApp ? await storageSealer.seal(input.dsApp) : undefined,
+        current: sha256(refreshToken),
+        spent: [],
+        createdAt: settings.now(),
+      };
+      await store.set(grantKey(gid), JSON.stringify(grant), settings.refreshTokenTtl);
+      audit.record({ event: 'grant.issued', outcome: 'success', userId: grant.userId, clientId: grant.clientId });
+      return respond(grant, input.ds, refreshToken);
+    },
+
+    /** The refresh_token grant. `clientSecret` authenticates typed-in DocSpace apps. */
+    async refresh(refreshToken: string, client: ClientRecord, clientSecret?: string): Promise<TokenResponse> {
+      const gid = refreshToken.split('.')[0] ?? '';
+      const hash = sha256(refreshToken);
+      const deadline = Date.now() + LOCK_WAIT_MS;
+      for (;;) {
+        const loaded = await load(gid);
+        if (!loaded) throw new OAuthError('invalid_grant', 'the refresh token is invalid, expired or revoked');
+        const { raw, grant } = loaded;
+        if (grant.clientId !== client.clientId) throw new OAuthError('invalid_grant', 'the refresh token was issued to another client');
+        if (grant.dsApp) {
+          const app = await storageSealer.open<UpstreamApp>(grant.dsApp);
+          if (app?.clientSecret && !(clientSecret && safeEqual(clientSecret, app.clientSecret))) {
+            throw new OAuthError('invalid_client', 'client authentication failed');
+          }
+        }
+        const now = settings.now();
+        if (grant.previous && safeEqual(hash, grant.previous.hash)) {
+          if (now - grant.previous.rotatedAt <= settings.refreshGrace * 1000) {
+            const successor = await storageSealer.open<string>(grant.previous.successor);
+            const ds = await storageSealer.open<UpstreamTokens>(grant.ds);
+            if (successor && ds) return respond(grant, ds, successor);
+          }
+          await revokeFamily(grant, 'refresh token replayed');
+          audit.record({ event: 'refresh.reused', outcome: 'failure', userId: grant.userId, clientId: grant.clientId, reason: 'reuse' });
+          throw new OAuthError('invalid_grant', 'the refresh token was already used; sign in again');
+        }
+        if (grant.spent.some((h) => safeEqual(h, hash))) {
+          await revokeFamily(grant, 'refresh token replayed');
+          audit.record({ event: 'refresh.reused', outcome: 'failure', userId: grant.userId, clientId: grant.clientId, reason: 'reuse' });
+          throw new OAuthError('invalid_grant', 'the refresh token was already used; sign in again');
+        }
+        if (!safeEqual(hash, grant.current)) throw new OAuthError('invalid_grant', 'the refresh token is invalid, expired or revoked');
+
+        // One rotation at a time per family; a racer waits, then takes the grace path above.
+        if (!(await store.setIfAbsent(lockKey(gid), '1', 30))) {
+          if (Date.now() > deadline) throw new OAuthError('temporarily_unavailable', 'another refresh is in progress; try again');
+          await sleep(50);
+          continue;
+        }
+        try {
+          let ds = await storageSealer.open<UpstreamTokens>(grant.ds);
+          if (!ds) throw new OAuthError('invalid_grant', 'the grant can no longer be used; sign in again');
+          if (ds.expiresAt - now < UPSTREAM_REFRESH_SKEW_MS) {
+            if (!ds.refreshToken) {
+              if (ds.expiresAt <= now) throw new OAuthError('invalid_grant', 'the DocSpace session ended; sign in again');
+            } else {
+              try {
+                const fresh = await upstream.refresh(await upstreamApp(grant), ds.refreshToken);
+                ds = { ...fresh, refreshToken: fresh.refreshToken ?? ds.refreshToken };
+              } catch (error) {
+                if (error instanceof OAuthError && (error.code === 'invalid_grant' || error.code === 'invalid_client')) {
+                  await revokeFamily(grant, 'DocSpace refused the refresh');
+                  throw new OAuthError('invalid_grant', 'DocSpace ended this session; sign in again');
+                }
+                throw error;
+              }
+            }
+          }
+          const next = `${gid}.${randomToken(32)}`;
+          const updated: GrantRecord = {
+            ...grant,
+            ds: await storageSealer.seal(ds),
+            current: sha256(next),
+            previous: { hash, rotatedAt: now, successor: await storageSealer.seal(next) },
+            spent: grant.previous ? [...grant.spent, grant.previous.hash].slice(-MAX_SPENT) : grant.spent,
+          };
+          if (!(await store.compareAndSet(grantKey(gid), raw, JSON.stringify(updated), settings.refreshTokenTtl))) {
+            throw new OAuthError('invalid_grant', 'the grant changed during the refresh (revoked?); sign in again');
+          }
+          audit.record({ event: 'token.refreshed', outcome: 'success', userId: grant.userId, clientId: grant.clientId });
+          return respond(updated, ds, next);
+        } finally {
+          await store.delete(lockKey(gid));
+        }
+      }
+    },
+
+    /** RFC 7009: revokes the grant behind an access or refresh token of this client; unknown tokens are ignored. */
+    async revoke(token: string, client: ClientRecord): Promise<void> {
+      const gid = await grantIdOf(token);
+      if (!gid) return;
+      const loaded = await load(gid);
+      if (!loaded || loaded.grant.clientId !== client.clientId) return;
+      await revokeFamily(loaded.grant, 'revoked by the client');
+    },
+
+    /** RFC 7662 for tokens of the asking client. */
+    async introspect(token: string, client: ClientRecord): Promise<Record<string, unknown>> {
+      const inactive = { active: false };
+      const check = await checkAccessToken(accessSealer, token, settings.resource, settings.now());
+      if (check.ok) {
+        const { claims } = check;
+        if (claims.cid !== client.clientId || !(await load(claims.gid))) return inactive;
+        return {
+          active: true,
+          client_id: claims.cid,
+          sub: claims.sub,
+          aud: claims.aud,
+          iss: claims.iss,
+          exp: claims.exp,
+          iat: claims.iat,
+          token_type: 'Bearer',
+          ...(claims.scope ? { scope: claims.scope } : {}),
+        };
+      }
+      const loaded = await load(token.split('.')[0] ?? '');
+      if (!loaded || loaded.grant.clientId !== client.clientId || !safeEqual(sha256(token), loaded.grant.current)) return inactive;
+      return { active: true, client_id: loaded.grant.clientId, sub: loaded.grant.userId, token_type: 'refresh_token' };
+    },
+
+    /** True while the grant exists (not revoked, not expired). */
+    async isActive(gid: string): Promise<boolean> {
+      return (await store.get(grantKey(gid))) !== undefined;
+    },
+  };
+
+  async function grantIdOf(token: string): Promise<string | undefined> {
+    if (accessSealer.recognises(token)) {
+      const claims = await accessSealer.open<AccessTokenClaims>(token);
+      return claims?.gid;
+    }
+    const [gid] = token.split('.');
+    if (!gid) return undefined;
+    const loaded = await load(gid);
+    if (!loaded) return undefined;
+    const hash = sha256(token);
+    const known = [loaded.grant.current, loaded.grant.previous?.hash, ...loaded.grant.spent].some((h) => h && safeEqual(h, hash));
+    return known ? gid : undefined;
+  }
+}
+
+export type Grants = ReturnType<typeof createGrants>;
+export const grantStoreKey = grantKey;

@@ -1,0 +1,124 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import { BlockList, isIP } from 'node:net';
+
+/**
+ * A GET for documents named by strangers (Client ID Metadata Documents): https only, public
+ * addresses only — checked on the address actually connected to, so DNS rebinding cannot slip a
+ * private one in — no redirects, a size cap and a deadline.
+ */
+export interface SafeFetchOptions {
+  timeoutMs: number;
+  maxBytes: number;
+  /** TEST ONLY: allow http and loopback addresses. */
+  allowInsecureLoopback?: boolean;
+}
+
+export interface SafeResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export class SafeFetchError extends Error {
+  override readonly name = 'SafeFetchError';
+  constructor(
+    readonly code: 'scheme' | 'address' | 'timeout' | 'too_large' | 'network',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const blocked = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16],
+  ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16],
+  ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
+] as const) {
+  blocked.addSubnet(net, prefix, 'ipv4');
+}
+for (const [net, prefix] of [
+  ['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['2001:db8::', 32], ['100::', 64],
+] as const) {
+  blocked.addSubnet(net, prefix, 'ipv6');
+}
+const loopback = new BlockList();
+loopback.addSubnet('127.0.0.0', 8, 'ipv4');
+loopback.addAddress('::1', 'ipv6');
+
+export function isPublicAddress(address: string, allowLoopback = false): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  const ip = mapped ? mapped[1] : address;
+  const family = isIP(ip) === 6 ? 'ipv6' : 'ipv4';
+  if (isIP(ip) === 0) return false;
+  if (allowLoopback && loopback.check(ip, family)) return true;
+  return !blocked.check(ip, family);
+}
+
+export function safeGet(url: URL, opts: SafeFetchOptions): Promise<SafeResponse> {
+  const allowHttp = opts.allowInsecureLoopback === true && url.protocol === 'http:';
+  if (url.protocol !== 'https:' && !allowHttp) {
+    return Promise.reject(new SafeFetchError('scheme', 'only https documents are fetched'));
+  }
+  const client = url.protocol === 'https:' ? https : http;
+  const lookup = (
+    hostname: string,
+    options: { all?: boolean },
+    callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+  ) => {
+    dnsLookup(hostname, { all: true }, (err, addresses) => {
+      if (err) return callback(err, '');
+      const unsafe = addresses.find((a) => !isPublicAddress(a.address, opts.allowInsecureLoopback));
+      if (unsafe || addresses.length === 0) {
+        return callback(new SafeFetchError('address', 'the document host resolves to a private address'), '');
+      }
+      if (options.all) return callback(null, addresses);
+      return callback(null, addresses[0].address, addresses[0].family);
+    });
+  };
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      req.destroy();
+      reject(error instanceof SafeFetchError ? error : new SafeFetchError('network', 'the document could not be fetched'));
+    };
+    const req = client.request(
+      url,
+      {
+        method: 'GET',
+        headers: { accept: 'application/json', 'user-agent': 'docspace-mcp (client metadata fetch)' },
+        lookup: lookup as unknown as typeof dnsLookup,
+        timeout: opts.timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > opts.maxBytes) fail(new SafeFetchError('too_large', `the document is larger than ${opts.maxBytes} bytes`));
+          else chunks.push(chunk);
+        });
+        res.on('end', () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(deadline);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+        });
+        res.on('error', fail);
+      },
+    );
+    // `timeout` above is per idle socket; the deadline bounds the whole exchange (slow drip).
+    const deadline = setTimeout(() => fail(new SafeFetchError('timeout', 'the document took too long')), opts.timeoutMs);
+    req.on('timeout', () => fail(new SafeFetchError('timeout', 'the document took too long')));
+    req.on('error', (error) => {
+      clearTimeout(deadline);
+      fail(error);
+    });
+    req.on('close', () => clearTimeout(deadline));
+    req.end();
+  });
+}

@@ -1,0 +1,73 @@
+import { hkdfSync } from 'node:crypto';
+import { CompactEncrypt, compactDecrypt, decodeProtectedHeader } from 'jose';
+import { sha256 } from './crypto.js';
+
+/**
+ * Authenticated encryption (JWE compact, `dir` + `A256GCM`) under keys derived from the server
+ * secret. Each purpose (access tokens, stored DocSpace tokens, …) derives its own key, so a value
+ * sealed for one purpose never opens as another. Every key carries a `kid`; values sealed under a
+ * previous secret still open while that secret is listed as previous (rotation).
+ */
+export interface Sealer {
+  seal(payload: unknown): Promise<string>;
+  /** The payload, or undefined when the value is not ours, tampered with or sealed by an unknown key. */
+  open<T>(sealed: string): Promise<T | undefined>;
+  /** True when the string has the shape and a `kid` of a value this sealer could open. */
+  recognises(value: string): boolean;
+}
+
+interface Key {
+  kid: string;
+  bytes: Uint8Array;
+}
+
+function deriveKey(secret: string, purpose: string): Key {
+  const bytes = new Uint8Array(hkdfSync('sha256', secret, 'docspace-mcp', `seal:${purpose}`, 32));
+  const kid = `${purpose}.${sha256(Buffer.from(bytes).toString('base64')).slice(0, 10)}`;
+  return { kid, bytes };
+}
+
+export function createSealer(purpose: string, secret: string, previousSecrets: readonly string[] = []): Sealer {
+  if (secret.length < 16) throw new Error('the sealing secret must have at least 16 characters');
+  const current = deriveKey(secret, purpose);
+  const keys = new Map<string, Key>([[current.kid, current]]);
+  for (const old of previousSecrets) {
+    const key = deriveKey(old, purpose);
+    if (!keys.has(key.kid)) keys.set(key.kid, key);
+  }
+  const kidOf = (value: string): string | undefined => {
+    if (value.split('.').length !== 5) return undefined;
+    try {
+      const header = decodeProtectedHeader(value);
+      return header.alg === 'dir' && typeof header.kid === 'string' ? header.kid : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    async seal(payload) {
+      const plaintext = new TextEncoder().encode(JSON.stringify(payload));
+      return new CompactEncrypt(plaintext)
+        .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: current.kid })
+        .encrypt(current.bytes);
+    },
+    async open<T>(sealed: string) {
+      const kid = kidOf(sealed);
+      const key = kid ? keys.get(kid) : undefined;
+      if (!key) return undefined;
+      try {
+        const { plaintext } = await compactDecrypt(sealed, key.bytes, {
+          keyManagementAlgorithms: ['dir'],
+          contentEncryptionAlgorithms: ['A256GCM'],
+        });
+        return JSON.parse(new TextDecoder().decode(plaintext)) as T;
+      } catch {
+        return undefined;
+      }
+    },
+    recognises(value) {
+      const kid = kidOf(value);
+      return kid !== undefined && kid.startsWith(`${purpose}.`);
+    },
+  };
+}

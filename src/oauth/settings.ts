@@ -1,0 +1,115 @@
+import type { Logger } from 'pino';
+import type { Audit } from '../audit/index.js';
+import type { Store } from '../store/store.js';
+
+/**
+ * Everything the OAuth facade needs, as the server wires it from the configuration
+ * (environment variable names in comments; see docs/security.md).
+ */
+export interface OAuthDeps {
+  /** Public URL of this server, e.g. `https://mcp.example.com` (`DOCSPACE_SERVER_BASE_URL`). Issuer and callback derive from it. */
+  publicBaseUrl: string;
+  /** The DocSpace portal (`DOCSPACE_BASE_URL`); shown on the consent page, used to learn the user id. */
+  docspaceBaseUrl: string;
+  /** DocSpace's OAuth server (`DOCSPACE_OAUTH_BASE_URL`); default: the portal. `/oauth2/*` is appended. */
+  docspaceOAuthBaseUrl?: string;
+  /** The operator's DocSpace OAuth app (`DOCSPACE_OAUTH_CLIENT_ID` / `_SECRET`): enables registration and CIMD. */
+  clientId?: string;
+  clientSecret?: string;
+  /** Sealing secret, ≥ 16 characters (`DOCSPACE_OAUTH_SECRET`). */
+  secret: string;
+  /** Older secrets still accepted when opening tokens (`DOCSPACE_OAUTH_PREVIOUS_SECRETS`, comma-separated). */
+  previousSecrets?: string[];
+  store: Store;
+  logger: Logger;
+  audit?: Audit;
+  /** fetch used for DocSpace calls (not for CIMD documents, which use a pinned, SSRF-safe client). */
+  fetch?: typeof fetch;
+  /** Path of the MCP endpoint under the public base URL; default `/mcp`. */
+  mcpPath?: string;
+  /** Our access token lifetime, capped by the DocSpace token's (`DOCSPACE_OAUTH_ACCESS_TOKEN_TTL`, s). Default 3600. */
+  accessTokenTtlSeconds?: number;
+  /** Our refresh token (and grant) lifetime (`DOCSPACE_OAUTH_REFRESH_TOKEN_TTL`, s). Default 30 days. */
+  refreshTokenTtlSeconds?: number;
+  /** How long a just-rotated refresh token still works, for clients that refresh concurrently. Default 60 s. */
+  refreshGraceSeconds?: number;
+  /** Registered (DCR) clients are forgotten after this long without use. Default 90 days. */
+  clientTtlSeconds?: number;
+  /** Echo the requested scope in token responses instead of omitting it (`DOCSPACE_OAUTH_ECHO_SCOPE`). Default false. */
+  echoScope?: boolean;
+  /** `scopes_supported` in metadata. Default none (clients then send no scope or their own; both are accepted). */
+  scopesSupported?: string[];
+  /** Client ID Metadata Documents (only with the operator's DocSpace app). */
+  cimd?: CimdSettings;
+  /** Timeout for calls to DocSpace's OAuth server. Default 10 000 ms. */
+  upstreamTimeoutMs?: number;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+export interface CimdSettings {
+  /** Default true when the operator's DocSpace app is configured (`DOCSPACE_OAUTH_CIMD`). */
+  enabled?: boolean;
+  timeoutMs?: number;
+  maxBytes?: number;
+  /** Domains whose documents get a "verified" badge on the consent page. */
+  trustedDomains?: string[];
+  /** TEST ONLY: accept `http://127.0.0.1:<port>/…` documents and loopback addresses. */
+  allowInsecureLoopback?: boolean;
+}
+
+/** The settings with every default applied. */
+export interface OAuthSettings {
+  issuer: string;
+  resource: string;
+  resourceMetadataUrl: string;
+  callbackUrl: string;
+  portalUrl: string;
+  upstreamBase: string;
+  sharedApp?: { clientId: string; clientSecret?: string };
+  secureCookies: boolean;
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  refreshGrace: number;
+  clientTtl: number;
+  echoScope: boolean;
+  scopesSupported: string[];
+  cimd: Required<Omit<CimdSettings, 'trustedDomains'>> & { trustedDomains: string[] };
+  upstreamTimeoutMs: number;
+  now: () => number;
+}
+
+const stripSlash = (url: string) => url.replace(/\/+$/, '');
+
+export const DEFAULT_TRUSTED_CIMD_DOMAINS = ['claude.ai', 'claude.com', 'chatgpt.com', 'openai.com', 'vscode.dev'];
+
+export function resolveSettings(deps: OAuthDeps): OAuthSettings {
+  const base = stripSlash(deps.publicBaseUrl);
+  const mcpPath = deps.mcpPath ?? '/mcp';
+  const sharedApp = deps.clientId ? { clientId: deps.clientId, clientSecret: deps.clientSecret || undefined } : undefined;
+  return {
+    issuer: base,
+    resource: `${base}${mcpPath}`,
+    resourceMetadataUrl: `${base}/.well-known/oauth-protected-resource${mcpPath}`,
+    callbackUrl: `${base}/oauth/callback`,
+    portalUrl: stripSlash(deps.docspaceBaseUrl),
+    upstreamBase: stripSlash(deps.docspaceOAuthBaseUrl || deps.docspaceBaseUrl),
+    sharedApp,
+    secureCookies: base.startsWith('https://'),
+    accessTokenTtl: deps.accessTokenTtlSeconds ?? 3600,
+    refreshTokenTtl: deps.refreshTokenTtlSeconds ?? 30 * 24 * 3600,
+    refreshGrace: deps.refreshGraceSeconds ?? 60,
+    clientTtl: deps.clientTtlSeconds ?? 90 * 24 * 3600,
+    echoScope: deps.echoScope ?? false,
+    scopesSupported: deps.scopesSupported ?? [],
+    cimd: {
+      enabled: Boolean(sharedApp) && (deps.cimd?.enabled ?? true),
+      timeoutMs: deps.cimd?.timeoutMs ?? 5000,
+      maxBytes: deps.cimd?.maxBytes ?? 5 * 1024,
+      allowInsecureLoopback: deps.cimd?.allowInsecureLoopback ?? false,
+      trustedDomains: deps.cimd?.trustedDomains ?? DEFAULT_TRUSTED_CIMD_DOMAINS,
+    },
+    upstreamTimeoutMs: deps.upstreamTimeoutMs ?? 10_000,
+    now: deps.now ?? Date.now,
+  };
+}

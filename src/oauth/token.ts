@@ -1,0 +1,121 @@
+import type { Context, Hono } from 'hono';
+import { codeKey, type CodeRecord } from './authorize.js';
+import { authenticateClient, type PresentedCredentials, readClientCredentials, registerClient } from './clients.js';
+import { type Facade, jsonError } from './context.js';
+import { verifyPkce } from './crypto.js';
+import { OAuthError } from './errors.js';
+import { resolveResource } from './redirect.js';
+import type { UpstreamApp, UpstreamTokens } from './upstream.js';
+
+/** `/oauth/token`, `/oauth/register`, `/oauth/revoke`, `/oauth/introspect`: JSON APIs for clients. */
+
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
+
+async function readForm(c: Context): Promise<URLSearchParams> {
+  const type = c.req.header('content-type') ?? '';
+  if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+    throw new OAuthError('invalid_request', 'send the request as application/x-www-form-urlencoded');
+  }
+  return new URLSearchParams(await c.req.text());
+}
+
+export function mountTokenEndpoints(app: Hono, f: Facade): void {
+  app.post('/oauth/token', async (c) => {
+    try {
+      const form = await readForm(c);
+      const presented = readClientCredentials(c.req.header('authorization'), form);
+      const client = await authenticateClient(f.store, f.settings, presented);
+      const grantType = form.get('grant_type');
+      let body: object;
+      if (grantType === 'authorization_code') body = await exchangeCode(f, form, client.clientId, presented);
+      else if (grantType === 'refresh_token') {
+        const token = form.get('refresh_token');
+        if (!token) throw new OAuthError('invalid_request', 'refresh_token is missing');
+        if (form.has('resource') && !resolveResource(form.get('resource'), f.settings.resource, f.settings.issuer)) {
+          throw new OAuthError('invalid_target', `this server only issues tokens for ${f.settings.resource}`);
+        }
+        body = await f.grants.refresh(token, client, presented.clientSecret);
+      } else throw new OAuthError('unsupported_grant_type', 'use authorization_code or refresh_token');
+      return c.json(body, 200, NO_STORE);
+    } catch (error) {
+      if (error instanceof OAuthError && error.code === 'invalid_grant') {
+        f.audit.record({ event: 'token.rejected', outcome: 'failure', reason: error.message });
+      }
+      return jsonError(f, error);
+    }
+  });
+
+  app.post('/oauth/register', async (c) => {
+    try {
+      if (!f.settings.sharedApp) throw new OAuthError('invalid_request', 'registration is not available on this server', 404);
+      const body = await c.req.json().catch(() => {
+        throw new OAuthError('invalid_client_metadata', 'the registration request must be JSON');
+      });
+      const { record, response } = await registerClient(f.store, f.settings, body);
+      f.audit.record({ event: 'client.registered', outcome: 'success', clientId: record.clientId });
+      return c.json(response, 201, NO_STORE);
+    } catch (error) {
+      return jsonError(f, error);
+    }
+  });
+
+  app.post('/oauth/revoke', async (c) => {
+    try {
+      const form = await readForm(c);
+      const client = await authenticateClient(f.store, f.settings, readClientCredentials(c.req.header('authorization'), form));
+      const token = form.get('token');
+      if (!token) throw new OAuthError('invalid_request', 'token is missing');
+      await f.grants.revoke(token, client);
+      return new Response(null, { status: 200, headers: NO_STORE });
+    } catch (error) {
+      return jsonError(f, error);
+    }
+  });
+
+  app.post('/oauth/introspect', async (c) => {
+    try {
+      const form = await readForm(c);
+      const presented = readClientCredentials(c.req.header('authorization'), form);
+      const client = await authenticateClient(f.store, f.settings, presented);
+      const token = form.get('token');
+      if (!token) throw new OAuthError('invalid_request', 'token is missing');
+      return c.json(await f.grants.introspect(token, client), 200, NO_STORE);
+    } catch (error) {
+      return jsonError(f, error);
+    }
+  });
+}
+
+async function exchangeCode(f: Facade, form: URLSearchParams, clientId: string, presented: PresentedCredentials): Promise<object> {
+  const code = form.get('code');
+  if (!code) throw new OAuthError('invalid_request', 'code is missing');
+  // Taken before any check: a code is spent by its first use, right or wrong.
+  const raw = await f.store.take(codeKey(code));
+  if (!raw) throw new OAuthError('invalid_grant', 'the authorization code is invalid, expired or already used');
+  const record = JSON.parse(raw) as CodeRecord;
+  if (record.clientId !== clientId) throw new OAuthError('invalid_grant', 'the authorization code was issued to another client');
+  const redirectUri = form.get('redirect_uri');
+  if (redirectUri ? redirectUri !== record.redirectUri : record.redirectUriGiven) {
+    throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
+  }
+  if (!verifyPkce(form.get('code_verifier') ?? undefined, record.codeChallenge)) {
+    throw new OAuthError('invalid_grant', 'the PKCE code_verifier is missing or wrong');
+  }
+  if (form.has('resource') && resolveResource(form.get('resource'), f.settings.resource, f.settings.issuer) !== record.resource) {
+    throw new OAuthError('invalid_target', 'resource differs from the authorization request');
+  }
+  let ds: UpstreamTokens | undefined;
+  let dsApp: UpstreamApp | undefined;
+  let userId = record.userId;
+  if (record.ds) ds = await f.storageSealer.open<UpstreamTokens>(record.ds);
+  else if (record.dsCode) {
+    const pendingCode = await f.storageSealer.open<{ code: string; verifier: string; app: string }>(record.dsCode);
+    const app = pendingCode ? await f.storageSealer.open<UpstreamApp>(pendingCode.app) : undefined;
+    if (!pendingCode || !app) throw new OAuthError('invalid_grant', 'the authorization code is unusable');
+    dsApp = { clientId: app.clientId, clientSecret: presented.clientSecret };
+    ds = await f.upstream.exchangeCode(dsApp, pendingCode.code, pendingCode.verifier);
+    userId = await f.upstream.userId(ds.accessToken);
+  }
+  if (!ds || !userId) throw new OAuthError('invalid_grant', 'the authorization code is unusable');
+  return f.grants.create({ userId, clientId, resource: record.resource, scope: record.scope, ds, dsApp });
+}

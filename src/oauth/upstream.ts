@@ -1,0 +1,120 @@
+import { decodeJwt } from 'jose';
+import { OAuthError } from './errors.js';
+import type { OAuthSettings } from './settings.js';
+
+/**
+ * Our client of DocSpace's OAuth server (`<oauth base>/oauth2/*`). We send no `scope` (DocSpace
+ * then grants every scope of its app; MCP clients' scopes mean nothing to it), our own PKCE pair
+ * and our callback URL. Failures become OAuth errors a client understands: DocSpace refusing →
+ * `invalid_grant` (or `invalid_client` for a wrong app secret), DocSpace unreachable →
+ * `temporarily_unavailable`. DocSpace's answers are never logged: they carry tokens.
+ */
+export interface UpstreamApp {
+  clientId: string;
+  clientSecret?: string;
+}
+
+export interface UpstreamTokens {
+  accessToken: string;
+  refreshToken?: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+export interface Upstream {
+  authorizeUrl(app: UpstreamApp, state: string, codeChallenge: string): string;
+  exchangeCode(app: UpstreamApp, code: string, codeVerifier: string): Promise<UpstreamTokens>;
+  refresh(app: UpstreamApp, refreshToken: string): Promise<UpstreamTokens>;
+  revoke(app: UpstreamApp, token: string, hint: 'access_token' | 'refresh_token'): Promise<void>;
+  /** The DocSpace user id behind an access token (its `sub`, else `people/@self`). */
+  userId(accessToken: string): Promise<string>;
+}
+
+export function createUpstream(settings: OAuthSettings, fetchImpl: typeof fetch = fetch): Upstream {
+  const endpoint = (name: string) => `${settings.upstreamBase}/oauth2/${name}`;
+
+  async function post(name: string, app: UpstreamApp, fields: Record<string, string>): Promise<Response> {
+    const body = new URLSearchParams({ ...fields, client_id: app.clientId });
+    if (app.clientSecret) body.set('client_secret', app.clientSecret);
+    try {
+      return await fetchImpl(endpoint(name), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body,
+        signal: AbortSignal.timeout(settings.upstreamTimeoutMs),
+      });
+    } catch {
+      throw new OAuthError('temporarily_unavailable', 'DocSpace did not answer; try again later');
+    }
+  }
+
+  async function tokens(res: Response): Promise<UpstreamTokens> {
+    if (res.status >= 500 || res.status === 429) {
+      throw new OAuthError('temporarily_unavailable', `DocSpace is unavailable (HTTP ${res.status}); try again later`);
+    }
+    const json = (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+    if (!res.ok || !json || typeof json.access_token !== 'string') {
+      const code = typeof json?.error === 'string' ? json.error : `HTTP ${res.status}`;
+      if (code === 'invalid_client') throw new OAuthError('invalid_client', 'DocSpace refused the app credentials');
+      throw new OAuthError('invalid_grant', `DocSpace refused the grant (${code}); sign in again`);
+    }
+    const expiresIn = typeof json.expires_in === 'number' ? json.expires_in : Number(json.expires_in ?? 3600);
+    return {
+      accessToken: json.access_token,
+      refreshToken: typeof json.refresh_token === 'string' ? json.refresh_token : undefined,
+      expiresAt: settings.now() + (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 3600) * 1000,
+    };
+  }
+
+  return {
+    authorizeUrl(app, state, codeChallenge) {
+      const url = new URL(endpoint('authorize'));
+      url.search = new URLSearchParams({
+        response_type: 'code',
+        client_id: app.clientId,
+        redirect_uri: settings.callbackUrl,
+        state,
+        code_challenge: codeChallenge,
+        code_challenge_method: 'S256',
+      }).toString();
+      return url.toString();
+    },
+    async exchangeCode(app, code, codeVerifier) {
+      const res = await post('token', app, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: settings.callbackUrl,
+        code_verifier: codeVerifier,
+      });
+      return tokens(res);
+    },
+    async refresh(app, refreshToken) {
+      return tokens(await post('token', app, { grant_type: 'refresh_token', refresh_token: refreshToken }));
+    },
+    async revoke(app, token, hint) {
+      const res = await post('revoke', app, { token, token_type_hint: hint });
+      await res.body?.cancel();
+    },
+    async userId(accessToken) {
+      try {
+        const sub = decodeJwt(accessToken).sub;
+        if (sub) return sub;
+      } catch {
+        // Not a JWT: ask the portal.
+      }
+      let res: Response;
+      try {
+        res = await fetchImpl(`${settings.portalUrl}/api/2.0/people/@self`, {
+          headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+          signal: AbortSignal.timeout(settings.upstreamTimeoutMs),
+        });
+      } catch {
+        throw new OAuthError('temporarily_unavailable', 'DocSpace did not answer; try again later');
+      }
+      const json = (await res.json().catch(() => undefined)) as { response?: { id?: string } } | undefined;
+      const id = json?.response?.id;
+      if (!res.ok || typeof id !== 'string') throw new OAuthError('invalid_grant', 'DocSpace did not accept the new token');
+      return id;
+    },
+  };
+}

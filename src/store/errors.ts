@@ -1,0 +1,24 @@
+/**
+ * Raised when the backend cannot answer (Redis down, timed out, refusing, or the store was
+ * closed). The HTTP edge turns it into a 503; callers never see a driver error. The message
+ * names the backend and a short reason, never a key or a value.
+ */
+export class StoreUnavailableError extends Error {
+  readonly code = 'store_unavailable' as const;
+  override readonly name = 'StoreUnavailableError';
+
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+export function isStoreUnavailable(error: unknown): error is StoreUnavailableError {
+  return error instanceof StoreUnavailableError;
+}
+
+/** TTLs and windows are seconds, positive and finite; a zero or negative one is a caller bug. */
+export function assertTtl(seconds: number, name: string): void {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) {
+    throw new RangeError(`${name} must be a positive number of seconds`);
+  }
+}

@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import { DocSpaceError } from '../docspace/errors.js';
+import type { FileDto } from '../docspace/types.js';
+import { entityId, entityOut } from './schema.js';
+import { entryLine, formatBytes, projectFile } from './shape.js';
+import { CREATE, defineTool, READ, type ToolContext, ToolInputError } from './types.js';
+
+/** Upload size the tools accept: what fits a JSON-RPC body as base64 under the HTTP limit. */
+export const MAX_UPLOAD_BYTES = 40 * 1024 * 1024;
+/** Largest file `resources/read` returns (base64 in one JSON message). */
+export const MAX_RESOURCE_BYTES = 25 * 1024 * 1024;
+
+const MIME: Record<string, string> = {
+  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.pptx': 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  '.pdf': 'application/pdf',
+  '.txt': 'text/plain',
+  '.md': 'text/markdown',
+  '.csv': 'text/csv',
+  '.json': 'application/json',
+  '.html': 'text/html',
+  '.xml': 'application/xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.svg': 'image/svg+xml',
+  '.zip': 'application/zip',
+};
+
+export function extensionOf(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot).toLowerCase() : '';
+}
+
+export function mimeTypeOf(file: Pick<FileDto, 'title' | 'fileExst'>): string {
+  return MIME[(file.fileExst ?? extensionOf(file.title)).toLowerCase()] ?? 'application/octet-stream';
+}
+
+export function isTextMime(mime: string): boolean {
+  return mime.startsWith('text/') || mime === 'application/json' || mime === 'application/xml' || mime === 'image/svg+xml';
+}
+
+export const fileUri = (id: number | string) => `docspace://files/${id}`;
+
+/** Base64 with a strict alphabet check: a model that sends text here should hear so. */
+function decodeBase64(content: string): Uint8Array {
+  const clean = content.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 === 1) {
+    throw new ToolInputError('bad_base64', '`content` is not valid base64; send encoding "utf8" for text.');
+  }
+  return new Uint8Array(Buffer.from(clean, 'base64'));
+}
+
+async function uploadBytes(ctx: ToolContext, folderId: number, fileName: string, bytes: Uint8Array, newVersion: boolean) {
+  if (bytes.byteLength > MAX_UPLOAD_BYTES) {
+    throw new ToolInputError('too_large', `The file is ${formatBytes(bytes.byteLength)}; uploads through this tool are limited to ${formatBytes(MAX_UPLOAD_BYTES)}.`);
+  }
+  return ctx.client.files.upload({
+    folderId,
+    fileName,
+    data: bytes,
+    createNewIfExist: !newVersion,
+    contentType: mimeTypeOf({ title: fileName }),
+    signal: ctx.signal,
+    onProgress: (sent, total) => void ctx.progress(sent, total, `Uploaded ${formatBytes(sent)} of ${formatBytes(total)}`),
+  });
+}
+
+const fileOut = entityOut;
+
+export const contentTools = [
+  defineTool({
+    name: 'upload_file',
+    toolset: 'files',
+    title: 'Upload a file',
+    description:
+      'Uploads a file into a folder or room: text as is (encoding utf8) or any binary such as .docx, .pdf, images (encoding base64), up to 40 MB. A name that exists gets a copy, or a new version with asNewVersion.',
+    input: z.object({
+      parentId: entityId('Folder or room'),
+      filename: z.string().min(1).max(170).describe('Name with extension, e.g. report.docx'),
+      content: z.string().describe('File content'),
+      encoding: z.enum(['utf8', 'base64']).default('utf8'),
+      asNewVersion: z.boolean().default(false).describe('If the name exists, add a new version of that file'),
+    }),
+    output: fileOut,
+    hints: CREATE,
+    async handler(a, ctx) {
+      if (!extensionOf(a.filename)) throw new ToolInputError('no_extension', '`filename` needs an extension, e.g. notes.txt or report.docx.');
+      const bytes = a.encoding === 'base64' ? decodeBase64(a.content) : new TextEncoder().encode(a.content);
+      const file = await uploadBytes(ctx, a.parentId, a.filename, bytes, a.asNewVersion);
+      const data = projectFile(file);
+      return { data, text: `Uploaded ${entryLine(data).slice(2)} to folder ${a.parentId}.` };
+    },
+  }),
+  defineTool({
+    name: 'download_file',
+    toolset: 'files',
+    title: 'Download a file',
+    description:
+      'Returns a file’s original bytes (any format): embedded as base64 when small, otherwise a docspace://files/{id} resource link to read. For reading text, download_file_as_text is better.',
+    input: z.object({ fileId: entityId('File') }),
+    output: z.object({ fileId: z.number(), title: z.string(), size: z.number(), mimeType: z.string(), uri: z.string(), embedded: z.boolean() }),
+    hints: READ,
+    async handler(a, ctx) {
+      const file = await ctx.client.files.info(a.fileId, { signal: ctx.signal });
+      const mimeType = mimeTypeOf(file);
+      const uri = fileUri(a.fileId);
+      const declared = file.pureContentLength ?? 0;
+      if (declared <= ctx.maxInlineBytes) {
+        try {
+          const got = await ctx.client.files.download(a.fileId, { maxBytes: ctx.maxInlineBytes, signal: ctx.signal });
+          const size = got.bytes.byteLength;
+          return {
+            data: { fileId: a.fileId, title: file.title, size, mimeType, uri, embedded: true },
+            text: `File ${a.fileId} "${file.title}" (${formatBytes(size)}, ${mimeType}) is attached as an embedded resource.`,
+            extra: [{ type: 'resource', resource: { uri, mimeType, blob: Buffer.from(got.bytes).toString('base64') } }],
+          };
+        } catch (e) {
+          // The size DocSpace reported was stale: fall through to a link.
+          if (!(e instanceof DocSpaceError && e.code === 'too_large')) throw e;
+        }
+      }
+      return {
+        data: { fileId: a.fileId, title: file.title, size: declared, mimeType, uri, embedded: false },
+        text: `File ${a.fileId} "${file.title}" is ${formatBytes(declared)}, over the ${formatBytes(ctx.maxInlineBytes)} inline limit: read the resource ${uri}${file.webUrl ? ` or open ${file.webUrl}` : ''}.`,
+        extra: [{ type: 'resource_link', uri, name: file.title, mimeType, size: declared, description: 'Original file bytes' }],
+      };
+    },
+  }),
+  defineTool({
+    name: 'create_file',
+    toolset: 'files',
+    title: 'Create a document',
+    description:
+      'Creates a new file in a folder or room: an empty document, spreadsheet, presentation or PDF form (.docx, .xlsx, .pptx, .pdf), or a .txt/.md file with the given text. Returns the file with its web URL for editing.',
+    input: z.object({
+      folderId: entityId('Folder or room'),
+      title: z.string().min(1).max(170).describe('Name with extension: .docx .xlsx .pptx .pdf .txt .md'),
+      content: z.string().optional().describe('Initial text, for .txt and .md only'),
+    }),
+    output: fileOut,
+    hints: CREATE,
+    async handler(a, ctx) {
+      const ext = extensionOf(a.title);
+      let file: FileDto;
+      if (ext === '.txt' || ext === '.md') {
+        file = await uploadBytes(ctx, a.folderId, a.title, new TextEncoder().encode(a.content ?? ''), false);
+      } else if (['.docx', '.xlsx', '.pptx', '.pdf'].includes(ext)) {
+        if (a.content) {
+          throw new ToolInputError('content_not_supported', `\`content\` works for .txt and .md only; create the ${ext} empty, or upload a finished file with upload_file.`);
+        }
+        file = await ctx.client.files.create(a.folderId, a.title, { signal: ctx.signal });
+      } else {
+        throw new ToolInputError('bad_extension', '`title` must end in .docx, .xlsx, .pptx, .pdf, .txt or .md.');
+      }
+      const data = projectFile(file);
+      return { data, text: `Created ${entryLine(data).slice(2)}.` };
+    },
+  }),
+];

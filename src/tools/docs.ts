@@ -1,0 +1,82 @@
+import { META_TOOLS } from './meta.js';
+import { TOOLS } from './registry.js';
+import { jsonSchemaOf, type JsonSchema } from './schema.js';
+import { TOOLSETS, type ToolHints, type ToolsetName } from './types.js';
+
+/** A tool as `tools/list` shows it. */
+export interface ToolDefinition {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: JsonSchema;
+  outputSchema?: JsonSchema;
+  annotations: ToolHints;
+}
+
+function definition(t: {
+  name: string;
+  title: string;
+  description: string;
+  input: Parameters<typeof jsonSchemaOf>[0];
+  output?: Parameters<typeof jsonSchemaOf>[0];
+  hints: ToolHints;
+}): ToolDefinition {
+  return {
+    name: t.name,
+    title: t.title,
+    description: t.description,
+    inputSchema: jsonSchemaOf(t.input, 'input'),
+    ...(t.output ? { outputSchema: jsonSchemaOf(t.output, 'output') } : {}),
+    annotations: t.hints,
+  };
+}
+
+/** Every tool and meta tool as the model sees it: the reviewed snapshot (`test/fixtures/tools.snapshot.json`). */
+export function toolsSnapshot(): { tools: ToolDefinition[]; metaTools: ToolDefinition[] } {
+  return { tools: TOOLS.map(definition), metaTools: META_TOOLS.map(definition) };
+}
+
+function hintCell(h: ToolHints): string {
+  const flags: string[] = [];
+  flags.push(h.readOnlyHint ? 'read-only' : 'writes');
+  if (h.destructiveHint) flags.push('destructive');
+  if (h.idempotentHint) flags.push('idempotent');
+  if (h.openWorldHint) flags.push('open-world');
+  return flags.join(', ');
+}
+
+function argsCell(schema: JsonSchema): string {
+  const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((schema.required ?? []) as string[]);
+  const names = Object.keys(props).map((n) => (required.has(n) ? `\`${n}\`*` : `\`${n}\``));
+  return names.length > 0 ? names.join(', ') : '–';
+}
+
+const esc = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
+
+/** `docs/tools.md`, generated from the records; a test fails when the file is stale. */
+export function renderToolsDoc(): string {
+  const lines: string[] = [
+    '# Tools',
+    '',
+    '<!-- Generated from src/tools by `node scripts/gen-tools-doc.mjs`. Do not edit by hand. -->',
+    '',
+    `${TOOLS.length} tools in ${Object.keys(TOOLSETS).length} toolsets. Arguments marked * are required.`,
+    'Select them with `DOCSPACE_TOOLSETS`, `DOCSPACE_ENABLED_TOOLS`, `DOCSPACE_DISABLED_TOOLS`,',
+    '`DOCSPACE_READ_ONLY` (only read-only tools) and `DOCSPACE_DYNAMIC` (the meta tools below instead).',
+    '',
+  ];
+  for (const set of Object.keys(TOOLSETS) as ToolsetName[]) {
+    lines.push(`## ${set}`, '', TOOLSETS[set], '', '| Tool | What it does | Arguments | Hints |', '| --- | --- | --- | --- |');
+    for (const t of TOOLS.filter((x) => x.toolset === set)) {
+      lines.push(`| \`${t.name}\` | **${esc(t.title)}.** ${esc(t.description)} | ${argsCell(jsonSchemaOf(t.input, 'input'))} | ${hintCell(t.hints)} |`);
+    }
+    lines.push('');
+  }
+  lines.push('## Meta tools (dynamic mode)', '', '| Tool | What it does | Arguments | Hints |', '| --- | --- | --- | --- |');
+  for (const t of META_TOOLS) {
+    lines.push(`| \`${t.name}\` | **${esc(t.title)}.** ${esc(t.description)} | ${argsCell(jsonSchemaOf(t.input, 'input'))} | ${hintCell(t.hints)} |`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}

@@ -1,0 +1,234 @@
+import { z } from 'zod';
+import { accessLevelsFor, ROOM_TYPES } from '../docspace/rooms.js';
+import { contentOutput, contentResult } from './folders.js';
+import { entityId, entityOut, fieldsArg, listOutput, pagingArgs, searchArg } from './schema.js';
+import { ACCESS_IDS, accessName, entryLine, pageText, projectFolder, projectShare, ROOM_TYPE_IDS } from './shape.js';
+import { CREATE, DESTROY, defineTool, READ, ToolInputError, UPDATE } from './types.js';
+
+const roomId = entityId('Room');
+const roomTypeArg = z.enum(Object.keys(ROOM_TYPE_IDS) as [keyof typeof ROOM_TYPE_IDS, ...(keyof typeof ROOM_TYPE_IDS)[]]);
+const inviteAccess = z.enum(['viewer', 'reviewer', 'commenter', 'form_filler', 'editor', 'content_creator', 'room_manager', 'none']);
+
+const levelOut = z.object({ access: z.string(), title: z.string() });
+
+export const roomsTools = [
+  defineTool({
+    name: 'create_room',
+    toolset: 'rooms',
+    title: 'Create a room',
+    description:
+      'Creates a room. Types: custom (any access levels), collaboration (co-editing), form_filling (collect filled PDF forms), virtual_data (controlled sharing), public (anyone with the link). Returns the room.',
+    input: z.object({
+      title: z.string().min(1).max(170).describe('Room name'),
+      roomType: roomTypeArg.default('custom').describe('Room type; public rooms are reachable by link without sign-in'),
+    }),
+    output: entityOut,
+    hints: CREATE,
+    async handler(a, ctx) {
+      const room = await ctx.client.rooms.create({ title: a.title, roomType: ROOM_TYPE_IDS[a.roomType] }, { signal: ctx.signal });
+      const data = projectFolder(room);
+      return { data: data, text: `Created ${a.roomType} room ${room.id} "${room.title}".` };
+    },
+  }),
+  defineTool({
+    name: 'get_room_info',
+    toolset: 'rooms',
+    title: 'Get room info',
+    description: 'Returns a room’s id, title, type, file and folder counts and last change.',
+    input: z.object({ roomId, fields: fieldsArg }),
+    output: entityOut,
+    hints: READ,
+    async handler(a, ctx) {
+      const room = await ctx.client.rooms.info(a.roomId, { signal: ctx.signal });
+      const data = projectFolder(room, a.fields);
+      return { data: data, text: entryLine(data).slice(2) };
+    },
+  }),
+  defineTool({
+    name: 'update_room',
+    toolset: 'rooms',
+    title: 'Update a room',
+    description: 'Renames a room and/or replaces its tags. Returns the room.',
+    input: z.object({
+      roomId,
+      title: z.string().min(1).max(170).optional().describe('New name'),
+      tags: z.array(z.string()).optional().describe('Tags (replaces the current ones)'),
+    }),
+    output: entityOut,
+    hints: UPDATE,
+    async handler(a, ctx) {
+      if (a.title === undefined && a.tags === undefined) {
+        throw new ToolInputError('nothing_to_change', 'Give `title` and/or `tags` to change.');
+      }
+      const room = await ctx.client.rooms.update(a.roomId, { title: a.title, tags: a.tags }, { signal: ctx.signal });
+      const data = projectFolder(room, ['tags']);
+      return { data: data, text: `Updated room ${room.id} "${room.title}".` };
+    },
+  }),
+  defineTool({
+    name: 'archive_room',
+    toolset: 'rooms',
+    title: 'Archive a room',
+    description: 'Moves a room to the Archive: it becomes read-only for its members. unarchive_room brings it back.',
+    input: z.object({ roomId }),
+    output: z.object({ roomId: z.number(), archived: z.boolean() }),
+    hints: DESTROY,
+    confirm: (a) => `Archive room ${a.roomId}? Its members will only be able to read it.`,
+    async handler(a, ctx) {
+      await ctx.client.rooms.archive(a.roomId, { signal: ctx.signal, onProgress: (p, m) => void ctx.progress(p, 100, m) });
+      return { data: { roomId: a.roomId, archived: true }, text: `Archived room ${a.roomId}.` };
+    },
+  }),
+  defineTool({
+    name: 'unarchive_room',
+    toolset: 'rooms',
+    title: 'Restore an archived room',
+    description: 'Moves a room from the Archive back to the Rooms section.',
+    input: z.object({ roomId }),
+    output: z.object({ roomId: z.number(), archived: z.boolean() }),
+    hints: UPDATE,
+    async handler(a, ctx) {
+      await ctx.client.rooms.unarchive(a.roomId, { signal: ctx.signal, onProgress: (p, m) => void ctx.progress(p, 100, m) });
+      return { data: { roomId: a.roomId, archived: false }, text: `Restored room ${a.roomId} from the Archive.` };
+    },
+  }),
+  defineTool({
+    name: 'set_room_security',
+    toolset: 'rooms',
+    title: 'Invite or remove room members',
+    description:
+      'Invites people to a room (by user id or email), changes their access, or removes them (access none). get_room_access_levels lists what the room allows.',
+    input: z.object({
+      roomId,
+      invitations: z
+        .array(
+          z.object({
+            id: z.string().optional().describe('User id'),
+            email: z.string().email().optional().describe('Email (invites if not a member yet)'),
+            access: inviteAccess,
+          }),
+        )
+        .min(1),
+      notify: z.boolean().default(false).describe('Email the people about it'),
+      message: z.string().max(500).optional().describe('Note for the invitation email'),
+      culture: z.string().optional().describe('Invitation email language, e.g. en-US'),
+    }),
+    output: z.object({ members: z.array(entityOut), warning: z.string().optional() }),
+    hints: { ...DESTROY, openWorldHint: true },
+    confirm: (a) => {
+      const removed = a.invitations.filter((i) => i.access === 'none').length;
+      return removed > 0 ? `Remove ${removed} member(s) from room ${a.roomId}?` : undefined;
+    },
+    async handler(a, ctx) {
+      const missing = a.invitations.findIndex((i) => !i.id && !i.email);
+      if (missing >= 0) throw new ToolInputError('no_subject', `\`invitations.${missing}\`: give the person's \`id\` or \`email\`.`);
+      const res = await ctx.client.rooms.setSecurity(
+        a.roomId,
+        {
+          invitations: a.invitations.map((i) => ({ id: i.id, email: i.email, access: ACCESS_IDS[i.access] })),
+          notify: a.notify,
+          message: a.message,
+          culture: a.culture,
+        },
+        { signal: ctx.signal },
+      );
+      const members = (res.members ?? []).map(projectShare);
+      const warning = res.warning || undefined;
+      return {
+        data: { members, ...(warning ? { warning } : {}) },
+        text: [`Updated access to room ${a.roomId}:`, ...members.map(entryLine), ...(warning ? [`Warning: ${warning}`] : [])].join('\n'),
+      };
+    },
+  }),
+  defineTool({
+    name: 'get_room_security_info',
+    toolset: 'rooms',
+    title: 'List room members',
+    description: 'Lists who has access to a room (people, groups and links) with their access level.',
+    input: z.object({
+      roomId,
+      show: z.enum(['all', 'users', 'groups', 'links']).default('all').describe('Which entries'),
+      search: searchArg,
+      ...pagingArgs,
+    }),
+    output: listOutput(entityOut),
+    hints: READ,
+    async handler(a, ctx) {
+      // ShareFilterType: 0 users+groups, 16 users, 32 groups, 2 external links; all = no filter.
+      const filterType = { all: undefined, users: 16, groups: 32, links: 2 }[a.show];
+      const page = await ctx.client.rooms.security(
+        a.roomId,
+        { filterType, search: a.search, startIndex: a.startIndex, count: a.count },
+        ctx.signal,
+      );
+      const items = page.items.map(projectShare);
+      const paging = pageText(items.length, a.startIndex, page.total, 'get_room_security_info');
+      return {
+        data: { items, total: page.total, nextStartIndex: paging.next },
+        text: [`Room ${a.roomId} access: ${paging.text}`, ...items.map(entryLine)].join('\n'),
+      };
+    },
+  }),
+  defineTool({
+    name: 'get_rooms_folder',
+    toolset: 'rooms',
+    title: 'List rooms',
+    description: 'Lists the rooms the person can see (or the archived ones), optionally filtered by name and type.',
+    input: z.object({
+      search: searchArg,
+      roomType: roomTypeArg.optional().describe('Only rooms of this type'),
+      archived: z.boolean().default(false).describe('List archived rooms instead'),
+      ...pagingArgs,
+      fields: fieldsArg,
+    }),
+    output: contentOutput,
+    hints: READ,
+    async handler(a, ctx) {
+      const res = await ctx.client.folders.rooms(
+        {
+          search: a.search,
+          type: a.roomType ? [ROOM_TYPE_IDS[a.roomType]] : undefined,
+          searchArea: a.archived ? 1 : 0,
+          startIndex: a.startIndex,
+          count: a.count,
+        },
+        ctx.signal,
+      );
+      return contentResult(res, a, 'get_rooms_folder');
+    },
+  }),
+  defineTool({
+    name: 'get_room_types',
+    toolset: 'rooms',
+    title: 'List room types',
+    description: 'Lists the room types create_room accepts, with what each is for.',
+    input: z.object({}),
+    output: z.object({ types: z.array(z.object({ roomType: z.string(), title: z.string(), description: z.string() })) }),
+    hints: { ...READ, openWorldHint: false },
+    async handler() {
+      const types = Object.entries(ROOM_TYPE_IDS).map(([name, id]) => {
+        const info = ROOM_TYPES.find((t) => t.roomType === id);
+        return { roomType: name, title: info?.title ?? name, description: info?.description ?? '' };
+      });
+      return { data: { types }, text: types.map((t) => `- ${t.roomType}: ${t.title}. ${t.description}`).join('\n') };
+    },
+  }),
+  defineTool({
+    name: 'get_room_access_levels',
+    toolset: 'rooms',
+    title: 'List room access levels',
+    description: 'Lists the access levels set_room_security can give in a room (they depend on its type).',
+    input: z.object({ roomId }),
+    output: z.object({ roomType: z.string().optional(), levels: z.array(levelOut) }),
+    hints: READ,
+    async handler(a, ctx) {
+      const room = await ctx.client.rooms.info(a.roomId, { signal: ctx.signal });
+      const levels = accessLevelsFor(room.roomType).map((l) => ({ access: accessName(l.access) ?? String(l.access), title: l.title }));
+      const type = projectFolder(room).roomType as string | undefined;
+      return {
+        data: { ...(type ? { roomType: type } : {}), levels },
+        text: [`Room ${a.roomId}${type ? ` (${type})` : ''} allows:`, ...levels.map((l) => `- ${l.access}: ${l.title}`)].join('\n'),
+      };
+    },
+  }),
+];

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import type { FileShareDto } from '../docspace/types.js';
+import { entityOut } from './schema.js';
+import { ACCESS_IDS, entryLine, projectShare } from './shape.js';
+import { CREATE, defineTool, READ, type ToolContext, ToolInputError } from './types.js';
+
+const target = {
+  fileId: z.number().int().optional().describe('File id (give this or roomId)'),
+  roomId: z.number().int().optional().describe('Room id (give this or fileId)'),
+};
+
+function pickTarget(a: { fileId?: number; roomId?: number }): { kind: 'file' | 'room'; id: number } {
+  if ((a.fileId === undefined) === (a.roomId === undefined)) {
+    throw new ToolInputError('bad_target', 'Give exactly one of `fileId` or `roomId`.');
+  }
+  return a.fileId !== undefined ? { kind: 'file', id: a.fileId } : { kind: 'room', id: a.roomId as number };
+}
+
+// Room links are not wrapped by the client's rooms module; the endpoints are plain REST.
+async function roomLinks(ctx: ToolContext, roomId: number): Promise<FileShareDto[]> {
+  const list = await ctx.client.request<FileShareDto[]>('GET', `files/rooms/${roomId}/links`, {
+    query: { type: 1 },
+    signal: ctx.signal,
+    subject: `room ${roomId}`,
+  });
+  return Array.isArray(list) ? list : [];
+}
+
+export const sharingTools = [
+  defineTool({
+    name: 'get_share_links',
+    toolset: 'files',
+    title: 'List share links',
+    description: 'Lists the external share links of a file or room: URL, access, expiry.',
+    input: z.object(target),
+    output: z.object({ links: z.array(entityOut) }),
+    hints: READ,
+    async handler(a, ctx) {
+      const t = pickTarget(a);
+      const raw = t.kind === 'file' ? await ctx.client.files.links(t.id, { signal: ctx.signal }) : await roomLinks(ctx, t.id);
+      const links = raw.filter((s) => s.sharedLink).map(projectShare);
+      const text = links.length === 0 ? `The ${t.kind} ${t.id} has no share links.` : [`Share links of ${t.kind} ${t.id}:`, ...links.map(entryLine)].join('\n');
+      return { data: { links }, text };
+    },
+  }),
+  defineTool({
+    name: 'create_share_link',
+    toolset: 'files',
+    title: 'Create a share link',
+    description:
+      'Creates an external link to a file or room with an access level and optional expiry. Anyone with the link gets that access unless internal is true (portal members only). Returns the URL.',
+    input: z.object({
+      ...target,
+      access: z.enum(['viewer', 'commenter', 'reviewer', 'editor', 'form_filler']).default('viewer'),
+      expiresAt: z.iso.datetime({ offset: true }).optional().describe('Expiry, ISO 8601 (e.g. 2026-12-31T23:59:00Z)'),
+      title: z.string().max(170).optional().describe('Link name'),
+      internal: z.boolean().default(false).describe('Only people signed in to the portal'),
+    }),
+    output: entityOut,
+    hints: { ...CREATE, openWorldHint: true },
+    async handler(a, ctx) {
+      const t = pickTarget(a);
+      if (a.expiresAt && Date.parse(a.expiresAt) <= Date.now()) {
+        throw new ToolInputError('expired', '`expiresAt` is in the past; give a future date-time.');
+      }
+      const req = { access: ACCESS_IDS[a.access], expirationDate: a.expiresAt, title: a.title, internal: a.internal };
+      const share =
+        t.kind === 'file'
+          ? await ctx.client.files.setLink(t.id, req, { signal: ctx.signal })
+          : await ctx.client.request<FileShareDto>('PUT', `files/rooms/${t.id}/links`, {
+              body: { ...req, linkType: 1 },
+              signal: ctx.signal,
+              subject: `room ${t.id}`,
+            });
+      const link = projectShare(share);
+      return { data: link, text: `Created ${a.access} link to ${t.kind} ${t.id}: ${link.url ?? '(no URL returned)'}${a.expiresAt ? `, expires ${a.expiresAt}` : ''}.` };
+    },
+  }),
+];

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createMemoryStore } from '../../../src/store/memory.js';
+import { registerStoreContract } from './store-contract.js';
+
+registerStoreContract('memory', () => createMemoryStore());
+
+describe('memory store: bounds and expiry', () => {
+  test('a flood of 100k keys never holds more than maxEntries, and fresh writes still land', async () => {
+    const store = createMemoryStore({ maxEntries: 1000 });
+    await store.set('revocation:long-lived', 'revoked', 3600);
+    for (let i = 0; i < 100_000; i++) {
+      await store.set(`rl:flood:${i}`, 'x', 60);
+      if (store.size > 1000) assert.fail(`size ${store.size} after ${i + 1} writes`);
+    }
+    assert.equal(store.size, 1000);
+    assert.equal(store.evictions, 100_000 + 1 - 1000);
+    assert.equal(await store.get('rl:flood:99999'), 'x', 'the newest write is kept');
+    assert.equal(await store.get('rl:flood:0'), undefined, 'the oldest short-lived write went first');
+    assert.equal(
+      await store.get('revocation:long-lived'),
+      'revoked',
+      'longer-lived state outlasts the flood',
+    );
+    await store.close();
+  });
+
+  test('eviction takes the key closest to expiry, ties to the older write', async () => {
+    const store = createMemoryStore({ maxEntries: 3 });
+    await store.set('a', '1', 300);
+    await store.set('b', '2', 10);
+    await store.set('c', '3', 300);
+    await store.set('d', '4', 300);
+    assert.equal(await store.get('b'), undefined);
+    await store.set('e', '5', 300);
+    assert.equal(await store.get('a'), undefined);
+    assert.deepEqual(await Promise.all(['c', 'd', 'e'].map((k) => store.get(k))), ['3', '4', '5']);
+    await store.close();
+  });
+
+  test('expired keys make room before anything live is evicted', async () => {
+    let now = 1_000_000;
+    const store = createMemoryStore({ maxEntries: 2, clock: () => now });
+    await store.set('old', 'x', 1);
+    await store.set('keep', 'y', 100);
+    now += 2000;
+    await store.set('new', 'z', 100);
+    assert.equal(store.evictions, 0);
+    assert.equal(await store.get('keep'), 'y');
+    assert.equal(await store.get('new'), 'z');
+    await store.close();
+  });
+
+  test('the periodic sweep frees expired keys nobody reads', async () => {
+    let now = 0;
+    const store = createMemoryStore({ clock: () => now, sweepIntervalMs: 50 });
+    for (let i = 0; i < 100; i++) await store.set(`pending:${i}`, 'x', 1);
+    await store.set('family:kept', 'x', 100);
+    assert.equal(store.size, 101);
+    now = 5000;
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(store.size, 1);
+    await store.close();
+  });
+
+  test('rewriting one key many times costs one slot, not one per write', async () => {
+    const store = createMemoryStore({ maxEntries: 10 });
+    for (let i = 0; i < 50_000; i++) await store.set('family:hot', String(i), 60);
+    for (let i = 0; i < 9; i++) await store.set(`other:${i}`, 'x', 30);
+    assert.equal(store.size, 10);
+    assert.equal(store.evictions, 0);
+    assert.equal(await store.get('family:hot'), '49999');
+    assert.equal(await store.get('other:0'), 'x');
+    await store.close();
+  });
+
+  test('a counter window is measured on the injected clock', async () => {
+    let now = 0;
+    const store = createMemoryStore({ clock: () => now });
+    assert.deepEqual(await store.increment('rl:k', 10), { count: 1, resetSeconds: 10 });
+    now = 7_500;
+    assert.deepEqual(await store.increment('rl:k', 10), { count: 2, resetSeconds: 3 });
+    now = 10_000;
+    assert.deepEqual(await store.increment('rl:k', 10), { count: 1, resetSeconds: 10 });
+    await store.close();
+  });
+
+  test('close empties the store', async () => {
+    const store = createMemoryStore();
+    await store.set('k', 'v', 60);
+    await store.close();
+    assert.equal(store.size, 0);
+  });
+});

@@ -1,0 +1,181 @@
+/**
+ * The one behavioural suite every Store backend must pass (memory.test.ts, redis.test.ts).
+ * Each test gets a fresh, isolated store from the factory; the factory is called inside the
+ * tests, so it may read state set up in a `before()` hook (the Redis URL).
+ */
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { StoreUnavailableError } from '../../../src/store/errors.js';
+import type { Store } from '../../../src/store/store.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function registerStoreContract(backend: string, create: () => Store | Promise<Store>): void {
+  describe(`${backend} store: shared contract`, () => {
+    const opened: Store[] = [];
+    async function fresh(): Promise<Store> {
+      const store = await create();
+      opened.push(store);
+      return store;
+    }
+    after(async () => {
+      await Promise.all(opened.map((s) => s.close()));
+    });
+
+    test('a stored value reads back until it is overwritten or deleted', async () => {
+      const store = await fresh();
+      assert.equal(await store.get('reg:missing'), undefined);
+      await store.set('reg:a', 'one', 60);
+      assert.equal(await store.get('reg:a'), 'one');
+      await store.set('reg:a', 'two', 60);
+      assert.equal(await store.get('reg:a'), 'two');
+      await store.delete('reg:a');
+      assert.equal(await store.get('reg:a'), undefined);
+      await store.delete('reg:never-there');
+    });
+
+    test('keys and values round-trip byte for byte (colons, unicode, a 4 KB sealed token)', async () => {
+      const store = await fresh();
+      const key = 'family:user@example.com:клиент:🔑';
+      const value = `${'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0.'.repeat(100)}ü\n"'`;
+      await store.set(key, value, 60);
+      assert.equal(await store.get(key), value);
+      assert.equal(await store.take(key), value);
+    });
+
+    test('a value is gone once its TTL has passed', async () => {
+      const store = await fresh();
+      await store.set('code:short', 'v', 0.3);
+      await store.set('code:long', 'v', 60);
+      assert.equal(await store.get('code:short'), 'v');
+      await sleep(700);
+      assert.equal(await store.get('code:short'), undefined);
+      assert.equal(await store.take('code:short'), undefined);
+      assert.equal(await store.get('code:long'), 'v');
+    });
+
+    test('setIfAbsent stores only the first value, and again after expiry', async () => {
+      const store = await fresh();
+      assert.equal(await store.setIfAbsent('jti:1', 'first', 0.3), true);
+      assert.equal(await store.setIfAbsent('jti:1', 'second', 60), false);
+      assert.equal(await store.get('jti:1'), 'first');
+      await sleep(700);
+      assert.equal(await store.setIfAbsent('jti:1', 'third', 60), true);
+      assert.equal(await store.get('jti:1'), 'third');
+    });
+
+    test('of many concurrent setIfAbsent calls exactly one wins', async () => {
+      const store = await fresh();
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => store.setIfAbsent('state:race', `v${i}`, 60)),
+      );
+      const winners = results.flatMap((won, i) => (won ? [i] : []));
+      assert.equal(winners.length, 1);
+      assert.equal(await store.get('state:race'), `v${winners[0]}`);
+    });
+
+    test('take returns a value once, then nothing', async () => {
+      const store = await fresh();
+      await store.set('code:x', 'grant', 60);
+      assert.equal(await store.take('code:x'), 'grant');
+      assert.equal(await store.take('code:x'), undefined);
+      assert.equal(await store.get('code:x'), undefined);
+      assert.equal(await store.take('code:never'), undefined);
+    });
+
+    test('of 100 concurrent takes of one code only one gets it', async () => {
+      const store = await fresh();
+      await store.set('code:race', 'grant', 60);
+      const results = await Promise.all(Array.from({ length: 100 }, () => store.take('code:race')));
+      assert.deepEqual(
+        results.filter((r) => r !== undefined),
+        ['grant'],
+      );
+    });
+
+    test('compareAndSet replaces only the expected value', async () => {
+      const store = await fresh();
+      assert.equal(await store.compareAndSet('family:f', 'r1', 'r2', 60), false, 'absent key');
+      assert.equal(await store.get('family:f'), undefined, 'absent key stays absent');
+      await store.set('family:f', 'r1', 60);
+      assert.equal(await store.compareAndSet('family:f', 'r0', 'r2', 60), false, 'stale expectation');
+      assert.equal(await store.get('family:f'), 'r1');
+      assert.equal(await store.compareAndSet('family:f', 'r1', 'r2', 60), true);
+      assert.equal(await store.get('family:f'), 'r2');
+      assert.equal(await store.compareAndSet('family:f', 'r1', 'r3', 60), false, 'replayed rotation');
+      assert.equal(await store.get('family:f'), 'r2');
+    });
+
+    test('compareAndSet applies its new TTL', async () => {
+      const store = await fresh();
+      await store.set('family:ttl', 'r1', 60);
+      assert.equal(await store.compareAndSet('family:ttl', 'r1', 'r2', 0.3), true);
+      await sleep(700);
+      assert.equal(await store.get('family:ttl'), undefined);
+    });
+
+    test('of 50 racing refresh rotations exactly one succeeds and its value is kept', async () => {
+      const store = await fresh();
+      await store.set('family:race', 'gen-0', 60);
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => store.compareAndSet('family:race', 'gen-0', `gen-1-${i}`, 60)),
+      );
+      const winners = results.flatMap((won, i) => (won ? [i] : []));
+      assert.equal(winners.length, 1);
+      assert.equal(await store.get('family:race'), `gen-1-${winners[0]}`);
+    });
+
+    test('increment counts hits in a window that runs from the first hit', async () => {
+      const store = await fresh();
+      assert.deepEqual(await store.increment('rl:ip', 60), { count: 1, resetSeconds: 60 });
+      const second = await store.increment('rl:ip', 60);
+      assert.equal(second.count, 2);
+      assert.ok(
+        second.resetSeconds >= 59 && second.resetSeconds <= 60,
+        `resetSeconds ${second.resetSeconds}`,
+      );
+      assert.equal(await store.get('rl:ip'), '2');
+      assert.equal((await store.increment('rl:other', 60)).count, 1, 'counters are per key');
+    });
+
+    test('a counter starts again at 1 after its window', async () => {
+      const store = await fresh();
+      await store.increment('rl:short', 0.3);
+      assert.equal((await store.increment('rl:short', 0.3)).count, 2);
+      await sleep(700);
+      assert.equal((await store.increment('rl:short', 0.3)).count, 1);
+    });
+
+    test('200 concurrent increments are all counted, each with its own number', async () => {
+      const store = await fresh();
+      const results = await Promise.all(Array.from({ length: 200 }, () => store.increment('rl:burst', 60)));
+      const counts = results.map((r) => r.count).sort((a, b) => a - b);
+      assert.deepEqual(
+        counts,
+        Array.from({ length: 200 }, (_, i) => i + 1),
+      );
+      assert.equal(await store.get('rl:burst'), '200');
+    });
+
+    test('a zero or negative TTL is refused as a caller bug', async () => {
+      const store = await fresh();
+      await assert.rejects(store.set('k', 'v', 0), RangeError);
+      await assert.rejects(store.setIfAbsent('k', 'v', -1), RangeError);
+      await assert.rejects(store.compareAndSet('k', 'a', 'b', Number.NaN), RangeError);
+      await assert.rejects(store.increment('k', 0), RangeError);
+      assert.equal(await store.get('k'), undefined);
+    });
+
+    test('ping answers while open; after close calls fail with StoreUnavailableError', async () => {
+      const store = await fresh();
+      assert.equal(await store.ping(), true);
+      await store.close();
+      assert.equal(await store.ping(), false);
+      await assert.rejects(
+        store.get('k'),
+        (e: unknown) => e instanceof StoreUnavailableError && e.code === 'store_unavailable',
+      );
+      await store.close();
+    });
+  });
+}
