@@ -27,11 +27,9 @@ export interface AppDeps {
   faults: FaultController;
   admin: boolean;
   reset: () => void;
-  /** The OAuth server, when present: it answers /oauth2/*, /.well-known/*, /api/2.0/clients* and /api/2.0/scopes. */
-  oauth?: FetchHandler;
+  /** The OAuth server: it answers the paths it names (/oauth2/*, /.well-known/*, /api/2.0/clients*, …). */
+  oauth?: { app: FetchHandler; paths: RegExp };
 }
-
-const OAUTH_PATHS = /^\/(oauth2(\/|$)|\.well-known\/|api\/2\.0\/(oauth2\/|clients(\/|$)|scopes(\/|$)))/;
 
 function filesApi(): Hono<Env> {
   const files = new Hono<Env>();
@@ -75,7 +73,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
   if (deps.oauth) {
     const oauth = deps.oauth;
     app.use('*', async (c, next) => {
-      if (OAUTH_PATHS.test(new URL(c.req.url).pathname)) return oauth.fetch(c.req.raw);
+      if (oauth.paths.test(new URL(c.req.url).pathname)) return oauth.app.fetch(c.req.raw);
       return next();
     });
   }

@@ -18,7 +18,7 @@ export interface FaultOptions {
   failOperations?: string;
   /** Every API key, personal token and OAuth token is treated as expired (401). */
   expiredTokens?: boolean;
-  /** The OAuth server (`/oauth2/*`, `/.well-known/*`) answers 503. */
+  /** The OAuth server (`/oauth2/*`, `/.well-known/*`) answers 503; applied by the OAuth server itself. */
   oauthDown?: boolean;
   /** Only requests whose path matches this regular expression are affected by the request faults. */
   pathPattern?: string;
@@ -60,9 +60,6 @@ export class FaultController {
         const incoming = (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming;
         incoming?.socket?.destroy();
         return c.body(null, 500);
-      }
-      if (f.oauthDown && (path.startsWith('/oauth2') || path.startsWith('/.well-known'))) {
-        return c.json({ error: 'temporarily_unavailable' }, 503);
       }
       if (this.take('rateLimit')) {
         c.header('Retry-After', String(f.rateLimit?.retryAfterSeconds ?? 1));

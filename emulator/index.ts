@@ -48,11 +48,14 @@ export interface Emulator {
 /** What an OAuth server plugged into the emulator provides. */
 export interface OAuthPlugin {
   app: FetchHandler;
+  /** Request paths the plugin answers instead of the portal. */
+  paths: RegExp;
   verifyOAuthAccessToken: OAuthVerifier;
+  reset(): void;
 }
 
 /** Builds the OAuth server for a portal (see `emulator/oauth-plugin.ts`). */
-export type OAuthFactory = (deps: { directory: PortalDirectory; faults: FaultController }) => OAuthPlugin | Promise<OAuthPlugin>;
+export type OAuthFactory = (deps: { directory: PortalDirectory; faults: FaultController }) => OAuthPlugin;
 
 function formatHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
@@ -71,15 +74,16 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   let world: World = createWorld(portal, timing);
   const auth = new ApiAuth(() => world.portal, faults);
   const directory = createDirectory(() => world.portal);
+  const oauth = createOAuthPlugin({ directory, faults });
+  auth.setOAuthVerifier(oauth.verifyOAuthAccessToken);
   const reset = () => {
     world.ops.clear();
+    oauth.reset();
     ({ portal, info } = createSeededPortal(baseUrl, seedOpts));
     world = createWorld(portal, timing);
     faults.set(opts.faults ?? {});
   };
-  const oauth = createOAuthPlugin ? await createOAuthPlugin({ directory, faults }) : undefined;
-  if (oauth) auth.setOAuthVerifier(oauth.verifyOAuthAccessToken);
-  const app = createApp({ world: () => world, auth, faults, admin: opts.admin ?? false, reset, oauth: oauth?.app });
+  const app = createApp({ world: () => world, auth, faults, admin: opts.admin ?? false, reset, oauth });
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname: host }, () => resolve(s));

@@ -1,5 +1,21 @@
-// Wires the OAuth server (emulator/oauth/, built separately) into the emulator: its routes and its
-// access-token check. Undefined until that module exports a factory.
+// Wires the OAuth server (emulator/oauth/, its own module) into the emulator: one handler for its
+// paths, its access-token check for the API, and its reset.
+import { Hono } from 'hono';
 import type { OAuthFactory } from './index.js';
+import { createOAuthServer } from './oauth/index.js';
 
-export const createOAuthPlugin: OAuthFactory | undefined = undefined;
+/** Paths the OAuth server answers (authorization server, discovery, login page, client registration). */
+export const OAUTH_PATHS = /^\/(oauth2(\/|$)|\.well-known\/|login(\/|$|\?)|api\/2\.0\/(oauth2(\/|$)|clients(\/|$)|scopes(\/|$)))/;
+
+export const createOAuthPlugin: OAuthFactory = ({ directory, faults }) => {
+  const server = createOAuthServer({ directory, faults: () => faults.current });
+  const app = new Hono();
+  app.route('/', server.app);
+  app.route('/', server.clientsApp);
+  return {
+    app,
+    paths: OAUTH_PATHS,
+    verifyOAuthAccessToken: (token) => server.verifyAccessToken(token),
+    reset: () => server.reset(),
+  };
+};

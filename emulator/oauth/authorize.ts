@@ -24,8 +24,8 @@
  * `{portal}/login?type=oauth2&client_id=…&error=<code>`, served by `loginRoute` below.
  */
 import { type Context, Hono } from 'hono';
-import type { OAuthApp, OAuthUser } from './directory.js';
 import { activeClient, type OAuthContext, SESSION_COOKIE, sessionUser } from './context.js';
+import type { OAuthApp, OAuthUser } from './directory.js';
 import { ERROR_URI } from './errors.js';
 import { consentPage, loginErrorPage, signInPage } from './pages.js';
 import { splitScope } from './scopes.js';
@@ -37,7 +37,15 @@ type Outcome =
   | { kind: 'login-error'; error: string; clientId: string }
   | { kind: 'client-error'; redirectUri: string; error: string; errorUri: string; state: string | undefined };
 
-const SINGLE = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method'];
+const SINGLE = [
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'scope',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+];
 
 /** Validates an authorization request in the order DocSpace's filters and Spring's validators run. */
 export function validateRequest(ctx: OAuthContext, params: URLSearchParams): Outcome {
@@ -49,7 +57,8 @@ export function validateRequest(ctx: OAuthContext, params: URLSearchParams): Out
   if (!registered.isPublic) return { kind: 'login-error', error: 'client_permission_denied_error', clientId };
   const app = registered;
 
-  if (SINGLE.some((name) => params.getAll(name).length > 1)) return { kind: 'login-error', error: 'invalid_request', clientId };
+  if (SINGLE.some((name) => params.getAll(name).length > 1))
+    return { kind: 'login-error', error: 'invalid_request', clientId };
   const responseType = params.get('response_type');
   if (!responseType) return { kind: 'login-error', error: 'invalid_request', clientId };
   if (responseType !== 'code') return { kind: 'login-error', error: 'unsupported_response_type', clientId };
@@ -61,25 +70,47 @@ export function validateRequest(ctx: OAuthContext, params: URLSearchParams): Out
   const redirectUri = params.get('redirect_uri') ?? undefined;
   let effectiveRedirectUri: string;
   if (redirectUri) {
-    if (!redirectUriAllowed(redirectUri, app.redirectUris)) return { kind: 'login-error', error: 'invalid_request', clientId };
+    if (!redirectUriAllowed(redirectUri, app.redirectUris))
+      return { kind: 'login-error', error: 'invalid_request', clientId };
     effectiveRedirectUri = redirectUri;
   } else {
-    if (scopes.includes('openid') || app.redirectUris.length !== 1) return { kind: 'login-error', error: 'invalid_request', clientId };
+    if (scopes.includes('openid') || app.redirectUris.length !== 1)
+      return { kind: 'login-error', error: 'invalid_request', clientId };
     effectiveRedirectUri = app.redirectUris[0] as string;
   }
   const state = params.get('state') ?? undefined;
 
   if (!scopes.every((s) => app.scopes.includes(s))) {
-    return { kind: 'client-error', redirectUri: effectiveRedirectUri, error: 'invalid_scope', errorUri: ERROR_URI.authorize, state };
+    return {
+      kind: 'client-error',
+      redirectUri: effectiveRedirectUri,
+      error: 'invalid_scope',
+      errorUri: ERROR_URI.authorize,
+      state,
+    };
   }
   const codeChallenge = params.get('code_challenge') || undefined;
   if (codeChallenge && params.get('code_challenge_method') !== 'S256') {
-    return { kind: 'client-error', redirectUri: effectiveRedirectUri, error: 'invalid_request', errorUri: ERROR_URI.pkce, state };
+    return {
+      kind: 'client-error',
+      redirectUri: effectiveRedirectUri,
+      error: 'invalid_request',
+      errorUri: ERROR_URI.pkce,
+      state,
+    };
   }
   return {
     kind: 'ok',
     app,
-    request: { clientId, redirectUri, effectiveRedirectUri, scopes, state, codeChallenge, nonce: params.get('nonce') ?? undefined },
+    request: {
+      clientId,
+      redirectUri,
+      effectiveRedirectUri,
+      scopes,
+      state,
+      codeChallenge,
+      nonce: params.get('nonce') ?? undefined,
+    },
   };
 }
 
@@ -99,7 +130,9 @@ export function redirectUriAllowed(requested: string, registered: string[]): boo
 
 function splitUri(uri: string): { prefix: string; host: string; port: string; rest: string } | undefined {
   const m = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/(?:[^/?#@]*@)?)(\[[^\]]*\]|[^/?#:]*)(:\d*)?(.*)$/.exec(uri);
-  return m ? { prefix: m[1] as string, host: m[2] as string, port: m[3] ?? '', rest: m[4] as string } : undefined;
+  return m
+    ? { prefix: m[1] as string, host: m[2] as string, port: m[3] ?? '', rest: m[4] as string }
+    : undefined;
 }
 
 function isLoopbackIp(host: string): boolean {
@@ -129,25 +162,56 @@ function redirect(c: Context, location: string): Response {
 
 function answerInvalid(ctx: OAuthContext, c: Context, outcome: Exclude<Outcome, { kind: 'ok' }>): Response {
   if (outcome.kind === 'login-error') return redirect(c, loginErrorUrl(ctx, outcome.error, outcome.clientId));
-  return redirect(c, withQuery(outcome.redirectUri, { error: outcome.error, error_uri: outcome.errorUri, state: outcome.state }));
+  return redirect(
+    c,
+    withQuery(outcome.redirectUri, {
+      error: outcome.error,
+      error_uri: outcome.errorUri,
+      state: outcome.state,
+    }),
+  );
 }
 
-function issueCode(ctx: OAuthContext, c: Context, request: AuthorizationRequest, userId: string, scopes: string[]): Response {
+function issueCode(
+  ctx: OAuthContext,
+  c: Context,
+  request: AuthorizationRequest,
+  userId: string,
+  scopes: string[],
+): Response {
   const now = ctx.now();
   const code = { value: opaqueToken(), issuedAt: now, expiresAt: now + LIFETIME.code, invalidated: false };
-  ctx.state.save({ id: ctx.state.newId(), clientId: request.clientId, userId, scopes, request, authTime: now, code });
+  ctx.state.save({
+    id: ctx.state.newId(),
+    clientId: request.clientId,
+    userId,
+    scopes,
+    request,
+    authTime: now,
+    code,
+  });
   return redirect(c, withQuery(request.effectiveRedirectUri, { code: code.value, state: request.state }));
 }
 
 /** Signed in and the request is valid: consent page, or a code straight away when none is needed. */
-function continueAsUser(ctx: OAuthContext, c: Context, app: OAuthApp, request: AuthorizationRequest, user: OAuthUser): Response {
+function continueAsUser(
+  ctx: OAuthContext,
+  c: Context,
+  app: OAuthApp,
+  request: AuthorizationRequest,
+  user: OAuthUser,
+): Response {
   const granted = ctx.state.consents.get(ctx.state.consentKey(app.clientId, user.id));
   const onlyOpenid = request.scopes.length === 1 && request.scopes[0] === 'openid';
   if (onlyOpenid || (granted && request.scopes.every((s) => granted.has(s)))) {
     return issueCode(ctx, c, request, user.id, request.scopes);
   }
   const consentState = ctx.state.newId();
-  ctx.state.pendingConsents.set(consentState, { request, userId: user.id, expiresAt: ctx.now() + LIFETIME.consentRequest });
+  ctx.state.pendingConsents.set(consentState, {
+    request,
+    userId: user.id,
+    expiresAt: ctx.now() + LIFETIME.consentRequest,
+  });
   const action = new URL(c.req.url).pathname;
   return c.html(consentPage(app, user, { consentState, scopes: request.scopes, action }), 200);
 }
@@ -155,7 +219,8 @@ function continueAsUser(ctx: OAuthContext, c: Context, app: OAuthApp, request: A
 async function formParams(c: Context): Promise<URLSearchParams> {
   const out = new URLSearchParams();
   const type = c.req.header('content-type') ?? '';
-  if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data')) return out;
+  if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data'))
+    return out;
   const body = await c.req.parseBody({ all: true });
   for (const [key, value] of Object.entries(body)) {
     for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') out.append(key, v);
@@ -210,9 +275,21 @@ export function authorizeRoutes(ctx: OAuthContext): Hono {
     }
     ctx.state.pendingConsents.delete(consentState);
     const { request, userId } = pending;
-    const approved = new Set(form.getAll('scope').flatMap((s) => s.split(' ')).filter(Boolean));
+    const approved = new Set(
+      form
+        .getAll('scope')
+        .flatMap((s) => s.split(' '))
+        .filter(Boolean),
+    );
     const fail = (error: string): Response =>
-      redirect(c, withQuery(request.effectiveRedirectUri, { error, error_uri: ERROR_URI.authorize, state: request.state }));
+      redirect(
+        c,
+        withQuery(request.effectiveRedirectUri, {
+          error,
+          error_uri: ERROR_URI.authorize,
+          state: request.state,
+        }),
+      );
     if (![...approved].every((s) => request.scopes.includes(s))) return fail('invalid_scope');
 
     const key = ctx.state.consentKey(clientId, userId);
@@ -225,7 +302,13 @@ export function authorizeRoutes(ctx: OAuthContext): Hono {
       return fail('access_denied');
     }
     ctx.state.consents.set(key, new Set([...previous, ...approved]));
-    return issueCode(ctx, c, request, userId, request.scopes.filter((s) => approved.has(s)));
+    return issueCode(
+      ctx,
+      c,
+      request,
+      userId,
+      request.scopes.filter((s) => approved.has(s)),
+    );
   }
 
   return app;

@@ -3,8 +3,8 @@
 // DocSpace registers client_secret_post for every app and `none` for apps with allow_pkce, and no
 // app ever has client_secret_basic, so Basic always fails.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { OAuthApp } from './directory.js';
 import { activeClient, type OAuthContext } from './context.js';
+import type { OAuthApp } from './directory.js';
 import { bareError, invalidClient, invalidGrant } from './errors.js';
 
 export type ClientAuthMethod = 'client_secret_post' | 'none';
@@ -79,5 +79,6 @@ function verifyPkce(ctx: OAuthContext, app: OAuthApp, params: URLSearchParams, r
     if (required || verifier) throw invalidGrant();
     return;
   }
-  if (!verifier || createHash('sha256').update(verifier).digest('base64url') !== challenge) throw invalidGrant();
+  if (!verifier || createHash('sha256').update(verifier).digest('base64url') !== challenge)
+    throw invalidGrant();
 }

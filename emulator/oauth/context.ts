@@ -18,8 +18,10 @@ export interface OAuthContext {
 
 export const SESSION_COOKIE = 'x-signature';
 
-export function readCookie(c: Context, name: string): string | undefined {
-  const header = c.req.header('cookie');
+type HeaderGetter = (name: string) => string | undefined;
+
+export function readCookie(c: Context | HeaderGetter, name: string): string | undefined {
+  const header = typeof c === 'function' ? c('cookie') : c.req.header('cookie');
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const i = part.indexOf('=');
@@ -38,8 +40,10 @@ export function readCookie(c: Context, name: string): string | undefined {
  * The signed-in user: the OAuth server's own session (`x-signature` cookie or header, as DocSpace's
  * UI sends it) or, when the portal offers it, a portal login (`asc_auth_key` cookie).
  */
-export function sessionUser(ctx: OAuthContext, c: Context): OAuthUser | undefined {
-  const signature = c.req.header('x-signature') ?? readCookie(c, SESSION_COOKIE);
+export function sessionUser(ctx: OAuthContext, c: Context | Request): OAuthUser | undefined {
+  const header: HeaderGetter =
+    c instanceof Request ? (n) => c.headers.get(n) ?? undefined : (n) => c.req.header(n);
+  const signature = header('x-signature') ?? readCookie(header, SESSION_COOKIE);
   if (signature) {
     const session = ctx.state.sessions.get(signature);
     if (session && session.expiresAt > ctx.now()) {
@@ -47,7 +51,7 @@ export function sessionUser(ctx: OAuthContext, c: Context): OAuthUser | undefine
       if (user) return user;
     }
   }
-  const portalToken = readCookie(c, 'asc_auth_key');
+  const portalToken = readCookie(header, 'asc_auth_key');
   return portalToken ? ctx.directory.userByToken?.(portalToken) : undefined;
 }
 

@@ -2,10 +2,10 @@
 import { type Context, Hono } from 'hono';
 import { authenticateClient } from './client-auth.js';
 import type { OAuthContext } from './context.js';
-import { ERROR_URI, bareError, invalidClient, NO_STORE, parameterError } from './errors.js';
+import { bareError, ERROR_URI, invalidClient, NO_STORE, parameterError } from './errors.js';
 import type { Authorization } from './state.js';
-import type { AccessClaims } from './tokens.js';
 import { errorResponse, formBody } from './token.js';
+import type { AccessClaims } from './tokens.js';
 
 /** The order DocSpace's metadata lists its scopes in. */
 const SCOPES_SUPPORTED = [
@@ -29,7 +29,11 @@ export async function activeAccessToken(
   ctx: OAuthContext,
   token: string,
 ): Promise<{ auth: Authorization; claims: AccessClaims } | undefined> {
-  const claims = await ctx.signer.verify(token, { issuer: ctx.issuer(), audience: ctx.portalUrl(), now: ctx.now() });
+  const claims = await ctx.signer.verify(token, {
+    issuer: ctx.issuer(),
+    audience: ctx.portalUrl(),
+    now: ctx.now(),
+  });
   if (!claims) return undefined;
   const auth = ctx.state.findBy('access', token);
   if (!auth || !ctx.state.isActive(auth.access) || auth.access.value !== token) return undefined;
@@ -66,7 +70,9 @@ export function metadata(origin: string, oidc: boolean): Record<string, unknown>
     introspection_endpoint: `${origin}/oauth2/introspect`,
     introspection_endpoint_auth_methods_supported: ['client_secret_post'],
     code_challenge_methods_supported: ['S256'],
-    ...(oidc ? { subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['ES256'] } : {}),
+    ...(oidc
+      ? { subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['ES256'] }
+      : {}),
     scopes_supported: SCOPES_SUPPORTED,
   };
 }
@@ -145,15 +151,21 @@ export function tokenServiceRoutes(ctx: OAuthContext): Hono {
     const header = c.req.header('authorization') ?? '';
     const token = /^bearer /i.test(header) ? header.slice(7).trim() : '';
     if (!token) return c.body(null, 401, { 'WWW-Authenticate': 'Bearer' });
-    const claims = await ctx.signer.verify(token, { issuer: ctx.issuer(), audience: ctx.portalUrl(), now: ctx.now() });
+    const claims = await ctx.signer.verify(token, {
+      issuer: ctx.issuer(),
+      audience: ctx.portalUrl(),
+      now: ctx.now(),
+    });
     if (!claims) {
       return c.body(null, 401, {
-        'WWW-Authenticate': 'Bearer error="invalid_token", error_description="Invalid token", error_uri="https://tools.ietf.org/html/rfc6750#section-3.1"',
+        'WWW-Authenticate':
+          'Bearer error="invalid_token", error_description="Invalid token", error_uri="https://tools.ietf.org/html/rfc6750#section-3.1"',
       });
     }
     const access = await activeAccessToken(ctx, token);
     if (!access) return c.json({ error: 'invalid_token' }, 401);
-    if (!(access.auth.access?.scopes ?? []).includes('openid')) return c.json({ error: 'insufficient_scope' }, 403);
+    if (!(access.auth.access?.scopes ?? []).includes('openid'))
+      return c.json({ error: 'insufficient_scope' }, 403);
     return c.json(claims);
   };
   app.get('/userinfo', userinfo);
@@ -167,7 +179,9 @@ export function discoveryRoutes(): Hono {
   const app = new Hono();
   for (const prefix of ['', '/oauth2']) {
     app.get(`${prefix}/.well-known/openid-configuration`, (c) => c.json(metadata(requestOrigin(c), true)));
-    app.get(`${prefix}/.well-known/oauth-authorization-server`, (c) => c.json(metadata(requestOrigin(c), false)));
+    app.get(`${prefix}/.well-known/oauth-authorization-server`, (c) =>
+      c.json(metadata(requestOrigin(c), false)),
+    );
     app.options(`${prefix}/.well-known/oauth-authorization-server`, (c) => c.body(null, 200));
   }
   return app;

@@ -32,7 +32,11 @@ export class OAuthProtocolError extends Error {
   }
 }
 
-export function parameterError(parameter: string, errorUri: string, prefix = 'OAuth 2.0 Parameter'): OAuthProtocolError {
+export function parameterError(
+  parameter: string,
+  errorUri: string,
+  prefix = 'OAuth 2.0 Parameter',
+): OAuthProtocolError {
   return new OAuthProtocolError(400, {
     error: 'invalid_request',
     error_description: `${prefix}: ${parameter}`,

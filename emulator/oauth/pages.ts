@@ -57,7 +57,9 @@ export function consentPage(
   user: OAuthUser,
   opts: { consentState: string; scopes: string[]; action: string },
 ): string {
-  const scopeItems = opts.scopes.map((s) => `<li>${escapeHtml(describeScope(s))} <span class="muted">(${escapeHtml(s)})</span></li>`);
+  const scopeItems = opts.scopes.map(
+    (s) => `<li>${escapeHtml(describeScope(s))} <span class="muted">(${escapeHtml(s)})</span></li>`,
+  );
   const scopeFields = opts.scopes.map((s) => `<input type="hidden" name="scope" value="${escapeHtml(s)}">`);
   const hidden =
     `<input type="hidden" name="client_id" value="${escapeHtml(app.clientId)}">` +
@@ -86,13 +88,16 @@ const ERROR_TEXT: Record<string, string> = {
   client_not_found_error: 'This app is not registered on the portal.',
   client_disabled_error: 'This app has been disabled by the portal administrator.',
   client_permission_denied_error: 'This app may not be used on this portal.',
-  invalid_request: 'The app sent an invalid authorization request (for example, an unregistered redirect URI).',
+  invalid_request:
+    'The app sent an invalid authorization request (for example, an unregistered redirect URI).',
   unsupported_response_type: 'The app asked for a response type the portal does not support.',
 };
 
 /** What DocSpace's portal UI shows at /login?type=oauth2&error=…; the app is never redirected to. */
 export function loginErrorPage(error: string | undefined, clientId: string | undefined): string {
-  const text = error ? (ERROR_TEXT[error] ?? 'The authorization request could not be processed.') : 'Sign in from the app you came from.';
+  const text = error
+    ? (ERROR_TEXT[error] ?? 'The authorization request could not be processed.')
+    : 'Sign in from the app you came from.';
   return page(
     'Authorization error — ONLYOFFICE DocSpace',
     `<h1>Authorization failed</h1>

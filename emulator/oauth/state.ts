@@ -108,7 +108,8 @@ export class OAuthState {
   /** Drops everything a deleted client was given. */
   removeClient(clientId: string): void {
     for (const auth of [...this.authorizations.values()]) if (auth.clientId === clientId) this.remove(auth);
-    for (const key of [...this.consents.keys()]) if (key.startsWith(`${clientId} `)) this.consents.delete(key);
+    for (const key of [...this.consents.keys()])
+      if (key.startsWith(`${clientId} `)) this.consents.delete(key);
   }
 
   clear(): void {

@@ -4,7 +4,15 @@
 import { type Context, Hono } from 'hono';
 import { type AuthenticatedClient, authenticateClient } from './client-auth.js';
 import { type OAuthContext, readCookie } from './context.js';
-import { ERROR_URI, bareError, invalidClient, invalidGrant, NO_STORE, OAuthProtocolError, parameterError } from './errors.js';
+import {
+  bareError,
+  ERROR_URI,
+  invalidClient,
+  invalidGrant,
+  NO_STORE,
+  OAuthProtocolError,
+  parameterError,
+} from './errors.js';
 import { splitScope } from './scopes.js';
 import { type Authorization, LIFETIME } from './state.js';
 import { opaqueToken } from './tokens.js';
@@ -56,14 +64,22 @@ export function tokenRoutes(ctx: OAuthContext): Hono {
       else if (grantType === 'refresh_token') body = await refresh(params, client);
       else if (grantType === 'personal_access_token') body = await personalAccessToken(c, params, client);
       else if (grantType === 'client_credentials') throw bareError('unauthorized_client');
-      else throw new OAuthProtocolError(400, { error: 'unsupported_grant_type', error_description: 'OAuth 2.0 Parameter: grant_type', error_uri: ERROR_URI.token });
+      else
+        throw new OAuthProtocolError(400, {
+          error: 'unsupported_grant_type',
+          error_description: 'OAuth 2.0 Parameter: grant_type',
+          error_uri: ERROR_URI.token,
+        });
       return c.json(body, 200, NO_STORE);
     } catch (e) {
       return errorResponse(c, e);
     }
   });
 
-  async function authorizationCode(params: URLSearchParams, client: AuthenticatedClient): Promise<TokenResponse> {
+  async function authorizationCode(
+    params: URLSearchParams,
+    client: AuthenticatedClient,
+  ): Promise<TokenResponse> {
     const code = single(params, 'code', true) as string;
     const redirectUri = single(params, 'redirect_uri', false);
     const auth = ctx.state.findBy('code', code);
@@ -72,7 +88,8 @@ export function tokenRoutes(ctx: OAuthContext): Hono {
       auth.code.invalidated = true;
       throw invalidGrant();
     }
-    if (auth.request.redirectUri !== undefined && auth.request.redirectUri !== redirectUri) throw invalidGrant();
+    if (auth.request.redirectUri !== undefined && auth.request.redirectUri !== redirectUri)
+      throw invalidGrant();
     if (auth.code.invalidated) {
       // A code used twice: Spring invalidates every token it produced.
       if (auth.access) auth.access.invalidated = true;
@@ -89,7 +106,8 @@ export function tokenRoutes(ctx: OAuthContext): Hono {
     const value = single(params, 'refresh_token', true) as string;
     const scopeParam = single(params, 'scope', false);
     const auth = ctx.state.findBy('refresh', value);
-    if (!auth || auth.clientId !== client.app.clientId || !ctx.state.isActive(auth.refresh)) throw invalidGrant();
+    if (!auth || auth.clientId !== client.app.clientId || !ctx.state.isActive(auth.refresh))
+      throw invalidGrant();
     let scopes = auth.scopes;
     if (scopeParam) {
       const asked = splitScope(scopeParam);
@@ -100,7 +118,11 @@ export function tokenRoutes(ctx: OAuthContext): Hono {
   }
 
   /** DocSpace's "developer token": the signed-in user (x-signature) gets a token for the app directly. */
-  async function personalAccessToken(c: Context, params: URLSearchParams, client: AuthenticatedClient): Promise<TokenResponse> {
+  async function personalAccessToken(
+    c: Context,
+    params: URLSearchParams,
+    client: AuthenticatedClient,
+  ): Promise<TokenResponse> {
     if (client.method !== 'client_secret_post') throw invalidClient();
     const scopeParam = single(params, 'scope', true) as string;
     const signature = c.req.header('x-signature') ?? readCookie(c, 'x-signature');
@@ -118,7 +140,15 @@ export function tokenRoutes(ctx: OAuthContext): Hono {
       clientId: client.app.clientId,
       userId: user.id,
       scopes,
-      request: { clientId: client.app.clientId, redirectUri: undefined, effectiveRedirectUri: '', scopes, state: undefined, codeChallenge: undefined, nonce: undefined },
+      request: {
+        clientId: client.app.clientId,
+        redirectUri: undefined,
+        effectiveRedirectUri: '',
+        scopes,
+        state: undefined,
+        codeChallenge: undefined,
+        nonce: undefined,
+      },
       authTime: now,
     };
     return issue(auth, scopes, false);
@@ -154,7 +184,12 @@ export function tokenRoutes(ctx: OAuthContext): Hono {
     if (withRefresh) {
       if (auth.refresh) ctx.state.forget('refresh', auth.refresh.value);
       refreshToken = opaqueToken();
-      auth.refresh = { value: refreshToken, issuedAt: now, expiresAt: now + LIFETIME.refresh, invalidated: false };
+      auth.refresh = {
+        value: refreshToken,
+        issuedAt: now,
+        expiresAt: now + LIFETIME.refresh,
+        invalidated: false,
+      };
     }
     ctx.state.save(auth);
 

@@ -1,7 +1,7 @@
 // Portal state → DocSpace response DTOs (field names per the official schema: FileDtoInteger,
 // FolderDtoInteger, EmployeeFullDto, FileShareDto; dates per ApiDateTime's real wire format, §1.1).
 import { accessOf, isArchived, securityOf } from './access.js';
-import type { Portal } from './state.js';
+import { type Portal, SYSTEM_USER_ID } from './state.js';
 import { type File, type Folder, FolderType, type ShareLink, type User } from './types.js';
 
 export type Json = Record<string, unknown>;
@@ -58,7 +58,7 @@ export class DtoMaker {
   employee(id: string): Json {
     const u = this.portal.users.get(id);
     if (!u) {
-      return { id, displayName: 'Deleted user', hasAvatar: false, isAnonim: false };
+      return { id, displayName: id === SYSTEM_USER_ID ? 'System' : 'Deleted user', hasAvatar: false, isAnonim: false };
     }
     const avatar = '/static/images/default_user_photo_size_82-82.png';
     return {
@@ -103,11 +103,13 @@ export class DtoMaker {
   }
 
   private usedSpace(u: User): number {
-    let n = 0;
-    for (const f of this.portal.files.values()) {
-      if (f.createdBy === u.id) for (const v of f.versions) n += v.bytes.length;
-    }
-    return n;
+    return this.portal.cached(`used:${u.id}`, () => {
+      let n = 0;
+      for (const f of this.portal.files.values()) {
+        if (f.createdBy === u.id) for (const v of f.versions) n += v.bytes.length;
+      }
+      return n;
+    });
   }
 
   private entryBase(e: File | Folder): Json {
@@ -221,13 +223,15 @@ export class DtoMaker {
   }
 
   private roomUsedSpace(room: Folder): number {
-    let n = 0;
-    const walk = (id: number) => {
-      for (const f of this.portal.childFiles(id)) n += f.versions[f.versions.length - 1]?.bytes.length ?? 0;
-      for (const d of this.portal.childFolders(id)) walk(d.id);
-    };
-    walk(room.id);
-    return n;
+    return this.portal.cached(`room:${room.id}`, () => {
+      let n = 0;
+      const walk = (id: number) => {
+        for (const f of this.portal.childFiles(id)) n += f.versions[f.versions.length - 1]?.bytes.length ?? 0;
+        for (const d of this.portal.childFolders(id)) walk(d.id);
+      };
+      walk(room.id);
+      return n;
+    });
   }
 
   /** A room member or a file's user share (SubjectType 0 = User). */

@@ -16,6 +16,9 @@ import {
   type User,
 } from './types.js';
 
+/** Author of the portal's own folders (Rooms, Archive), like DocSpace's system account. */
+export const SYSTEM_USER_ID = '00000000-0000-0000-0000-000000000000';
+
 /** Deterministic GUID from a seed string, so seeded user ids are stable across runs. */
 export function stableGuid(seed: string): string {
   const h = createHash('sha256').update(seed).digest('hex');
@@ -43,6 +46,7 @@ export class Portal {
   readonly oauthApps = new Map<string, OAuthApp>();
   /** Files each user opened recently (newest last), for `files/recent`. */
   readonly recent = new Map<string, number[]>();
+  private readonly memo = new Map<string, { at: number; value: number }>();
   private readonly children = new Map<number, { folders: Set<number>; files: Set<number> }>();
   private nextFolderId = 1;
   private nextFileId = 1;
@@ -56,7 +60,7 @@ export class Portal {
     clock?: () => Date,
   ) {
     if (clock) this.now = clock;
-    const system = 'system';
+    const system = SYSTEM_USER_ID;
     this.roomsRootId = this.addFolder({ parentId: 0, title: 'Rooms', folderType: FolderType.VirtualRooms, createdBy: system }).id;
     this.archiveId = this.addFolder({ parentId: 0, title: 'Archive', folderType: FolderType.Archive, createdBy: system }).id;
   }
@@ -232,6 +236,19 @@ export class Portal {
       f.updated = at;
       f.modifiedBy = userId;
     }
+  }
+
+  /**
+   * Aggregates (used space) that would cost a walk over every file per request are kept for a
+   * second: DocSpace updates its quota counters asynchronously too.
+   */
+  cached(key: string, compute: () => number): number {
+    const now = Date.now();
+    const hit = this.memo.get(key);
+    if (hit && now - hit.at < 1000) return hit.value;
+    const value = compute();
+    this.memo.set(key, { at: now, value });
+    return value;
   }
 
   issueToken(userId: string, lifetimeMs = 365 * 24 * 3600 * 1000): PersonalToken {

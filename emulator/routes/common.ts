@@ -7,7 +7,8 @@ import type { File, Folder } from '../portal/types.js';
 
 /** A folder from a path segment: a number, `@my` or `@trash`. */
 export function folderParam(c: Ctx, key = 'folderId'): Folder {
-  const raw = c.req.param(key);
+  // Routes like `files/@my/file` carry no id parameter: the section is in the path itself.
+  const raw = c.req.param(key) ?? (/\/@my(\/|$)/.test(c.req.path) ? '@my' : '');
   const p = world(c).portal;
   const me = caller(c);
   if (raw === '@my') {

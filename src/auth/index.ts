@@ -36,22 +36,34 @@ export function createAuthenticator(deps: AuthenticatorDeps): (req: Request) => 
   const mcpPath = deps.mcpPath ?? '/mcp';
   const audience = `${base}${mcpPath}`;
   const resourceMetadata = `${base}/.well-known/oauth-protected-resource${mcpPath}`;
-  const sealer = deps.oauth ? createAccessTokenSealer(deps.oauth.secret, deps.oauth.previousSecrets) : undefined;
+  const sealer = deps.oauth
+    ? createAccessTokenSealer(deps.oauth.secret, deps.oauth.previousSecrets)
+    : undefined;
   const now = deps.now ?? Date.now;
 
   const challenge = (error?: { code: string; description: string }): AuthOutcome => {
     const params = [`resource_metadata="${resourceMetadata}"`];
-    if (error) params.push(`error="${error.code}"`, `error_description="${error.description.replace(/["\\]/g, '')}"`);
+    if (error)
+      params.push(`error="${error.code}"`, `error_description="${error.description.replace(/["\\]/g, '')}"`);
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (deps.oauth) headers['www-authenticate'] = `Bearer ${params.join(', ')}`;
     const body = error
       ? { error: error.code, error_description: error.description }
-      : { error: 'unauthorized', error_description: deps.oauth ? 'sign in with OAuth' : 'this server needs DocSpace credentials' };
+      : {
+          error: 'unauthorized',
+          error_description: deps.oauth ? 'sign in with OAuth' : 'this server needs DocSpace credentials',
+        };
     return { ok: false, response: new Response(JSON.stringify(body), { status: 401, headers }) };
   };
 
   const reject = (reason: string, description: string, claims?: AccessTokenClaims): AuthOutcome => {
-    deps.audit?.record({ event: 'token.rejected', outcome: 'failure', reason, userId: claims?.sub, clientId: claims?.cid });
+    deps.audit?.record({
+      event: 'token.rejected',
+      outcome: 'failure',
+      reason,
+      userId: claims?.sub,
+      clientId: claims?.cid,
+    });
     return challenge({ code: 'invalid_token', description });
   };
 
@@ -60,12 +72,18 @@ export function createAuthenticator(deps: AuthenticatorDeps): (req: Request) => 
     if (req.method === 'OPTIONS') return { ok: false, response: new Response(null, { status: 204 }) };
     const header = req.headers.get('authorization')?.trim();
     if (!header) {
-      if (deps.fallback) return { ok: true, credential: deps.fallback, principal: { kind: deps.fallback.kind } };
+      if (deps.fallback)
+        return { ok: true, credential: deps.fallback, principal: { kind: deps.fallback.kind } };
       return challenge();
     }
     const bearer = /^bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
     if (!bearer) {
-      if (deps.acceptDocSpaceBearer) return { ok: true, credential: { kind: 'authorization', value: header }, principal: { kind: 'authorization' } };
+      if (deps.acceptDocSpaceBearer)
+        return {
+          ok: true,
+          credential: { kind: 'authorization', value: header },
+          principal: { kind: 'authorization' },
+        };
       return challenge({ code: 'invalid_request', description: 'send a Bearer token' });
     }
     if (isSealedShape(bearer)) {
@@ -80,7 +98,8 @@ export function createAuthenticator(deps: AuthenticatorDeps): (req: Request) => 
         return reject(check.reason, description);
       }
       const { claims } = check;
-      if (!(await deps.oauth?.store.get(grantStoreKey(claims.gid)))) return reject('revoked', 'the token was revoked', claims);
+      if (!(await deps.oauth?.store.get(grantStoreKey(claims.gid))))
+        return reject('revoked', 'the token was revoked', claims);
       return {
         ok: true,
         credential: { kind: 'oauth', accessToken: claims.dat },
@@ -88,7 +107,9 @@ export function createAuthenticator(deps: AuthenticatorDeps): (req: Request) => 
       };
     }
     if (deps.acceptDocSpaceBearer) {
-      const credential: Credential = bearer.startsWith('sk-') ? { kind: 'apiKey', apiKey: bearer } : { kind: 'personalToken', token: bearer };
+      const credential: Credential = bearer.startsWith('sk-')
+        ? { kind: 'apiKey', apiKey: bearer }
+        : { kind: 'personalToken', token: bearer };
       return { ok: true, credential, principal: { kind: credential.kind } };
     }
     return reject('unknown', 'this server accepts only tokens it issued');

@@ -104,14 +104,19 @@ export function loadConfig(input: LoadInput): Config {
     if (parsed.success) raw[key] = parsed.data;
     else {
       for (const issue of parsed.error.issues) {
-        issues.push({ name: source?.name ?? s.env, problem: `is invalid: ${issue.message}`, fix: s.description });
+        issues.push({
+          name: source?.name ?? s.env,
+          problem: `is invalid: ${issue.message}`,
+          fix: `give a valid value (${flagOf(s.env)}: ${s.description})`,
+        });
       }
+      // Go on with the default so the checks below still report their problems in this run.
+      raw[key] = s.schema.parse(undefined);
     }
   }
   for (const [name, why] of Object.entries(RETIRED)) {
     if (input.env[name] !== undefined) warnings.push(`${name} is ignored: ${why}`);
   }
-  if (issues.length > 0) throw new ConfigError(issues);
 
   const c = raw as RawConfig;
   const nameOf = (key: SettingKey) => sources.get(key)?.name ?? SETTINGS[key].env;
@@ -141,7 +146,7 @@ export function loadConfig(input: LoadInput): Config {
     problem('baseUrl', 'is empty but a DocSpace credential is set', 'set DOCSPACE_BASE_URL to your portal, e.g. https://portal.onlyoffice.com');
   }
 
-  const oauth = overHttp && c.oauthBaseUrl !== '';
+  const oauth = overHttp && (c.oauthBaseUrl !== '' || c.oauthClientId !== '');
   if (c.oauthClientSecret && !c.oauthClientId) {
     problem('oauthClientSecret', 'is set without DOCSPACE_OAUTH_CLIENT_ID', 'set DOCSPACE_OAUTH_CLIENT_ID to the DocSpace OAuth app id');
   }
@@ -217,7 +222,7 @@ export function loadConfig(input: LoadInput): Config {
     if (!(err instanceof SelectionError)) throw err;
     issues.push({
       name: 'DOCSPACE_TOOLSETS / DOCSPACE_ENABLED_TOOLS / DOCSPACE_DISABLED_TOOLS',
-      problem: err.message.replace(/\.$/, ''),
+      problem: `is invalid: ${err.message.replace(/\.$/, '')}`,
       fix: 'name only known toolsets and tools, and leave at least one tool on',
     });
   }

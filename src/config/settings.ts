@@ -326,7 +326,7 @@ export const SETTINGS = {
     group: 'OAuth',
     shown: '',
     description:
-      "Base URL of DocSpace's OAuth server (its `/oauth2/*` endpoints); setting it turns OAuth sign-in on for HTTP transports.",
+      "Base URL of DocSpace's OAuth server (its `/oauth2/*` endpoints); default: the portal. Setting it or `DOCSPACE_OAUTH_CLIENT_ID` turns OAuth sign-in on for HTTP transports.",
     schema: baseUrl(),
   }),
   oauthClientId: setting({
@@ -352,12 +352,33 @@ export const SETTINGS = {
     description: "Milliseconds an access token we issue lives (never beyond the DocSpace token's expiry).",
     schema: int(3_600_000, { min: 1000 }),
   }),
-  oauthStateTokenTtl: setting({
-    env: 'DOCSPACE_OAUTH_STATE_TOKEN_TTL',
+  oauthRefreshTokenTtl: setting({
+    env: 'DOCSPACE_OAUTH_REFRESH_TOKEN_TTL',
     group: 'OAuth',
-    shown: '600000',
-    description: 'Milliseconds a pending sign-in (consent, DocSpace redirect) stays valid.',
-    schema: int(600_000, { min: 1000 }),
+    shown: '2592000000',
+    description: 'Milliseconds a sign-in (its refresh token family) lasts without the person signing in again.',
+    schema: int(2_592_000_000, { min: 60_000 }),
+  }),
+  oauthEchoScope: setting({
+    env: 'DOCSPACE_OAUTH_ECHO_SCOPE',
+    group: 'OAuth',
+    shown: 'no',
+    description: 'Return the requested `scope` in token responses (some clients insist on it; most compare it and fail).',
+    schema: bool(false),
+  }),
+  oauthCimd: setting({
+    env: 'DOCSPACE_OAUTH_CIMD',
+    group: 'OAuth',
+    shown: 'yes',
+    description: 'Accept Client ID Metadata Documents (an https URL as client id); needs `DOCSPACE_OAUTH_CLIENT_ID`.',
+    schema: bool(true),
+  }),
+  oauthCimdTrustedDomains: setting({
+    env: 'DOCSPACE_OAUTH_CIMD_TRUSTED_DOMAINS',
+    group: 'OAuth',
+    shown: 'claude.ai,claude.com,chatgpt.com,openai.com,vscode.dev',
+    description: 'Domains whose client metadata documents the consent page marks as verified.',
+    schema: list(['claude.ai', 'claude.com', 'chatgpt.com', 'openai.com', 'vscode.dev'], { lower: true }),
   }),
   secret: setting({
     env: 'DOCSPACE_SECRET',
@@ -367,6 +388,14 @@ export const SETTINGS = {
     description:
       'Key (32+ characters) that seals issued tokens. Needed with OAuth and `DOCSPACE_STORE=redis`; with the memory store a random one is made per start.',
     schema: str(),
+  }),
+  previousSecrets: setting({
+    env: 'DOCSPACE_SECRET_PREVIOUS',
+    group: 'OAuth',
+    shown: '',
+    secret: true,
+    description: 'Earlier values of `DOCSPACE_SECRET`, comma-separated, still accepted while tokens sealed with them expire (key rotation).',
+    schema: list([]),
   }),
   secretFile: setting({
     env: 'DOCSPACE_SECRET_FILE',
@@ -421,4 +450,5 @@ export const RETIRED: Record<string, string> = {
   DOCSPACE_OAUTH_AUTH_TOKEN_SECRET_KEY: 'use DOCSPACE_SECRET',
   DOCSPACE_OAUTH_STATE_TOKEN_ALGORITHM: 'states are kept server-side',
   DOCSPACE_OAUTH_STATE_TOKEN_SECRET_KEY: 'use DOCSPACE_SECRET',
+  DOCSPACE_OAUTH_STATE_TOKEN_TTL: 'pending sign-ins have a fixed short lifetime',
 };

@@ -148,7 +148,12 @@ export class Downloads {
 
   async convertUrl(fileId: EntryId, toExt: string, opts: OperationOptions = {}): Promise<string> {
     const started = await this.t.request<FileOperationDto[]>('PUT', 'files/fileops/bulkdownload', {
-      body: { fileConvertIds: [{ key: fileId, value: toExt }], fileIds: [], folderIds: [] },
+      body: {
+        fileConvertIds: [{ key: fileId, value: toExt }],
+        fileIds: [],
+        folderIds: [],
+        returnSingleOperation: true,
+      },
       signal: opts.signal,
       subject: `file ${fileId}`,
     });

@@ -99,7 +99,7 @@ export class FilesApi {
   /** Moves the file to Trash (or deletes it for good) and waits for DocSpace to finish. */
   async delete(fileId: EntryId, opts: DeleteOptions = {}): Promise<FileOperationDto[]> {
     const started = await this.t.request<FileOperationDto[]>('DELETE', `files/file/${seg(fileId)}`, {
-      body: { deleteAfter: false, immediately: opts.immediately ?? false },
+      body: { deleteAfter: false, immediately: opts.immediately ?? false, returnSingleOperation: true },
       signal: opts.signal,
       subject: `file ${fileId}`,
     });
@@ -113,6 +113,7 @@ export class FilesApi {
         folderIds: items.folderIds ?? [],
         deleteAfter: false,
         immediately: opts.immediately ?? false,
+        returnSingleOperation: true,
       },
       signal: opts.signal,
     });
@@ -140,6 +141,9 @@ export class FilesApi {
         destFolderId: req.destFolderId,
         conflictResolveType: req.conflictResolveType ?? 2,
         deleteAfter: false,
+        // Otherwise DocSpace answers with all of the user's operations, and we would wait for
+        // (and fail with) someone else's.
+        returnSingleOperation: true,
       },
       signal: opts.signal,
       subject: `folder ${req.destFolderId}`,

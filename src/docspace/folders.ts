@@ -111,7 +111,7 @@ export class FoldersApi {
   async delete(folderId: EntryId, opts: DeleteOptions = {}): Promise<FileOperationDto[]> {
     const started = await this.t.request<FileOperationDto[]>('DELETE', `files/folder/${seg(folderId)}`, {
       // deleteAfter:false keeps the finished result readable once (docspace-api.md §3.4).
-      body: { deleteAfter: false, immediately: opts.immediately ?? false },
+      body: { deleteAfter: false, immediately: opts.immediately ?? false, returnSingleOperation: true },
       signal: opts.signal,
       subject: `folder ${folderId}`,
     });

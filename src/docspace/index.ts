@@ -17,6 +17,7 @@ export type {
   AccessLevelInfo,
   CreateRoomRequest,
   RoomInvitation,
+  RoomLinkRequest,
   RoomSecurityQuery,
   RoomsApi,
   RoomTypeInfo,

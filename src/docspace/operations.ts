@@ -10,7 +10,7 @@ export interface WaitOptions {
   /** Give up after this long (default 120 s); the operation may still finish in DocSpace. */
   timeoutMs?: number;
   onProgress?: ProgressCallback;
-  /** First pause between polls (default 200 ms); grows by half each poll up to `maxIntervalMs`. */
+  /** First pause between polls (default 100 ms); grows by half each poll up to `maxIntervalMs`. */
   initialIntervalMs?: number;
   /** Longest pause between polls (default 2 s). */
   maxIntervalMs?: number;
@@ -82,7 +82,7 @@ export class OperationsApi {
       this.check(op, what);
       if (!isDone(op)) pending.add(id);
     }
-    let interval = opts.initialIntervalMs ?? 200;
+    let interval = opts.initialIntervalMs ?? 100;
     const maxInterval = opts.maxIntervalMs ?? 2_000;
     this.report(latest, opts.onProgress, what);
     while (pending.size > 0) {

@@ -27,6 +27,10 @@ export interface ListQuery {
   startIndex?: number;
   /** Page size, 1–100 (DocSpace's limit). */
   count?: number;
+  /**
+   * Trim the answer. The projection applies to the whole `FolderContentDto`, so name nested
+   * fields: `files.id`, `files.title`, `folders.title`, `current.id`, `total`.
+   */
   fields?: readonly string[];
 }
 
@@ -77,5 +81,6 @@ export function fieldsParam(fields: readonly string[] | undefined): readonly str
 
 /** Path segment for an id (third-party ids are strings and may hold reserved characters). */
 export function seg(id: EntryId): string {
+  // The transport refuses "", "." and ".." segments, so an id cannot reach another endpoint.
   return encodeURIComponent(String(id));
 }

@@ -61,6 +61,21 @@ export interface RoomSecurityQuery {
   fields?: readonly string[];
 }
 
+/** A room link (`files/rooms/{id}/links`). */
+export interface RoomLinkRequest {
+  linkId?: string;
+  /** FileShare: 2 Read, 5 Review, 6 Comment, 7 FillForms, 10 Editing, 11 ContentCreator; 0 removes. */
+  access?: number;
+  /** 0 Invitation, 1 External. */
+  linkType?: 0 | 1;
+  title?: string;
+  /** ISO date-time. */
+  expirationDate?: string;
+  internal?: boolean;
+  password?: string;
+  denyDownload?: boolean;
+}
+
 export interface RoomTypeInfo {
   roomType: number;
   /** DocSpace's enum name (what CreateRoomRequestDto also accepts). */
@@ -260,6 +275,24 @@ export class RoomsApi {
         culture: req.culture,
         force: req.force,
       },
+      signal: opts.signal,
+      subject: `room ${roomId}`,
+    });
+  }
+
+  /** The room's links; `type` 0 = invitation links, 1 = external (shared) links. */
+  links(roomId: EntryId, opts: { type?: 0 | 1; signal?: AbortSignal } = {}): Promise<FileShareDto[]> {
+    return this.t.request('GET', `files/rooms/${seg(roomId)}/links`, {
+      query: { type: opts.type },
+      signal: opts.signal,
+      subject: `room ${roomId}`,
+    });
+  }
+
+  /** Creates (no `linkId`) or changes a room link; `access: 0` removes it. */
+  setLink(roomId: EntryId, req: RoomLinkRequest, opts: WriteOptions = {}): Promise<FileShareDto> {
+    return this.t.request('PUT', `files/rooms/${seg(roomId)}/links`, {
+      body: req,
       signal: opts.signal,
       subject: `room ${roomId}`,
     });

@@ -1,8 +1,14 @@
 import type { Logger } from 'pino';
 import { Authenticator } from './auth.js';
 import type { Credential } from './credential.js';
+import {
+  type AnswerContext,
+  type ApiResult,
+  errorFromAnswer,
+  parseRetryAfter,
+  readEnvelope,
+} from './envelope.js';
 import { DocSpaceError } from './errors.js';
-import { errorFromResponse } from './messages.js';
 import type { AuthenticationTokenDto } from './types.js';
 
 /** Time, sleeping and randomness, injectable so retry tests run instantly and deterministically. */
@@ -51,15 +57,6 @@ export interface RequestOptions {
   anonymous?: boolean;
 }
 
-/** An unwrapped DocSpace envelope. */
-export interface ApiResult<T> {
-  response: T;
-  count?: number;
-  total?: number;
-  /** HTTP status. */
-  status: number;
-}
-
 export interface RetryOptions {
   /** Attempts in all, including the first (1 = never retry). */
   attempts: number;
@@ -95,32 +92,6 @@ const DEFAULT_RETRY: Required<RetryOptions> = {
 };
 const MAX_REDIRECTS = 5;
 const TIMEOUT = Symbol('timeout');
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function num(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-}
-
-/** `Retry-After` as seconds or an HTTP date, in milliseconds from now. */
-export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-function validationFields(v: unknown): Record<string, string[]> | undefined {
-  if (!isObject(v) || !isObject(v.errors)) return undefined;
-  const out: Record<string, string[]> = {};
-  for (const [k, list] of Object.entries(v.errors)) {
-    out[k] = Array.isArray(list) ? list.map(String) : [String(list)];
-  }
-  return Object.keys(out).length ? out : undefined;
-}
 
 /**
  * HTTP to one DocSpace portal: URLs, credentials (own origin only), timeouts, cancellation,
@@ -172,9 +143,9 @@ export class Transport {
   }
 
   /** Like `request`, but keeps the envelope's `count` and `total`. */
-  requestResult<T>(method: string, path: string, opts: RequestOptions = {}): Promise<ApiResult<T>> {
+  async requestResult<T>(method: string, path: string, opts: RequestOptions = {}): Promise<ApiResult<T>> {
     const url = this.url(path, opts.query);
-    return this.run(method, url, opts, (res) => this.readEnvelope<T>(res, method, url, opts));
+    return this.run(method, url, opts, (res) => readEnvelope<T>(res, this.context(method, url, opts)));
   }
 
   /**
@@ -182,10 +153,10 @@ export class Transport {
    * become errors). The body is the caller's to read; the caller's signal still cancels it.
    * `url` may be absolute; credentials are attached only when it is on the portal's origin.
    */
-  fetchRaw(method: string, url: string, opts: RequestOptions = {}): Promise<Response> {
+  async fetchRaw(method: string, url: string, opts: RequestOptions = {}): Promise<Response> {
     const target = this.url(url, opts.query);
     return this.run(method, target, opts, async (res) => {
-      if (!res.ok) await this.throwForResponse(res, method, target, opts);
+      if (!res.ok) throw await errorFromAnswer(res, this.context(method, target, opts));
       return res;
     });
   }
@@ -194,8 +165,17 @@ export class Transport {
   url(path: string, query?: Query): URL {
     let url: URL;
     if (/^https?:\/\//i.test(path)) url = new URL(path);
-    else if (path.startsWith('/')) url = new URL(`${this.baseUrl}${path}`);
-    else url = new URL(`${this.baseUrl}/api/2.0/${path}`);
+    else {
+      const segments = path.split('?')[0]?.replace(/^\//, '').split('/') ?? [];
+      // An id of "", "." or ".." (encoded or not) would make the URL resolve to another endpoint.
+      if (segments.some((s) => s === '' || /^(\.|%2e){1,2}$/i.test(s))) {
+        throw new DocSpaceError(
+          'bad_request',
+          `"${path}" is not a valid DocSpace API path; check the ids in it.`,
+        );
+      }
+      url = new URL(path.startsWith('/') ? `${this.baseUrl}${path}` : `${this.baseUrl}/api/2.0/${path}`);
+    }
     for (const [k, v] of Object.entries(query ?? {})) {
       if (v === undefined || v === null) continue;
       for (const item of Array.isArray(v) ? v : [v]) url.searchParams.append(k, String(item));
@@ -365,109 +345,24 @@ export class Transport {
     }
   }
 
-  private async readEnvelope<T>(
-    res: Response,
-    method: string,
-    url: URL,
-    opts: RequestOptions,
-  ): Promise<ApiResult<T>> {
-    const text = await res.text();
-    let body: unknown;
-    if (text.length > 0) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        if (!res.ok) throw this.failure(res, method, url, opts, undefined);
-        throw this.notApi(res, method, url);
-      }
-    }
-    this.checkForError(res, method, url, opts, body);
-    if (!isObject(body) || !('response' in body || 'statusCode' in body || 'status' in body)) {
-      if (body === undefined && res.status === 204) return { response: undefined as T, status: res.status };
-      throw this.notApi(res, method, url);
-    }
+  private context(method: string, url: URL, opts: RequestOptions): AnswerContext {
     return {
-      response: body.response as T,
-      count: num(body.count),
-      total: num(body.total),
-      status: res.status,
-    };
-  }
-
-  /** Throws for DocSpace error bodies, which may come with HTTP 2xx, and for non-2xx answers. */
-  private checkForError(res: Response, method: string, url: URL, opts: RequestOptions, body: unknown): void {
-    const env = isObject(body) ? body : undefined;
-    const error = env && isObject(env.error) ? env.error : undefined;
-    if (error && typeof error.message === 'string') {
-      const status = res.ok ? (num(env?.statusCode) ?? 500) : res.status;
-      throw this.failure(res, method, url, opts, error.message, undefined, status);
-    }
-    // Model-binding errors come wrapped as a success-shaped envelope with status 1.
-    const problem = env && isObject(env.response) ? env.response : env;
-    const fields = validationFields(problem);
-    if (fields && (!res.ok || env?.status === 1)) {
-      throw this.failure(res, method, url, opts, undefined, fields, res.ok ? 400 : res.status);
-    }
-    if (!res.ok) {
-      // Other services answer with ProblemDetail (`detail`/`title`) or `{message}`.
-      const msg = env
-        ? [env.detail, env.message, problem?.title, env.title].find((m) => typeof m === 'string')
-        : undefined;
-      throw this.failure(res, method, url, opts, msg as string | undefined);
-    }
-  }
-
-  private async throwForResponse(
-    res: Response,
-    method: string,
-    url: URL,
-    opts: RequestOptions,
-  ): Promise<never> {
-    const text = await res.text().catch(() => '');
-    let body: unknown;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      body = undefined;
-    }
-    this.checkForError(res, method, url, opts, body);
-    throw this.failure(res, method, url, opts, undefined);
-  }
-
-  private failure(
-    res: Response,
-    method: string,
-    url: URL,
-    opts: RequestOptions,
-    docspaceMessage?: string,
-    fields?: Record<string, string[]>,
-    status = res.status,
-  ): DocSpaceError {
-    return errorFromResponse({
-      status,
       method,
-      path: url.pathname,
+      url,
       subject: opts.subject,
-      docspaceMessage,
-      fields,
-      retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), this.clock.now()),
       credentialKind: opts.anonymous ? undefined : this.auth.kind,
-    });
-  }
-
-  private notApi(res: Response, method: string, url: URL): DocSpaceError {
-    const type = res.headers.get('content-type') ?? 'no content type';
-    return new DocSpaceError(
-      'invalid_response',
-      `DocSpace answered ${method} ${url.pathname} with something other than its API's JSON (${type}). Check that the base URL is the portal's address.`,
-      { status: res.status, request: `${method} ${url.pathname}` },
-    );
+      now: this.clock.now(),
+    };
   }
 }
 
 function describeNetworkError(e: unknown): string {
-  const cause = isObject(e) && 'cause' in e ? (e as { cause?: unknown }).cause : undefined;
-  const code = isObject(cause) && typeof cause.code === 'string' ? cause.code : undefined;
+  const cause =
+    typeof e === 'object' && e !== null && 'cause' in e ? (e as { cause?: unknown }).cause : undefined;
+  const code =
+    typeof cause === 'object' && cause !== null && typeof (cause as { code?: unknown }).code === 'string'
+      ? (cause as { code: string }).code
+      : undefined;
   if (code) return `connection failed (${code})`;
   return e instanceof Error ? e.message : 'connection failed';
 }
@@ -485,3 +380,5 @@ function encodeBody(body: unknown): EncodedBody {
   if (body instanceof Uint8Array) return { value: body, contentType: 'application/octet-stream' };
   return { value: JSON.stringify(body), contentType: 'application/json' };
 }
+
+export type { ApiResult };

@@ -82,7 +82,7 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
 
   const inner = createAuthenticator({
     publicBaseUrl: config.publicBaseUrl,
-    oauth: config.oauth ? { secret: config.secretValue, store } : undefined,
+    oauth: config.oauth ? { secret: config.secretValue, previousSecrets: config.previousSecrets, store } : undefined,
     acceptDocSpaceBearer: config.requestAuthorizationHeader,
     fallback: config.credential,
     logger,
@@ -135,7 +135,11 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
         logger,
         audit,
         fetch: opts.fetch,
+        previousSecrets: config.previousSecrets,
         accessTokenTtlSeconds: Math.round(config.oauthAuthTokenTtl / 1000),
+        refreshTokenTtlSeconds: Math.round(config.oauthRefreshTokenTtl / 1000),
+        echoScope: config.oauthEchoScope,
+        cimd: { enabled: config.oauthCimd, trustedDomains: config.oauthCimdTrustedDomains },
       })
     : undefined;
 

@@ -41,6 +41,8 @@ export type { Authenticate };
 
 interface Carried {
   serverRequest: ServerRequest;
+  /** Fires when the client disconnects or the request times out. */
+  signal: AbortSignal;
 }
 
 export interface McpRoute {
@@ -59,13 +61,24 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     (ctx) => {
       const carried = ctx.authInfo?.extra as Carried | undefined;
       // The edge always authenticates first; an instance without a request gets no credential.
-      return deps.factory(carried?.serverRequest ?? { credential: undefined });
+      const server = deps.factory(carried?.serverRequest ?? { credential: undefined });
+      // The stateless 2025 leg does not cancel its handler when the client goes away or the
+      // request times out; closing the one-request instance aborts the tool's signal.
+      if (ctx.era === 'legacy' && carried) {
+        const stop = () => void server.close().catch(() => undefined);
+        if (carried.signal.aborted) stop();
+        else carried.signal.addEventListener('abort', stop, { once: true });
+      }
+      return server;
     },
     {
       maxRequestBodySize: deps.maxBodySize,
       onerror: (err) => deps.logger.debug({ err: err.message }, 'mcp handler rejected a request'),
     },
   );
+
+  /** In-flight tool calls by owner and JSON-RPC id, for `notifications/cancelled`. */
+  const cancellable = new Map<string, AbortController>();
 
   async function handle(c: Context<HttpEnv>): Promise<Response> {
     const raw = c.req.raw;
@@ -80,7 +93,7 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     }
     const body = await readJsonBody(raw, deps.maxBodySize);
     if (!body.ok) return body.response;
-    const message = body.value as { method?: unknown; params?: { name?: unknown } } | null;
+    const message = body.value as { id?: unknown; method?: unknown; params?: { name?: unknown; requestId?: unknown } } | null;
     if (message && typeof message === 'object' && !Array.isArray(message)) {
       if (typeof message.method === 'string') c.set('mcpMethod', message.method.slice(0, 64));
       if (message.method === 'tools/call' && typeof message.params?.name === 'string') c.set('toolName', message.params.name.slice(0, 64));
@@ -114,8 +127,18 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
       requestId: c.get('requestId'),
       userAgent: deps.userAgent,
     };
+    // 2025 clients cancel with a separate `notifications/cancelled` POST, which the stateless
+    // leg would hand to a fresh instance that knows nothing of the call: match it here.
+    const owner = `${auth.principal.kind}|${auth.principal.userId ?? ''}|${auth.principal.clientId ?? ''}|${c.get('clientIp')}`;
+    if (message?.method === 'notifications/cancelled') {
+      cancellable.get(`${owner}|${JSON.stringify(message.params?.requestId)}`)?.abort();
+      return new Response(null, { status: 202 });
+    }
+    const cancel = new AbortController();
+    const cancelKey = c.get('toolName') && message?.id !== undefined ? `${owner}|${JSON.stringify(message.id)}` : undefined;
+    if (cancelKey && cancellable.size < MAX_CANCELLABLE) cancellable.set(cancelKey, cancel);
     const timeout = deps.requestTimeoutMs > 0 ? AbortSignal.timeout(deps.requestTimeoutMs) : undefined;
-    const signal = timeout ? AbortSignal.any([raw.signal, timeout]) : raw.signal;
+    const signal = AbortSignal.any(timeout ? [raw.signal, cancel.signal, timeout] : [raw.signal, cancel.signal]);
     // The body was read above, so the SDK gets the parsed value and a body-less copy whose
     // signal also fires on our timeout; aborting it cancels the tool (and its DocSpace calls).
     const forwarded = new Request(raw.url, { method: raw.method, headers: raw.headers, signal });
@@ -126,7 +149,7 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
         token: '',
         clientId: auth.principal.clientId ?? '',
         scopes: [],
-        extra: { serverRequest } satisfies Carried as unknown as Record<string, unknown>,
+        extra: { serverRequest, signal } satisfies Carried as unknown as Record<string, unknown>,
       },
     });
     let res: Response;
@@ -134,6 +157,7 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
       const timedOut = new Promise<'timeout'>((resolve) => timeout.addEventListener('abort', () => resolve('timeout'), { once: true }));
       const first = await Promise.race([pending, timedOut]);
       if (first === 'timeout') {
+        if (cancelKey) cancellable.delete(cancelKey);
         pending.catch(() => undefined);
         return errorResponse('jsonrpc', 504, `The request took longer than ${deps.requestTimeoutMs} ms and was cancelled.`, {
           code: RPC.serverError,
@@ -144,7 +168,11 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
       res = await pending;
     }
     const tool = c.get('toolName');
-    if (tool) res = observeToolCall(res, tool, started, signal, deps.metrics);
+    if (tool) {
+      res = observeToolCall(res, tool, started, signal, deps.metrics, () => {
+        if (cancelKey && cancellable.get(cancelKey) === cancel) cancellable.delete(cancelKey);
+      });
+    }
     return withHeaders(res, limit.headers);
   }
 
@@ -152,14 +180,23 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
 }
 
 const ERROR_MARKERS = ['"isError":true', '"error":{'];
+const MAX_CANCELLABLE = 10_000;
 
 /**
  * Counts a tool call by outcome once its response body has been sent. The body is scanned for
  * an error marker chunk by chunk, not parsed: results can be megabytes of file content.
  */
-function observeToolCall(res: Response, tool: string, started: number, signal: AbortSignal, metrics: Metrics): Response {
+function observeToolCall(
+  res: Response,
+  tool: string,
+  started: number,
+  signal: AbortSignal,
+  metrics: Metrics,
+  onDone: () => void,
+): Response {
   let failed = res.status >= 400;
   const done = (outcome: string) => {
+    onDone();
     metrics.toolCalls.inc({ tool, outcome });
     metrics.toolDuration.observe({ tool }, (performance.now() - started) / 1000);
   };

@@ -45,9 +45,19 @@ export type AccessTokenCheck =
   | { ok: false; reason: 'malformed' | 'expired' | 'audience' };
 
 /** Opens and checks a token's integrity, expiry and audience (not revocation: that needs the store). */
-export async function checkAccessToken(sealer: Sealer, token: string, audience: string, nowMs: number): Promise<AccessTokenCheck> {
+export async function checkAccessToken(
+  sealer: Sealer,
+  token: string,
+  audience: string,
+  nowMs: number,
+): Promise<AccessTokenCheck> {
   const claims = await sealer.open<AccessTokenClaims>(token);
-  if (!claims || typeof claims.exp !== 'number' || typeof claims.dat !== 'string' || typeof claims.gid !== 'string') {
+  if (
+    !claims ||
+    typeof claims.exp !== 'number' ||
+    typeof claims.dat !== 'string' ||
+    typeof claims.gid !== 'string'
+  ) {
     return { ok: false, reason: 'malformed' };
   }
   if (claims.exp * 1000 <= nowMs) return { ok: false, reason: 'expired' };

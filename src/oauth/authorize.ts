@@ -4,7 +4,13 @@ import { browserError, clientRedirect, type Facade } from './context.js';
 import { createPkcePair, hmac, isValidChallenge, randomToken, safeEqual, sha256 } from './crypto.js';
 import { OAuthError } from './errors.js';
 import { consentPage, PAGE_HEADERS } from './pages.js';
-import { checkRedirectUri, isLoopbackUri, parseScope, redirectUriMatches, resolveResource } from './redirect.js';
+import {
+  checkRedirectUri,
+  isLoopbackUri,
+  parseScope,
+  redirectUriMatches,
+  resolveResource,
+} from './redirect.js';
 import type { UpstreamApp, UpstreamTokens } from './upstream.js';
 
 /**
@@ -87,7 +93,8 @@ function browserCookie(f: Facade, id: string): string {
   return `${browserCookieName(f)}=${id}.${hmac(f.macKey, `browser:${id}`)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${BROWSER_TTL}${secure}`;
 }
 
-const csrfFor = (f: Facade, requestId: string, browser: string) => hmac(f.macKey, `csrf:${requestId}:${browser}`);
+const csrfFor = (f: Facade, requestId: string, browser: string) =>
+  hmac(f.macKey, `csrf:${requestId}:${browser}`);
 
 export function mountAuthorize(app: Hono, f: Facade): void {
   app.get('/oauth/authorize', async (c) => {
@@ -103,15 +110,20 @@ export function mountAuthorize(app: Hono, f: Facade): void {
     }
     // From here on the redirect URI is trusted: errors go back to the client.
     const state = q.get('state') ?? undefined;
-    const fail = (error: string, description: string) => clientRedirect(f, redirectUri, { error, error_description: description, state });
-    if (q.get('response_type') !== 'code') return fail('unsupported_response_type', 'only response_type=code is supported');
+    const fail = (error: string, description: string) =>
+      clientRedirect(f, redirectUri, { error, error_description: description, state });
+    if (q.get('response_type') !== 'code')
+      return fail('unsupported_response_type', 'only response_type=code is supported');
     const challenge = q.get('code_challenge');
-    if (!challenge) return fail('invalid_request', 'PKCE is required: send code_challenge with code_challenge_method=S256');
-    if (q.get('code_challenge_method') !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256');
+    if (!challenge)
+      return fail('invalid_request', 'PKCE is required: send code_challenge with code_challenge_method=S256');
+    if (q.get('code_challenge_method') !== 'S256')
+      return fail('invalid_request', 'code_challenge_method must be S256');
     if (!isValidChallenge(challenge)) return fail('invalid_request', 'code_challenge is malformed');
     const resource = resolveResource(q.get('resource'), f.settings.resource, f.settings.issuer);
     if (!resource) return fail('invalid_target', `this server only issues tokens for ${f.settings.resource}`);
-    if (client.kind === 'docspace' && !f.settings.upstreamBase) return fail('server_error', 'DocSpace OAuth is not configured');
+    if (client.kind === 'docspace' && !f.settings.upstreamBase)
+      return fail('server_error', 'DocSpace OAuth is not configured');
 
     let browser = browserOf(f, c);
     const headers = new Headers(PAGE_HEADERS);
@@ -133,10 +145,18 @@ export function mountAuthorize(app: Hono, f: Facade): void {
     // "Remember" only skips the page when the request did not come from another site, so a
     // link on an attacker's page still shows it (confused deputy).
     const fetchSite = c.req.header('sec-fetch-site');
-    if (fetchSite !== 'cross-site' && (await f.store.get(rememberKey(browser, client.clientId, redirectUri)))) {
+    if (
+      fetchSite !== 'cross-site' &&
+      (await f.store.get(rememberKey(browser, client.clientId, redirectUri)))
+    ) {
       try {
         const res = await startUpstream(f, pending, client);
-        f.audit.record({ event: 'consent.allowed', outcome: 'success', clientId: client.clientId, reason: 'remembered' });
+        f.audit.record({
+          event: 'consent.allowed',
+          outcome: 'success',
+          clientId: client.clientId,
+          reason: 'remembered',
+        });
         return res;
       } catch (error) {
         return browserError(f, error);
@@ -145,15 +165,25 @@ export function mountAuthorize(app: Hono, f: Facade): void {
     const requestId = randomToken(18);
     await f.store.set(pendingKey(requestId), JSON.stringify(pending), PENDING_TTL);
     const html = consentPage({
-      clientName: client.clientName ?? (client.kind === 'docspace' ? 'An app using your DocSpace OAuth app' : 'Unnamed app'),
+      clientName:
+        client.clientName ??
+        (client.kind === 'docspace' ? 'An app using your DocSpace OAuth app' : 'Unnamed app'),
       clientId: client.clientId,
-      identity: client.kind === 'cimd' ? (client.trusted ? 'trusted' : 'verified') : client.kind === 'docspace' ? 'docspace-app' : 'unverified',
+      identity:
+        client.kind === 'cimd'
+          ? client.trusted
+            ? 'trusted'
+            : 'verified'
+          : client.kind === 'docspace'
+            ? 'docspace-app'
+            : 'unverified',
       documentHost: client.documentHost,
       redirectUri,
       redirectIsLoopback: isLoopbackUri(new URL(redirectUri)),
       portalUrl: f.settings.portalUrl,
       requestId,
       csrf: csrfFor(f, requestId, browser),
+      action: `${f.settings.issuer}/oauth/consent`,
     });
     return new Response(html, { status: 200, headers });
   });
@@ -169,15 +199,28 @@ export function mountAuthorize(app: Hono, f: Facade): void {
       const browser = browserOf(f, c);
       const csrf = form.get('csrf') ?? '';
       if (!browser || !requestId || !safeEqual(csrf, csrfFor(f, requestId, browser))) {
-        throw new OAuthError('access_denied', 'the consent form is invalid or was not sent from this browser; start again from your app', 403);
+        throw new OAuthError(
+          'access_denied',
+          'the consent form is invalid or was not sent from this browser; start again from your app',
+          403,
+        );
       }
       const raw = await f.store.take(pendingKey(requestId));
-      if (!raw) throw new OAuthError('invalid_request', 'this consent page expired or was already used; start again from your app');
+      if (!raw)
+        throw new OAuthError(
+          'invalid_request',
+          'this consent page expired or was already used; start again from your app',
+        );
       const pending = JSON.parse(raw) as PendingAuthorization;
-      if (pending.browser !== browser) throw new OAuthError('access_denied', 'the consent was started in another browser', 403);
+      if (pending.browser !== browser)
+        throw new OAuthError('access_denied', 'the consent was started in another browser', 403);
       if (form.get('decision') !== 'allow') {
         f.audit.record({ event: 'consent.denied', outcome: 'success', clientId: pending.clientId });
-        return clientRedirect(f, pending.redirectUri, { error: 'access_denied', error_description: 'the user denied access', state: pending.state });
+        return clientRedirect(f, pending.redirectUri, {
+          error: 'access_denied',
+          error_description: 'the user denied access',
+          state: pending.state,
+        });
       }
       const client = await resolveClient(f.store, f.settings, pending.clientId);
       if (form.get('remember') === '1') {
@@ -195,9 +238,17 @@ export function mountAuthorize(app: Hono, f: Facade): void {
     let saved: UpstreamState;
     try {
       const state = q.get('state');
-      if (!state) throw new OAuthError('invalid_request', 'DocSpace returned without a state; start again from your app');
+      if (!state)
+        throw new OAuthError(
+          'invalid_request',
+          'DocSpace returned without a state; start again from your app',
+        );
       const raw = await f.store.take(stateKey(state));
-      if (!raw) throw new OAuthError('invalid_request', 'this sign-in expired or was already completed; start again from your app');
+      if (!raw)
+        throw new OAuthError(
+          'invalid_request',
+          'this sign-in expired or was already completed; start again from your app',
+        );
       saved = JSON.parse(raw) as UpstreamState;
       if (browserOf(f, c) !== saved.pending.browser) {
         throw new OAuthError('access_denied', 'this sign-in was started in another browser', 403);
@@ -209,10 +260,17 @@ export function mountAuthorize(app: Hono, f: Facade): void {
     const upstreamError = q.get('error');
     if (upstreamError) {
       const denied = upstreamError === 'access_denied';
-      f.audit.record({ event: 'consent.denied', outcome: denied ? 'success' : 'failure', clientId: pending.clientId, reason: `docspace:${upstreamError}` });
+      f.audit.record({
+        event: 'consent.denied',
+        outcome: denied ? 'success' : 'failure',
+        clientId: pending.clientId,
+        reason: `docspace:${upstreamError}`,
+      });
       return clientRedirect(f, pending.redirectUri, {
         error: denied ? 'access_denied' : 'server_error',
-        error_description: denied ? 'access was denied at DocSpace' : 'DocSpace could not complete the sign-in',
+        error_description: denied
+          ? 'access was denied at DocSpace'
+          : 'DocSpace could not complete the sign-in',
         state: pending.state,
       });
     }
@@ -229,7 +287,11 @@ export function mountAuthorize(app: Hono, f: Facade): void {
       };
       if (saved.app) {
         // The user's own DocSpace app: its secret only reaches us at the token endpoint.
-        record.dsCode = await f.storageSealer.seal({ code: upstreamCode, verifier: saved.verifier, app: saved.app });
+        record.dsCode = await f.storageSealer.seal({
+          code: upstreamCode,
+          verifier: saved.verifier,
+          app: saved.app,
+        });
       } else {
         const app = f.settings.sharedApp;
         if (!app) throw new OAuthError('server_error', 'no DocSpace OAuth app is configured');
@@ -246,9 +308,13 @@ export function mountAuthorize(app: Hono, f: Facade): void {
   });
 }
 
-function pickRedirectUri(client: ClientRecord, given: string | null): { redirectUri: string; redirectUriGiven: boolean } {
+function pickRedirectUri(
+  client: ClientRecord,
+  given: string | null,
+): { redirectUri: string; redirectUriGiven: boolean } {
   if (!given) {
-    if (client.redirectUris.length === 1) return { redirectUri: client.redirectUris[0], redirectUriGiven: false };
+    if (client.redirectUris.length === 1)
+      return { redirectUri: client.redirectUris[0], redirectUriGiven: false };
     throw new OAuthError('invalid_request', 'redirect_uri is missing');
   }
   if (client.kind === 'docspace') {
@@ -263,7 +329,11 @@ function pickRedirectUri(client: ClientRecord, given: string | null): { redirect
   return { redirectUri: given, redirectUriGiven: true };
 }
 
-async function startUpstream(f: Facade, pending: PendingAuthorization, client: ClientRecord): Promise<Response> {
+async function startUpstream(
+  f: Facade,
+  pending: PendingAuthorization,
+  client: ClientRecord,
+): Promise<Response> {
   const { verifier, challenge } = createPkcePair();
   const state = randomToken(32);
   let app: UpstreamApp | undefined = f.settings.sharedApp;

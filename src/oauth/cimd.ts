@@ -21,7 +21,11 @@ interface CachedDocument {
   freshUntil: number;
 }
 
-export async function fetchClientMetadata(store: Store, settings: OAuthSettings, clientId: string): Promise<ClientRecord> {
+export async function fetchClientMetadata(
+  store: Store,
+  settings: OAuthSettings,
+  clientId: string,
+): Promise<ClientRecord> {
   const url = parseClientIdUrl(clientId, settings.cimd.allowInsecureLoopback);
   const cachedRaw = await store.get(cacheKey(clientId));
   const cached = cachedRaw ? (JSON.parse(cachedRaw) as CachedDocument) : undefined;
@@ -34,7 +38,8 @@ export async function fetchClientMetadata(store: Store, settings: OAuthSettings,
     return record;
   } catch (error) {
     // A document that answered but lied or broke the rules is not papered over with a stale copy.
-    if (cached && error instanceof SafeFetchError && (error.code === 'network' || error.code === 'timeout')) return cached.record;
+    if (cached && error instanceof SafeFetchError && (error.code === 'network' || error.code === 'timeout'))
+      return cached.record;
     throw error;
   }
 }
@@ -46,15 +51,23 @@ function parseClientIdUrl(clientId: string, allowInsecureLoopback: boolean): URL
   } catch {
     throw new OAuthError('invalid_client', 'the client id is not a valid URL');
   }
-  const loopbackHttp = allowInsecureLoopback && url.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === 'localhost');
-  if (url.protocol !== 'https:' && !loopbackHttp) throw new OAuthError('invalid_client', 'a URL client id must use https');
+  const loopbackHttp =
+    allowInsecureLoopback &&
+    url.protocol === 'http:' &&
+    (url.hostname === '127.0.0.1' || url.hostname === 'localhost');
+  if (url.protocol !== 'https:' && !loopbackHttp)
+    throw new OAuthError('invalid_client', 'a URL client id must use https');
   if (url.pathname === '/' || url.hash || url.username || url.password) {
     throw new OAuthError('invalid_client', 'a URL client id must have a path and no fragment or credentials');
   }
   return url;
 }
 
-async function download(url: URL, clientId: string, settings: OAuthSettings): Promise<{ record: ClientRecord; maxAge: number }> {
+async function download(
+  url: URL,
+  clientId: string,
+  settings: OAuthSettings,
+): Promise<{ record: ClientRecord; maxAge: number }> {
   let res: Awaited<ReturnType<typeof safeGet>>;
   try {
     res = await safeGet(url, {
@@ -64,9 +77,12 @@ async function download(url: URL, clientId: string, settings: OAuthSettings): Pr
     });
   } catch (error) {
     const why = error instanceof SafeFetchError ? error.message : 'the document could not be fetched';
-    throw Object.assign(new OAuthError('invalid_client', `client metadata document refused: ${why}`), { cause: error });
+    throw Object.assign(new OAuthError('invalid_client', `client metadata document refused: ${why}`), {
+      cause: error,
+    });
   }
-  if (res.status !== 200) throw new OAuthError('invalid_client', `client metadata document answered HTTP ${res.status}`);
+  if (res.status !== 200)
+    throw new OAuthError('invalid_client', `client metadata document answered HTTP ${res.status}`);
   let doc: Record<string, unknown>;
   try {
     doc = JSON.parse(res.body) as Record<string, unknown>;
@@ -76,19 +92,28 @@ async function download(url: URL, clientId: string, settings: OAuthSettings): Pr
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw new OAuthError('invalid_client', 'client metadata document is not a JSON object');
   }
-  if (doc.client_id !== clientId) throw new OAuthError('invalid_client', 'client metadata document names a different client_id than its URL');
+  if (doc.client_id !== clientId)
+    throw new OAuthError(
+      'invalid_client',
+      'client metadata document names a different client_id than its URL',
+    );
   if ('client_secret' in doc || 'client_secret_expires_at' in doc) {
     throw new OAuthError('invalid_client', 'client metadata document must not contain a client secret');
   }
   const method = doc.token_endpoint_auth_method ?? 'none';
-  if (method !== 'none') throw new OAuthError('invalid_client', 'only public clients (token_endpoint_auth_method none) may use a metadata document');
+  if (method !== 'none')
+    throw new OAuthError(
+      'invalid_client',
+      'only public clients (token_endpoint_auth_method none) may use a metadata document',
+    );
   const applicationType: ApplicationType = doc.application_type === 'web' ? 'web' : 'native';
   const uris = doc.redirect_uris;
   if (!Array.isArray(uris) || uris.length === 0 || !uris.every((u) => typeof u === 'string')) {
     throw new OAuthError('invalid_client', 'client metadata document has no redirect_uris');
   }
   const redirectUris = (uris as string[]).filter((u) => checkRedirectUri(u, applicationType) === undefined);
-  if (redirectUris.length === 0) throw new OAuthError('invalid_client', 'client metadata document has no acceptable redirect URI');
+  if (redirectUris.length === 0)
+    throw new OAuthError('invalid_client', 'client metadata document has no acceptable redirect URI');
   const host = url.hostname.toLowerCase();
   const trusted = settings.cimd.trustedDomains.some((d) => host === d || host.endsWith(`.${d}`));
   const record: ClientRecord = {

@@ -55,16 +55,25 @@ export async function registerClient(
   }
   // One odd URI among several must not sink the whole registration (Cursor sends three kinds);
   // refused URIs are dropped, and not echoed back.
-  const redirectUris = [...new Set(requested as string[])].filter((u) => checkRedirectUri(u, applicationType) === undefined);
+  const redirectUris = [...new Set(requested as string[])].filter(
+    (u) => checkRedirectUri(u, applicationType) === undefined,
+  );
   if (redirectUris.length === 0) {
-    throw new OAuthError('invalid_redirect_uri', 'none of the redirect URIs is acceptable (https, loopback http or an app scheme)');
+    throw new OAuthError(
+      'invalid_redirect_uri',
+      'none of the redirect URIs is acceptable (https, loopback http or an app scheme)',
+    );
   }
   const method = meta.token_endpoint_auth_method ?? 'client_secret_basic';
   if (method !== 'none' && method !== 'client_secret_post' && method !== 'client_secret_basic') {
-    throw new OAuthError('invalid_client_metadata', 'token_endpoint_auth_method must be none, client_secret_post or client_secret_basic');
+    throw new OAuthError(
+      'invalid_client_metadata',
+      'token_endpoint_auth_method must be none, client_secret_post or client_secret_basic',
+    );
   }
   const clientName = typeof meta.client_name === 'string' ? meta.client_name.slice(0, 120) : undefined;
-  const clientUri = typeof meta.client_uri === 'string' && /^https:\/\//.test(meta.client_uri) ? meta.client_uri : undefined;
+  const clientUri =
+    typeof meta.client_uri === 'string' && /^https:\/\//.test(meta.client_uri) ? meta.client_uri : undefined;
   const clientId = `${CLIENT_ID_PREFIX}${randomToken(18)}`;
   const secret = method === 'none' ? undefined : randomToken(32);
   const issuedAt = Math.floor(settings.now() / 1000);
@@ -97,11 +106,19 @@ export async function registerClient(
 }
 
 /** Finds the client behind a client id, or throws `invalid_client` (401, so clients re-register). */
-export async function resolveClient(store: Store, settings: OAuthSettings, clientId: string | undefined): Promise<ClientRecord> {
+export async function resolveClient(
+  store: Store,
+  settings: OAuthSettings,
+  clientId: string | undefined,
+): Promise<ClientRecord> {
   if (!clientId) throw new OAuthError('invalid_client', 'client_id is missing');
   if (clientId.startsWith(CLIENT_ID_PREFIX)) {
     const raw = await store.get(clientKey(clientId));
-    if (!raw) throw new OAuthError('invalid_client', 'this client is unknown or its registration expired; register again');
+    if (!raw)
+      throw new OAuthError(
+        'invalid_client',
+        'this client is unknown or its registration expired; register again',
+      );
     const record = JSON.parse(raw) as ClientRecord;
     // Sliding lifetime: a client in use stays registered. Best-effort.
     void store.set(clientKey(clientId), raw, settings.clientTtl).catch(() => undefined);
@@ -109,7 +126,10 @@ export async function resolveClient(store: Store, settings: OAuthSettings, clien
   }
   if (isUrlClientId(clientId)) {
     if (!settings.cimd.enabled) {
-      throw new OAuthError('invalid_client', 'this server does not accept URL client ids (Client ID Metadata Documents)');
+      throw new OAuthError(
+        'invalid_client',
+        'this server does not accept URL client ids (Client ID Metadata Documents)',
+      );
     }
     return fetchClientMetadata(store, settings, clientId);
   }
@@ -130,7 +150,10 @@ export interface PresentedCredentials {
 }
 
 /** Reads client credentials from HTTP Basic or the form body (not both: RFC 6749 §2.3). */
-export function readClientCredentials(authorization: string | undefined, form: URLSearchParams): PresentedCredentials {
+export function readClientCredentials(
+  authorization: string | undefined,
+  form: URLSearchParams,
+): PresentedCredentials {
   const bodyId = form.get('client_id') ?? undefined;
   const bodySecret = form.get('client_secret') ?? undefined;
   if (authorization && /^basic\s+/i.test(authorization)) {
@@ -140,7 +163,8 @@ export function readClientCredentials(authorization: string | undefined, form: U
     if (colon < 0) throw new OAuthError('invalid_client', 'malformed Basic credentials');
     const id = safeDecode(decoded.slice(0, colon));
     const secret = safeDecode(decoded.slice(colon + 1));
-    if (bodyId && bodyId !== id) throw new OAuthError('invalid_request', 'client_id differs between header and body');
+    if (bodyId && bodyId !== id)
+      throw new OAuthError('invalid_request', 'client_id differs between header and body');
     return { clientId: id, clientSecret: secret };
   }
   return { clientId: bodyId, clientSecret: bodySecret };
@@ -162,7 +186,11 @@ export async function authenticateClient(
 ): Promise<ClientRecord> {
   const client = await resolveClient(store, settings, presented.clientId);
   if (client.kind === 'registered' && client.authMethod !== 'none') {
-    if (!presented.clientSecret || !client.secretHash || !safeEqual(sha256(presented.clientSecret), client.secretHash)) {
+    if (
+      !presented.clientSecret ||
+      !client.secretHash ||
+      !safeEqual(sha256(presented.clientSecret), client.secretHash)
+    ) {
       throw new OAuthError('invalid_client', 'client authentication failed');
     }
   }

@@ -33,29 +33,48 @@ export function browserError(f: Facade, error: unknown, status?: number): Respon
     { ref, code: known ? error.code : 'server_error', err: known ? undefined : error },
     `oauth browser error: ${message}`,
   );
-  const title = known && error.code === 'temporarily_unavailable' ? 'DocSpace is not answering' : 'This sign-in cannot continue';
-  return new Response(errorPage(title, message, ref), { status: status ?? (code === 401 ? 400 : code), headers: PAGE_HEADERS });
+  const title =
+    known && error.code === 'temporarily_unavailable'
+      ? 'DocSpace is not answering'
+      : 'This sign-in cannot continue';
+  return new Response(errorPage(title, message, ref), {
+    status: status ?? (code === 401 ? 400 : code),
+    headers: PAGE_HEADERS,
+  });
 }
 
 /** An OAuth JSON error for API endpoints (token, register, revoke, introspect). */
 export function jsonError(f: Facade, error: unknown): Response {
   if (error instanceof OAuthError) {
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'cache-control': 'no-store',
+    };
     if (error.status === 401) headers['www-authenticate'] = 'Basic realm="oauth"';
     return new Response(JSON.stringify(error.toJSON()), { status: error.status, headers });
   }
   const ref = referenceId();
   f.logger.error({ ref, err: error }, 'oauth endpoint failed');
-  return new Response(JSON.stringify({ error: 'server_error', error_description: `internal error (reference ${ref})` }), {
-    status: 500,
-    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-  });
+  return new Response(
+    JSON.stringify({ error: 'server_error', error_description: `internal error (reference ${ref})` }),
+    {
+      status: 500,
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    },
+  );
 }
 
 /** Builds `redirect_uri` with extra parameters, keeping the client's own query, plus RFC 9207 `iss`. */
-export function clientRedirect(f: Facade, redirectUri: string, params: Record<string, string | undefined>): Response {
+export function clientRedirect(
+  f: Facade,
+  redirectUri: string,
+  params: Record<string, string | undefined>,
+): Response {
   const url = new URL(redirectUri);
   for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
   url.searchParams.set('iss', f.settings.issuer);
-  return new Response(null, { status: 302, headers: { location: url.toString(), 'cache-control': 'no-store' } });
+  return new Response(null, {
+    status: 302,
+    headers: { location: url.toString(), 'cache-control': 'no-store' },
+  });
 }

@@ -64,11 +64,16 @@ export function createGrants(deps: GrantDeps) {
       const app = await storageSealer.open<UpstreamApp>(grant.dsApp);
       if (app) return app;
     }
-    if (!settings.sharedApp) throw new OAuthError('invalid_grant', 'the DocSpace app of this grant is not configured any more');
+    if (!settings.sharedApp)
+      throw new OAuthError('invalid_grant', 'the DocSpace app of this grant is not configured any more');
     return settings.sharedApp;
   }
 
-  async function respond(grant: GrantRecord, ds: UpstreamTokens, refreshToken: string): Promise<TokenResponse> {
+  async function respond(
+    grant: GrantRecord,
+    ds: UpstreamTokens,
+    refreshToken: string,
+  ): Promise<TokenResponse> {
     const now = settings.now();
     const expMs = Math.min(now + settings.accessTokenTtl * 1000, ds.expiresAt);
     const exp = Math.floor(expMs / 1000);
@@ -105,7 +110,13 @@ export function createGrants(deps: GrantDeps) {
         ]);
       }
     }
-    audit.record({ event: 'token.revoked', outcome: 'success', userId: grant.userId, clientId: grant.clientId, reason });
+    audit.record({
+      event: 'token.revoked',
+      outcome: 'success',
+      userId: grant.userId,
+      clientId: grant.clientId,
+      reason,
+    });
   }
 
   async function load(gid: string): Promise<{ raw: string; grant: GrantRecord } | undefined> {
@@ -138,7 +149,12 @@ export function createGrants(deps: GrantDeps) {
         createdAt: settings.now(),
       };
       await store.set(grantKey(gid), JSON.stringify(grant), settings.refreshTokenTtl);
-      audit.record({ event: 'grant.issued', outcome: 'success', userId: grant.userId, clientId: grant.clientId });
+      audit.record({
+        event: 'grant.issued',
+        outcome: 'success',
+        userId: grant.userId,
+        clientId: grant.clientId,
+      });
       return respond(grant, input.ds, refreshToken);
     },
 
@@ -149,9 +165,11 @@ export function createGrants(deps: GrantDeps) {
       const deadline = Date.now() + LOCK_WAIT_MS;
       for (;;) {
         const loaded = await load(gid);
-        if (!loaded) throw new OAuthError('invalid_grant', 'the refresh token is invalid, expired or revoked');
+        if (!loaded)
+          throw new OAuthError('invalid_grant', 'the refresh token is invalid, expired or revoked');
         const { raw, grant } = loaded;
-        if (grant.clientId !== client.clientId) throw new OAuthError('invalid_grant', 'the refresh token was issued to another client');
+        if (grant.clientId !== client.clientId)
+          throw new OAuthError('invalid_grant', 'the refresh token was issued to another client');
         if (grant.dsApp) {
           const app = await storageSealer.open<UpstreamApp>(grant.dsApp);
           if (app?.clientSecret && !(clientSecret && safeEqual(clientSecret, app.clientSecret))) {
@@ -166,19 +184,33 @@ export function createGrants(deps: GrantDeps) {
             if (successor && ds) return respond(grant, ds, successor);
           }
           await revokeFamily(grant, 'refresh token replayed');
-          audit.record({ event: 'refresh.reused', outcome: 'failure', userId: grant.userId, clientId: grant.clientId, reason: 'reuse' });
+          audit.record({
+            event: 'refresh.reused',
+            outcome: 'failure',
+            userId: grant.userId,
+            clientId: grant.clientId,
+            reason: 'reuse',
+          });
           throw new OAuthError('invalid_grant', 'the refresh token was already used; sign in again');
         }
         if (grant.spent.some((h) => safeEqual(h, hash))) {
           await revokeFamily(grant, 'refresh token replayed');
-          audit.record({ event: 'refresh.reused', outcome: 'failure', userId: grant.userId, clientId: grant.clientId, reason: 'reuse' });
+          audit.record({
+            event: 'refresh.reused',
+            outcome: 'failure',
+            userId: grant.userId,
+            clientId: grant.clientId,
+            reason: 'reuse',
+          });
           throw new OAuthError('invalid_grant', 'the refresh token was already used; sign in again');
         }
-        if (!safeEqual(hash, grant.current)) throw new OAuthError('invalid_grant', 'the refresh token is invalid, expired or revoked');
+        if (!safeEqual(hash, grant.current))
+          throw new OAuthError('invalid_grant', 'the refresh token is invalid, expired or revoked');
 
         // One rotation at a time per family; a racer waits, then takes the grace path above.
         if (!(await store.setIfAbsent(lockKey(gid), '1', 30))) {
-          if (Date.now() > deadline) throw new OAuthError('temporarily_unavailable', 'another refresh is in progress; try again');
+          if (Date.now() > deadline)
+            throw new OAuthError('temporarily_unavailable', 'another refresh is in progress; try again');
           await sleep(50);
           continue;
         }
@@ -187,13 +219,17 @@ export function createGrants(deps: GrantDeps) {
           if (!ds) throw new OAuthError('invalid_grant', 'the grant can no longer be used; sign in again');
           if (ds.expiresAt - now < UPSTREAM_REFRESH_SKEW_MS) {
             if (!ds.refreshToken) {
-              if (ds.expiresAt <= now) throw new OAuthError('invalid_grant', 'the DocSpace session ended; sign in again');
+              if (ds.expiresAt <= now)
+                throw new OAuthError('invalid_grant', 'the DocSpace session ended; sign in again');
             } else {
               try {
                 const fresh = await upstream.refresh(await upstreamApp(grant), ds.refreshToken);
                 ds = { ...fresh, refreshToken: fresh.refreshToken ?? ds.refreshToken };
               } catch (error) {
-                if (error instanceof OAuthError && (error.code === 'invalid_grant' || error.code === 'invalid_client')) {
+                if (
+                  error instanceof OAuthError &&
+                  (error.code === 'invalid_grant' || error.code === 'invalid_client')
+                ) {
                   await revokeFamily(grant, 'DocSpace refused the refresh');
                   throw new OAuthError('invalid_grant', 'DocSpace ended this session; sign in again');
                 }
@@ -209,10 +245,25 @@ export function createGrants(deps: GrantDeps) {
             previous: { hash, rotatedAt: now, successor: await storageSealer.seal(next) },
             spent: grant.previous ? [...grant.spent, grant.previous.hash].slice(-MAX_SPENT) : grant.spent,
           };
-          if (!(await store.compareAndSet(grantKey(gid), raw, JSON.stringify(updated), settings.refreshTokenTtl))) {
-            throw new OAuthError('invalid_grant', 'the grant changed during the refresh (revoked?); sign in again');
+          if (
+            !(await store.compareAndSet(
+              grantKey(gid),
+              raw,
+              JSON.stringify(updated),
+              settings.refreshTokenTtl,
+            ))
+          ) {
+            throw new OAuthError(
+              'invalid_grant',
+              'the grant changed during the refresh (revoked?); sign in again',
+            );
           }
-          audit.record({ event: 'token.refreshed', outcome: 'success', userId: grant.userId, clientId: grant.clientId });
+          audit.record({
+            event: 'token.refreshed',
+            outcome: 'success',
+            userId: grant.userId,
+            clientId: grant.clientId,
+          });
           return respond(updated, ds, next);
         } finally {
           await store.delete(lockKey(gid));
@@ -249,8 +300,18 @@ export function createGrants(deps: GrantDeps) {
         };
       }
       const loaded = await load(token.split('.')[0] ?? '');
-      if (!loaded || loaded.grant.clientId !== client.clientId || !safeEqual(sha256(token), loaded.grant.current)) return inactive;
-      return { active: true, client_id: loaded.grant.clientId, sub: loaded.grant.userId, token_type: 'refresh_token' };
+      if (
+        !loaded ||
+        loaded.grant.clientId !== client.clientId ||
+        !safeEqual(sha256(token), loaded.grant.current)
+      )
+        return inactive;
+      return {
+        active: true,
+        client_id: loaded.grant.clientId,
+        sub: loaded.grant.userId,
+        token_type: 'refresh_token',
+      };
     },
 
     /** True while the grant exists (not revoked, not expired). */
@@ -269,7 +330,9 @@ export function createGrants(deps: GrantDeps) {
     const loaded = await load(gid);
     if (!loaded) return undefined;
     const hash = sha256(token);
-    const known = [loaded.grant.current, loaded.grant.previous?.hash, ...loaded.grant.spent].some((h) => h && safeEqual(h, hash));
+    const known = [loaded.grant.current, loaded.grant.previous?.hash, ...loaded.grant.spent].some(
+      (h) => h && safeEqual(h, hash),
+    );
     return known ? gid : undefined;
   }
 }

@@ -11,8 +11,8 @@ import { type OAuthDeps, resolveSettings } from './settings.js';
 import { mountTokenEndpoints } from './token.js';
 import { createUpstream } from './upstream.js';
 
-export type { OAuthDeps } from './settings.js';
 export { OAuthError } from './errors.js';
+export type { OAuthDeps } from './settings.js';
 
 /**
  * The OAuth 2.1 authorization server facade in front of DocSpace's: discovery documents,

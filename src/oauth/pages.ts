@@ -5,7 +5,8 @@
 
 export const PAGE_HEADERS: Record<string, string> = {
   'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
@@ -39,6 +40,8 @@ export interface ConsentView {
   portalUrl: string;
   requestId: string;
   csrf: string;
+  /** Absolute URL of our consent endpoint. */
+  action: string;
 }
 
 export function consentPage(v: ConsentView): string {
@@ -69,7 +72,7 @@ export function consentPage(v: ConsentView): string {
 </dl>
 ${loopbackWarning}
 <p class="muted">If you allow, you will sign in to DocSpace next. The app can then read and change your files, rooms and profile, with your rights, until you revoke it.</p>
-<form method="post" action="/oauth/consent">
+<form method="post" action="${escapeHtml(v.action)}">
 <input type="hidden" name="request" value="${escapeHtml(v.requestId)}">
 <input type="hidden" name="csrf" value="${escapeHtml(v.csrf)}">
 <label class="muted"><input type="checkbox" name="remember" value="1"> Remember my choice for this app in this browser</label>

@@ -6,7 +6,22 @@
 
 export type ApplicationType = 'native' | 'web';
 
-const DANGEROUS_SCHEMES = new Set(['javascript:', 'data:', 'file:', 'vbscript:', 'about:', 'blob:', 'filesystem:', 'ftp:', 'ws:', 'wss:', 'chrome:', 'mailto:', 'tel:', 'view-source:']);
+const DANGEROUS_SCHEMES = new Set([
+  'javascript:',
+  'data:',
+  'file:',
+  'vbscript:',
+  'about:',
+  'blob:',
+  'filesystem:',
+  'ftp:',
+  'ws:',
+  'wss:',
+  'chrome:',
+  'mailto:',
+  'tel:',
+  'view-source:',
+]);
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
 export function isLoopbackUri(uri: URL): boolean {
@@ -14,7 +29,10 @@ export function isLoopbackUri(uri: URL): boolean {
 }
 
 /** Why a redirect URI is refused, or undefined when it is acceptable for this kind of client. */
-export function checkRedirectUri(raw: string, applicationType: ApplicationType = 'native'): string | undefined {
+export function checkRedirectUri(
+  raw: string,
+  applicationType: ApplicationType = 'native',
+): string | undefined {
   let uri: URL;
   try {
     uri = new URL(raw);
@@ -83,7 +101,11 @@ function canonical(url: string): string | undefined {
  * MCP URL itself, or our origin (cached from older metadata), is accepted ignoring query,
  * trailing slash and case (ChatGPT appends query parameters); anything else is undefined → invalid_target.
  */
-export function resolveResource(raw: string | undefined | null, resource: string, issuer: string): string | undefined {
+export function resolveResource(
+  raw: string | undefined | null,
+  resource: string,
+  issuer: string,
+): string | undefined {
   if (raw === undefined || raw === null || raw === '') return resource;
   const got = canonical(raw);
   if (got === undefined) return undefined;

@@ -33,14 +33,33 @@ export class SafeFetchError extends Error {
 
 const blocked = new BlockList();
 for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16],
-  ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16],
-  ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
 ] as const) {
   blocked.addSubnet(net, prefix, 'ipv4');
 }
 for (const [net, prefix] of [
-  ['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['2001:db8::', 32], ['100::', 64],
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+  ['64:ff9b::', 96],
+  ['2001:db8::', 32],
+  ['100::', 64],
 ] as const) {
   blocked.addSubnet(net, prefix, 'ipv6');
 }
@@ -63,6 +82,11 @@ export function safeGet(url: URL, opts: SafeFetchOptions): Promise<SafeResponse>
     return Promise.reject(new SafeFetchError('scheme', 'only https documents are fetched'));
   }
   const client = url.protocol === 'https:' ? https : http;
+  // IP literals never reach `lookup`, so they are checked here.
+  const literal = url.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(literal) !== 0 && !isPublicAddress(literal, opts.allowInsecureLoopback)) {
+    return Promise.reject(new SafeFetchError('address', 'the document host is a private address'));
+  }
   const lookup = (
     hostname: string,
     options: { all?: boolean },
@@ -84,7 +108,11 @@ export function safeGet(url: URL, opts: SafeFetchOptions): Promise<SafeResponse>
       if (settled) return;
       settled = true;
       req.destroy();
-      reject(error instanceof SafeFetchError ? error : new SafeFetchError('network', 'the document could not be fetched'));
+      reject(
+        error instanceof SafeFetchError
+          ? error
+          : new SafeFetchError('network', 'the document could not be fetched'),
+      );
     };
     const req = client.request(
       url,
@@ -99,20 +127,36 @@ export function safeGet(url: URL, opts: SafeFetchOptions): Promise<SafeResponse>
         let size = 0;
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
-          if (size > opts.maxBytes) fail(new SafeFetchError('too_large', `the document is larger than ${opts.maxBytes} bytes`));
+          if (size > opts.maxBytes)
+            fail(new SafeFetchError('too_large', `the document is larger than ${opts.maxBytes} bytes`));
           else chunks.push(chunk);
         });
         res.on('end', () => {
           if (settled) return;
           settled = true;
           clearTimeout(deadline);
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          });
         });
         res.on('error', fail);
       },
     );
     // `timeout` above is per idle socket; the deadline bounds the whole exchange (slow drip).
-    const deadline = setTimeout(() => fail(new SafeFetchError('timeout', 'the document took too long')), opts.timeoutMs);
+    const deadline = setTimeout(
+      () => fail(new SafeFetchError('timeout', 'the document took too long')),
+      opts.timeoutMs,
+    );
+    // Belt and braces: whatever resolved, the connected peer must be public.
+    req.on('socket', (socket) => {
+      socket.once('connect', () => {
+        if (socket.remoteAddress && !isPublicAddress(socket.remoteAddress, opts.allowInsecureLoopback)) {
+          fail(new SafeFetchError('address', 'the document host resolves to a private address'));
+        }
+      });
+    });
     req.on('timeout', () => fail(new SafeFetchError('timeout', 'the document took too long')));
     req.on('error', (error) => {
       clearTimeout(deadline);

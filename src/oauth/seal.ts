@@ -27,7 +27,11 @@ function deriveKey(secret: string, purpose: string): Key {
   return { kid, bytes };
 }
 
-export function createSealer(purpose: string, secret: string, previousSecrets: readonly string[] = []): Sealer {
+export function createSealer(
+  purpose: string,
+  secret: string,
+  previousSecrets: readonly string[] = [],
+): Sealer {
   if (secret.length < 16) throw new Error('the sealing secret must have at least 16 characters');
   const current = deriveKey(secret, purpose);
   const keys = new Map<string, Key>([[current.kid, current]]);
@@ -67,7 +71,7 @@ export function createSealer(purpose: string, secret: string, previousSecrets: r
     },
     recognises(value) {
       const kid = kidOf(value);
-      return kid !== undefined && kid.startsWith(`${purpose}.`);
+      return kid?.startsWith(`${purpose}.`) === true;
     },
   };
 }

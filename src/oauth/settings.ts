@@ -81,12 +81,20 @@ export interface OAuthSettings {
 
 const stripSlash = (url: string) => url.replace(/\/+$/, '');
 
-export const DEFAULT_TRUSTED_CIMD_DOMAINS = ['claude.ai', 'claude.com', 'chatgpt.com', 'openai.com', 'vscode.dev'];
+export const DEFAULT_TRUSTED_CIMD_DOMAINS = [
+  'claude.ai',
+  'claude.com',
+  'chatgpt.com',
+  'openai.com',
+  'vscode.dev',
+];
 
 export function resolveSettings(deps: OAuthDeps): OAuthSettings {
   const base = stripSlash(deps.publicBaseUrl);
   const mcpPath = deps.mcpPath ?? '/mcp';
-  const sharedApp = deps.clientId ? { clientId: deps.clientId, clientSecret: deps.clientSecret || undefined } : undefined;
+  const sharedApp = deps.clientId
+    ? { clientId: deps.clientId, clientSecret: deps.clientSecret || undefined }
+    : undefined;
   return {
     issuer: base,
     resource: `${base}${mcpPath}`,

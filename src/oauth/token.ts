@@ -1,6 +1,11 @@
 import type { Context, Hono } from 'hono';
-import { codeKey, type CodeRecord } from './authorize.js';
-import { authenticateClient, type PresentedCredentials, readClientCredentials, registerClient } from './clients.js';
+import { type CodeRecord, codeKey } from './authorize.js';
+import {
+  authenticateClient,
+  type PresentedCredentials,
+  readClientCredentials,
+  registerClient,
+} from './clients.js';
 import { type Facade, jsonError } from './context.js';
 import { verifyPkce } from './crypto.js';
 import { OAuthError } from './errors.js';
@@ -31,7 +36,10 @@ export function mountTokenEndpoints(app: Hono, f: Facade): void {
       else if (grantType === 'refresh_token') {
         const token = form.get('refresh_token');
         if (!token) throw new OAuthError('invalid_request', 'refresh_token is missing');
-        if (form.has('resource') && !resolveResource(form.get('resource'), f.settings.resource, f.settings.issuer)) {
+        if (
+          form.has('resource') &&
+          !resolveResource(form.get('resource'), f.settings.resource, f.settings.issuer)
+        ) {
           throw new OAuthError('invalid_target', `this server only issues tokens for ${f.settings.resource}`);
         }
         body = await f.grants.refresh(token, client, presented.clientSecret);
@@ -47,7 +55,8 @@ export function mountTokenEndpoints(app: Hono, f: Facade): void {
 
   app.post('/oauth/register', async (c) => {
     try {
-      if (!f.settings.sharedApp) throw new OAuthError('invalid_request', 'registration is not available on this server', 404);
+      if (!f.settings.sharedApp)
+        throw new OAuthError('invalid_request', 'registration is not available on this server', 404);
       const body = await c.req.json().catch(() => {
         throw new OAuthError('invalid_client_metadata', 'the registration request must be JSON');
       });
@@ -62,7 +71,11 @@ export function mountTokenEndpoints(app: Hono, f: Facade): void {
   app.post('/oauth/revoke', async (c) => {
     try {
       const form = await readForm(c);
-      const client = await authenticateClient(f.store, f.settings, readClientCredentials(c.req.header('authorization'), form));
+      const client = await authenticateClient(
+        f.store,
+        f.settings,
+        readClientCredentials(c.req.header('authorization'), form),
+      );
       const token = form.get('token');
       if (!token) throw new OAuthError('invalid_request', 'token is missing');
       await f.grants.revoke(token, client);
@@ -86,14 +99,21 @@ export function mountTokenEndpoints(app: Hono, f: Facade): void {
   });
 }
 
-async function exchangeCode(f: Facade, form: URLSearchParams, clientId: string, presented: PresentedCredentials): Promise<object> {
+async function exchangeCode(
+  f: Facade,
+  form: URLSearchParams,
+  clientId: string,
+  presented: PresentedCredentials,
+): Promise<object> {
   const code = form.get('code');
   if (!code) throw new OAuthError('invalid_request', 'code is missing');
   // Taken before any check: a code is spent by its first use, right or wrong.
   const raw = await f.store.take(codeKey(code));
-  if (!raw) throw new OAuthError('invalid_grant', 'the authorization code is invalid, expired or already used');
+  if (!raw)
+    throw new OAuthError('invalid_grant', 'the authorization code is invalid, expired or already used');
   const record = JSON.parse(raw) as CodeRecord;
-  if (record.clientId !== clientId) throw new OAuthError('invalid_grant', 'the authorization code was issued to another client');
+  if (record.clientId !== clientId)
+    throw new OAuthError('invalid_grant', 'the authorization code was issued to another client');
   const redirectUri = form.get('redirect_uri');
   if (redirectUri ? redirectUri !== record.redirectUri : record.redirectUriGiven) {
     throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
@@ -101,7 +121,10 @@ async function exchangeCode(f: Facade, form: URLSearchParams, clientId: string, 
   if (!verifyPkce(form.get('code_verifier') ?? undefined, record.codeChallenge)) {
     throw new OAuthError('invalid_grant', 'the PKCE code_verifier is missing or wrong');
   }
-  if (form.has('resource') && resolveResource(form.get('resource'), f.settings.resource, f.settings.issuer) !== record.resource) {
+  if (
+    form.has('resource') &&
+    resolveResource(form.get('resource'), f.settings.resource, f.settings.issuer) !== record.resource
+  ) {
     throw new OAuthError('invalid_target', 'resource differs from the authorization request');
   }
   let ds: UpstreamTokens | undefined;
@@ -109,7 +132,9 @@ async function exchangeCode(f: Facade, form: URLSearchParams, clientId: string, 
   let userId = record.userId;
   if (record.ds) ds = await f.storageSealer.open<UpstreamTokens>(record.ds);
   else if (record.dsCode) {
-    const pendingCode = await f.storageSealer.open<{ code: string; verifier: string; app: string }>(record.dsCode);
+    const pendingCode = await f.storageSealer.open<{ code: string; verifier: string; app: string }>(
+      record.dsCode,
+    );
     const app = pendingCode ? await f.storageSealer.open<UpstreamApp>(pendingCode.app) : undefined;
     if (!pendingCode || !app) throw new OAuthError('invalid_grant', 'the authorization code is unusable');
     dsApp = { clientId: app.clientId, clientSecret: presented.clientSecret };

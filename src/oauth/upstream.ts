@@ -50,12 +50,16 @@ export function createUpstream(settings: OAuthSettings, fetchImpl: typeof fetch 
 
   async function tokens(res: Response): Promise<UpstreamTokens> {
     if (res.status >= 500 || res.status === 429) {
-      throw new OAuthError('temporarily_unavailable', `DocSpace is unavailable (HTTP ${res.status}); try again later`);
+      throw new OAuthError(
+        'temporarily_unavailable',
+        `DocSpace is unavailable (HTTP ${res.status}); try again later`,
+      );
     }
     const json = (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined;
     if (!res.ok || !json || typeof json.access_token !== 'string') {
       const code = typeof json?.error === 'string' ? json.error : `HTTP ${res.status}`;
-      if (code === 'invalid_client') throw new OAuthError('invalid_client', 'DocSpace refused the app credentials');
+      if (code === 'invalid_client')
+        throw new OAuthError('invalid_client', 'DocSpace refused the app credentials');
       throw new OAuthError('invalid_grant', `DocSpace refused the grant (${code}); sign in again`);
     }
     const expiresIn = typeof json.expires_in === 'number' ? json.expires_in : Number(json.expires_in ?? 3600);
@@ -113,7 +117,8 @@ export function createUpstream(settings: OAuthSettings, fetchImpl: typeof fetch 
       }
       const json = (await res.json().catch(() => undefined)) as { response?: { id?: string } } | undefined;
       const id = json?.response?.id;
-      if (!res.ok || typeof id !== 'string') throw new OAuthError('invalid_grant', 'DocSpace did not accept the new token');
+      if (!res.ok || typeof id !== 'string')
+        throw new OAuthError('invalid_grant', 'DocSpace did not accept the new token');
       return id;
     },
   };

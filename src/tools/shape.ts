@@ -95,7 +95,7 @@ export function projectFolder(f: FolderDto, fields?: readonly string[]): Entity 
 export function projectPerson(p: EmployeeFullDto, fields?: readonly string[]): Entity {
   const role = p.isOwner ? 'owner' : p.isAdmin ? 'admin' : p.isRoomAdmin ? 'room_admin' : p.isVisitor ? 'guest' : 'user';
   const status = p.status === 2 ? 'disabled' : p.activationStatus === 2 || p.status === 4 ? 'pending' : 'active';
-  return pick(p, { id: p.id, title: p.displayName ?? p.email ?? p.id, email: p.email, role, status }, fields);
+  return pick(p, { id: p.id, title: p.displayName ?? p.email ?? p.id, kind: 'person', email: p.email, role, status }, fields);
 }
 
 export function projectShare(s: FileShareDto): Entity {

@@ -27,7 +27,10 @@ describe('folders and files against the emulator', () => {
     assert.equal(page.files.length + page.folders.length, 2);
     assert.ok((page.total ?? 0) > 2);
     const found = await ds.folders.content(myId, { search: 'Report' });
-    assert.deepEqual(found.files.map((f) => f.title), ['Report.docx']);
+    assert.deepEqual(
+      found.files.map((f) => f.title),
+      ['Report.docx'],
+    );
   });
 
   it('creates, renames, reads and deletes a folder (to Trash)', async () => {
@@ -84,7 +87,10 @@ describe('folders and files against the emulator', () => {
 
   it('lists recent files and searches below a folder', async () => {
     const hits = await ds.files.search('Diary');
-    assert.deepEqual(hits.files.map((f) => f.title), ['Diary.md']);
+    assert.deepEqual(
+      hits.files.map((f) => f.title),
+      ['Diary.md'],
+    );
     const recent = await ds.files.recent();
     assert.ok(Array.isArray(recent.files));
   });

@@ -45,7 +45,7 @@ export class Harness {
   async call<T = unknown>(
     method: string,
     path: string,
-    opts: { as?: Role; headers?: Record<string, string>; json?: unknown; body?: BodyInit } = {},
+    opts: { as?: Role; headers?: Record<string, string>; json?: unknown; body?: string | FormData | Uint8Array } = {},
   ): Promise<Reply<T>> {
     const headers: Record<string, string> = { ...(opts.as ? this.key(opts.as) : {}), ...opts.headers };
     let body = opts.body;
@@ -53,7 +53,11 @@ export class Harness {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(opts.json);
     }
-    const r = await fetch(`${this.url}${path.startsWith('/') ? path : `/api/2.0/${path}`}`, { method, headers, body });
+    const r = await fetch(`${this.url}${path.startsWith('/') ? path : `/api/2.0/${path}`}`, {
+      method,
+      headers,
+      body: body as RequestInit['body'],
+    });
     const text = await r.text();
     let parsed: Envelope<T>;
     try {

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import {
+  authorizeUrl,
+  browserLeg,
+  CookieJar,
+  type Facade,
+  hiddenInputs,
+  pkcePair,
+  register,
+  startFacade,
+} from './helpers/facade.js';
 import { type FakeDocSpace, startFakeDocSpace } from './helpers/fake-docspace.js';
-import { authorizeUrl, browserLeg, CookieJar, type Facade, hiddenInputs, pkcePair, register, startFacade } from './helpers/facade.js';
 import { codeFor } from './helpers/flow.js';
 
 const APP = { clientId: 'docspace-app-1', clientSecret: 'docspace-app-secret' };
@@ -12,12 +21,29 @@ describe('authorization requests that must not go through', () => {
   let facade: Facade;
   let clientId: string;
   const { challenge } = pkcePair();
-  const base = () => ({ response_type: 'code', client_id: clientId, redirect_uri: CB, code_challenge: challenge, code_challenge_method: 'S256', state: 'st' });
+  const base = () => ({
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: CB,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    state: 'st',
+  });
 
   before(async () => {
     upstream = await startFakeDocSpace({ apps: [APP] });
-    facade = await startFacade({ docspaceBaseUrl: upstream.url, clientId: APP.clientId, clientSecret: APP.clientSecret });
-    clientId = (await register(facade.url, { client_name: 'Errors', redirect_uris: [CB], token_endpoint_auth_method: 'none' })).client_id;
+    facade = await startFacade({
+      docspaceBaseUrl: upstream.url,
+      clientId: APP.clientId,
+      clientSecret: APP.clientSecret,
+    });
+    clientId = (
+      await register(facade.url, {
+        client_name: 'Errors',
+        redirect_uris: [CB],
+        token_endpoint_auth_method: 'none',
+      })
+    ).client_id;
   });
   after(async () => {
     await facade.close();
@@ -26,11 +52,21 @@ describe('authorization requests that must not go through', () => {
 
   async function page(params: Record<string, string | undefined>) {
     const res = await fetch(authorizeUrl(facade.url, params), { redirect: 'manual' });
-    return { status: res.status, location: res.headers.get('location'), html: await res.text(), headers: res.headers };
+    return {
+      status: res.status,
+      location: res.headers.get('location'),
+      html: await res.text(),
+      headers: res.headers,
+    };
   }
 
   it('an unregistered or altered redirect URI gets a page with a reference id, never a redirect', async () => {
-    for (const redirect_uri of ['https://evil.example.com/client-callback', `${CB}/x`, `${CB}?a=1`, 'http://app.example.com/client-callback']) {
+    for (const redirect_uri of [
+      'https://evil.example.com/client-callback',
+      `${CB}/x`,
+      `${CB}?a=1`,
+      'http://app.example.com/client-callback',
+    ]) {
       const res = await page({ ...base(), redirect_uri });
       assert.equal(res.status, 400, redirect_uri);
       assert.equal(res.location, null);
@@ -66,7 +102,12 @@ describe('authorization requests that must not go through', () => {
   });
 
   it('the resource may be omitted or be our MCP URL (any case, trailing slash, query)', async () => {
-    for (const resource of [undefined, `${facade.url}/mcp`, `${facade.url.toUpperCase().replace('HTTP', 'http')}/MCP/`, `${facade.url}/mcp?kb=1`]) {
+    for (const resource of [
+      undefined,
+      `${facade.url}/mcp`,
+      `${facade.url.toUpperCase().replace('HTTP', 'http')}/MCP/`,
+      `${facade.url}/mcp?kb=1`,
+    ]) {
       const res = await page({ ...base(), resource });
       assert.equal(res.status, 200, String(resource));
       assert.match(res.html, /Allow/);
@@ -77,12 +118,24 @@ describe('authorization requests that must not go through', () => {
     const bad = await fetch(`${facade.url}/oauth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ redirect_uris: ['javascript:alert(1)', 'http://evil.example.com/cb', 'data:text/html,x'] }),
+      body: JSON.stringify({
+        redirect_uris: ['javascript:alert(1)', 'http://evil.example.com/cb', 'data:text/html,x'],
+      }),
     });
     assert.equal(bad.status, 400);
     assert.equal(((await bad.json()) as { error: string }).error, 'invalid_redirect_uri');
-    const mixed = await register(facade.url, { redirect_uris: ['cursor://anysphere.cursor-mcp/oauth/callback', 'javascript:alert(1)', 'http://localhost:8787/callback'], token_endpoint_auth_method: 'none' });
-    assert.deepEqual(mixed.redirect_uris, ['cursor://anysphere.cursor-mcp/oauth/callback', 'http://localhost:8787/callback']);
+    const mixed = await register(facade.url, {
+      redirect_uris: [
+        'cursor://anysphere.cursor-mcp/oauth/callback',
+        'javascript:alert(1)',
+        'http://localhost:8787/callback',
+      ],
+      token_endpoint_auth_method: 'none',
+    });
+    assert.deepEqual(mixed.redirect_uris, [
+      'cursor://anysphere.cursor-mcp/oauth/callback',
+      'http://localhost:8787/callback',
+    ]);
   });
 
   it('Deny on our consent page returns access_denied to the client', async () => {
@@ -138,18 +191,38 @@ describe('authorization requests that must not go through', () => {
       fetch(`${facade.url}/oauth/consent`, {
         method: 'POST',
         redirect: 'manual',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, ...(origin ? { origin } : {}) },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          cookie,
+          ...(origin ? { origin } : {}),
+        },
         body: new URLSearchParams(body),
       });
-    assert.equal((await send({ request: fields.request, decision: 'allow' }, jar.header())).status, 403, 'no csrf');
+    assert.equal(
+      (await send({ request: fields.request, decision: 'allow' }, jar.header())).status,
+      403,
+      'no csrf',
+    );
     assert.equal((await send({ ...fields, decision: 'allow' }, '')).status, 403, 'no browser cookie');
     const attacker = new CookieJar();
     attacker.absorb(await fetch(authorizeUrl(facade.url, base()), { redirect: 'manual' }));
-    assert.equal((await send({ ...fields, decision: 'allow' }, attacker.header())).status, 403, "another browser's cookie");
-    assert.equal((await send({ ...fields, decision: 'allow' }, jar.header(), 'https://evil.example.com')).status, 403, 'cross-site origin');
+    assert.equal(
+      (await send({ ...fields, decision: 'allow' }, attacker.header())).status,
+      403,
+      "another browser's cookie",
+    );
+    assert.equal(
+      (await send({ ...fields, decision: 'allow' }, jar.header(), 'https://evil.example.com')).status,
+      403,
+      'cross-site origin',
+    );
     // The genuine post still works once.
     assert.equal((await send({ ...fields, decision: 'allow' }, jar.header(), facade.url)).status, 302);
-    assert.equal((await send({ ...fields, decision: 'allow' }, jar.header(), facade.url)).status, 400, 'single use');
+    assert.equal(
+      (await send({ ...fields, decision: 'allow' }, jar.header(), facade.url)).status,
+      400,
+      'single use',
+    );
   });
 
   it('the DocSpace callback only completes in the browser that consented, once', async () => {
@@ -172,10 +245,16 @@ describe('authorization requests that must not go through', () => {
   it('"remember this client" skips the page for a same-site start, not for a cross-site one', async () => {
     const jar = new CookieJar();
     await browserLeg(facade.url, authorizeUrl(facade.url, base()), { jar, remember: true });
-    const again = await fetch(authorizeUrl(facade.url, base()), { redirect: 'manual', headers: { cookie: jar.header(), 'sec-fetch-site': 'none' } });
+    const again = await fetch(authorizeUrl(facade.url, base()), {
+      redirect: 'manual',
+      headers: { cookie: jar.header(), 'sec-fetch-site': 'none' },
+    });
     assert.equal(again.status, 302);
     assert.ok(again.headers.get('location')?.startsWith(upstream.url));
-    const cross = await fetch(authorizeUrl(facade.url, base()), { redirect: 'manual', headers: { cookie: jar.header(), 'sec-fetch-site': 'cross-site' } });
+    const cross = await fetch(authorizeUrl(facade.url, base()), {
+      redirect: 'manual',
+      headers: { cookie: jar.header(), 'sec-fetch-site': 'cross-site' },
+    });
     assert.equal(cross.status, 200, 'a link from another site still shows the consent page');
   });
 });

@@ -47,7 +47,12 @@ describe('download', () => {
     assert.equal(got.converted, true);
     assert.equal(got.truncated, false);
     const bulk = calls.find((x) => x.url.pathname.endsWith('bulkdownload'));
-    assert.deepEqual(bulk?.body, { fileConvertIds: [{ key: 8, value: '.txt' }], fileIds: [], folderIds: [] });
+    assert.deepEqual(bulk?.body, {
+      fileConvertIds: [{ key: 8, value: '.txt' }],
+      fileIds: [],
+      folderIds: [],
+      returnSingleOperation: true,
+    });
     const fetched = calls.at(-1);
     assert.equal(fetched?.url.host, 'storage.example.net');
     assert.equal(fetched?.headers.get('authorization'), null);

@@ -132,3 +132,18 @@ describe('DocSpace error mapping', () => {
     });
   }
 });
+
+describe('ids in paths', () => {
+  it('an id cannot climb to another endpoint', async () => {
+    const { c, calls } = client(() => ok({}));
+    for (const id of ['..', '.', '']) {
+      const e = await failure(c.files.info(id));
+      assert.equal(e.code, 'bad_request');
+    }
+    const raw = await failure(c.request('GET', 'files/file/%2e%2E/x'));
+    assert.equal(raw.code, 'bad_request');
+    await c.files.info('sbox-1|a/b');
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0]?.url.pathname, '/api/2.0/files/file/sbox-1%7Ca%2Fb');
+  });
+});

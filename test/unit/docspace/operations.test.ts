@@ -59,6 +59,7 @@ describe('long-running file operations', () => {
       destFolderId: 7,
       conflictResolveType: 2,
       deleteAfter: false,
+      returnSingleOperation: true,
     });
     assert.equal(clock.slept.length, 3);
     assert.ok((clock.slept[2] as number) > (clock.slept[0] as number), 'pauses grow');

@@ -5,7 +5,10 @@ import { CookieJar } from './facade.js';
  * GET authorize → sign-in form (email, password; posts back to the same URL) → consent page with
  * an allow form (client_id, state, scope…) and a deny form → 302 to our callback.
  */
-export function emulatorPerson(user: { email: string; password: string }, decision: 'allow' | 'deny' = 'allow') {
+export function emulatorPerson(
+  user: { email: string; password: string },
+  decision: 'allow' | 'deny' = 'allow',
+) {
   const jar = new CookieJar();
   return async function upstream(location: string): Promise<string> {
     let res = await fetch(location, { redirect: 'manual', headers: { cookie: jar.header() } });
@@ -20,11 +23,14 @@ export function emulatorPerson(user: { email: string; password: string }, decisi
         form = new URLSearchParams({ email: user.email, password: user.password });
       } else {
         const id = decision === 'allow' ? 'consent-allow' : 'consent-deny';
-        const match = new RegExp(`<form id="${id}" method="post" action="([^"]*)">(.*?)</form>`, 's').exec(html);
+        const match = new RegExp(`<form id="${id}" method="post" action="([^"]*)">(.*?)</form>`, 's').exec(
+          html,
+        );
         if (!match) throw new Error('no DocSpace consent form found');
         url = new URL(match[1].replace(/&amp;/g, '&'), url).toString();
         form = new URLSearchParams();
-        for (const m of match[2].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.append(m[1], m[2]);
+        for (const m of match[2].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+          form.append(m[1], m[2]);
       }
       res = await fetch(url, {
         method: 'POST',

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { pino } from 'pino';
 import { type AuditEvent, createAudit, createMemoryAuditSink } from '../../../../src/audit/index.js';
@@ -23,13 +23,20 @@ export const tokenHash = (token: string) => createHash('sha256').update(token).d
  * Our OAuth app plus a tiny `/mcp` that runs the authenticator and echoes the principal (and a
  * hash of the DocSpace token it would use), served on loopback.
  */
-export async function startFacade(overrides: Partial<OAuthDeps> & { docspaceBaseUrl: string; acceptDocSpaceBearer?: boolean }): Promise<Facade> {
+export async function startFacade(
+  overrides: Partial<OAuthDeps> & {
+    docspaceBaseUrl: string;
+    acceptDocSpaceBearer?: boolean;
+    probeDocSpace?: boolean;
+  },
+): Promise<Facade> {
   const server: Listening = await listen();
   const store = overrides.store ?? createMemoryStore();
   const { events, sink } = createMemoryAuditSink();
   const logger = pino({ level: 'silent' });
   const audit = createAudit(logger, sink);
-  const oauth = createOAuthApp({ publicBaseUrl: server.url, secret: SECRET, store, logger, audit, ...overrides });
+  const { acceptDocSpaceBearer: _a, probeDocSpace: _p, ...deps } = overrides;
+  const oauth = createOAuthApp({ publicBaseUrl: server.url, secret: SECRET, store, logger, audit, ...deps });
   const authenticate = createAuthenticator({
     publicBaseUrl: overrides.publicBaseUrl ?? server.url,
     oauth: { secret: overrides.secret ?? SECRET, previousSecrets: overrides.previousSecrets, store },
@@ -42,8 +49,24 @@ export async function startFacade(overrides: Partial<OAuthDeps> & { docspaceBase
     const outcome = await authenticate(c.req.raw);
     if (!outcome.ok) return outcome.response;
     const cred = outcome.credential;
-    const secret = cred.kind === 'oauth' ? cred.accessToken : cred.kind === 'apiKey' ? cred.apiKey : cred.kind === 'personalToken' ? cred.token : '';
-    return c.json({ principal: outcome.principal, kind: cred.kind, tokenHash: tokenHash(secret) });
+    const secret =
+      cred.kind === 'oauth'
+        ? cred.accessToken
+        : cred.kind === 'apiKey'
+          ? cred.apiKey
+          : cred.kind === 'personalToken'
+            ? cred.token
+            : '';
+    let self: unknown;
+    if (cred.kind === 'oauth' && overrides.probeDocSpace) {
+      // Proves the credential works at DocSpace: who does the portal think this is?
+      const res = await fetch(`${overrides.docspaceBaseUrl}/api/2.0/people/@self`, {
+        headers: { authorization: `Bearer ${cred.accessToken}` },
+      });
+      const json = (await res.json().catch(() => ({}))) as { response?: { id?: string; email?: string } };
+      self = { status: res.status, id: json.response?.id, email: json.response?.email };
+    }
+    return c.json({ principal: outcome.principal, kind: cred.kind, tokenHash: tokenHash(secret), self });
   });
   app.route('/', oauth);
   server.setHandler(app.fetch);
@@ -66,12 +89,19 @@ export class CookieJar {
 }
 
 export function pkcePair(): { verifier: string; challenge: string } {
-  const verifier = createHash('sha256').update(String(Math.random())).digest('base64url') + 'abcdefghijk';
+  const verifier = randomBytes(48).toString('base64url');
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
-export async function register(url: string, body: Record<string, unknown>): Promise<Record<string, unknown> & { client_id: string; client_secret?: string }> {
-  const res = await fetch(`${url}/oauth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+export async function register(
+  url: string,
+  body: Record<string, unknown>,
+): Promise<Record<string, unknown> & { client_id: string; client_secret?: string }> {
+  const res = await fetch(`${url}/oauth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (res.status !== 201) throw new Error(`registration failed: ${res.status} ${await res.text()}`);
   return (await res.json()) as Record<string, unknown> & { client_id: string };
 }
@@ -110,20 +140,37 @@ export async function browserLeg(
   let location: string;
   if (first.status === 200) {
     const fields = hiddenInputs(consentHtml);
-    const form = new URLSearchParams({ ...fields, decision: opts.decision ?? 'allow', ...(opts.remember ? { remember: '1' } : {}) });
+    const form = new URLSearchParams({
+      ...fields,
+      decision: opts.decision ?? 'allow',
+      ...(opts.remember ? { remember: '1' } : {}),
+    });
     const post = await fetch(`${facadeUrl}/oauth/consent`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.header(), origin: facadeUrl },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: jar.header(),
+        origin: facadeUrl,
+      },
       body: form,
     });
     jar.absorb(post);
-    if (post.status !== 302) return { location: `status:${post.status}`, consentStatus: first.status, consentHtml: await post.text() };
+    if (post.status !== 302)
+      return {
+        location: `status:${post.status}`,
+        consentStatus: first.status,
+        consentHtml: await post.text(),
+      };
     location = post.headers.get('location') ?? '';
   } else if (first.status === 302) {
     location = first.headers.get('location') ?? '';
   } else {
-    return { location: `status:${first.status}`, consentStatus: first.status, consentHtml: await first.text() };
+    return {
+      location: `status:${first.status}`,
+      consentStatus: first.status,
+      consentHtml: await first.text(),
+    };
   }
   // Follow redirects through DocSpace until the client's redirect URI comes up (not fetched).
   for (let hop = 0; hop < 10 && !isClientRedirect(location); hop++) {
@@ -134,7 +181,8 @@ export async function browserLeg(
     const ours = location.startsWith(facadeUrl);
     const res = await fetch(location, { redirect: 'manual', headers: ours ? { cookie: jar.header() } : {} });
     if (ours) jar.absorb(res);
-    if (res.status !== 302) return { location: `status:${res.status}`, consentStatus: first.status, consentHtml: await res.text() };
+    if (res.status !== 302)
+      return { location: `status:${res.status}`, consentStatus: first.status, consentHtml: await res.text() };
     location = res.headers.get('location') ?? '';
   }
   return { location, consentStatus: first.status, consentHtml };

@@ -45,7 +45,12 @@ export async function startFakeDocSpace(opts: FakeDocSpaceOptions): Promise<Fake
   const mint = (clientId: string) => {
     const accessToken = `${b64({ alg: 'none' })}.${b64({ sub: fake.userId, cid: clientId, exp: Math.floor(Date.now() / 1000) + (opts.expiresIn ?? 3600) })}.x`;
     fake.issued.add(accessToken);
-    const body: Record<string, unknown> = { access_token: accessToken, token_type: 'Bearer', expires_in: opts.expiresIn ?? 3600, scope: 'files:read files:write' };
+    const body: Record<string, unknown> = {
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: opts.expiresIn ?? 3600,
+      scope: 'files:read files:write',
+    };
     if (fake.behaviour.issueRefreshTokens) {
       const rt = rand();
       refreshTokens.set(rt, clientId);
@@ -76,13 +81,17 @@ export async function startFakeDocSpace(opts: FakeDocSpaceOptions): Promise<Fake
     fake.counts.token++;
     const form = new URLSearchParams(await c.req.text());
     const app_ = opts.apps.find((a) => a.clientId === form.get('client_id'));
-    if (!app_ || (app_.clientSecret && app_.clientSecret !== form.get('client_secret'))) return c.json({ error: 'invalid_client' }, 401);
+    if (!app_ || (app_.clientSecret && app_.clientSecret !== form.get('client_secret')))
+      return c.json({ error: 'invalid_client' }, 401);
     if (form.get('grant_type') === 'authorization_code') {
       const entry = codes.get(form.get('code') ?? '');
       codes.delete(form.get('code') ?? '');
-      if (!entry || entry.clientId !== app_.clientId || entry.redirectUri !== form.get('redirect_uri')) return c.json({ error: 'invalid_grant' }, 400);
+      if (!entry || entry.clientId !== app_.clientId || entry.redirectUri !== form.get('redirect_uri'))
+        return c.json({ error: 'invalid_grant' }, 400);
       if (entry.challenge) {
-        const hash = createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url');
+        const hash = createHash('sha256')
+          .update(form.get('code_verifier') ?? '')
+          .digest('base64url');
         if (hash !== entry.challenge) return c.json({ error: 'invalid_grant' }, 400);
       }
       return c.json(mint(app_.clientId));
@@ -90,7 +99,8 @@ export async function startFakeDocSpace(opts: FakeDocSpaceOptions): Promise<Fake
     if (form.get('grant_type') === 'refresh_token') {
       fake.counts.refresh++;
       const rt = form.get('refresh_token') ?? '';
-      if (fake.behaviour.refuseRefresh || refreshTokens.get(rt) !== app_.clientId) return c.json({ error: 'invalid_grant' }, 400);
+      if (fake.behaviour.refuseRefresh || refreshTokens.get(rt) !== app_.clientId)
+        return c.json({ error: 'invalid_grant' }, 400);
       refreshTokens.delete(rt);
       return c.json(mint(app_.clientId));
     }

@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+
+/** Summarises a V8 .cpuprofile: self time by function and by module (package or source file). */
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface ProfileSummary {
+  totalMs: number;
+  byFunction: { name: string; ms: number; pct: number }[];
+  byModule: { module: string; ms: number; pct: number }[];
+}
+
+function moduleOf(url: string): string {
+  if (!url) return '(native/gc/idle)';
+  const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (nm) return nm[1] as string;
+  const own = /\/dist\/(.+)$/.exec(url);
+  if (own) return own[1] as string;
+  if (url.startsWith('node:')) return url;
+  return url.replace(/^file:\/\//, '');
+}
+
+export function summarizeProfile(path: string, top = 25): ProfileSummary {
+  const p = JSON.parse(readFileSync(path, 'utf8')) as Profile;
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const self = new Map<number, number>();
+  p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000));
+  const fn = new Map<string, number>();
+  const mod = new Map<string, number>();
+  let total = 0;
+  for (const [id, t] of self) {
+    const n = byId.get(id);
+    if (!n) continue;
+    const name = n.callFrame.functionName || '(anonymous)';
+    if (name === '(idle)') continue;
+    total += t;
+    const key = `${name} ${moduleOf(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+    fn.set(key, (fn.get(key) ?? 0) + t);
+    const m = ['(garbage collector)', '(program)'].includes(name) ? name : moduleOf(n.callFrame.url);
+    mod.set(m, (mod.get(m) ?? 0) + t);
+  }
+  const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top);
+  return {
+    totalMs: Math.round(total),
+    byFunction: sorted(fn).map(([name, ms]) => ({ name, ms: Math.round(ms), pct: Math.round((ms / total) * 1000) / 10 })),
+    byModule: sorted(mod).map(([module, ms]) => ({ module, ms: Math.round(ms), pct: Math.round((ms / total) * 1000) / 10 })),
+  };
+}

@@ -1,0 +1,52 @@
+// `node dist/bench/profile.js [seconds] [clients]`: runs the server under --cpu-prof with the
+// mixed read load, then prints where its CPU time went (self time by module and by function).
+// The raw profile stays in bench/profiles/ for Chrome DevTools or speedscope.
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { discoverFixtures } from './lib/context.js';
+import { summarizeProfile } from './lib/cpuprofile.js';
+import { closeAgent } from './lib/http.js';
+import { expectOk, HttpMcp } from './lib/mcp.js';
+import { startEmulatorProc, startServerProc } from './lib/procs.js';
+
+const seconds = Number(process.argv[2] ?? '10');
+const clients = Number(process.argv[3] ?? '10');
+const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'profiles');
+mkdirSync(dir, { recursive: true });
+
+const emulator = await startEmulatorProc(600);
+try {
+  const fx = await discoverFixtures(emulator);
+  const server = await startServerProc({ DOCSPACE_BASE_URL: fx.baseUrl, DOCSPACE_API_KEY: fx.apiKey }, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  const mcp = new HttpMcp(`${server.url}/mcp`, 'modern');
+  const deadline = performance.now() + seconds * 1000;
+  let calls = 0;
+  let i = 0;
+  const worker = async () => {
+    while (performance.now() < deadline) await one(i++);
+  };
+  const one = async (i: number) => {
+    const fileId = fx.fileIds[i % fx.fileIds.length];
+    const call: [string, Record<string, unknown>] =
+      i % 3 === 0 ? ['get_file_info', { fileId }] : i % 3 === 1 ? ['get_folder_content', { folderId: fx.folderId, count: 20 }] : ['get_current_user', {}];
+    expectOk(await mcp.callTool(...call), call[0]);
+    calls++;
+  };
+  await Promise.all(Array.from({ length: clients }, worker));
+  await server.stop();
+  const latest = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => join(dir, f))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+  if (!latest) throw new Error('no profile written');
+  const s = summarizeProfile(latest);
+  process.stdout.write(`${calls} calls in ${seconds}s with ${clients} clients; profile ${latest}\n`);
+  process.stdout.write(`server CPU sampled: ${s.totalMs} ms (${(s.totalMs / Math.max(1, calls)).toFixed(2)} ms per call)\n\nBy module (self time):\n`);
+  for (const m of s.byModule) process.stdout.write(`  ${String(m.pct).padStart(5)}%  ${m.module}\n`);
+  process.stdout.write('\nBy function (self time):\n');
+  for (const f of s.byFunction) process.stdout.write(`  ${String(f.pct).padStart(5)}%  ${f.name}\n`);
+} finally {
+  await emulator.stop();
+  closeAgent();
+}

@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, describeConfig, helpText, loadConfig, SETTINGS, VERSION } from './config/index.js';
+import { startHttpServer } from './http/start.js';
+import { createLogger, type Logger } from './log.js';
+import { runStdio } from './mcp/stdio.js';
+
+// Resolved at run time so src/ compiles on its own; dist/emulator/cli.js ships beside dist/src.
+const EMULATOR_CLI = '../emulator/cli.js';
+
+/** Stops on SIGTERM/SIGINT after `stop` drains; a second signal exits at once. */
+function onSignals(logger: Logger, stop: () => Promise<void>): Promise<number> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const handler = (signal: NodeJS.Signals) => {
+      if (stopping) process.exit(1);
+      stopping = true;
+      logger.info({ signal }, 'stopping');
+      stop().then(
+        () => resolve(0),
+        (err) => {
+          logger.error({ err }, 'shutdown failed');
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGTERM', handler);
+    process.on('SIGINT', handler);
+  });
+}
+
+/** The transport asked for, even when the rest of the configuration is invalid. */
+function requestedTransport(argv: string[]): string {
+  const i = argv.findIndex((a) => a === '--transport' || a.startsWith('--transport='));
+  const raw = i < 0 ? process.env.DOCSPACE_TRANSPORT : argv[i]?.includes('=') ? argv[i]?.split('=')[1] : argv[i + 1];
+  const parsed = SETTINGS.transport.schema.safeParse(raw);
+  return parsed.success ? parsed.data : 'invalid';
+}
+
+async function serve(argv: string[]): Promise<number> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig({ env: process.env, argv });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const logger = createLogger({ level: process.env.DOCSPACE_LOG_LEVEL });
+    if (requestedTransport(argv) === 'stdio') {
+      logger.error({ issues: err.issues }, 'configuration invalid; serving stdio with every tool call returning the error');
+      await runStdio({ logger, configError: err.message });
+      return 0;
+    }
+    process.stderr.write(`${err.message}\n`);
+    return 1;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  for (const warning of config.warnings) logger.warn(warning);
+  if (config.transport === 'stdio') {
+    logger.info(describeConfig(config), 'docspace-mcp serving stdio');
+    await runStdio({ logger, config });
+    return 0;
+  }
+  const server = await startHttpServer(config, { logger });
+  logger.info({ ...describeConfig(config), listening: server.url }, 'docspace-mcp listening');
+  return onSignals(logger, () => server.close());
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const command = argv[0] && !argv[0].startsWith('-') ? argv[0] : 'serve';
+  const rest = argv[0] === command ? argv.slice(1) : argv;
+  if (command === 'emulator') {
+    const { runEmulatorCli } = (await import(EMULATOR_CLI)) as { runEmulatorCli: (argv: string[]) => Promise<number | void> };
+    return (await runEmulatorCli(rest)) ?? 0;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(helpText());
+    return 0;
+  }
+  if (rest.includes('--version') || rest.includes('-v')) {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (command === 'serve') return serve(rest);
+  if (command === 'demo') {
+    const logger = createLogger({ level: process.env.DOCSPACE_LOG_LEVEL });
+    const { runDemo } = await import('./demo.js');
+    const stop = await runDemo(rest, logger);
+    return onSignals(logger, stop);
+  }
+  process.stderr.write(`Unknown command "${command}". Run docspace-mcp --help.\n`);
+  return 2;
+}
+
+const invoked = process.argv[1] ? pathToFileURL(realpathSync(process.argv[1])).href : '';
+if (invoked === import.meta.url) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
+      else process.stderr.write(`docspace-mcp failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { TOOLS } from '../../../src/tools/registry.js';
+import { Harness } from './harness.js';
+
+describe('tools/list as a client sees it', () => {
+  let h: Harness;
+  before(async () => {
+    h = await Harness.start();
+  });
+  after(() => h.close());
+
+  it('lists every tool in under 25 KB of JSON', async () => {
+    const s = await h.connect();
+    const { tools } = await s.client.listTools();
+    const bytes = Buffer.byteLength(JSON.stringify({ tools }));
+    console.log(`tools/list: ${tools.length} tools, ${bytes} bytes`);
+    assert.equal(tools.length, TOOLS.length);
+    assert.ok(bytes < 25 * 1024, `tools/list is ${bytes} bytes`);
+  });
+
+  it('gives every tool a title, all four hints and an output schema', async () => {
+    const s = await h.connect();
+    const { tools } = await s.client.listTools();
+    for (const t of tools) {
+      assert.ok(t.title, `${t.name} has no title`);
+      for (const hint of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const) {
+        assert.equal(typeof t.annotations?.[hint], 'boolean', `${t.name} lacks ${hint}`);
+      }
+      assert.ok(t.outputSchema, `${t.name} has no outputSchema`);
+    }
+  });
+
+  it('shows only the five meta tools in dynamic mode, in a few KB', async () => {
+    const s = await h.connect({ selection: { dynamic: true } });
+    const { tools } = await s.client.listTools();
+    const bytes = Buffer.byteLength(JSON.stringify({ tools }));
+    console.log(`tools/list (dynamic): ${tools.length} tools, ${bytes} bytes`);
+    assert.deepEqual(
+      tools.map((t) => t.name),
+      ['list_toolsets', 'list_tools', 'get_tool_input_schema', 'get_tool_output_schema', 'call_tool'],
+    );
+    assert.ok(bytes < 4096);
+  });
+
+  it('shows only read-only tools in read-only mode', async () => {
+    const s = await h.connect({ selection: { readOnly: true } });
+    const { tools } = await s.client.listTools();
+    assert.ok(tools.length > 10);
+    for (const t of tools) assert.equal(t.annotations?.readOnlyHint, true, t.name);
+    assert.ok(!tools.some((t) => t.name === 'delete_file'));
+  });
+});

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { after, before, describe, it } from 'node:test';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { type FakeDocSpace, startFakeDocSpace } from './fake-docspace.js';
+import { API_KEY } from './helpers.js';
+
+const CLI = new URL('../../../src/cli.js', import.meta.url).pathname;
+
+function baseEnv(): Record<string, string> {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', DOCSPACE_LOG_LEVEL: 'warn' };
+  return env;
+}
+
+type TextResult = { content: { type: string; text?: string }[]; isError?: boolean };
+
+describe('stdio transport', () => {
+  let docspace: FakeDocSpace;
+  before(async () => {
+    docspace = await startFakeDocSpace();
+  });
+  after(() => docspace.close());
+
+  for (const era of ['2026-07-28', '2025'] as const) {
+    it(`SDK v2 client (${era}) lists and calls tools over stdio`, async () => {
+      const client = new Client(
+        { name: 'e2e-stdio', version: '1' },
+        era === '2026-07-28' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {},
+      );
+      const transport = new StdioClientTransport({
+        command: process.execPath,
+        args: [CLI],
+        env: { ...baseEnv(), DOCSPACE_BASE_URL: docspace.url, DOCSPACE_API_KEY: API_KEY },
+        stderr: 'pipe',
+      });
+      await client.connect(transport);
+      const { tools } = await client.listTools();
+      assert.ok(tools.some((t) => t.name === 'get_current_user'));
+      const result = (await client.callTool({ name: 'get_current_user', arguments: {} })) as TextResult;
+      assert.equal(result.isError, undefined);
+      assert.match(result.content[0]?.text ?? '', /Test Owner/);
+      await client.close();
+    });
+  }
+
+  it('starts despite a bad configuration and answers every tool call with the error', async () => {
+    const client = new Client({ name: 'e2e-stdio', version: '1' });
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI],
+      env: { ...baseEnv(), DOCSPACE_PORT: 'abc' },
+      stderr: 'pipe',
+    });
+    await client.connect(transport);
+    const { tools } = await client.listTools();
+    assert.ok(tools.length > 0);
+    const result = (await client.callTool({ name: 'get_current_user', arguments: {} })) as TextResult;
+    assert.equal(result.isError, true);
+    const message = result.content[0]?.text ?? '';
+    assert.match(message, /DOCSPACE_PORT/);
+    assert.match(message, /DOCSPACE_API_KEY/);
+    await client.close();
+  });
+
+  it('exits 0 when stdin ends and keeps stdout for the protocol', async () => {
+    const child = spawn(process.execPath, [CLI], {
+      env: { ...baseEnv(), DOCSPACE_BASE_URL: docspace.url, DOCSPACE_API_KEY: API_KEY, DOCSPACE_LOG_LEVEL: 'debug' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stdin.end();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const [code] = await once(child, 'exit');
+    clearTimeout(timer);
+    assert.equal(code, 0);
+    assert.equal(stdout, '', 'nothing but protocol on stdout');
+  });
+
+  it('exits 1 with every problem named when an HTTP configuration is invalid', async () => {
+    const child = spawn(process.execPath, [CLI, '--transport', 'http', '--port', '99999'], {
+      env: { ...baseEnv(), DOCSPACE_USERNAME: 'someone', DOCSPACE_API_KEY: 'sk-secret-value' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 1);
+    assert.match(stderr, /--port is invalid/);
+    assert.match(stderr, /DOCSPACE_USERNAME is set without DOCSPACE_PASSWORD/);
+    assert.doesNotMatch(stderr, /sk-secret-value/);
+  });
+});

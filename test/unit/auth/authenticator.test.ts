@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createAudit, createMemoryAuditSink } from '../../../src/audit/index.js';
+import { createAuthenticator } from '../../../src/auth/index.js';
+import { createAccessTokenSealer, mintAccessToken } from '../../../src/oauth/access-token.js';
+import { grantStoreKey } from '../../../src/oauth/grants.js';
+import { createMemoryStore } from '../../../src/store/memory.js';
+
+const SECRET = 'unit-secret-0123456789-abcdefghijkl';
+const BASE = 'https://mcp.example.com';
+
+async function setup(
+  opts: {
+    acceptDocSpaceBearer?: boolean;
+    now?: () => number;
+    previousSecrets?: string[];
+    secret?: string;
+  } = {},
+) {
+  const store = createMemoryStore();
+  const { events, sink } = createMemoryAuditSink();
+  const authenticate = createAuthenticator({
+    publicBaseUrl: BASE,
+    oauth: { secret: opts.secret ?? SECRET, previousSecrets: opts.previousSecrets, store },
+    acceptDocSpaceBearer: opts.acceptDocSpaceBearer,
+    audit: createAudit(undefined, sink),
+    now: opts.now,
+  });
+  await store.set(grantStoreKey('g1'), '{}', 3600);
+  return { store, events, authenticate };
+}
+
+async function mint(fields: { secret?: string; aud?: string; exp?: number; gid?: string } = {}) {
+  const sealer = createAccessTokenSealer(fields.secret ?? SECRET);
+  return mintAccessToken(
+    sealer,
+    {
+      iss: BASE,
+      aud: fields.aud ?? `${BASE}/mcp`,
+      sub: 'u1',
+      cid: 'mcp_c1',
+      gid: fields.gid ?? 'g1',
+      exp: fields.exp ?? Math.floor(Date.now() / 1000) + 600,
+      dat: 'docspace-at',
+    },
+    Date.now(),
+  );
+}
+
+const call = (authenticate: (r: Request) => Promise<unknown>, auth?: string, method = 'POST') =>
+  authenticate(
+    new Request(`${BASE}/mcp`, { method, headers: auth ? { authorization: auth } : {} }),
+  ) as ReturnType<ReturnType<typeof createAuthenticator>>;
+
+describe('authenticator', () => {
+  it('our token becomes the DocSpace credential inside, with user and client', async () => {
+    const { authenticate } = await setup();
+    const out = await call(authenticate, `Bearer ${await mint()}`);
+    assert.ok(out.ok);
+    assert.deepEqual(out.credential, { kind: 'oauth', accessToken: 'docspace-at' });
+    assert.deepEqual(out.principal, { userId: 'u1', clientId: 'mcp_c1', kind: 'oauth' });
+  });
+
+  it('no token → 401 with resource_metadata and no error code', async () => {
+    const { authenticate } = await setup();
+    const out = await call(authenticate);
+    assert.ok(!out.ok);
+    assert.equal(out.response.status, 401);
+    assert.equal(
+      out.response.headers.get('www-authenticate'),
+      `Bearer resource_metadata="${BASE}/.well-known/oauth-protected-resource/mcp"`,
+    );
+  });
+
+  it('OPTIONS is never 401', async () => {
+    const { authenticate } = await setup();
+    const out = await call(authenticate, undefined, 'OPTIONS');
+    assert.ok(!out.ok);
+    assert.notEqual(out.response.status, 401);
+  });
+
+  const rejections: [string, () => Promise<string>][] = [
+    ['expired', () => mint({ exp: Math.floor(Date.now() / 1000) - 5 })],
+    ['another audience', () => mint({ aud: 'https://other.example.com/mcp' })],
+    ['revoked (grant gone)', () => mint({ gid: 'gone' })],
+    ['foreign (other secret)', () => mint({ secret: 'another-secret-0123456789-abcdefgh' })],
+    [
+      'tampered',
+      async () => {
+        const t = await mint();
+        const parts = t.split('.');
+        const c = parts[3];
+        parts[3] = (c[0] === 'A' ? 'B' : 'A') + c.slice(1);
+        return parts.join('.');
+      },
+    ],
+  ];
+  for (const [name, make] of rejections) {
+    it(`${name} token → 401 invalid_token, audited`, async () => {
+      const { authenticate, events } = await setup();
+      const out = await call(authenticate, `Bearer ${await make()}`);
+      assert.ok(!out.ok);
+      assert.equal(out.response.status, 401);
+      assert.match(
+        out.response.headers.get('www-authenticate') ?? '',
+        /^Bearer resource_metadata="[^"]+", error="invalid_token"/,
+      );
+      assert.equal(events.at(-1)?.event, 'token.rejected');
+    });
+  }
+
+  it('a token sealed under the previous secret still works after rotation', async () => {
+    const token = await mint({ secret: 'old-secret-0123456789-abcdefghijk' });
+    const { authenticate } = await setup({ previousSecrets: ['old-secret-0123456789-abcdefghijk'] });
+    assert.ok((await call(authenticate, `Bearer ${token}`)).ok);
+  });
+
+  it('DocSpace API keys and tokens pass only when the operator allows it, and never look like ours', async () => {
+    const closed = await setup();
+    const refused = await call(closed.authenticate, 'Bearer sk-abc');
+    assert.ok(!refused.ok);
+    assert.equal(refused.response.status, 401);
+    const open = await setup({ acceptDocSpaceBearer: true });
+    const key = await call(open.authenticate, 'Bearer sk-abc');
+    assert.ok(key.ok);
+    assert.deepEqual(key.credential, { kind: 'apiKey', apiKey: 'sk-abc' });
+    const pat = await call(open.authenticate, 'Bearer some-personal-token');
+    assert.ok(pat.ok);
+    assert.deepEqual(pat.credential, { kind: 'personalToken', token: 'some-personal-token' });
+    const forged = await call(
+      open.authenticate,
+      `Bearer ${await mint({ secret: 'another-secret-0123456789-abcdefgh' })}`,
+    );
+    assert.ok(!forged.ok, 'a sealed token we cannot open is refused, not passed to DocSpace');
+  });
+});

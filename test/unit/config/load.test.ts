@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError } from '../../../src/config/errors.js';
+import { loadConfig } from '../../../src/config/load.js';
+
+const BASE = { DOCSPACE_BASE_URL: 'https://portal.example.com', DOCSPACE_API_KEY: 'sk-abc' };
+
+function issues(env: Record<string, string>, argv: string[] = []): string[] {
+  try {
+    loadConfig({ env, argv });
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    return err.issues.map((i) => `${i.name} ${i.problem}`);
+  }
+  assert.fail('expected a ConfigError');
+}
+
+describe('loading the configuration', () => {
+  it('defaults to stdio with every toolset and a normalised base URL', () => {
+    const c = loadConfig({ env: BASE });
+    assert.equal(c.transport, 'stdio');
+    assert.equal(c.baseUrl, 'https://portal.example.com/');
+    assert.deepEqual(c.credential, { kind: 'apiKey', apiKey: 'sk-abc' });
+    assert.deepEqual(c.selection.toolsets, ['files', 'folders', 'rooms', 'people']);
+    assert.equal(c.port, 8080);
+    assert.equal(c.publicBaseUrl, 'http://127.0.0.1:8080/');
+  });
+
+  it('reads booleans the reference way: yes/no/true/false/1/0, any case', () => {
+    for (const [raw, value] of [['yes', true], ['Y', true], ['TRUE', true], ['1', true], ['no', false], ['False', false], ['0', false], ['', false]] as const) {
+      assert.equal(loadConfig({ env: { ...BASE, DOCSPACE_DYNAMIC: raw } }).dynamic, value, raw);
+    }
+    assert.match(issues({ ...BASE, DOCSPACE_DYNAMIC: 'maybe' })[0] ?? '', /DOCSPACE_DYNAMIC is invalid: "maybe" is not a boolean/);
+  });
+
+  it('reads lists trimmed, lower-cased and de-duplicated', () => {
+    const c = loadConfig({ env: { ...BASE, DOCSPACE_TOOLSETS: ' Files, rooms ,files,', DOCSPACE_DISABLED_TOOLS: 'DELETE_FILE' } });
+    assert.deepEqual(c.selection.toolsets, ['files', 'rooms']);
+    assert.deepEqual(c.selection.disabledTools, ['delete_file']);
+  });
+
+  it('lets flags win over the environment, with --flag=value, --flag value, --flag and --no-flag', () => {
+    const c = loadConfig({
+      env: { ...BASE, DOCSPACE_PORT: '1000', DOCSPACE_READ_ONLY: 'no', DOCSPACE_CONFIRM_DESTRUCTIVE: 'yes' },
+      argv: ['--port=2000', '--read-only', '--no-confirm-destructive', '--toolsets', 'people'],
+    });
+    assert.equal(c.port, 2000);
+    assert.equal(c.readOnly, true);
+    assert.equal(c.confirmDestructive, false);
+    assert.deepEqual(c.toolsets, ['people']);
+  });
+
+  it('reports every problem at once, naming the variable or flag', () => {
+    const found = issues(
+      { DOCSPACE_PORT: '70000', DOCSPACE_BASE_URL: 'portal.example.com', DOCSPACE_TRANSPORT: 'http', DOCSPACE_USERNAME: 'me', DOCSPACE_TOOLSETS: 'files,bogus' },
+      ['--unknown-flag'],
+    );
+    assert.equal(found.length, 5, found.join('\n'));
+    assert.ok(found.some((i) => i.startsWith('--unknown-flag is not a known option')));
+    assert.ok(found.some((i) => i.startsWith('DOCSPACE_PORT is invalid: 70000 is out of range')));
+    assert.ok(found.some((i) => i.startsWith('DOCSPACE_BASE_URL is invalid')));
+    assert.ok(found.some((i) => i.startsWith('DOCSPACE_USERNAME is set without DOCSPACE_PASSWORD')));
+    assert.ok(found.some((i) => /Unknown toolset: bogus/.test(i)));
+  });
+
+  it('refuses base URLs with a query, fragment or credentials', () => {
+    for (const bad of ['https://p.example.com/?x=1', 'https://p.example.com/#top', 'https://u:p@p.example.com', 'ftp://p.example.com']) {
+      assert.equal(issues({ ...BASE, DOCSPACE_BASE_URL: bad }).length >= 1, true, bad);
+    }
+  });
+
+  it('accepts both DOCSPACE_SERVER_PROXY_HOPS and the reference’s DOCSPACE_PROXY_HOPS, but not two different values', () => {
+    assert.equal(loadConfig({ env: { ...BASE, DOCSPACE_PROXY_HOPS: '2' } }).proxyHops, 2);
+    assert.equal(loadConfig({ env: { ...BASE, DOCSPACE_SERVER_PROXY_HOPS: '1' } }).proxyHops, 1);
+    assert.match(issues({ ...BASE, DOCSPACE_PROXY_HOPS: '1', DOCSPACE_SERVER_PROXY_HOPS: '2' })[0] ?? '', /both set/);
+  });
+
+  it('refuses two shared credentials, and a credential without a portal', () => {
+    assert.match(issues({ ...BASE, DOCSPACE_AUTH_TOKEN: 't' }).join('\n'), /2 credentials are set/);
+    assert.match(issues({ DOCSPACE_API_KEY: 'k' }).join('\n'), /DOCSPACE_BASE_URL is empty but a DocSpace credential is set/);
+  });
+
+  it('needs a credential under stdio but not over HTTP, where clients bring their own', () => {
+    assert.match(issues({ DOCSPACE_BASE_URL: 'https://p.example.com' }).join('\n'), /no DocSpace credential/);
+    const http = loadConfig({ env: { DOCSPACE_BASE_URL: 'https://p.example.com', DOCSPACE_TRANSPORT: 'http' } });
+    assert.equal(http.credential, undefined);
+    assert.equal(http.streamable && http.sse, true);
+  });
+
+  it('turns OAuth on with its settings and refuses mixing it with a shared credential', () => {
+    const env = { DOCSPACE_BASE_URL: 'https://p.example.com', DOCSPACE_TRANSPORT: 'streamable-http', DOCSPACE_OAUTH_CLIENT_ID: 'id' };
+    const c = loadConfig({ env, randomSecret: () => 'r'.repeat(48) });
+    assert.equal(c.oauth, true);
+    assert.equal(c.secretEphemeral, true);
+    assert.ok(c.warnings.some((w) => w.includes('DOCSPACE_SECRET')));
+    assert.match(issues({ ...env, DOCSPACE_API_KEY: 'k' }).join('\n'), /OAuth .*or one shared credential|together with a shared DocSpace credential/);
+    assert.match(issues({ ...env, DOCSPACE_STORE: 'redis', DOCSPACE_REDIS_URL: 'redis://x' }).join('\n'), /DOCSPACE_SECRET is empty/);
+    assert.match(issues({ ...env, DOCSPACE_SECRET: 'short' }).join('\n'), /too short/);
+    assert.match(issues({ ...env, DOCSPACE_HOST: '0.0.0.0' }).join('\n'), /DOCSPACE_SERVER_BASE_URL is empty/);
+  });
+
+  it('adds the public hostname to the Host allow-list', () => {
+    const c = loadConfig({
+      env: { ...BASE, DOCSPACE_TRANSPORT: 'http', DOCSPACE_SERVER_BASE_URL: 'https://MCP.example.com/base' },
+    });
+    assert.equal(c.publicBaseUrl, 'https://mcp.example.com/base/');
+    assert.deepEqual(c.allowedHostnames, ['localhost', '127.0.0.1', '[::1]', 'mcp.example.com']);
+    assert.match(issues({ ...BASE, DOCSPACE_SERVER_ALLOWED_HOSTNAMES: 'https://x.example.com:443/' }).join('\n'), /not a bare hostname/);
+  });
+
+  it('warns about reference variables that no longer do anything', () => {
+    const c = loadConfig({ env: { ...BASE, DOCSPACE_OAUTH_AUTH_TOKEN_SECRET_KEY: 'x' } });
+    assert.ok(c.warnings.some((w) => w.startsWith('DOCSPACE_OAUTH_AUTH_TOKEN_SECRET_KEY is ignored')));
+  });
+
+  it('never puts a secret value in an error message', () => {
+    try {
+      loadConfig({ env: { DOCSPACE_API_KEY: 'sk-very-secret', DOCSPACE_AUTH_TOKEN: 'tok-very-secret' } });
+      assert.fail('expected an error');
+    } catch (err) {
+      assert.doesNotMatch((err as Error).message, /very-secret/);
+    }
+  });
+
+  it('reads sizes with units for the body limit', () => {
+    assert.equal(loadConfig({ env: { ...BASE, DOCSPACE_MAX_BODY_SIZE: '8MB' } }).maxBodySize, 8 * 1024 * 1024);
+    assert.equal(loadConfig({ env: BASE }).maxBodySize, 32 * 1024 * 1024);
+  });
+});
