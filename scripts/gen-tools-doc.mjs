@@ -1,11 +1,17 @@
 #!/usr/bin/env node
 // Regenerates docs/tools.md and the reviewed schema snapshot test/fixtures/tools.snapshot.json
 // from the tool records. Run after `npx tsc -p .`; tests fail while either file is stale.
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const root = new URL('../', import.meta.url);
 const { renderToolsDoc, toolsSnapshot } = await import(new URL('dist/src/tools/docs.js', root).href);
 
+const snapshot = new URL('test/fixtures/tools.snapshot.json', root);
 writeFileSync(new URL('docs/tools.md', root), renderToolsDoc());
-writeFileSync(new URL('test/fixtures/tools.snapshot.json', root), `${JSON.stringify(toolsSnapshot(), null, 2)}\n`);
+writeFileSync(snapshot, `${JSON.stringify(toolsSnapshot(), null, 2)}\n`);
+// Keep the fixture in the repository's own JSON style so `npm run lint` passes on it.
+const biome = fileURLToPath(new URL('node_modules/.bin/biome', root));
+spawnSync(biome, ['format', '--write', fileURLToPath(snapshot)], { stdio: 'ignore' });
 console.log('wrote docs/tools.md and test/fixtures/tools.snapshot.json');

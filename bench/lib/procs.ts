@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cleanEnv } from './stdio.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -36,7 +36,19 @@ export interface ServerProc {
   spawnedAt: number;
   listeningAt: number;
   stop(): Promise<void>;
+  /** Full GC then heap figures (only when started with `heapProbe`). */
+  heap(): Promise<HeapSample>;
 }
+
+export interface HeapSample {
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+  rss: number;
+}
+
+const GC_HOOK = join(here, '..', 'gc-hook.js');
 
 function stopper(child: ChildProcess): () => Promise<void> {
   return async () => {
@@ -125,9 +137,15 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts `docspace-mcp serve` over HTTP on a loopback port (a free one unless `port` is given). */
-export async function startServerProc(env: Record<string, string>, nodeArgs: string[] = [], port = 0): Promise<ServerProc> {
+export async function startServerProc(
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+  port = 0,
+  opts: { heapProbe?: boolean } = {},
+): Promise<ServerProc> {
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve'], {
+  const args = opts.heapProbe ? ['--expose-gc', '--import', pathToFileURL(GC_HOOK).href, ...nodeArgs] : nodeArgs;
+  const child = spawn(process.execPath, [...args, CLI, 'serve'], {
     env: {
       ...cleanEnv(),
       // The default level (info): what people run, and it logs the listening URL we read.
@@ -147,7 +165,16 @@ export async function startServerProc(env: Record<string, string>, nodeArgs: str
   const listeningAt = performance.now();
   child.stdout?.resume();
   child.stderr?.resume();
-  return { pid: child.pid as number, url: url.replace(/\/+$/, ''), spawnedAt, listeningAt, stop: stopper(child) };
+  const heap = async (): Promise<HeapSample> => {
+    if (!opts.heapProbe) throw new Error('server started without heapProbe');
+    const line = waitForLine(child, child.stderr as NodeJS.ReadableStream, (l) => {
+      const i = l.indexOf('{"benchHeap"');
+      return i >= 0 ? (JSON.parse(l.slice(i)) as { benchHeap: HeapSample }).benchHeap : undefined;
+    }, 10_000);
+    child.kill('SIGUSR2');
+    return line;
+  };
+  return { pid: child.pid as number, url: url.replace(/\/+$/, ''), spawnedAt, listeningAt, stop: stopper(child), heap };
 }
 
 export interface ProcSample {

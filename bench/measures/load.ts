@@ -111,16 +111,19 @@ export async function measureLoad(ctx: BenchContext, opts: { levels?: number[]; 
   const { fx } = ctx;
   const levels = opts.levels ?? (ctx.quick ? [1, 10, 50] : [1, 10, 50, 200]);
   const seconds = opts.seconds ?? (ctx.quick ? 1.5 : 10);
-  const server = await startServerProc({ DOCSPACE_BASE_URL: fx.baseUrl, DOCSPACE_API_KEY: fx.apiKey });
+  const server = await startServerProc({ DOCSPACE_BASE_URL: fx.baseUrl, DOCSPACE_API_KEY: fx.apiKey }, [], 0, { heapProbe: true });
   const mcp = new HttpMcp(`${server.url}/mcp`, 'modern');
   const pids = { server: server.pid, emulator: ctx.emulator.pid };
   const memory: Record<string, number> = {};
   const rounds: number[] = [];
+  const heapRounds: number[] = [];
+  const heap: Record<string, number> = {};
   const mcpLevels: LevelFigures[] = [];
   const directLevels: LevelFigures[] = [];
   try {
     await sleep(1000);
     memory.idle = sampleProc(server.pid).rss;
+    heap.idle = (await server.heap()).heapUsed;
     const warm = ctx.quick ? 500 : 5000;
     await pool(warm, 10, async (i) => {
       const c = mix(fx, i);
@@ -128,13 +131,14 @@ export async function measureLoad(ctx: BenchContext, opts: { levels?: number[]; 
     });
     await sleep(1000);
     memory.afterWarmup = sampleProc(server.pid).rss;
+    heap.afterWarmup = (await server.heap()).heapUsed;
     for (const clients of levels) {
       ctx.progress(`throughput: ${clients} clients through MCP for ${seconds}s`);
       mcpLevels.push(await runLevel('mcp', clients, seconds, fx, mcp, pids));
       ctx.progress(`throughput: ${clients} clients straight to the emulator for ${seconds}s`);
       directLevels.push(await runLevel('direct', clients, seconds, fx, mcp, pids));
     }
-    // Steady state: equal rounds of 50-client load; RSS after each must not climb.
+    // Steady state: equal rounds of 50-client load; the live heap after each must not climb.
     const perRound = ctx.quick ? 1000 : 10_000;
     for (let r = 0; r < 3; r++) {
       ctx.progress(`memory: round ${r + 1}/3 of ${perRound} calls`);
@@ -144,10 +148,13 @@ export async function measureLoad(ctx: BenchContext, opts: { levels?: number[]; 
       });
       await sleep(500);
       rounds.push(sampleProc(server.pid).rss);
+      heapRounds.push((await server.heap()).heapUsed);
     }
     ctx.progress('memory: settling after load');
     await sleep(ctx.quick ? 2000 : 5000);
     memory.afterLoad = sampleProc(server.pid).rss;
+    heap.afterLoad = (await server.heap()).heapUsed;
+    memory.afterLoadAndGc = sampleProc(server.pid).rss;
   } finally {
     await server.stop();
   }
@@ -163,22 +170,24 @@ export async function measureLoad(ctx: BenchContext, opts: { levels?: number[]; 
       l.errors === 0 && (l.clients !== 50 || l.callsPerSecond >= 2000),
     );
   });
-  const growth = (rounds[rounds.length - 1] as number) - (rounds[0] as number);
+  const growth = (heapRounds[heapRounds.length - 1] as number) - (heapRounds[0] as number);
+  const perRound = ctx.quick ? 1000 : 10_000;
+  const perCall = growth / (perRound * (heapRounds.length - 1));
   const afterWarm = memory.afterWarmup as number;
   rows.push(
     row('RSS idle / after warm-up', '—', `${mb(memory.idle as number)} / ${mb(afterWarm)}`),
     row('RSS under load (max, all levels)', '< 150 MB', mb(memory.underLoad), memory.underLoad < 150 * 1024 * 1024),
     row(
-      `RSS over 3 equal rounds of ${perRoundLabel(ctx.quick)} calls`,
-      'no growth (< 10 MB)',
-      `${rounds.map(mb).join(' → ')} (${growth >= 0 ? '+' : ''}${mb(growth)})`,
-      growth < 10 * 1024 * 1024,
+      `Live heap after GC, 3 rounds of ${perRoundLabel(ctx.quick)} calls`,
+      'nothing grows per request',
+      `${heapRounds.map(mb).join(' → ')} (${Math.round(perCall)} B/call; RSS ${rounds.map(mb).join(' → ')})`,
+      perCall < 100,
     ),
     row(
-      'RSS after load (settled)',
+      'RSS after load (settled, then after a full GC)',
       'comes back down',
-      `${mb(memory.afterLoad as number)} (peak ${mb(memory.underLoad)})`,
-      (memory.afterLoad as number) < memory.underLoad,
+      `${mb(memory.afterLoad as number)} → ${mb(memory.afterLoadAndGc as number)} (peak ${mb(memory.underLoad)}; live heap ${mb(heap.afterLoad as number)} vs ${mb(heap.afterWarmup as number)} after warm-up)`,
+      (memory.afterLoadAndGc as number) < memory.underLoad,
     ),
   );
   return {
@@ -189,7 +198,8 @@ export async function measureLoad(ctx: BenchContext, opts: { levels?: number[]; 
       mcp: mcpLevels,
       emulatorDirect: directLevels,
       memory,
-      steadyRounds: rounds,
+      heapUsed: heap,
+      steadyRounds: { rss: rounds, heapUsed: heapRounds, callsPerRound: perRound, bytesPerCall: Math.round(perCall) },
       at50: at50 && { callsPerSecond: at50.callsPerSecond, serverCpuMsPerCall: round((at50.cpuPercent * 10) / Math.max(1, at50.callsPerSecond), 3), direct: direct50?.callsPerSecond },
     },
   };

@@ -33,6 +33,8 @@ export function fileTypeOf(ext: string): number {
   return 0;
 }
 
+const webEdit = new Set(['.docx', '.xlsx', '.pptx', '.txt', '.csv', '.md', '.pdf']);
+
 /** DocSpace's human size string, e.g. "7.54 KB". */
 export function humanSize(n: number): string {
   const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
@@ -154,59 +156,57 @@ export class DtoMaker {
     const ext = extOf(f.title);
     const type = fileTypeOf(ext);
     const media = type === 2 || type === 3;
-    return {
-      ...this.entryBase(f),
-      folderId: f.folderId,
-      version: v.version,
-      versionGroup: v.version,
-      contentLength: humanSize(v.bytes.length),
-      pureContentLength: v.bytes.length,
-      fileStatus: f.favoriteOf.has(this.caller.id) ? 32 : 0,
-      mute: false,
-      viewUrl: `${this.base}/filehandler.ashx?action=download&fileid=${f.id}`,
-      webUrl: media ? `${this.base}/media/view/${f.id}` : `${this.base}/doceditor?fileid=${f.id}&version=${v.version}`,
-      fileType: type,
-      fileExst: ext,
-      comment: v.comment,
-      thumbnailUrl: `${this.base}/filehandler.ashx?action=thumb&fileid=${f.id}&version=${v.version}`,
-      thumbnailStatus: type === 4 || type === 7 || type === 5 || type === 6 || type === 10 ? 1 : 3,
-      locked: f.locked,
-      ...(f.lockedBy ? { lockedBy: f.lockedBy } : {}),
-      hasDraft: false,
-      isForm: false,
-      viewAccessibility: {
-        ImageView: type === 4,
-        MediaView: media,
-        WebView: [5, 6, 7, 10].includes(type),
-        WebEdit: ['.docx', '.xlsx', '.pptx', '.txt', '.csv', '.md', '.pdf'].includes(ext),
-        WebReview: ext === '.docx',
-        WebCustomFilterEditing: ext === '.xlsx',
-        WebRestrictedEditing: false,
-        WebComment: ['.docx', '.xlsx', '.pptx'].includes(ext),
-        CanConvert: ['.docx', '.xlsx', '.pptx', '.pdf', '.txt', '.csv', '.md'].includes(ext),
-        MustConvert: ['.doc', '.xls', '.ppt'].includes(ext),
-      },
+    // Assigned onto the base object: spreading a wide object into a literal is far slower in V8.
+    const out = this.entryBase(f);
+    out.folderId = f.folderId;
+    out.version = v.version;
+    out.versionGroup = v.version;
+    out.contentLength = humanSize(v.bytes.length);
+    out.pureContentLength = v.bytes.length;
+    out.fileStatus = f.favoriteOf.has(this.caller.id) ? 32 : 0;
+    out.mute = false;
+    out.viewUrl = `${this.base}/filehandler.ashx?action=download&fileid=${f.id}`;
+    out.webUrl = media ? `${this.base}/media/view/${f.id}` : `${this.base}/doceditor?fileid=${f.id}&version=${v.version}`;
+    out.fileType = type;
+    out.fileExst = ext;
+    out.comment = v.comment;
+    out.thumbnailUrl = `${this.base}/filehandler.ashx?action=thumb&fileid=${f.id}&version=${v.version}`;
+    out.thumbnailStatus = type === 4 || type === 7 || type === 5 || type === 6 || type === 10 ? 1 : 3;
+    out.locked = f.locked;
+    if (f.lockedBy) out.lockedBy = f.lockedBy;
+    out.hasDraft = false;
+    out.isForm = false;
+    out.viewAccessibility = {
+      ImageView: type === 4,
+      MediaView: media,
+      WebView: type === 5 || type === 6 || type === 7 || type === 10,
+      WebEdit: webEdit.has(ext),
+      WebReview: ext === '.docx',
+      WebCustomFilterEditing: ext === '.xlsx',
+      WebRestrictedEditing: false,
+      WebComment: ext === '.docx' || ext === '.xlsx' || ext === '.pptx',
+      CanConvert: webEdit.has(ext),
+      MustConvert: ext === '.doc' || ext === '.xls' || ext === '.ppt',
     };
+    return out;
   }
 
   folder(f: Folder): Json {
     const p = this.portal;
     const visibleChildren = f.id === p.roomsRootId || f.id === p.archiveId;
-    const out: Json = {
-      ...this.entryBase(f),
-      parentId: f.parentId,
-      filesCount: visibleChildren ? 0 : p.childFiles(f.id).length,
-      foldersCount: p.childFolders(f.id).length,
-      isShareable: f.roomType !== undefined,
-      new: 0,
-      mute: false,
-      pinned: f.pinned,
-      private: f.private,
-      indexing: f.indexing,
-      denyDownload: f.denyDownload,
-      type: f.folderType,
-      inRoom: p.roomOf(f) !== undefined,
-    };
+    const out = this.entryBase(f);
+    out.parentId = f.parentId;
+    out.filesCount = visibleChildren ? 0 : p.childCount(f.id, 'files');
+    out.foldersCount = p.childCount(f.id, 'folders');
+    out.isShareable = f.roomType !== undefined;
+    out.new = 0;
+    out.mute = false;
+    out.pinned = f.pinned;
+    out.private = f.private;
+    out.indexing = f.indexing;
+    out.denyDownload = f.denyDownload;
+    out.type = f.folderType;
+    out.inRoom = p.roomOf(f) !== undefined;
     if (f.roomType !== undefined) {
       out.roomType = f.roomType;
       out.tags = [...f.tags];

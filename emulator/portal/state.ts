@@ -172,6 +172,10 @@ export class Portal {
     return set ? [...set].map((i) => this.folders.get(i) as Folder) : [];
   }
 
+  childCount(id: number, kind: 'files' | 'folders'): number {
+    return this.children.get(id)?.[kind].size ?? 0;
+  }
+
   childFiles(id: number): File[] {
     const set = this.children.get(id)?.files;
     return set ? [...set].map((i) => this.files.get(i) as File) : [];

@@ -3,12 +3,13 @@ import type { Hono } from 'hono';
 import { ok } from '../http/envelope.js';
 import { type Ctx, type Env, caller, dto, world } from '../http/env.js';
 import { bool, readJson } from '../http/input.js';
-import { assertRead, canCreateIn, canManageRoom, canModify } from '../portal/access.js';
+import { accessOf, assertRead, canCreateIn, canManageRoom, canModify, canRead } from '../portal/access.js';
 import { remove } from '../portal/actions.js';
 import { denied, messages, PortalError } from '../portal/errors.js';
-import { FolderType, type File } from '../portal/types.js';
+import { type File, type Folder, FolderType } from '../portal/types.js';
 import { deleteFlags, folderParam, opsResponse, title } from './common.js';
 import { folderContent, pathParts } from './content.js';
+import { type LinkPolicy, listLinks, primaryLink, sendLink, upsertLink } from './links.js';
 import { paging } from './paging.js';
 
 /** A virtual section listing (recent, favourites): plain files, no folder tree. */
@@ -118,6 +119,20 @@ export function registerFolders(app: Hono<Env>) {
     const op = w.ops.start(me.id, 2, !deleteAfter, () => remove(w.portal, me, { fileIds: [], folderIds: [f.id] }, immediately));
     return ok(c, opsResponse(c, op, bool(body, 'returnSingleOperation') ?? false, 2));
   });
+
+  const linkPolicy = (c: Ctx, f: Folder): LinkPolicy => {
+    const p = world(c).portal;
+    const me = caller(c);
+    return { canRead: canRead(accessOf(p, me, f)), canEdit: canModify(p, me, f), defaultAccess: 2 };
+  };
+  app.get('/folder/:folderId/link', (c) => {
+    const f = folderParam(c);
+    const policy = linkPolicy(c, f);
+    return sendLink(c, primaryLink(c, f, policy), policy);
+  });
+  app.post('/folder/:folderId/link', (c) => upsertLink(c, folderParam(c), linkPolicy(c, folderParam(c)), 1));
+  app.get('/folder/:folderId/links', (c) => listLinks(c, folderParam(c), linkPolicy(c, folderParam(c))));
+  app.put('/folder/:folderId/links', (c) => upsertLink(c, folderParam(c), linkPolicy(c, folderParam(c)), 1));
 
   app.get('/:folderId/subfolders', (c) => {
     const p = world(c).portal;

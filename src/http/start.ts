@@ -1,10 +1,11 @@
+import type { McpServer } from '@modelcontextprotocol/server';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { type Audit, createAudit } from '../audit/index.js';
 import { createAuthenticator } from '../auth/index.js';
 import type { Config } from '../config/load.js';
 import { createMcpRoute } from '../mcp/http.js';
-import { createServerFactory } from '../mcp/server.js';
+import { createServerFactory, type ServerRequest } from '../mcp/server.js';
 import { createSseRoutes } from '../mcp/sse.js';
 import { createOAuthApp } from '../oauth/index.js';
 import { createStore } from '../store/index.js';
@@ -30,6 +31,11 @@ export interface StartHttpOptions {
   fetch?: typeof fetch;
   /** A store to use instead of the configured one (tests, the demo). */
   store?: Store;
+  /**
+   * TEST ONLY (the conformance harness): adds fixture tools, prompts and resources to every
+   * server instance. The CLI never sets it, so production servers never carry fixtures.
+   */
+  decorateServer?: (server: McpServer) => void;
 }
 
 function limit(name: string, capacity: number, windowMs: number): Limit {
@@ -72,13 +78,21 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
   const store = opts.store ?? createStore({ kind: config.store, redisUrl: config.redisUrl || undefined });
   const selection = config.selection;
   const audit = countingAudit(createAudit(logger), metrics);
-  const factory = createServerFactory({
+  const baseFactory = createServerFactory({
     baseUrl: config.baseUrl,
     selection,
     logger,
     fetch: timedFetch(opts.fetch ?? fetch, metrics),
     requestTimeoutMs: config.apiTimeout,
   });
+  const decorate = opts.decorateServer;
+  const factory = decorate
+    ? (req: ServerRequest) => {
+        const server = baseFactory(req);
+        decorate(server);
+        return server;
+      }
+    : baseFactory;
 
   const inner = createAuthenticator({
     publicBaseUrl: config.publicBaseUrl,

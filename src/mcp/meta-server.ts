@@ -1,4 +1,9 @@
-import type { CallToolResult, InputRequiredResult, McpServer, ServerContext } from '@modelcontextprotocol/server';
+import type {
+  CallToolResult,
+  InputRequiredResult,
+  McpServer,
+  ServerContext,
+} from '@modelcontextprotocol/server';
 import { META_TOOLS, type MetaToolDef } from '../tools/meta.js';
 import { describeIssues, jsonSchemaOf, wireSchema } from '../tools/schema.js';
 import { type AnyToolRecord, TOOLSETS, type ToolsetName } from '../tools/types.js';
@@ -15,21 +20,41 @@ function ok(data: Record<string, unknown>, text: string): CallToolResult {
 export function registerMetaTools(server: McpServer, tools: readonly AnyToolRecord[], env: CallEnv): void {
   const byName = new Map(tools.map((t) => [t.name, t]));
   const unknownTool = (name: string) =>
-    errorResult(`Tool '${name}' is not available. Use list_toolsets and list_tools to see the tools you can call.`);
+    errorResult(
+      `Tool '${name}' is not available. Use list_toolsets and list_tools to see the tools you can call.`,
+    );
 
-  type Handler = (args: Record<string, unknown>, ctx: ServerContext) => Promise<CallToolResult | InputRequiredResult>;
+  type Handler = (
+    args: Record<string, unknown>,
+    ctx: ServerContext,
+  ) => Promise<CallToolResult | InputRequiredResult>;
   const handlers: Record<MetaToolDef['name'], Handler> = {
     list_toolsets: async () => {
       const toolsets = (Object.keys(TOOLSETS) as ToolsetName[])
-        .map((name) => ({ name, description: TOOLSETS[name], tools: tools.filter((t) => t.toolset === name).length }))
+        .map((name) => ({
+          name,
+          description: TOOLSETS[name],
+          tools: tools.filter((t) => t.toolset === name).length,
+        }))
         .filter((t) => t.tools > 0);
-      return ok({ toolsets }, toolsets.map((t) => `- ${t.name} (${t.tools} tools): ${t.description}`).join('\n'));
+      return ok(
+        { toolsets },
+        toolsets.map((t) => `- ${t.name} (${t.tools} tools): ${t.description}`).join('\n'),
+      );
     },
     list_tools: async (args) => {
       const list = tools
         .filter((t) => t.toolset === args.toolset)
-        .map((t) => ({ name: t.name, title: t.title, description: t.description, readOnly: t.hints.readOnlyHint }));
-      if (list.length === 0) return errorResult(`Toolset '${String(args.toolset)}' has no tools available here. Call list_toolsets.`);
+        .map((t) => ({
+          name: t.name,
+          title: t.title,
+          description: t.description,
+          readOnly: t.hints.readOnlyHint,
+        }));
+      if (list.length === 0)
+        return errorResult(
+          `Toolset '${String(args.toolset)}' has no tools available here. Call list_toolsets.`,
+        );
       return ok({ tools: list }, list.map((t) => `- ${t.name}: ${t.description}`).join('\n'));
     },
     get_tool_input_schema: async (args) => {

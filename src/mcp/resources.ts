@@ -1,4 +1,4 @@
-import { McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
+import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
 import { DocSpaceError } from '../docspace/errors.js';
 import { isTextMime, MAX_RESOURCE_BYTES, mimeTypeOf } from '../tools/content.js';
 import type { CallEnv } from './run-tool.js';
@@ -17,12 +17,16 @@ export function registerFileResources(server: McpServer, env: CallEnv): void {
     async (uri, variables, ctx) => {
       if (env.configError) throw new Error(env.configError);
       const id = Number(variables.id);
-      if (!Number.isInteger(id) || id <= 0) throw new Error(`Bad file id in ${uri.href}: expected a positive integer.`);
+      if (!Number.isInteger(id) || id <= 0)
+        throw new Error(`Bad file id in ${uri.href}: expected a positive integer.`);
       const client = env.client();
       try {
         const file = await client.files.info(id, { signal: ctx.mcpReq.signal });
         const mimeType = mimeTypeOf(file);
-        const got = await client.files.download(id, { maxBytes: MAX_RESOURCE_BYTES, signal: ctx.mcpReq.signal });
+        const got = await client.files.download(id, {
+          maxBytes: MAX_RESOURCE_BYTES,
+          signal: ctx.mcpReq.signal,
+        });
         const contents = isTextMime(mimeType)
           ? { uri: uri.href, mimeType, text: new TextDecoder().decode(got.bytes) }
           : { uri: uri.href, mimeType, blob: Buffer.from(got.bytes).toString('base64') };

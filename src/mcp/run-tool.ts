@@ -8,8 +8,8 @@ import {
 } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
-import type { DocSpaceClient } from '../docspace/index.js';
 import { DocSpaceError } from '../docspace/errors.js';
+import type { DocSpaceClient } from '../docspace/index.js';
 import { describeIssues } from '../tools/schema.js';
 import { type AnyToolRecord, type ToolContext, ToolInputError } from '../tools/types.js';
 
@@ -36,7 +36,11 @@ const CONFIRM_KEY = 'confirm';
 const CONFIRM_SCHEMA = {
   type: 'object' as const,
   properties: {
-    confirm: { type: 'boolean' as const, title: 'Go ahead', description: 'Tick to confirm; leave unticked to cancel.' },
+    confirm: {
+      type: 'boolean' as const,
+      title: 'Go ahead',
+      description: 'Tick to confirm; leave unticked to cancel.',
+    },
   },
   required: ['confirm'],
 };
@@ -70,7 +74,10 @@ function progressReporter(ctx: ServerContext): ToolContext['progress'] {
     if (progress <= last) return;
     last = progress;
     try {
-      await ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, progress, total, message } });
+      await ctx.mcpReq.notify({
+        method: 'notifications/progress',
+        params: { progressToken: token, progress, total, message },
+      });
     } catch {
       // A client that went away cannot be told; the operation itself goes on.
     }
@@ -78,7 +85,11 @@ function progressReporter(ctx: ServerContext): ToolContext['progress'] {
 }
 
 /** Turns a thrown error into the result the model sees; bugs are logged with a reference id. */
-export function failureResult(record: { name: string }, error: unknown, env: Pick<CallEnv, 'logger' | 'requestId'>): CallToolResult {
+export function failureResult(
+  record: { name: string },
+  error: unknown,
+  env: Pick<CallEnv, 'logger' | 'requestId'>,
+): CallToolResult {
   if (error instanceof DocSpaceError) {
     if (error.code === 'aborted') return errorResult('Cancelled before DocSpace answered.');
     return errorResult(error.message);
@@ -87,8 +98,13 @@ export function failureResult(record: { name: string }, error: unknown, env: Pic
   if (error instanceof ZodError) return errorResult(describeIssues(error));
   if (error instanceof Error && error.name === 'AbortError') return errorResult('Cancelled.');
   const ref = randomUUID().slice(0, 8);
-  env.logger?.error({ err: error, ref, tool: record.name, requestId: env.requestId }, 'tool failed unexpectedly');
-  return errorResult(`${record.name} failed unexpectedly (reference ${ref}). This is a fault in docspace-mcp, not in the request; the reference is in the server log.`);
+  env.logger?.error(
+    { err: error, ref, tool: record.name, requestId: env.requestId },
+    'tool failed unexpectedly',
+  );
+  return errorResult(
+    `${record.name} failed unexpectedly (reference ${ref}). This is a fault in docspace-mcp, not in the request; the reference is in the server log.`,
+  );
 }
 
 /** Runs one tool call: config check, confirmation, handler, result shaping, error mapping. */

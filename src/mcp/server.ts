@@ -82,6 +82,7 @@ export function createServerFactory(deps: ServerDeps): (req: ServerRequest) => M
           fetch: deps.fetch,
           timeoutMs: deps.requestTimeoutMs,
           requestId: req.requestId,
+          userAgent: req.userAgent,
           logger: deps.logger,
         });
         return client;
@@ -108,7 +109,9 @@ export function createServerFactory(deps: ServerDeps): (req: ServerRequest) => M
 function clientCanElicit(server: McpServer, ctx: ServerContext): boolean {
   const envelope = ctx.mcpReq.envelope as { clientCapabilities?: { elicitation?: unknown } } | undefined;
   const caps = envelope?.clientCapabilities ?? server.server.getClientCapabilities();
-  const elicitation = caps?.elicitation as { form?: unknown } | undefined;
-  // An empty `elicitation: {}` means form mode (2025-06-18 clients declared it that way).
-  return elicitation !== undefined && elicitation !== null;
+  const elicitation = caps?.elicitation as Record<string, unknown> | undefined;
+  if (elicitation === undefined || elicitation === null) return false;
+  // An empty `elicitation: {}` means form mode (2025-06-18 clients declared it that way);
+  // a client that lists only `url` cannot show our form.
+  return Object.keys(elicitation).length === 0 || elicitation.form !== undefined;
 }

@@ -16,9 +16,9 @@ export interface OAuthDeps {
   /** The operator's DocSpace OAuth app (`DOCSPACE_OAUTH_CLIENT_ID` / `_SECRET`): enables registration and CIMD. */
   clientId?: string;
   clientSecret?: string;
-  /** Sealing secret, ≥ 16 characters (`DOCSPACE_OAUTH_SECRET`). */
+  /** Sealing secret, ≥ 16 characters (`DOCSPACE_SECRET`). */
   secret: string;
-  /** Older secrets still accepted when opening tokens (`DOCSPACE_OAUTH_PREVIOUS_SECRETS`, comma-separated). */
+  /** Older secrets still accepted when opening tokens (`DOCSPACE_SECRET_PREVIOUS`, comma-separated). */
   previousSecrets?: string[];
   store: Store;
   logger: Logger;
@@ -27,9 +27,9 @@ export interface OAuthDeps {
   fetch?: typeof fetch;
   /** Path of the MCP endpoint under the public base URL; default `/mcp`. */
   mcpPath?: string;
-  /** Our access token lifetime, capped by the DocSpace token's (`DOCSPACE_OAUTH_ACCESS_TOKEN_TTL`, s). Default 3600. */
+  /** Our access token lifetime in seconds, capped by the DocSpace token's (`DOCSPACE_OAUTH_AUTH_TOKEN_TTL`, ms). Default 3600; 0 = the DocSpace token's. */
   accessTokenTtlSeconds?: number;
-  /** Our refresh token (and grant) lifetime (`DOCSPACE_OAUTH_REFRESH_TOKEN_TTL`, s). Default 30 days. */
+  /** Our refresh token (and grant) lifetime in seconds (`DOCSPACE_OAUTH_REFRESH_TOKEN_TTL`, ms). Default 30 days. */
   refreshTokenTtlSeconds?: number;
   /** How long a just-rotated refresh token still works, for clients that refresh concurrently. Default 60 s. */
   refreshGraceSeconds?: number;
@@ -104,8 +104,13 @@ export function resolveSettings(deps: OAuthDeps): OAuthSettings {
     upstreamBase: stripSlash(deps.docspaceOAuthBaseUrl || deps.docspaceBaseUrl),
     sharedApp,
     secureCookies: base.startsWith('https://'),
-    accessTokenTtl: deps.accessTokenTtlSeconds ?? 3600,
-    refreshTokenTtl: deps.refreshTokenTtlSeconds ?? 30 * 24 * 3600,
+    // 0 means "as long as the DocSpace token" (the reference's meaning of a zero TTL).
+    accessTokenTtl:
+      deps.accessTokenTtlSeconds === 0 ? Number.POSITIVE_INFINITY : (deps.accessTokenTtlSeconds ?? 3600),
+    refreshTokenTtl:
+      deps.refreshTokenTtlSeconds && deps.refreshTokenTtlSeconds > 0
+        ? deps.refreshTokenTtlSeconds
+        : 30 * 24 * 3600,
     refreshGrace: deps.refreshGraceSeconds ?? 60,
     clientTtl: deps.clientTtlSeconds ?? 90 * 24 * 3600,
     echoScope: deps.echoScope ?? false,

@@ -39,7 +39,12 @@ export function mimeTypeOf(file: Pick<FileDto, 'title' | 'fileExst'>): string {
 }
 
 export function isTextMime(mime: string): boolean {
-  return mime.startsWith('text/') || mime === 'application/json' || mime === 'application/xml' || mime === 'image/svg+xml';
+  return (
+    mime.startsWith('text/') ||
+    mime === 'application/json' ||
+    mime === 'application/xml' ||
+    mime === 'image/svg+xml'
+  );
 }
 
 export const fileUri = (id: number | string) => `docspace://files/${id}`;
@@ -53,9 +58,18 @@ function decodeBase64(content: string): Uint8Array {
   return new Uint8Array(Buffer.from(clean, 'base64'));
 }
 
-async function uploadBytes(ctx: ToolContext, folderId: number, fileName: string, bytes: Uint8Array, newVersion: boolean) {
+async function uploadBytes(
+  ctx: ToolContext,
+  folderId: number,
+  fileName: string,
+  bytes: Uint8Array,
+  newVersion: boolean,
+) {
   if (bytes.byteLength > MAX_UPLOAD_BYTES) {
-    throw new ToolInputError('too_large', `The file is ${formatBytes(bytes.byteLength)}; uploads through this tool are limited to ${formatBytes(MAX_UPLOAD_BYTES)}.`);
+    throw new ToolInputError(
+      'too_large',
+      `The file is ${formatBytes(bytes.byteLength)}; uploads through this tool are limited to ${formatBytes(MAX_UPLOAD_BYTES)}.`,
+    );
   }
   return ctx.client.files.upload({
     folderId,
@@ -64,7 +78,8 @@ async function uploadBytes(ctx: ToolContext, folderId: number, fileName: string,
     createNewIfExist: !newVersion,
     contentType: mimeTypeOf({ title: fileName }),
     signal: ctx.signal,
-    onProgress: (sent, total) => void ctx.progress(sent, total, `Uploaded ${formatBytes(sent)} of ${formatBytes(total)}`),
+    onProgress: (sent, total) =>
+      void ctx.progress(sent, total, `Uploaded ${formatBytes(sent)} of ${formatBytes(total)}`),
   });
 }
 
@@ -87,7 +102,11 @@ export const contentTools = [
     output: fileOut,
     hints: CREATE,
     async handler(a, ctx) {
-      if (!extensionOf(a.filename)) throw new ToolInputError('no_extension', '`filename` needs an extension, e.g. notes.txt or report.docx.');
+      if (!extensionOf(a.filename))
+        throw new ToolInputError(
+          'no_extension',
+          '`filename` needs an extension, e.g. notes.txt or report.docx.',
+        );
       const bytes = a.encoding === 'base64' ? decodeBase64(a.content) : new TextEncoder().encode(a.content);
       const file = await uploadBytes(ctx, a.parentId, a.filename, bytes, a.asNewVersion);
       const data = projectFile(file);
@@ -101,7 +120,14 @@ export const contentTools = [
     description:
       'Returns a file’s original bytes (any format): embedded as base64 when small, otherwise a docspace://files/{id} resource link to read. For reading text, download_file_as_text is better.',
     input: z.object({ fileId: entityId('File') }),
-    output: z.object({ fileId: z.number(), title: z.string(), size: z.number(), mimeType: z.string(), uri: z.string(), embedded: z.boolean() }),
+    output: z.object({
+      fileId: z.number(),
+      title: z.string(),
+      size: z.number(),
+      mimeType: z.string(),
+      uri: z.string(),
+      embedded: z.boolean(),
+    }),
     hints: READ,
     async handler(a, ctx) {
       const file = await ctx.client.files.info(a.fileId, { signal: ctx.signal });
@@ -110,12 +136,20 @@ export const contentTools = [
       const declared = file.pureContentLength ?? 0;
       if (declared <= ctx.maxInlineBytes) {
         try {
-          const got = await ctx.client.files.download(a.fileId, { maxBytes: ctx.maxInlineBytes, signal: ctx.signal });
+          const got = await ctx.client.files.download(a.fileId, {
+            maxBytes: ctx.maxInlineBytes,
+            signal: ctx.signal,
+          });
           const size = got.bytes.byteLength;
           return {
             data: { fileId: a.fileId, title: file.title, size, mimeType, uri, embedded: true },
             text: `File ${a.fileId} "${file.title}" (${formatBytes(size)}, ${mimeType}) is attached as an embedded resource.`,
-            extra: [{ type: 'resource', resource: { uri, mimeType, blob: Buffer.from(got.bytes).toString('base64') } }],
+            extra: [
+              {
+                type: 'resource',
+                resource: { uri, mimeType, blob: Buffer.from(got.bytes).toString('base64') },
+              },
+            ],
           };
         } catch (e) {
           // The size DocSpace reported was stale: fall through to a link.
@@ -125,7 +159,16 @@ export const contentTools = [
       return {
         data: { fileId: a.fileId, title: file.title, size: declared, mimeType, uri, embedded: false },
         text: `File ${a.fileId} "${file.title}" is ${formatBytes(declared)}, over the ${formatBytes(ctx.maxInlineBytes)} inline limit: read the resource ${uri}${file.webUrl ? ` or open ${file.webUrl}` : ''}.`,
-        extra: [{ type: 'resource_link', uri, name: file.title, mimeType, size: declared, description: 'Original file bytes' }],
+        extra: [
+          {
+            type: 'resource_link',
+            uri,
+            name: file.title,
+            mimeType,
+            size: declared,
+            description: 'Original file bytes',
+          },
+        ],
       };
     },
   }),
@@ -149,11 +192,17 @@ export const contentTools = [
         file = await uploadBytes(ctx, a.folderId, a.title, new TextEncoder().encode(a.content ?? ''), false);
       } else if (['.docx', '.xlsx', '.pptx', '.pdf'].includes(ext)) {
         if (a.content) {
-          throw new ToolInputError('content_not_supported', `\`content\` works for .txt and .md only; create the ${ext} empty, or upload a finished file with upload_file.`);
+          throw new ToolInputError(
+            'content_not_supported',
+            `\`content\` works for .txt and .md only; create the ${ext} empty, or upload a finished file with upload_file.`,
+          );
         }
         file = await ctx.client.files.create(a.folderId, a.title, { signal: ctx.signal });
       } else {
-        throw new ToolInputError('bad_extension', '`title` must end in .docx, .xlsx, .pptx, .pdf, .txt or .md.');
+        throw new ToolInputError(
+          'bad_extension',
+          '`title` must end in .docx, .xlsx, .pptx, .pdf, .txt or .md.',
+        );
       }
       const data = projectFile(file);
       return { data, text: `Created ${entryLine(data).slice(2)}.` };

@@ -1,6 +1,6 @@
 import { META_TOOLS } from './meta.js';
 import { TOOLS } from './registry.js';
-import { jsonSchemaOf, type JsonSchema } from './schema.js';
+import { type JsonSchema, jsonSchemaOf } from './schema.js';
 import { TOOLSETS, type ToolHints, type ToolsetName } from './types.js';
 
 /** A tool as `tools/list` shows it. */
@@ -67,15 +67,31 @@ export function renderToolsDoc(): string {
     '',
   ];
   for (const set of Object.keys(TOOLSETS) as ToolsetName[]) {
-    lines.push(`## ${set}`, '', TOOLSETS[set], '', '| Tool | What it does | Arguments | Hints |', '| --- | --- | --- | --- |');
+    lines.push(
+      `## ${set}`,
+      '',
+      TOOLSETS[set],
+      '',
+      '| Tool | What it does | Arguments | Hints |',
+      '| --- | --- | --- | --- |',
+    );
     for (const t of TOOLS.filter((x) => x.toolset === set)) {
-      lines.push(`| \`${t.name}\` | **${esc(t.title)}.** ${esc(t.description)} | ${argsCell(jsonSchemaOf(t.input, 'input'))} | ${hintCell(t.hints)} |`);
+      lines.push(
+        `| \`${t.name}\` | **${esc(t.title)}.** ${esc(t.description)} | ${argsCell(jsonSchemaOf(t.input, 'input'))} | ${hintCell(t.hints)} |`,
+      );
     }
     lines.push('');
   }
-  lines.push('## Meta tools (dynamic mode)', '', '| Tool | What it does | Arguments | Hints |', '| --- | --- | --- | --- |');
+  lines.push(
+    '## Meta tools (dynamic mode)',
+    '',
+    '| Tool | What it does | Arguments | Hints |',
+    '| --- | --- | --- | --- |',
+  );
   for (const t of META_TOOLS) {
-    lines.push(`| \`${t.name}\` | **${esc(t.title)}.** ${esc(t.description)} | ${argsCell(jsonSchemaOf(t.input, 'input'))} | ${hintCell(t.hints)} |`);
+    lines.push(
+      `| \`${t.name}\` | **${esc(t.title)}.** ${esc(t.description)} | ${argsCell(jsonSchemaOf(t.input, 'input'))} | ${hintCell(t.hints)} |`,
+    );
   }
   lines.push('');
   return lines.join('\n');

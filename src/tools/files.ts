@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import type { FileOperationDto } from '../docspace/types.js';
 import { entityId, entityOut, fieldsArg, listOutput, pagingArgs } from './schema.js';
-import { type Entity, entryLine, formatBytes, pageText, projectFile, projectFolder, untrusted } from './shape.js';
+import {
+  type Entity,
+  entryLine,
+  formatBytes,
+  pageText,
+  projectFile,
+  projectFolder,
+  untrusted,
+} from './shape.js';
 import { CREATE, DESTROY, defineTool, READ, ToolInputError, UPDATE } from './types.js';
 
 const fileId = entityId('File');
@@ -17,7 +25,11 @@ const transferInput = z.object({
     .default('duplicate')
     .describe('Same name at the target: keep both, skip, or overwrite (replaces the existing file)'),
 });
-const transferOutput = z.object({ destFolderId: z.number(), files: z.array(entityOut), folders: z.array(entityOut) });
+const transferOutput = z.object({
+  destFolderId: z.number(),
+  files: z.array(entityOut),
+  folders: z.array(entityOut),
+});
 
 function transferTool(kind: 'copy' | 'move') {
   const verb = kind === 'copy' ? 'Copy' : 'Move';
@@ -37,16 +49,25 @@ function transferTool(kind: 'copy' | 'move') {
       if (a.fileIds.length + a.folderIds.length === 0) {
         throw new ToolInputError('empty_batch', 'Give at least one id in `fileIds` or `folderIds`.');
       }
-      const req = { fileIds: a.fileIds, folderIds: a.folderIds, destFolderId: a.destFolderId, conflictResolveType: CONFLICT[a.conflict] };
+      const req = {
+        fileIds: a.fileIds,
+        folderIds: a.folderIds,
+        destFolderId: a.destFolderId,
+        conflictResolveType: CONFLICT[a.conflict],
+      };
       const opts = { signal: ctx.signal, onProgress: (p: number, m: string) => void ctx.progress(p, 100, m) };
-      const ops: FileOperationDto[] = kind === 'copy' ? await ctx.client.files.copy(req, opts) : await ctx.client.files.move(req, opts);
+      const ops: FileOperationDto[] =
+        kind === 'copy' ? await ctx.client.files.copy(req, opts) : await ctx.client.files.move(req, opts);
       const files = ops.flatMap((op) => op.files ?? []).map((f) => projectFile(f));
       const folders = ops.flatMap((op) => op.folders ?? []).map((f) => projectFolder(f));
       const n = a.fileIds.length + a.folderIds.length;
       const lines = [...folders, ...files].map(entryLine);
       return {
         data: { destFolderId: a.destFolderId, files, folders },
-        text: [`${kind === 'copy' ? 'Copied' : 'Moved'} ${n} item(s) to folder ${a.destFolderId}.`, ...lines].join('\n'),
+        text: [
+          `${kind === 'copy' ? 'Copied' : 'Moved'} ${n} item(s) to folder ${a.destFolderId}.`,
+          ...lines,
+        ].join('\n'),
       };
     },
   });
@@ -77,7 +98,10 @@ export const filesTools = [
     toolset: 'files',
     title: 'Rename a file',
     description: 'Renames a file (its content stays). Returns the updated file.',
-    input: z.object({ fileId, title: z.string().min(1).max(170).describe('New name; the extension is kept if left out') }),
+    input: z.object({
+      fileId,
+      title: z.string().min(1).max(170).describe('New name; the extension is kept if left out'),
+    }),
     output: entityOut,
     hints: UPDATE,
     async handler(a, ctx) {
@@ -99,10 +123,19 @@ export const filesTools = [
       const file = await ctx.client.files.info(a.fileId, { signal: ctx.signal });
       // FolderType 3 = Trash: a second delete would erase it for good, which this tool never does.
       if (file.rootFolderType === 3) {
-        return { data: { fileId: a.fileId, title: file.title, alreadyInTrash: true }, text: `File ${a.fileId} "${file.title}" is already in the Trash.` };
+        return {
+          data: { fileId: a.fileId, title: file.title, alreadyInTrash: true },
+          text: `File ${a.fileId} "${file.title}" is already in the Trash.`,
+        };
       }
-      await ctx.client.files.delete(a.fileId, { signal: ctx.signal, onProgress: (p, m) => void ctx.progress(p, 100, m) });
-      return { data: { fileId: a.fileId, title: file.title, alreadyInTrash: false }, text: `Moved file ${a.fileId} "${file.title}" to the Trash.` };
+      await ctx.client.files.delete(a.fileId, {
+        signal: ctx.signal,
+        onProgress: (p, m) => void ctx.progress(p, 100, m),
+      });
+      return {
+        data: { fileId: a.fileId, title: file.title, alreadyInTrash: false },
+        text: `Moved file ${a.fileId} "${file.title}" to the Trash.`,
+      };
     },
   }),
   transferTool('copy'),
@@ -137,15 +170,27 @@ export const filesTools = [
       });
       const total = got.text.length;
       if (a.offset > total) {
-        throw new ToolInputError('bad_offset', `\`offset\` ${a.offset} is past the end of the text (${total} characters).`);
+        throw new ToolInputError(
+          'bad_offset',
+          `\`offset\` ${a.offset} is past the end of the text (${total} characters).`,
+        );
       }
       const text = got.text.slice(a.offset, a.offset + a.length);
       const end = a.offset + text.length;
       const nextOffset = end < total ? end : null;
       const where = `Characters ${a.offset}–${end} of ${total}${got.truncated ? ' (file cut at 32 MB)' : ''}.`;
-      const more = nextOffset === null ? 'End of text.' : `More: call download_file_as_text with offset=${nextOffset}.`;
+      const more =
+        nextOffset === null ? 'End of text.' : `More: call download_file_as_text with offset=${nextOffset}.`;
       return {
-        data: { fileId: a.fileId, title: got.file.title, format: got.format, offset: a.offset, totalLength: total, nextOffset, text },
+        data: {
+          fileId: a.fileId,
+          title: got.file.title,
+          format: got.format,
+          offset: a.offset,
+          totalLength: total,
+          nextOffset,
+          text,
+        },
         text: untrusted({ fileId: a.fileId, title: got.file.title }, text, `${where} ${more}`),
       };
     },
@@ -154,7 +199,8 @@ export const filesTools = [
     name: 'get_file_versions',
     toolset: 'files',
     title: 'List file versions',
-    description: 'Lists a file’s versions, newest first, with size, date and comment. Use restore_file_version to go back.',
+    description:
+      'Lists a file’s versions, newest first, with size, date and comment. Use restore_file_version to go back.',
     input: z.object({ fileId }),
     output: z.object({ versions: z.array(z.looseObject({ version: z.number() })) }),
     hints: READ,
@@ -167,22 +213,34 @@ export const filesTools = [
         updatedBy: v.updatedBy?.displayName,
         comment: v.comment,
       }));
-      const lines = versions.map((v) => `- v${v.version} ${v.updated ?? ''} ${formatBytes(v.size)} ${v.updatedBy ?? ''} ${v.comment ?? ''}`.trimEnd());
-      return { data: { versions }, text: [`File ${a.fileId} has ${versions.length} version(s):`, ...lines].join('\n') };
+      const lines = versions.map((v) =>
+        `- v${v.version} ${v.updated ?? ''} ${formatBytes(v.size)} ${v.updatedBy ?? ''} ${v.comment ?? ''}`.trimEnd(),
+      );
+      return {
+        data: { versions },
+        text: [`File ${a.fileId} has ${versions.length} version(s):`, ...lines].join('\n'),
+      };
     },
   }),
   defineTool({
     name: 'restore_file_version',
     toolset: 'files',
     title: 'Restore a file version',
-    description: 'Makes an earlier version current again (saved as a new version; history is kept). Returns the file.',
-    input: z.object({ fileId, version: z.number().int().min(1).describe('Version number from get_file_versions') }),
+    description:
+      'Makes an earlier version current again (saved as a new version; history is kept). Returns the file.',
+    input: z.object({
+      fileId,
+      version: z.number().int().min(1).describe('Version number from get_file_versions'),
+    }),
     output: entityOut,
     hints: CREATE,
     async handler(a, ctx) {
       const file = await ctx.client.files.restoreVersion(a.fileId, a.version, { signal: ctx.signal });
       const data = projectFile(file);
-      return { data: data, text: `Restored version ${a.version} of file ${a.fileId}; it is now version ${file.version}.` };
+      return {
+        data: data,
+        text: `Restored version ${a.version} of file ${a.fileId}; it is now version ${file.version}.`,
+      };
     },
   }),
   defineTool({
@@ -191,26 +249,38 @@ export const filesTools = [
     title: 'Search files by name',
     description:
       'Finds files whose names contain the text, in subfolders too. Searches My documents and every room unless `folderId` narrows it to one folder or room.',
-    input: z.object({ query: z.string().min(1).describe('Text the file name contains'), folderId: entityId('Folder or room to search in').optional(), ...pagingArgs }),
+    input: z.object({
+      query: z.string().min(1).describe('Text the file name contains'),
+      folderId: entityId('Folder or room to search in').optional(),
+      ...pagingArgs,
+    }),
     output: listOutput(entityOut),
     hints: READ,
     async handler(a, ctx) {
       const page = { startIndex: a.startIndex, count: a.count, filterType: 1 } as const;
       if (a.folderId !== undefined) {
         const res = await ctx.client.files.search(a.query, { folderId: a.folderId, ...page }, ctx.signal);
-        return searchResult(a, res.files.map((f) => projectFile(f)), res.total ?? res.files.length);
+        return searchResult(
+          a,
+          res.files.map((f) => projectFile(f)),
+          res.total ?? res.files.length,
+        );
       }
       // No portal-wide search endpoint: gather My documents and each room, then page the union.
       const want = a.startIndex + a.count;
       const [my, rooms] = await Promise.all([
-        ctx.client.files.search(a.query, { count: Math.min(100, want), filterType: 1 }, ctx.signal).catch(() => undefined),
+        ctx.client.files
+          .search(a.query, { count: Math.min(100, want), filterType: 1 }, ctx.signal)
+          .catch(() => undefined),
         ctx.client.folders.rooms({ count: 100 }, ctx.signal),
       ]);
       const found = (my?.files ?? []).map((f) => projectFile(f));
       let total = my?.total ?? found.length;
       const roomResults = await Promise.all(
         rooms.folders.map((r) =>
-          ctx.client.files.search(a.query, { folderId: r.id, count: Math.min(100, want), filterType: 1 }, ctx.signal).catch(() => undefined),
+          ctx.client.files
+            .search(a.query, { folderId: r.id, count: Math.min(100, want), filterType: 1 }, ctx.signal)
+            .catch(() => undefined),
         ),
       );
       for (const res of roomResults) {
@@ -233,7 +303,10 @@ export const filesTools = [
       const res = await ctx.client.files.recent({ startIndex: a.startIndex, count: a.count }, ctx.signal);
       const items = res.files.map((f) => projectFile(f));
       const page = pageText(items.length, a.startIndex, res.total ?? items.length, 'get_recent_files');
-      return { data: { items, total: res.total ?? items.length, nextStartIndex: page.next }, text: [page.text, ...items.map(entryLine)].join('\n') };
+      return {
+        data: { items, total: res.total ?? items.length, nextStartIndex: page.next },
+        text: [page.text, ...items.map(entryLine)].join('\n'),
+      };
     },
   }),
 ];

@@ -23,7 +23,10 @@ export function contentResult(
   a: { startIndex: number; fields?: string[] },
   tool: string,
 ): { data: z.output<typeof contentOutput>; text: string } {
-  const items = [...res.folders.map((f) => projectFolder(f, a.fields)), ...res.files.map((f) => projectFile(f, a.fields))];
+  const items = [
+    ...res.folders.map((f) => projectFolder(f, a.fields)),
+    ...res.files.map((f) => projectFile(f, a.fields)),
+  ];
   const total = res.total ?? items.length;
   const page = pageText(items.length, a.startIndex, total, tool);
   const folder = projectFolder(res.current);
@@ -35,7 +38,10 @@ export function contentResult(
       total,
       nextStartIndex: page.next,
     },
-    text: [`${folder.kind} ${folder.id} "${path ?? folder.title}": ${page.text}`, ...items.map(entryLine)].join('\n'),
+    text: [
+      `${folder.kind} ${folder.id} "${path ?? folder.title}": ${page.text}`,
+      ...items.map(entryLine),
+    ].join('\n'),
   };
 }
 
@@ -47,7 +53,10 @@ export const foldersTools = [
     toolset: 'folders',
     title: 'Create a folder',
     description: 'Creates a folder inside a folder or room. Returns the new folder.',
-    input: z.object({ parentId: entityId('Parent folder or room'), title: z.string().min(1).max(170).describe('Folder name') }),
+    input: z.object({
+      parentId: entityId('Parent folder or room'),
+      title: z.string().min(1).max(170).describe('Folder name'),
+    }),
     output: entityOut,
     hints: CREATE,
     async handler(a, ctx) {
@@ -66,7 +75,10 @@ export const foldersTools = [
     hints: DESTROY,
     confirm: (a) => `Move folder ${a.folderId} and everything in it to the Trash?`,
     async handler(a, ctx) {
-      await ctx.client.folders.delete(a.folderId, { signal: ctx.signal, onProgress: (p, m) => void ctx.progress(p, 100, m) });
+      await ctx.client.folders.delete(a.folderId, {
+        signal: ctx.signal,
+        onProgress: (p, m) => void ctx.progress(p, 100, m),
+      });
       return { data: { folderId: a.folderId }, text: `Moved folder ${a.folderId} to the Trash.` };
     },
   }),
@@ -74,14 +86,21 @@ export const foldersTools = [
     name: 'get_folder_content',
     toolset: 'folders',
     title: 'List a folder',
-    description: 'Lists the folders and files in a folder or room, one page at a time, optionally filtered by name.',
+    description:
+      'Lists the folders and files in a folder or room, one page at a time, optionally filtered by name.',
     input: z.object({ folderId, ...listArgs }),
     output: contentOutput,
     hints: READ,
     async handler(a, ctx) {
       const res = await ctx.client.folders.content(
         a.folderId,
-        { startIndex: a.startIndex, count: a.count, search: a.search, applyFilterOption: SHOW[a.show], fields: undefined },
+        {
+          startIndex: a.startIndex,
+          count: a.count,
+          search: a.search,
+          applyFilterOption: SHOW[a.show],
+          fields: undefined,
+        },
         ctx.signal,
       );
       return contentResult(res, a, 'get_folder_content');
@@ -119,7 +138,8 @@ export const foldersTools = [
     name: 'get_my_folder',
     toolset: 'folders',
     title: 'List My documents',
-    description: 'Lists the person’s private My documents folder (its id is in `folder.id`), one page at a time.',
+    description:
+      'Lists the person’s private My documents folder (its id is in `folder.id`), one page at a time.',
     input: z.object(listArgs),
     output: contentOutput,
     hints: READ,

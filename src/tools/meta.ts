@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type ToolHints, TOOLSETS } from './types.js';
+import { TOOLSETS, type ToolHints } from './types.js';
 
 /**
  * The five meta tools of dynamic mode (names and meaning as in the reference server): a small,
@@ -15,7 +15,12 @@ export interface MetaToolDef {
   hints: ToolHints;
 }
 
-const LOOKUP: ToolHints = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+const LOOKUP: ToolHints = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+};
 const toolArg = z.string().describe('Tool name, as listed by list_tools');
 const schemaOut = z.object({ tool: z.string(), schema: z.looseObject({}).nullable() });
 
@@ -25,7 +30,9 @@ export const META_TOOLS: readonly MetaToolDef[] = [
     title: 'List toolsets',
     description: 'Start here in dynamic mode: lists the DocSpace toolsets available, with what each is for.',
     input: z.object({}),
-    output: z.object({ toolsets: z.array(z.object({ name: z.string(), description: z.string(), tools: z.number() })) }),
+    output: z.object({
+      toolsets: z.array(z.object({ name: z.string(), description: z.string(), tools: z.number() })),
+    }),
     hints: LOOKUP,
   },
   {
@@ -34,7 +41,9 @@ export const META_TOOLS: readonly MetaToolDef[] = [
     description: 'Lists the tools of one toolset with their descriptions. Then call one with call_tool.',
     input: z.object({ toolset: z.enum(Object.keys(TOOLSETS) as [string, ...string[]]) }),
     output: z.object({
-      tools: z.array(z.object({ name: z.string(), title: z.string(), description: z.string(), readOnly: z.boolean() })),
+      tools: z.array(
+        z.object({ name: z.string(), title: z.string(), description: z.string(), readOnly: z.boolean() }),
+      ),
     }),
     hints: LOOKUP,
   },
@@ -59,7 +68,10 @@ export const META_TOOLS: readonly MetaToolDef[] = [
     title: 'Call a tool',
     description:
       'Calls a tool listed by list_tools with arguments matching get_tool_input_schema. Returns that tool’s result. Destructive tools may ask the person to confirm.',
-    input: z.object({ tool: toolArg, input: z.record(z.string(), z.unknown()).default({}).describe('Arguments for the tool') }),
+    input: z.object({
+      tool: toolArg,
+      input: z.record(z.string(), z.unknown()).default({}).describe('Arguments for the tool'),
+    }),
     hints: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   },
 ];

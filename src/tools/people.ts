@@ -11,15 +11,26 @@ export const peopleTools = [
     name: 'get_all_people',
     toolset: 'people',
     title: 'List people',
-    description: 'Lists people in the portal with email, role and status, optionally filtered by name or email text.',
-    input: z.object({ search: z.string().optional().describe('Text in name or email'), ...pagingArgs, fields: fieldsArg }),
+    description:
+      'Lists people in the portal with email, role and status, optionally filtered by name or email text.',
+    input: z.object({
+      search: z.string().optional().describe('Text in name or email'),
+      ...pagingArgs,
+      fields: fieldsArg,
+    }),
     output: listOutput(entityOut),
     hints: READ,
     async handler(a, ctx) {
-      const page = await ctx.client.people.list({ search: a.search, startIndex: a.startIndex, count: a.count }, ctx.signal);
+      const page = await ctx.client.people.list(
+        { search: a.search, startIndex: a.startIndex, count: a.count },
+        ctx.signal,
+      );
       const items = page.items.map((p) => projectPerson(p, a.fields));
       const paging = pageText(items.length, a.startIndex, page.total, 'get_all_people');
-      return { data: { items, total: page.total, nextStartIndex: paging.next }, text: [paging.text, ...items.map(entryLine)].join('\n') };
+      return {
+        data: { items, total: page.total, nextStartIndex: paging.next },
+        text: [paging.text, ...items.map(entryLine)].join('\n'),
+      };
     },
   }),
   defineTool({
@@ -62,7 +73,10 @@ export const peopleTools = [
         people = page.items.map((p) => projectPerson(p));
       }
       const what = a.email ? `email ${a.email}` : `name "${a.name}"`;
-      const text = people.length === 0 ? `Nobody found with ${what}.` : [`Found ${people.length} for ${what}:`, ...people.map(entryLine)].join('\n');
+      const text =
+        people.length === 0
+          ? `Nobody found with ${what}.`
+          : [`Found ${people.length} for ${what}:`, ...people.map(entryLine)].join('\n');
       return { data: { people }, text };
     },
   }),

@@ -1,14 +1,21 @@
+import { contentTools } from './content.js';
 import { filesTools } from './files.js';
 import { foldersTools } from './folders.js';
 import { peopleTools } from './people.js';
 import { roomsTools } from './rooms.js';
-import { contentTools } from './content.js';
 import { sharingTools } from './sharing.js';
 import { type AnyToolRecord, TOOLSETS, type ToolsetName } from './types.js';
 
 /** Every tool, in `tools/list` order: toolsets in TOOLSETS order, tools as declared. */
 export const TOOLS: readonly AnyToolRecord[] = (() => {
-  const all = [...filesTools, ...contentTools, ...sharingTools, ...foldersTools, ...roomsTools, ...peopleTools];
+  const all = [
+    ...filesTools,
+    ...contentTools,
+    ...sharingTools,
+    ...foldersTools,
+    ...roomsTools,
+    ...peopleTools,
+  ];
   const order = Object.keys(TOOLSETS);
   return all.sort((a, b) => order.indexOf(a.toolset) - order.indexOf(b.toolset));
 })();

@@ -2,12 +2,31 @@ import { z } from 'zod';
 import { accessLevelsFor, ROOM_TYPES } from '../docspace/rooms.js';
 import { contentOutput, contentResult } from './folders.js';
 import { entityId, entityOut, fieldsArg, listOutput, pagingArgs, searchArg } from './schema.js';
-import { ACCESS_IDS, accessName, entryLine, pageText, projectFolder, projectShare, ROOM_TYPE_IDS } from './shape.js';
+import {
+  ACCESS_IDS,
+  accessName,
+  entryLine,
+  pageText,
+  projectFolder,
+  projectShare,
+  ROOM_TYPE_IDS,
+} from './shape.js';
 import { CREATE, DESTROY, defineTool, READ, ToolInputError, UPDATE } from './types.js';
 
 const roomId = entityId('Room');
-const roomTypeArg = z.enum(Object.keys(ROOM_TYPE_IDS) as [keyof typeof ROOM_TYPE_IDS, ...(keyof typeof ROOM_TYPE_IDS)[]]);
-const inviteAccess = z.enum(['viewer', 'reviewer', 'commenter', 'form_filler', 'editor', 'content_creator', 'room_manager', 'none']);
+const roomTypeArg = z.enum(
+  Object.keys(ROOM_TYPE_IDS) as [keyof typeof ROOM_TYPE_IDS, ...(keyof typeof ROOM_TYPE_IDS)[]],
+);
+const inviteAccess = z.enum([
+  'viewer',
+  'reviewer',
+  'commenter',
+  'form_filler',
+  'editor',
+  'content_creator',
+  'room_manager',
+  'none',
+]);
 
 const levelOut = z.object({ access: z.string(), title: z.string() });
 
@@ -20,12 +39,17 @@ export const roomsTools = [
       'Creates a room. Types: custom (any access levels), collaboration (co-editing), form_filling (collect filled PDF forms), virtual_data (controlled sharing), public (anyone with the link). Returns the room.',
     input: z.object({
       title: z.string().min(1).max(170).describe('Room name'),
-      roomType: roomTypeArg.default('custom').describe('Room type; public rooms are reachable by link without sign-in'),
+      roomType: roomTypeArg
+        .default('custom')
+        .describe('Room type; public rooms are reachable by link without sign-in'),
     }),
     output: entityOut,
     hints: CREATE,
     async handler(a, ctx) {
-      const room = await ctx.client.rooms.create({ title: a.title, roomType: ROOM_TYPE_IDS[a.roomType] }, { signal: ctx.signal });
+      const room = await ctx.client.rooms.create(
+        { title: a.title, roomType: ROOM_TYPE_IDS[a.roomType] },
+        { signal: ctx.signal },
+      );
       const data = projectFolder(room);
       return { data: data, text: `Created ${a.roomType} room ${room.id} "${room.title}".` };
     },
@@ -60,7 +84,11 @@ export const roomsTools = [
       if (a.title === undefined && a.tags === undefined) {
         throw new ToolInputError('nothing_to_change', 'Give `title` and/or `tags` to change.');
       }
-      const room = await ctx.client.rooms.update(a.roomId, { title: a.title, tags: a.tags }, { signal: ctx.signal });
+      const room = await ctx.client.rooms.update(
+        a.roomId,
+        { title: a.title, tags: a.tags },
+        { signal: ctx.signal },
+      );
       const data = projectFolder(room, ['tags']);
       return { data: data, text: `Updated room ${room.id} "${room.title}".` };
     },
@@ -69,13 +97,17 @@ export const roomsTools = [
     name: 'archive_room',
     toolset: 'rooms',
     title: 'Archive a room',
-    description: 'Moves a room to the Archive: it becomes read-only for its members. unarchive_room brings it back.',
+    description:
+      'Moves a room to the Archive: it becomes read-only for its members. unarchive_room brings it back.',
     input: z.object({ roomId }),
     output: z.object({ roomId: z.number(), archived: z.boolean() }),
     hints: DESTROY,
     confirm: (a) => `Archive room ${a.roomId}? Its members will only be able to read it.`,
     async handler(a, ctx) {
-      await ctx.client.rooms.archive(a.roomId, { signal: ctx.signal, onProgress: (p, m) => void ctx.progress(p, 100, m) });
+      await ctx.client.rooms.archive(a.roomId, {
+        signal: ctx.signal,
+        onProgress: (p, m) => void ctx.progress(p, 100, m),
+      });
       return { data: { roomId: a.roomId, archived: true }, text: `Archived room ${a.roomId}.` };
     },
   }),
@@ -88,8 +120,14 @@ export const roomsTools = [
     output: z.object({ roomId: z.number(), archived: z.boolean() }),
     hints: UPDATE,
     async handler(a, ctx) {
-      await ctx.client.rooms.unarchive(a.roomId, { signal: ctx.signal, onProgress: (p, m) => void ctx.progress(p, 100, m) });
-      return { data: { roomId: a.roomId, archived: false }, text: `Restored room ${a.roomId} from the Archive.` };
+      await ctx.client.rooms.unarchive(a.roomId, {
+        signal: ctx.signal,
+        onProgress: (p, m) => void ctx.progress(p, 100, m),
+      });
+      return {
+        data: { roomId: a.roomId, archived: false },
+        text: `Restored room ${a.roomId} from the Archive.`,
+      };
     },
   }),
   defineTool({
@@ -121,7 +159,11 @@ export const roomsTools = [
     },
     async handler(a, ctx) {
       const missing = a.invitations.findIndex((i) => !i.id && !i.email);
-      if (missing >= 0) throw new ToolInputError('no_subject', `\`invitations.${missing}\`: give the person's \`id\` or \`email\`.`);
+      if (missing >= 0)
+        throw new ToolInputError(
+          'no_subject',
+          `\`invitations.${missing}\`: give the person's \`id\` or \`email\`.`,
+        );
       const res = await ctx.client.rooms.setSecurity(
         a.roomId,
         {
@@ -136,7 +178,11 @@ export const roomsTools = [
       const warning = res.warning || undefined;
       return {
         data: { members, ...(warning ? { warning } : {}) },
-        text: [`Updated access to room ${a.roomId}:`, ...members.map(entryLine), ...(warning ? [`Warning: ${warning}`] : [])].join('\n'),
+        text: [
+          `Updated access to room ${a.roomId}:`,
+          ...members.map(entryLine),
+          ...(warning ? [`Warning: ${warning}`] : []),
+        ].join('\n'),
       };
     },
   }),
@@ -173,7 +219,8 @@ export const roomsTools = [
     name: 'get_rooms_folder',
     toolset: 'rooms',
     title: 'List rooms',
-    description: 'Lists the rooms the person can see (or the archived ones), optionally filtered by name and type.',
+    description:
+      'Lists the rooms the person can see (or the archived ones), optionally filtered by name and type.',
     input: z.object({
       search: searchArg,
       roomType: roomTypeArg.optional().describe('Only rooms of this type'),
@@ -203,14 +250,19 @@ export const roomsTools = [
     title: 'List room types',
     description: 'Lists the room types create_room accepts, with what each is for.',
     input: z.object({}),
-    output: z.object({ types: z.array(z.object({ roomType: z.string(), title: z.string(), description: z.string() })) }),
+    output: z.object({
+      types: z.array(z.object({ roomType: z.string(), title: z.string(), description: z.string() })),
+    }),
     hints: { ...READ, openWorldHint: false },
     async handler() {
       const types = Object.entries(ROOM_TYPE_IDS).map(([name, id]) => {
         const info = ROOM_TYPES.find((t) => t.roomType === id);
         return { roomType: name, title: info?.title ?? name, description: info?.description ?? '' };
       });
-      return { data: { types }, text: types.map((t) => `- ${t.roomType}: ${t.title}. ${t.description}`).join('\n') };
+      return {
+        data: { types },
+        text: types.map((t) => `- ${t.roomType}: ${t.title}. ${t.description}`).join('\n'),
+      };
     },
   }),
   defineTool({
@@ -223,11 +275,17 @@ export const roomsTools = [
     hints: READ,
     async handler(a, ctx) {
       const room = await ctx.client.rooms.info(a.roomId, { signal: ctx.signal });
-      const levels = accessLevelsFor(room.roomType).map((l) => ({ access: accessName(l.access) ?? String(l.access), title: l.title }));
+      const levels = accessLevelsFor(room.roomType).map((l) => ({
+        access: accessName(l.access) ?? String(l.access),
+        title: l.title,
+      }));
       const type = projectFolder(room).roomType as string | undefined;
       return {
         data: { ...(type ? { roomType: type } : {}), levels },
-        text: [`Room ${a.roomId}${type ? ` (${type})` : ''} allows:`, ...levels.map((l) => `- ${l.access}: ${l.title}`)].join('\n'),
+        text: [
+          `Room ${a.roomId}${type ? ` (${type})` : ''} allows:`,
+          ...levels.map((l) => `- ${l.access}: ${l.title}`),
+        ].join('\n'),
       };
     },
   }),

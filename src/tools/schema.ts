@@ -5,7 +5,8 @@ export type JsonSchema = Record<string, unknown>;
 
 const SAFE_MAX = Number.MAX_SAFE_INTEGER;
 
-const isEmptyObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
+const isEmptyObject = (v: unknown) =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
 
 /**
  * Drops what costs bytes and tells a model nothing: the `$schema` URI on every tool and the
@@ -19,7 +20,12 @@ function compact(node: unknown, root: boolean, output = false): unknown {
   const any = Array.isArray(src.anyOf) ? (compact(src.anyOf, false, output) as unknown[]) : undefined;
   if (Array.isArray(any) && any.length === 2 && Object.keys(src).length === 1) {
     const [a, b] = any as Record<string, unknown>[];
-    if (Object.keys(a ?? {}).length === 1 && typeof a?.type === 'string' && b?.type === 'null' && Object.keys(b).length === 1) {
+    if (
+      Object.keys(a ?? {}).length === 1 &&
+      typeof a?.type === 'string' &&
+      b?.type === 'null' &&
+      Object.keys(b).length === 1
+    ) {
       return { type: [a.type, 'null'] };
     }
   }
@@ -50,7 +56,11 @@ export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSch
   if (!entry) {
     entry = {
       input: compact(z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' }), true) as JsonSchema,
-      output: compact(z.toJSONSchema(schema, { io: 'output', target: 'draft-2020-12' }), true, true) as JsonSchema,
+      output: compact(
+        z.toJSONSchema(schema, { io: 'output', target: 'draft-2020-12' }),
+        true,
+        true,
+      ) as JsonSchema,
     };
     jsonCache.set(schema, entry);
   }
@@ -84,7 +94,10 @@ export function wireSchema(schema: z.ZodType): WireSchema {
         version: 1,
         vendor: 'docspace-mcp',
         validate: (value) => std.validate(value),
-        jsonSchema: { input: () => jsonSchemaOf(schema, 'input'), output: () => jsonSchemaOf(schema, 'output') },
+        jsonSchema: {
+          input: () => jsonSchemaOf(schema, 'input'),
+          output: () => jsonSchemaOf(schema, 'output'),
+        },
       },
     };
     wireCache.set(schema, wire);
@@ -111,10 +124,7 @@ export function describeIssues(error: z.ZodError): string {
 export const entityId = (what: string) => z.number().int().describe(`${what} id`);
 
 /** Optional extra DTO fields on top of the compact default projection. */
-export const fieldsArg = z
-  .array(z.string())
-  .optional()
-  .describe('Extra DocSpace fields, e.g. createdBy');
+export const fieldsArg = z.array(z.string()).optional().describe('Extra DocSpace fields, e.g. createdBy');
 
 export const pagingArgs = {
   startIndex: z.number().int().min(0).default(0),

@@ -71,7 +71,9 @@ export function resolveSelection(raw: Partial<ToolSelection> = {}): ToolSelectio
     confirmDestructive: raw.confirmDestructive ?? true,
   };
   if (selectTools(selection).length === 0) {
-    throw new SelectionError('No tools left: the toolsets, enabled, disabled and read-only settings exclude every tool.');
+    throw new SelectionError(
+      'No tools left: the toolsets, enabled, disabled and read-only settings exclude every tool.',
+    );
   }
   return selection;
 }
@@ -126,7 +128,9 @@ export function narrowSelection(
 
   const badToolsets = (toolsets ?? []).filter((n) => n !== 'all' && !allowedToolsets.includes(n));
   if (badToolsets.length > 0) {
-    return { error: `Toolset not available on this server: ${badToolsets.join(', ')}. Available: ${allowedToolsets.join(', ')}.` };
+    return {
+      error: `Toolset not available on this server: ${badToolsets.join(', ')}. Available: ${allowedToolsets.join(', ')}.`,
+    };
   }
   const badTools = [...enabled, ...disabled].filter((n) => !allowedTools.includes(n));
   if (badTools.length > 0) {
@@ -136,10 +140,14 @@ export function narrowSelection(
   let names = allowedTools;
   if (toolsets !== undefined || requested.enabledTools !== undefined) {
     const sets = toolsets?.includes('all') ? allowedToolsets : (toolsets ?? []);
-    names = allowedTools.filter((n) => sets.includes(TOOL_BY_NAME.get(n)?.toolset ?? '') || enabled.includes(n));
+    names = allowedTools.filter(
+      (n) => sets.includes(TOOL_BY_NAME.get(n)?.toolset ?? '') || enabled.includes(n),
+    );
   }
   const readOnly = server.readOnly || requested.readOnly === true;
-  names = names.filter((n) => !disabled.includes(n) && !(readOnly && !TOOL_BY_NAME.get(n)?.hints.readOnlyHint));
+  names = names.filter(
+    (n) => !disabled.includes(n) && !(readOnly && !TOOL_BY_NAME.get(n)?.hints.readOnlyHint),
+  );
   if (names.length === 0) return { error: 'No tools left after applying the request’s tool settings.' };
 
   return {

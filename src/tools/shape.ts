@@ -28,7 +28,13 @@ export const ROOM_TYPES = {
 } as const;
 
 /** Room type names as tools accept them, with DocSpace's numbers. */
-export const ROOM_TYPE_IDS = { form_filling: 1, collaboration: 2, custom: 5, public: 6, virtual_data: 8 } as const;
+export const ROOM_TYPE_IDS = {
+  form_filling: 1,
+  collaboration: 2,
+  custom: 5,
+  public: 6,
+  virtual_data: 8,
+} as const;
 export type RoomTypeName = keyof typeof ROOM_TYPE_IDS;
 
 export function roomTypeName(n: number | undefined): string | undefined {
@@ -93,9 +99,22 @@ export function projectFolder(f: FolderDto, fields?: readonly string[]): Entity 
 }
 
 export function projectPerson(p: EmployeeFullDto, fields?: readonly string[]): Entity {
-  const role = p.isOwner ? 'owner' : p.isAdmin ? 'admin' : p.isRoomAdmin ? 'room_admin' : p.isVisitor ? 'guest' : 'user';
-  const status = p.status === 2 ? 'disabled' : p.activationStatus === 2 || p.status === 4 ? 'pending' : 'active';
-  return pick(p, { id: p.id, title: p.displayName ?? p.email ?? p.id, kind: 'person', email: p.email, role, status }, fields);
+  const role = p.isOwner
+    ? 'owner'
+    : p.isAdmin
+      ? 'admin'
+      : p.isRoomAdmin
+        ? 'room_admin'
+        : p.isVisitor
+          ? 'guest'
+          : 'user';
+  const status =
+    p.status === 2 ? 'disabled' : p.activationStatus === 2 || p.status === 4 ? 'pending' : 'active';
+  return pick(
+    p,
+    { id: p.id, title: p.displayName ?? p.email ?? p.id, kind: 'person', email: p.email, role, status },
+    fields,
+  );
 }
 
 export function projectShare(s: FileShareDto): Entity {
@@ -157,9 +176,15 @@ export function entryLine(e: Entity): string {
  * Paging summary a model can follow: how many, of how many, and the exact argument for the
  * next page.
  */
-export function pageText(shown: number, startIndex: number, total: number, tool: string): { text: string; next: number | null } {
+export function pageText(
+  shown: number,
+  startIndex: number,
+  total: number,
+  tool: string,
+): { text: string; next: number | null } {
   const next = startIndex + shown < total ? startIndex + shown : null;
-  const range = shown === 0 ? `No items (total ${total}).` : `Items ${startIndex + 1}–${startIndex + shown} of ${total}.`;
+  const range =
+    shown === 0 ? `No items (total ${total}).` : `Items ${startIndex + 1}–${startIndex + shown} of ${total}.`;
   const more = next === null ? '' : ` More: call ${tool} with startIndex=${next}.`;
   return { text: range + more, next };
 }
@@ -168,7 +193,11 @@ export function pageText(shown: number, startIndex: number, total: number, tool:
  * Wraps content that came from a document so that instructions inside it are read as data:
  * delimited, labelled with its source, with any closing delimiter in the content defused.
  */
-export function untrusted(label: { fileId: number | string; title: string }, content: string, note = ''): string {
+export function untrusted(
+  label: { fileId: number | string; title: string },
+  content: string,
+  note = '',
+): string {
   const safe = content.replaceAll('</document', '<\\/document');
   const title = label.title.replaceAll('"', "'");
   return (

@@ -37,9 +37,15 @@ export const sharingTools = [
     hints: READ,
     async handler(a, ctx) {
       const t = pickTarget(a);
-      const raw = t.kind === 'file' ? await ctx.client.files.links(t.id, { signal: ctx.signal }) : await roomLinks(ctx, t.id);
+      const raw =
+        t.kind === 'file'
+          ? await ctx.client.files.links(t.id, { signal: ctx.signal })
+          : await roomLinks(ctx, t.id);
       const links = raw.filter((s) => s.sharedLink).map(projectShare);
-      const text = links.length === 0 ? `The ${t.kind} ${t.id} has no share links.` : [`Share links of ${t.kind} ${t.id}:`, ...links.map(entryLine)].join('\n');
+      const text =
+        links.length === 0
+          ? `The ${t.kind} ${t.id} has no share links.`
+          : [`Share links of ${t.kind} ${t.id}:`, ...links.map(entryLine)].join('\n');
       return { data: { links }, text };
     },
   }),
@@ -52,7 +58,10 @@ export const sharingTools = [
     input: z.object({
       ...target,
       access: z.enum(['viewer', 'commenter', 'reviewer', 'editor', 'form_filler']).default('viewer'),
-      expiresAt: z.iso.datetime({ offset: true }).optional().describe('Expiry, ISO 8601 (e.g. 2026-12-31T23:59:00Z)'),
+      expiresAt: z.iso
+        .datetime({ offset: true })
+        .optional()
+        .describe('Expiry, ISO 8601 (e.g. 2026-12-31T23:59:00Z)'),
       title: z.string().max(170).optional().describe('Link name'),
       internal: z.boolean().default(false).describe('Only people signed in to the portal'),
     }),
@@ -63,7 +72,12 @@ export const sharingTools = [
       if (a.expiresAt && Date.parse(a.expiresAt) <= Date.now()) {
         throw new ToolInputError('expired', '`expiresAt` is in the past; give a future date-time.');
       }
-      const req = { access: ACCESS_IDS[a.access], expirationDate: a.expiresAt, title: a.title, internal: a.internal };
+      const req = {
+        access: ACCESS_IDS[a.access],
+        expirationDate: a.expiresAt,
+        title: a.title,
+        internal: a.internal,
+      };
       const share =
         t.kind === 'file'
           ? await ctx.client.files.setLink(t.id, req, { signal: ctx.signal })
@@ -73,7 +87,10 @@ export const sharingTools = [
               subject: `room ${t.id}`,
             });
       const link = projectShare(share);
-      return { data: link, text: `Created ${a.access} link to ${t.kind} ${t.id}: ${link.url ?? '(no URL returned)'}${a.expiresAt ? `, expires ${a.expiresAt}` : ''}.` };
+      return {
+        data: link,
+        text: `Created ${a.access} link to ${t.kind} ${t.id}: ${link.url ?? '(no URL returned)'}${a.expiresAt ? `, expires ${a.expiresAt}` : ''}.`,
+      };
     },
   }),
 ];

@@ -36,7 +36,14 @@ export interface ToolContext {
 /** A content block other than the text rendering (blob or resource link for downloads). */
 export type ExtraContent =
   | { type: 'resource'; resource: { uri: string; mimeType: string; blob: string } }
-  | { type: 'resource_link'; uri: string; name: string; mimeType?: string; size?: number; description?: string };
+  | {
+      type: 'resource_link';
+      uri: string;
+      name: string;
+      mimeType?: string;
+      size?: number;
+      description?: string;
+    };
 
 /** What a handler returns; the server turns it into a `CallToolResult`. */
 export interface ToolOutput<T = Record<string, unknown>> {
@@ -85,16 +92,38 @@ export class ToolInputError extends Error {
 }
 
 /** Declares a record with its argument types checked against its schemas. */
-export function defineTool<I extends z.ZodObject, O extends z.ZodType>(record: ToolRecord<I, O>): AnyToolRecord {
+export function defineTool<I extends z.ZodObject, O extends z.ZodType>(
+  record: ToolRecord<I, O>,
+): AnyToolRecord {
   return record as unknown as AnyToolRecord;
 }
 
 // openWorldHint is false by default: the tools act inside one portal (a closed domain, like a
 // file system). Tools that reach people outside it (public links, email invitations) set it.
-export const READ: ToolHints = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+export const READ: ToolHints = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+};
 /** Creates something new; calling twice creates two. */
-export const CREATE: ToolHints = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false };
+export const CREATE: ToolHints = {
+  readOnlyHint: false,
+  destructiveHint: false,
+  idempotentHint: false,
+  openWorldHint: false,
+};
 /** Changes something in place; the same call twice leaves the same state. */
-export const UPDATE: ToolHints = { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+export const UPDATE: ToolHints = {
+  readOnlyHint: false,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+};
 /** Removes or overwrites data, or takes access away. */
-export const DESTROY: ToolHints = { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false };
+export const DESTROY: ToolHints = {
+  readOnlyHint: false,
+  destructiveHint: true,
+  idempotentHint: true,
+  openWorldHint: false,
+};

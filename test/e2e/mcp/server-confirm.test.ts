@@ -4,7 +4,9 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { Harness, type Session, text } from '../tools/harness.js';
 
 async function personalFolder(s: Session): Promise<number> {
-  const my = (await s.call('get_my_folder', {})).structuredContent as { items: { id: number; title: string }[] };
+  const my = (await s.call('get_my_folder', {})).structuredContent as {
+    items: { id: number; title: string }[];
+  };
   return my.items.find((i) => i.title === 'Personal')?.id ?? 0;
 }
 
@@ -52,7 +54,10 @@ for (const era of ['modern', 'session'] as const) {
       const id = await personalFolder(s);
       const r = await s.call('rename_folder', { folderId: id, title: 'Private' });
       assert.ok(!r.isError, text(r));
-      const copy = await s.call('copy_batch_items', { folderIds: [id], destFolderId: await myDocumentsId(s) });
+      const copy = await s.call('copy_batch_items', {
+        folderIds: [id],
+        destFolderId: await myDocumentsId(s),
+      });
       assert.ok(!copy.isError, text(copy));
       assert.deepEqual(s.asked, []);
     });
@@ -66,7 +71,12 @@ for (const era of ['modern', 'session'] as const) {
     });
 
     it('acts without asking when confirmation is switched off', async () => {
-      const s = await h.connect({ role: 'user', elicit: 'decline', era, selection: { confirmDestructive: false } });
+      const s = await h.connect({
+        role: 'user',
+        elicit: 'decline',
+        era,
+        selection: { confirmDestructive: false },
+      });
       const id = await personalFolder(s);
       const r = await s.call('delete_folder', { folderId: id });
       assert.ok(!r.isError, text(r));

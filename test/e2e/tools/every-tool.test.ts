@@ -28,7 +28,10 @@ const cases: Record<string, Case> = {
     bad: { args: () => ({ fileId: 'abc' }), field: 'fileId' },
   },
   update_file: {
-    ok: { args: (i) => ({ fileId: i['Report.docx'], title: 'Annual report.docx' }), expect: /Annual report\.docx/ },
+    ok: {
+      args: (i) => ({ fileId: i['Report.docx'], title: 'Annual report.docx' }),
+      expect: /Annual report\.docx/,
+    },
     denied: { role: 'guest', args: (i) => ({ fileId: i['Meeting notes.docx'], title: 'x.docx' }) },
     notFound: () => ({ fileId: MISSING, title: 'x.docx' }),
     bad: { args: (i) => ({ fileId: i['Report.docx'], title: '' }), field: 'title' },
@@ -40,19 +43,37 @@ const cases: Record<string, Case> = {
     bad: { args: () => ({}), field: 'fileId' },
   },
   copy_batch_items: {
-    ok: { args: (i) => ({ folderIds: [i.Personal], destFolderId: i.Projects }), expect: /Copied 1 item.*\n.*Personal/ },
-    denied: { role: 'guest', args: (i) => ({ fileIds: [i['Meeting notes.docx']], destFolderId: i['Team collaboration'] }) },
+    ok: {
+      args: (i) => ({ folderIds: [i.Personal], destFolderId: i.Projects }),
+      expect: /Copied 1 item.*\n.*Personal/,
+    },
+    denied: {
+      role: 'guest',
+      args: (i) => ({ fileIds: [i['Meeting notes.docx']], destFolderId: i['Team collaboration'] }),
+    },
     notFound: (i) => ({ fileIds: [i['Report.docx']], destFolderId: MISSING }),
-    bad: { args: (i) => ({ fileIds: [i['Report.docx']], destFolderId: i.Projects, conflict: 'merge' }), field: 'conflict' },
+    bad: {
+      args: (i) => ({ fileIds: [i['Report.docx']], destFolderId: i.Projects, conflict: 'merge' }),
+      field: 'conflict',
+    },
   },
   move_batch_items: {
-    ok: { args: (i) => ({ fileIds: [i['Contacts.csv']], destFolderId: i.Personal }), expect: /Moved 1 item.*\n.*Contacts\.csv/ },
-    denied: { role: 'guest', args: (i) => ({ fileIds: [i['Meeting notes.docx']], destFolderId: i['Team collaboration'] }) },
+    ok: {
+      args: (i) => ({ fileIds: [i['Contacts.csv']], destFolderId: i.Personal }),
+      expect: /Moved 1 item.*\n.*Contacts\.csv/,
+    },
+    denied: {
+      role: 'guest',
+      args: (i) => ({ fileIds: [i['Meeting notes.docx']], destFolderId: i['Team collaboration'] }),
+    },
     notFound: (i) => ({ fileIds: [i['Contacts.csv']], destFolderId: MISSING }),
     bad: { args: () => ({ fileIds: [1] }), field: 'destFolderId' },
   },
   download_file_as_text: {
-    ok: { args: (i) => ({ fileId: i['Report.docx'] }), expect: /<document file_id="\d+" title="Report\.docx" trust="untrusted">\nQuarterly report/ },
+    ok: {
+      args: (i) => ({ fileId: i['Report.docx'] }),
+      expect: /<document file_id="\d+" title="Report\.docx" trust="untrusted">\nQuarterly report/,
+    },
     denied: { role: 'guest', args: (i) => ({ fileId: i['Audit report.pdf'] }) },
     notFound: () => ({ fileId: MISSING }),
     bad: { args: (i) => ({ fileId: i['Report.docx'], length: 0 }), field: 'length' },
@@ -64,13 +85,19 @@ const cases: Record<string, Case> = {
     bad: { args: () => ({ fileId: 1.5 }), field: 'fileId' },
   },
   restore_file_version: {
-    ok: { args: (i) => ({ fileId: i['Report.docx'], version: 1 }), expect: /Restored version 1 .* now version 3/ },
+    ok: {
+      args: (i) => ({ fileId: i['Report.docx'], version: 1 }),
+      expect: /Restored version 1 .* now version 3/,
+    },
     denied: { role: 'guest', args: (i) => ({ fileId: i['Meeting notes.docx'], version: 1 }) },
     notFound: () => ({ fileId: MISSING, version: 1 }),
     bad: { args: (i) => ({ fileId: i['Report.docx'], version: 0 }), field: 'version' },
   },
   search_files: {
-    ok: { args: () => ({ query: 'report' }), expect: /Report\.docx[\s\S]*Audit report\.pdf|Audit report\.pdf[\s\S]*Report\.docx/ },
+    ok: {
+      args: () => ({ query: 'report' }),
+      expect: /Report\.docx[\s\S]*Audit report\.pdf|Audit report\.pdf[\s\S]*Report\.docx/,
+    },
     notFound: () => ({ query: 'report', folderId: MISSING }),
     bad: { args: () => ({ query: '' }), field: 'query' },
   },
@@ -79,10 +106,19 @@ const cases: Record<string, Case> = {
     bad: { args: () => ({ count: 1000 }), field: 'count' },
   },
   upload_file: {
-    ok: { args: (i) => ({ parentId: i.Personal, filename: 'hello.txt', content: 'hi' }), expect: /Uploaded .*hello\.txt/ },
-    denied: { role: 'guest', args: (i) => ({ parentId: i['Team collaboration'], filename: 'x.txt', content: 'x' }) },
+    ok: {
+      args: (i) => ({ parentId: i.Personal, filename: 'hello.txt', content: 'hi' }),
+      expect: /Uploaded .*hello\.txt/,
+    },
+    denied: {
+      role: 'guest',
+      args: (i) => ({ parentId: i['Team collaboration'], filename: 'x.txt', content: 'x' }),
+    },
     notFound: () => ({ parentId: MISSING, filename: 'x.txt', content: 'x' }),
-    bad: { args: (i) => ({ parentId: i.Personal, filename: 'x.bin', content: 'not base64!', encoding: 'base64' }), field: 'content' },
+    bad: {
+      args: (i) => ({ parentId: i.Personal, filename: 'x.bin', content: 'not base64!', encoding: 'base64' }),
+      field: 'content',
+    },
   },
   download_file: {
     ok: { args: (i) => ({ fileId: i['Logo.png'] }), expect: /embedded resource/ },
@@ -103,13 +139,19 @@ const cases: Record<string, Case> = {
     bad: { args: (i) => ({ fileId: i['Report.docx'], roomId: i.Projects }), field: 'fileId' },
   },
   create_share_link: {
-    ok: { args: (i) => ({ fileId: i['Report.docx'], access: 'editor', expiresAt: '2031-01-01T00:00:00Z' }), expect: /Created editor link .*\/s\/.*expires 2031/ },
+    ok: {
+      args: (i) => ({ fileId: i['Report.docx'], access: 'editor', expiresAt: '2031-01-01T00:00:00Z' }),
+      expect: /Created editor link .*\/s\/.*expires 2031/,
+    },
     denied: { role: 'guest', args: (i) => ({ fileId: i['Meeting notes.docx'] }) },
     notFound: () => ({ fileId: MISSING }),
     bad: { args: (i) => ({ fileId: i['Report.docx'], expiresAt: 'tomorrow' }), field: 'expiresAt' },
   },
   create_folder: {
-    ok: { args: (i) => ({ parentId: i.Personal, title: 'Invoices' }), expect: /Created folder \d+ "Invoices"/ },
+    ok: {
+      args: (i) => ({ parentId: i.Personal, title: 'Invoices' }),
+      expect: /Created folder \d+ "Invoices"/,
+    },
     denied: { role: 'guest', args: (i) => ({ parentId: i['Team collaboration'], title: 'x' }) },
     notFound: () => ({ parentId: MISSING, title: 'x' }),
     bad: { args: (i) => ({ parentId: i.Personal }), field: 'title' },
@@ -121,7 +163,10 @@ const cases: Record<string, Case> = {
     bad: { args: () => ({ folderId: '12' }), field: 'folderId' },
   },
   get_folder_content: {
-    ok: { args: (i) => ({ folderId: i.Projects, show: 'folders' }), expect: /Items 1–1 of 1\.\n- \[folder\] \d+ "Specs"/ },
+    ok: {
+      args: (i) => ({ folderId: i.Projects, show: 'folders' }),
+      expect: /Items 1–1 of 1\.\n- \[folder\] \d+ "Specs"/,
+    },
     denied: { role: 'guest', args: (i) => ({ folderId: i['Due diligence'] }) },
     notFound: () => ({ folderId: MISSING }),
     bad: { args: (i) => ({ folderId: i.Projects, show: 'everything' }), field: 'show' },
@@ -133,17 +178,27 @@ const cases: Record<string, Case> = {
     bad: { args: () => ({ folderId: -1.5 }), field: 'folderId' },
   },
   rename_folder: {
-    ok: { args: (i) => ({ folderId: i.Personal, title: 'Private' }), expect: /Renamed folder \d+ to "Private"/ },
+    ok: {
+      args: (i) => ({ folderId: i.Personal, title: 'Private' }),
+      expect: /Renamed folder \d+ to "Private"/,
+    },
     denied: { role: 'guest', args: (i) => ({ folderId: i.Specs, title: 'x' }) },
     notFound: () => ({ folderId: MISSING, title: 'x' }),
     bad: { args: (i) => ({ folderId: i.Personal, title: 42 }), field: 'title' },
   },
   get_my_folder: {
-    ok: { args: () => ({ count: 2 }), expect: /My documents.*Items 1–2 of \d+\. More: call get_my_folder with startIndex=2\./ },
+    ok: {
+      args: () => ({ count: 2 }),
+      expect: /My documents.*Items 1–2 of \d+\. More: call get_my_folder with startIndex=2\./,
+    },
     bad: { args: () => ({ startIndex: -1 }), field: 'startIndex' },
   },
   create_room: {
-    ok: { role: 'roomAdmin', args: () => ({ title: 'Contracts' }), expect: /Created custom room \d+ "Contracts"/ },
+    ok: {
+      role: 'roomAdmin',
+      args: () => ({ title: 'Contracts' }),
+      expect: /Created custom room \d+ "Contracts"/,
+    },
     denied: { role: 'user', args: () => ({ title: 'Contracts' }) },
     bad: { args: () => ({ title: 'Contracts', roomType: 6 }), field: 'roomType' },
   },
@@ -153,7 +208,11 @@ const cases: Record<string, Case> = {
     bad: { args: () => ({ roomId: 'Projects' }), field: 'roomId' },
   },
   update_room: {
-    ok: { role: 'owner', args: (i) => ({ roomId: i.Projects, title: 'Projects 2026' }), expect: /Updated room \d+ "Projects 2026"/ },
+    ok: {
+      role: 'owner',
+      args: (i) => ({ roomId: i.Projects, title: 'Projects 2026' }),
+      expect: /Updated room \d+ "Projects 2026"/,
+    },
     denied: { role: 'user', args: (i) => ({ roomId: i.Projects, title: 'x' }) },
     bad: { args: (i) => ({ roomId: i.Projects }), field: 'title' },
   },
@@ -163,7 +222,11 @@ const cases: Record<string, Case> = {
     bad: { args: () => ({}), field: 'roomId' },
   },
   unarchive_room: {
-    ok: { role: 'owner', args: (i) => ({ roomId: i['Old project'] }), expect: /Restored room \d+ from the Archive/ },
+    ok: {
+      role: 'owner',
+      args: (i) => ({ roomId: i['Old project'] }),
+      expect: /Restored room \d+ from the Archive/,
+    },
     denied: { role: 'user', args: (i) => ({ roomId: i['Old project'] }) },
     bad: { args: () => ({ roomId: [1] }), field: 'roomId' },
   },
@@ -173,11 +236,21 @@ const cases: Record<string, Case> = {
       args: (i) => ({ roomId: i.Projects, invitations: [{ email: 'admin@example.com', access: 'editor' }] }),
       expect: /Updated access to room[\s\S]*admin@example\.com/,
     },
-    denied: { role: 'user', args: (i) => ({ roomId: i.Projects, invitations: [{ email: 'admin@example.com', access: 'viewer' }] }) },
-    bad: { args: (i) => ({ roomId: i.Projects, invitations: [{ email: 'admin@example.com', access: 'owner' }] }), field: 'invitations.0.access' },
+    denied: {
+      role: 'user',
+      args: (i) => ({ roomId: i.Projects, invitations: [{ email: 'admin@example.com', access: 'viewer' }] }),
+    },
+    bad: {
+      args: (i) => ({ roomId: i.Projects, invitations: [{ email: 'admin@example.com', access: 'owner' }] }),
+      field: 'invitations.0.access',
+    },
   },
   get_room_security_info: {
-    ok: { role: 'owner', args: (i) => ({ roomId: i.Projects, show: 'users' }), expect: /Olivia Owner.*room_manager/ },
+    ok: {
+      role: 'owner',
+      args: (i) => ({ roomId: i.Projects, show: 'users' }),
+      expect: /Olivia Owner.*room_manager/,
+    },
     denied: { role: 'guest', args: (i) => ({ roomId: i['Due diligence'] }) },
     bad: { args: (i) => ({ roomId: i.Projects, show: 'owners' }), field: 'show' },
   },
@@ -284,7 +357,10 @@ function assertNoStack(r: ToolResult): void {
 async function lookupIds(h: Harness): Promise<Ids> {
   const ids: Ids = {};
   const add = (r: ToolResult) => {
-    const sc = r.structuredContent as { folder?: { id: number; title: string }; items?: { id: number; title: string }[] };
+    const sc = r.structuredContent as {
+      folder?: { id: number; title: string };
+      items?: { id: number; title: string }[];
+    };
     if (sc.folder) ids[sc.folder.title] = sc.folder.id;
     for (const it of sc.items ?? []) ids[it.title] ??= it.id;
   };
@@ -296,7 +372,16 @@ async function lookupIds(h: Harness): Promise<Ids> {
   for (const room of ['Projects', 'Team collaboration', 'Due diligence']) {
     add(await owner.call('get_folder_content', { folderId: ids[room] }));
   }
-  for (const name of ['Report.docx', 'Personal', 'Projects', 'Specs', 'Audit report.pdf', 'Meeting notes.docx', 'Logo.png', 'Old project']) {
+  for (const name of [
+    'Report.docx',
+    'Personal',
+    'Projects',
+    'Specs',
+    'Audit report.pdf',
+    'Meeting notes.docx',
+    'Logo.png',
+    'Old project',
+  ]) {
     assert.ok(ids[name], `seed has no "${name}"`);
   }
   return ids;

@@ -13,7 +13,10 @@ describe('faults', () => {
   before(async () => {
     h = await Harness.start();
     const s = await h.connect({ role: 'user' });
-    const my = (await s.call('get_my_folder', {})).structuredContent as { folder: { id: number }; items: { id: number; title: string }[] };
+    const my = (await s.call('get_my_folder', {})).structuredContent as {
+      folder: { id: number };
+      items: { id: number; title: string }[];
+    };
     myId = my.folder.id;
     personalId = my.items.find((i) => i.title === 'Personal')?.id ?? 0;
     reportId = my.items.find((i) => i.title === 'Report.docx')?.id ?? 0;

@@ -30,7 +30,11 @@ export interface Session {
   client: Client;
   /** Elicitation messages the person was shown. */
   asked: string[];
-  call(name: string, args?: Record<string, unknown>, opts?: { onprogress?: (p: { progress: number }) => void }): Promise<ToolResult>;
+  call(
+    name: string,
+    args?: Record<string, unknown>,
+    opts?: { onprogress?: (p: { progress: number }) => void },
+  ): Promise<ToolResult>;
   close(): Promise<void>;
 }
 
@@ -63,13 +67,17 @@ export class Harness {
       { name: 'harness', version: '1' },
       {
         capabilities: opts.elicit ? { elicitation: { form: {} } } : {},
-        ...(opts.era === 'legacy' || opts.era === 'session' ? {} : { versionNegotiation: { mode: { pin: '2026-07-28' } } }),
+        ...(opts.era === 'legacy' || opts.era === 'session'
+          ? {}
+          : { versionNegotiation: { mode: { pin: '2026-07-28' } } }),
       },
     );
     if (opts.elicit) {
       client.setRequestHandler('elicitation/create', async (req) => {
         asked.push(String((req.params as { message?: string }).message));
-        return opts.elicit === 'accept' ? { action: 'accept', content: { confirm: true } } : { action: 'decline' };
+        return opts.elicit === 'accept'
+          ? { action: 'accept', content: { confirm: true } }
+          : { action: 'decline' };
       });
     }
     if (opts.era === 'session') {

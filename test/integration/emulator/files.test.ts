@@ -147,4 +147,33 @@ describe('emulator: files and file operations', () => {
     const recent = await h.get<FolderContent>('files/recent', 'user');
     assert.equal(recent.body.response.files[0]?.id, f.id);
   });
+
+  it('shares files and folders by link with access and expiry, and revokes them', async () => {
+    type Link = { access: number; sharedLink: { id: string; primary: boolean; isExpired: boolean; shareLink: string } };
+    const f = await file('Report.docx');
+    const primary = await h.get<Link>(`files/file/${f.id}/link`, 'user');
+    assert.equal(primary.status, 200);
+    assert.equal(primary.body.response.sharedLink.primary, true);
+    assert.equal(primary.body.response.access, 2);
+    assert.equal((await h.get<Link>(`files/file/${f.id}/link`, 'user')).body.response.sharedLink.id, primary.body.response.sharedLink.id);
+    const expired = await h.call<Link>('PUT', `files/file/${f.id}/links`, {
+      as: 'user',
+      json: { access: 6, expirationDate: '2020-01-01T00:00:00.0000000Z', title: 'Old' },
+    });
+    assert.equal(expired.body.response.access, 6);
+    assert.equal(expired.body.response.sharedLink.isExpired, true);
+    const list = await h.get<Link[]>(`files/file/${f.id}/links`, 'user');
+    assert.equal(list.body.total, 2);
+    const revoke = await h.call('PUT', `files/file/${f.id}/links`, {
+      as: 'user',
+      json: { linkId: expired.body.response.sharedLink.id, access: 0 },
+    });
+    assert.equal(revoke.status, 200);
+    assert.equal((await h.get<Link[]>(`files/file/${f.id}/links`, 'user')).body.total, 1);
+    assert.equal((await h.get(`files/file/${f.id}/links`, 'admin')).status, 403, 'others cannot see the links');
+
+    const folder = (await h.get<FolderContent>(`files/${my}`, 'user')).body.response.folders[0];
+    const folderLink = await h.get<Link>(`files/folder/${folder?.id}/link`, 'user');
+    assert.equal(folderLink.body.response.sharedLink.primary, true);
+  });
 });

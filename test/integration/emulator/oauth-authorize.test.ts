@@ -196,6 +196,19 @@ describe('authorization flow driven with fetch', () => {
     assert.equal(target.searchParams.get('state'), 'x');
     assert.ok(target.searchParams.get('code'));
   });
+  test('app names and user input are escaped on the pages', async () => {
+    const app = h.oauth.registerClient({
+      name: '<script>alert("x")</script> & Co',
+      redirectUris: [WEB_CB],
+      scopes: ['files:read'],
+    });
+    const url = authorizeUrl(h, { response_type: 'code', client_id: app.clientId, redirect_uri: WEB_CB });
+    const page = await (await fetch(url)).text();
+    assert.ok(page.includes('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co'));
+    assert.ok(!page.includes('<script>'));
+    const failed = await (await fetch(url, form({ email: '"><img src=x>', password: 'x' }))).text();
+    assert.ok(failed.includes('value="&quot;&gt;&lt;img src=x&gt;"'));
+  });
 });
 
 describe('redirect URI rules', () => {

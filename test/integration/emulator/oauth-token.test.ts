@@ -347,3 +347,31 @@ describe('refresh_token grant', () => {
     assert.ok(await h.oauth.verifyAccessToken(String(refreshed.body.access_token)));
   });
 });
+
+describe('personal_access_token grant', () => {
+  test('the signed-in user (x-signature) gets an access token for the app directly, with no refresh token', async () => {
+    const { cookie } = await authorize(h, {
+      client_id: APPS.web.clientId,
+      redirect_uri: WEB_CB,
+      scope: 'files:read',
+    });
+    const res = await token(
+      h,
+      { grant_type: 'personal_access_token', scope: 'files:read rooms:read', ...web },
+      { cookie },
+    );
+    assert.equal(res.status, 200);
+    assert.equal(res.body.refresh_token, undefined);
+    assert.equal(res.body.scope, 'files:read rooms:read');
+    assert.equal((await h.oauth.verifyAccessToken(String(res.body.access_token)))?.userId, ALICE.id);
+
+    assert.deepEqual(await token(h, { grant_type: 'personal_access_token', scope: 'files:read', ...web }), {
+      status: 400,
+      body: { error: 'invalid_grant' },
+    });
+    assert.deepEqual(
+      await token(h, { grant_type: 'personal_access_token', scope: 'accounts:write', ...web }, { cookie }),
+      { status: 400, body: { error: 'invalid_scope' } },
+    );
+  });
+});

@@ -8,14 +8,10 @@ import { codeFor, postForm, tokensFor } from './helpers/flow.js';
 /** The whole flow against the emulator's DocSpace OAuth server, with its real sign-in and consent forms. */
 describe('OAuth against the emulator (DocSpace sign-in and consent pages)', () => {
   let emu: Emulator;
-  let wired = false;
   before(async () => {
     emu = await startEmulator();
-    wired = (await fetch(`${emu.url}/oauth2/authorize`, { redirect: 'manual' })).status !== 404;
-    if (!wired)
-      console.warn(
-        '[oauth] WARNING: the emulator serves no /oauth2 yet (emulator/oauth-plugin.ts); emulator flow tests skipped',
-      );
+    const probe = await fetch(`${emu.url}/oauth2/authorize`, { redirect: 'manual' });
+    assert.notEqual(probe.status, 404, 'the emulator serves DocSpace’s OAuth server under /oauth2');
   });
   after(() => emu.close());
 
@@ -43,13 +39,17 @@ describe('OAuth against the emulator (DocSpace sign-in and consent pages)', () =
     });
     after(() => facade.close());
 
-    it('two users each get a token that acts as themselves at DocSpace', async (t) => {
-      if (!wired) return t.skip('emulator OAuth not wired');
+    it('two users each get a token that acts as themselves at DocSpace', async () => {
       for (const email of ['owner@example.com', 'user@example.com']) {
         const u = user(email);
+        const started = performance.now();
         const issued = await tokensFor(facade.url, {
           upstream: emulatorPerson({ email: u.email, password: u.password }),
         });
+        const ms = (performance.now() - started).toFixed(1);
+        console.log(
+          `[oauth] whole flow incl. DocSpace sign-in + consent pages (emulator), ${email}: ${ms} ms`,
+        );
         assert.equal(issued.status, 200, JSON.stringify(issued.body));
         const res = await fetch(`${facade.url}/mcp`, {
           headers: { authorization: `Bearer ${String(issued.body.access_token)}` },
@@ -70,8 +70,7 @@ describe('OAuth against the emulator (DocSpace sign-in and consent pages)', () =
       }
     });
 
-    it('Deny on DocSpace’s consent page reaches the client as access_denied', async (t) => {
-      if (!wired) return t.skip('emulator OAuth not wired');
+    it('Deny on DocSpace’s consent page reaches the client as access_denied', async () => {
       const u = user('admin@example.com');
       const c = await codeFor(facade.url, {
         upstream: emulatorPerson({ email: u.email, password: u.password }, 'deny'),
@@ -90,13 +89,12 @@ describe('OAuth against the emulator (DocSpace sign-in and consent pages)', () =
     });
     after(() => facade.close());
 
-    it('metadata offers no registration, and a typed-in confidential app works with its secret', async (t) => {
+    it('metadata offers no registration, and a typed-in confidential app works with its secret', async () => {
       const meta = (await (
         await fetch(`${facade.url}/.well-known/oauth-authorization-server`)
       ).json()) as Record<string, unknown>;
       assert.equal(meta.registration_endpoint, undefined);
       assert.equal(meta.client_id_metadata_document_supported, false);
-      if (!wired) return t.skip('emulator OAuth not wired');
       const own = app(false);
       const u = user('roomadmin@example.com');
       const c = await codeFor(facade.url, {

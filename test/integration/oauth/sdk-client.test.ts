@@ -8,8 +8,8 @@ import {
   type StoredOAuthClientInformation,
   type StoredOAuthTokens,
 } from '@modelcontextprotocol/client';
-import { type FakeDocSpace, startFakeDocSpace } from './helpers/fake-docspace.js';
 import { browserLeg, type Facade, startFacade } from './helpers/facade.js';
+import { type FakeDocSpace, startFakeDocSpace } from './helpers/fake-docspace.js';
 
 const APP = { clientId: 'docspace-app-1', clientSecret: 'docspace-app-secret' };
 
@@ -22,7 +22,13 @@ class MemoryProvider implements OAuthClientProvider {
   authorizationUrl?: URL;
   readonly redirectUrl = 'http://127.0.0.1:7300/client-callback';
   get clientMetadata(): OAuthClientMetadata {
-    return { client_name: 'SDK v2 client', redirect_uris: [this.redirectUrl], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] };
+    return {
+      client_name: 'SDK v2 client',
+      redirect_uris: [this.redirectUrl],
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+    };
   }
   state() {
     return 'sdk-state';

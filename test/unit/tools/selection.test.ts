@@ -1,14 +1,23 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TOOLS } from '../../../src/tools/registry.js';
-import { listToolNames, listToolsets, narrowSelection, resolveSelection, SelectionError } from '../../../src/tools/selection.js';
+import {
+  listToolNames,
+  listToolsets,
+  narrowSelection,
+  resolveSelection,
+  SelectionError,
+} from '../../../src/tools/selection.js';
 
 const inSet = (set: string) => TOOLS.filter((t) => t.toolset === set).map((t) => t.name);
 
 describe('resolveSelection (DOCSPACE_TOOLSETS / ENABLED_TOOLS / DISABLED_TOOLS)', () => {
   it('exposes every tool by default, confirmation on', () => {
     const s = resolveSelection();
-    assert.deepEqual(listToolNames(s), TOOLS.map((t) => t.name));
+    assert.deepEqual(
+      listToolNames(s),
+      TOOLS.map((t) => t.name),
+    );
     assert.equal(s.confirmDestructive, true);
     assert.equal(s.dynamic, false);
   });
@@ -22,7 +31,10 @@ describe('resolveSelection (DOCSPACE_TOOLSETS / ENABLED_TOOLS / DISABLED_TOOLS)'
 
   it('example 2: disabling a tool of a listed toolset removes only that tool', () => {
     const s = resolveSelection({ toolsets: ['files', 'folders'], disabledTools: ['delete_file'] });
-    assert.deepEqual(listToolNames(s), [...inSet('files'), ...inSet('folders')].filter((n) => n !== 'delete_file'));
+    assert.deepEqual(
+      listToolNames(s),
+      [...inSet('files'), ...inSet('folders')].filter((n) => n !== 'delete_file'),
+    );
   });
 
   it('example 3: no toolsets plus explicit tools exposes exactly those tools', () => {
@@ -38,18 +50,27 @@ describe('resolveSelection (DOCSPACE_TOOLSETS / ENABLED_TOOLS / DISABLED_TOOLS)'
   });
 
   it('rejects unknown names, naming them', () => {
-    assert.throws(() => resolveSelection({ toolsets: ['filez'] }), (e: unknown) => e instanceof SelectionError && /filez/.test(e.message));
+    assert.throws(
+      () => resolveSelection({ toolsets: ['filez'] }),
+      (e: unknown) => e instanceof SelectionError && /filez/.test(e.message),
+    );
     assert.throws(() => resolveSelection({ enabledTools: ['delete_everything'] }), /delete_everything/);
   });
 
   it('rejects a selection that leaves no tool', () => {
     assert.throws(() => resolveSelection({ toolsets: [] }), /No tools left/);
-    assert.throws(() => resolveSelection({ toolsets: ['files'], disabledTools: inSet('files') }), /No tools left/);
+    assert.throws(
+      () => resolveSelection({ toolsets: ['files'], disabledTools: inSet('files') }),
+      /No tools left/,
+    );
   });
 
   it('read-only keeps exactly the tools annotated read-only', () => {
     const names = listToolNames(resolveSelection({ readOnly: true }));
-    assert.deepEqual(names, TOOLS.filter((t) => t.hints.readOnlyHint).map((t) => t.name));
+    assert.deepEqual(
+      names,
+      TOOLS.filter((t) => t.hints.readOnlyHint).map((t) => t.name),
+    );
     assert.ok(names.includes('get_file_info') && !names.includes('upload_file'));
   });
 });
@@ -67,12 +88,22 @@ describe('narrowSelection (X-Mcp-* headers and query parameters)', () => {
   });
 
   it('accepts names the server exposes (the reference checked them against an empty list)', () => {
-    const r = narrow({ toolsets: ['rooms'], enabledTools: ['get_file_info'], disabledTools: ['archive_room'] });
-    assert.deepEqual(listToolNames(r), ['get_file_info', ...inSet('rooms').filter((n) => n !== 'archive_room')]);
+    const r = narrow({
+      toolsets: ['rooms'],
+      enabledTools: ['get_file_info'],
+      disabledTools: ['archive_room'],
+    });
+    assert.deepEqual(listToolNames(r), [
+      'get_file_info',
+      ...inSet('rooms').filter((n) => n !== 'archive_room'),
+    ]);
   });
 
   it('empty lists mean nothing extra, not an error', () => {
-    assert.deepEqual(listToolNames(narrow({ toolsets: ['files'], enabledTools: [], disabledTools: [] })), inSet('files'));
+    assert.deepEqual(
+      listToolNames(narrow({ toolsets: ['files'], enabledTools: [], disabledTools: [] })),
+      inSet('files'),
+    );
   });
 
   it('cannot add what the server does not expose', () => {

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { describeIssues, jsonSchemaOf } from '../../../src/tools/schema.js';
-import { entryLine, pageText, projectFile, projectFolder, projectPerson, untrusted } from '../../../src/tools/shape.js';
+import {
+  entryLine,
+  pageText,
+  projectFile,
+  projectFolder,
+  projectPerson,
+  untrusted,
+} from '../../../src/tools/shape.js';
 
 describe('result shaping', () => {
   it('projects a file to the compact default, plus fields on request', () => {
@@ -28,7 +35,10 @@ describe('result shaping', () => {
       updated: '2026-01-01T00:00:00Z',
       webUrl: 'https://p/doceditor?fileid=7',
     });
-    assert.deepEqual(projectFile(dto, ['createdBy', 'nonexistent']).createdBy, { id: 'u1', displayName: 'Olivia' });
+    assert.deepEqual(projectFile(dto, ['createdBy', 'nonexistent']).createdBy, {
+      id: 'u1',
+      displayName: 'Olivia',
+    });
     assert.equal('nonexistent' in projectFile(dto, ['nonexistent']), false);
   });
 
@@ -39,8 +49,22 @@ describe('result shaping', () => {
   });
 
   it('names a person’s role and status', () => {
-    const p = projectPerson({ id: 'x', displayName: 'Rita', email: 'r@e.com', isRoomAdmin: true, status: 1, activationStatus: 1 });
-    assert.deepEqual(p, { id: 'x', title: 'Rita', kind: 'person', email: 'r@e.com', role: 'room_admin', status: 'active' });
+    const p = projectPerson({
+      id: 'x',
+      displayName: 'Rita',
+      email: 'r@e.com',
+      isRoomAdmin: true,
+      status: 1,
+      activationStatus: 1,
+    });
+    assert.deepEqual(p, {
+      id: 'x',
+      title: 'Rita',
+      kind: 'person',
+      email: 'r@e.com',
+      role: 'room_admin',
+      status: 'active',
+    });
     assert.equal(projectPerson({ id: 'y', status: 2 }).status, 'disabled');
   });
 
@@ -61,13 +85,20 @@ describe('result shaping', () => {
   });
 
   it('renders one line per entry', () => {
-    assert.equal(entryLine({ id: 3, title: 'a.txt', kind: 'file', size: 2048 }), '- [file] 3 "a.txt" (2.0 KB)');
+    assert.equal(
+      entryLine({ id: 3, title: 'a.txt', kind: 'file', size: 2048 }),
+      '- [file] 3 "a.txt" (2.0 KB)',
+    );
   });
 });
 
 describe('schemas', () => {
   it('emits compact JSON Schema: no $schema, no ±2^53 bounds, enums as enums, defaults optional', () => {
-    const s = z.object({ id: z.number().int(), mode: z.enum(['a', 'b']).default('a'), at: z.iso.datetime().optional() });
+    const s = z.object({
+      id: z.number().int(),
+      mode: z.enum(['a', 'b']).default('a'),
+      at: z.iso.datetime().optional(),
+    });
     const json = jsonSchemaOf(s, 'input');
     assert.deepEqual(json, {
       type: 'object',

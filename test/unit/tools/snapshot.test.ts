@@ -16,14 +16,21 @@ describe('what models see is reviewed', () => {
       const before = saved.tools.find((t: { name: string }) => t.name === tool.name);
       assert.ok(JSON.stringify(tool) === JSON.stringify(before), `${tool.name} changed. ${regenerate}`);
     }
-    assert.deepEqual(JSON.parse(JSON.stringify(now.metaTools)), saved.metaTools, `Meta tools changed. ${regenerate}`);
+    assert.deepEqual(
+      JSON.parse(JSON.stringify(now.metaTools)),
+      saved.metaTools,
+      `Meta tools changed. ${regenerate}`,
+    );
   });
 
   it('docs/tools.md is generated from the current records', () => {
     const saved = readFileSync(new URL('docs/tools.md', root), 'utf8').split('\n');
     const now = renderToolsDoc().split('\n');
     const line = now.findIndex((l, i) => l !== saved[i]);
-    assert.ok(line === -1 && now.length === saved.length, `docs/tools.md is stale from line ${line + 1}. ${regenerate}`);
+    assert.ok(
+      line === -1 && now.length === saved.length,
+      `docs/tools.md is stale from line ${line + 1}. ${regenerate}`,
+    );
   });
 
   it('docs/tools.md names every tool with its hints', () => {
