@@ -3,8 +3,8 @@
 import { type Context, Hono } from 'hono';
 import type { FaultController, FaultOptions } from './faults.js';
 import { type ApiAuth, scopeAllows } from './http/auth.js';
-import { errorBody, errorResponse, HttpStatusError, ok } from './http/envelope.js';
 import type { Env } from './http/env.js';
+import { errorBody, errorResponse, HttpStatusError, ok } from './http/envelope.js';
 import { readJson } from './http/input.js';
 import type { World } from './portal/world.js';
 import { authenticationRoutes, keyRoutes, signInRoutes } from './routes/authentication.js';
@@ -88,13 +88,16 @@ export function createApp(deps: AppDeps): Hono<Env> {
     c.set('world', deps.world());
     await next();
   });
-  api.get('/authentication', async (c) => ok(c, (await deps.auth.resolve(c.req.raw).catch(() => undefined)) !== undefined));
+  api.get('/authentication', async (c) =>
+    ok(c, (await deps.auth.resolve(c.req.raw).catch(() => undefined)) !== undefined),
+  );
   api.route('/authentication', signInRoutes());
   api.use('*', async (c, next) => {
     const principal = await deps.auth.resolve(c.req.raw);
     if (!principal) throw new HttpStatusError(401);
     // Scopes bind OAuth tokens and API keys; logins carry `*:write` (reference/docspace-api.md §2.5).
-    if (!scopeAllows(principal.scopes, c.req.method, new URL(c.req.url).pathname)) throw new HttpStatusError(403);
+    if (!scopeAllows(principal.scopes, c.req.method, new URL(c.req.url).pathname))
+      throw new HttpStatusError(403);
     c.set('principal', principal);
     await next();
   });

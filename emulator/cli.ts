@@ -37,7 +37,8 @@ export function parseEmulatorArgs(argv: string[]): CliOptions {
   };
   const int = (v: string, flag: string, max: number): number => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 0 || n > max) throw new EmulatorCliError(`${flag} must be a whole number from 0 to ${max}, got "${v}"`);
+    if (!Number.isInteger(n) || n < 0 || n > max)
+      throw new EmulatorCliError(`${flag} must be a whole number from 0 to ${max}, got "${v}"`);
     return n;
   };
   for (let i = 0; i < argv.length; i++) {
@@ -60,7 +61,8 @@ export function parseEmulatorArgs(argv: string[]): CliOptions {
         break;
       case '--seed': {
         const v = take();
-        if (v !== 'demo' && v !== 'empty') throw new EmulatorCliError(`--seed must be "demo" or "empty", got "${v}"`);
+        if (v !== 'demo' && v !== 'empty')
+          throw new EmulatorCliError(`--seed must be "demo" or "empty", got "${v}"`);
         out.seed = v;
         break;
       }
@@ -101,9 +103,14 @@ export async function runEmulatorCli(argv: string[]): Promise<void> {
       ...info.users.map((u) => `  ${u.role.padEnd(9)} ${u.email.padEnd(24)} API key ${u.apiKey}`),
       '',
       'OAuth apps:',
-      ...info.oauthApps.map((a) => `  ${a.isPublic ? 'public      ' : 'confidential'} client_id ${a.clientId}${a.isPublic ? '' : `  secret ${a.clientSecret}`}`),
+      ...info.oauthApps.map(
+        (a) =>
+          `  ${a.isPublic ? 'public      ' : 'confidential'} client_id ${a.clientId}${a.isPublic ? '' : `  secret ${a.clientSecret}`}`,
+      ),
       '',
-      opts.admin ? `Admin routes: ${info.baseUrl}/__emulator/faults, /__emulator/reset` : 'Admin routes off (--admin to enable)',
+      opts.admin
+        ? `Admin routes: ${info.baseUrl}/__emulator/faults, /__emulator/reset`
+        : 'Admin routes off (--admin to enable)',
       'Press Ctrl+C to stop.',
     ];
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -10,10 +10,10 @@ import { serve } from '@hono/node-server';
 import { createApp, type FetchHandler } from './app.js';
 import { FaultController, type FaultOptions } from './faults.js';
 import { ApiAuth, type OAuthVerifier } from './http/auth.js';
+import { createOAuthPlugin } from './oauth-plugin.js';
 import { createDirectory, type PortalDirectory } from './portal/directory.js';
 import { createSeededPortal, type SeedInfo } from './portal/seed.js';
 import { createWorld, type World } from './portal/world.js';
-import { createOAuthPlugin } from './oauth-plugin.js';
 
 export type { FaultOptions } from './faults.js';
 export type { PortalDirectory } from './portal/directory.js';

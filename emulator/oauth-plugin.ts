@@ -5,7 +5,8 @@ import type { OAuthFactory } from './index.js';
 import { createOAuthServer } from './oauth/index.js';
 
 /** Paths the OAuth server answers (authorization server, discovery, login page, client registration). */
-export const OAUTH_PATHS = /^\/(oauth2(\/|$)|\.well-known\/|login(\/|$|\?)|api\/2\.0\/(oauth2(\/|$)|clients(\/|$)|scopes(\/|$)))/;
+export const OAUTH_PATHS =
+  /^\/(oauth2(\/|$)|\.well-known\/|login(\/|$|\?)|api\/2\.0\/(oauth2(\/|$)|clients(\/|$)|scopes(\/|$)))/;
 
 export const createOAuthPlugin: OAuthFactory = ({ directory, faults }) => {
   const server = createOAuthServer({ directory, faults: () => faults.current });

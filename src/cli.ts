@@ -6,9 +6,6 @@ import { startHttpServer } from './http/start.js';
 import { createLogger, type Logger } from './log.js';
 import { runStdio } from './mcp/stdio.js';
 
-// Resolved at run time so src/ compiles on its own; dist/emulator/cli.js ships beside dist/src.
-const EMULATOR_CLI = '../emulator/cli.js';
-
 /** Stops on SIGTERM/SIGINT after `stop` drains; a second signal exits at once. */
 function onSignals(logger: Logger, stop: () => Promise<void>): Promise<number> {
   return new Promise((resolve) => {
@@ -33,7 +30,8 @@ function onSignals(logger: Logger, stop: () => Promise<void>): Promise<number> {
 /** The transport asked for, even when the rest of the configuration is invalid. */
 function requestedTransport(argv: string[]): string {
   const i = argv.findIndex((a) => a === '--transport' || a.startsWith('--transport='));
-  const raw = i < 0 ? process.env.DOCSPACE_TRANSPORT : argv[i]?.includes('=') ? argv[i]?.split('=')[1] : argv[i + 1];
+  const raw =
+    i < 0 ? process.env.DOCSPACE_TRANSPORT : argv[i]?.includes('=') ? argv[i]?.split('=')[1] : argv[i + 1];
   const parsed = SETTINGS.transport.schema.safeParse(raw);
   return parsed.success ? parsed.data : 'invalid';
 }
@@ -46,7 +44,10 @@ async function serve(argv: string[]): Promise<number> {
     if (!(err instanceof ConfigError)) throw err;
     const logger = createLogger({ level: process.env.DOCSPACE_LOG_LEVEL });
     if (requestedTransport(argv) === 'stdio') {
-      logger.error({ issues: err.issues }, 'configuration invalid; serving stdio with every tool call returning the error');
+      logger.error(
+        { issues: err.issues },
+        'configuration invalid; serving stdio with every tool call returning the error',
+      );
       await runStdio({ logger, configError: err.message });
       return 0;
     }
@@ -69,8 +70,10 @@ export async function main(argv: string[]): Promise<number> {
   const command = argv[0] && !argv[0].startsWith('-') ? argv[0] : 'serve';
   const rest = argv[0] === command ? argv.slice(1) : argv;
   if (command === 'emulator') {
-    const { runEmulatorCli } = (await import(EMULATOR_CLI)) as { runEmulatorCli: (argv: string[]) => Promise<number | void> };
-    return (await runEmulatorCli(rest)) ?? 0;
+    // Loaded only for this command: `serve` never pays for the emulator's module graph.
+    const { runEmulatorCli } = await import('../emulator/cli.js');
+    await runEmulatorCli(rest);
+    return 0;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(helpText());
@@ -97,7 +100,10 @@ if (invoked === import.meta.url) {
     (code) => process.exit(code),
     (err) => {
       if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
-      else process.stderr.write(`docspace-mcp failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      else
+        process.stderr.write(
+          `docspace-mcp failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+        );
       process.exit(1);
     },
   );

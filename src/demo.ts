@@ -1,23 +1,10 @@
 import type { Logger } from 'pino';
+import { type Emulator, startEmulator } from '../emulator/index.js';
+import { describeConfig } from './config/describe.js';
 import { loadConfig } from './config/load.js';
 import { startHttpServer } from './http/start.js';
 
-/** The part of the emulator's contract (emulator/index.ts) the demo uses; it shares no types with src/. */
-interface DemoEmulator {
-  url: string;
-  close(): Promise<void>;
-  info: {
-    users: { email: string; password: string; apiKey: string; role: string }[];
-    oauthApps: { clientId: string; clientSecret: string; redirectUris: string[]; isPublic: boolean }[];
-  };
-}
-type StartEmulator = (opts: { port?: number; host?: string; seed?: 'demo' | 'empty' }) => Promise<DemoEmulator>;
-
-// Resolved at run time: the emulator ships in dist/emulator, outside src/, and src/ compiles without it.
-const EMULATOR_MODULE = '../emulator/index.js';
-
-async function startSeededEmulator(): Promise<DemoEmulator> {
-  const { startEmulator } = (await import(EMULATOR_MODULE)) as { startEmulator: StartEmulator };
+async function startSeededEmulator(): Promise<Emulator> {
   try {
     return await startEmulator({ port: 8081, host: '127.0.0.1', seed: 'demo' });
   } catch (err) {
@@ -25,6 +12,8 @@ async function startSeededEmulator(): Promise<DemoEmulator> {
     return startEmulator({ port: 0, host: '127.0.0.1', seed: 'demo' });
   }
 }
+
+// The demo is the one place that wires the emulator (a separate codebase) to the server.
 
 /**
  * `docspace-mcp demo`: a seeded DocSpace emulator plus the MCP server on
@@ -48,8 +37,9 @@ export async function runDemo(argv: string[], logger: Logger): Promise<() => Pro
   }
   const config = loadConfig({ env, argv });
   const server = await startHttpServer(config, { logger });
+  logger.info({ ...describeConfig(config), listening: server.url }, 'docspace-mcp demo listening');
   const owner = emulator.info.users.find((u) => u.role === 'owner') ?? emulator.info.users[0];
-  const mcpUrl = new URL('mcp', config.publicBaseUrl).href;
+  const mcpUrl = new URL('mcp', server.publicBaseUrl).href;
   const lines = [
     '',
     'docspace-mcp demo is running.',

@@ -40,9 +40,12 @@ function prettyStream(out: NodeJS.WritableStream): DestinationStream {
  * The process logger. Always writes to stderr: under stdio, stdout is the protocol. JSON lines
  * unless stderr is a terminal (or `pretty` says otherwise).
  */
-export function createLogger(opts: { level?: string; pretty?: boolean; destination?: DestinationStream } = {}): Logger {
+export function createLogger(
+  opts: { level?: string; pretty?: boolean; destination?: DestinationStream } = {},
+): Logger {
   const pretty = opts.pretty ?? process.stderr.isTTY === true;
-  const destination = opts.destination ?? (pretty ? prettyStream(process.stderr) : pino.destination({ fd: 2, sync: true }));
+  const destination =
+    opts.destination ?? (pretty ? prettyStream(process.stderr) : pino.destination({ fd: 2, sync: true }));
   return pino(
     {
       level: opts.level ?? 'info',

@@ -42,7 +42,8 @@ export function routeScopes(method: string, path: string): string[] | undefined 
   const read = method === 'GET' || method === 'HEAD';
   if (/^files\/rooms/i.test(p)) return read ? ['rooms:read', 'rooms:write'] : ['rooms:write'];
   if (/^files/i.test(p)) return read ? ['files:read', 'files:write'] : ['files:write'];
-  if (/^people\/@self/i.test(p)) return read ? ['accounts.self:read', 'accounts.self:write'] : ['accounts.self:write'];
+  if (/^people\/@self/i.test(p))
+    return read ? ['accounts.self:read', 'accounts.self:write'] : ['accounts.self:write'];
   if (/^(people|group)/i.test(p)) return read ? ['accounts:read', 'accounts:write'] : ['accounts:write'];
   return undefined;
 }
@@ -127,6 +128,8 @@ export class ApiAuth {
     const info = await this.verifier(token).catch(() => undefined);
     if (!info) return undefined;
     const user = this.portal().users.get(info.userId);
-    return canSignIn(user) ? { user, kind: 'oauth', scopes: info.scopes, clientId: info.clientId } : undefined;
+    return canSignIn(user)
+      ? { user, kind: 'oauth', scopes: info.scopes, clientId: info.clientId }
+      : undefined;
   }
 }

@@ -15,23 +15,20 @@ function links(c: Context) {
   return [{ href: c.req.url, action: c.req.method }];
 }
 
-/** Drops null/undefined recursively: DocSpace's MVC JSON options omit nulls. */
-function dropNulls(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(dropNulls);
-  if (v && typeof v === 'object' && !(v instanceof Date)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = dropNulls(x);
-    return out;
-  }
-  return v;
+/** DocSpace's MVC JSON options omit null properties (WhenWritingNull); array slots stay. */
+function omitNulls(this: unknown, _key: string, value: unknown): unknown {
+  return value === null && !Array.isArray(this) ? undefined : value;
 }
 
 type FieldTree = Map<string, FieldTree>;
 
 /** `fields=a,b.c` / repeated `fields=` / `fields[]=` → a selector tree. Empty → no projection. */
 export function fieldTree(c: Context): FieldTree | undefined {
-  const raw = [...c.req.queries('fields') ?? [], ...(c.req.queries('fields[]') ?? [])];
-  const names = raw.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  const raw = [...(c.req.queries('fields') ?? []), ...(c.req.queries('fields[]') ?? [])];
+  const names = raw
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length === 0) return undefined;
   const root: FieldTree = new Map();
   for (const n of names) {
@@ -64,16 +61,19 @@ export function project(v: unknown, tree: FieldTree): unknown {
 
 export function ok(c: Context, response: unknown, opts: SendOptions = {}): Response {
   const tree = fieldTree(c);
-  const body = dropNulls(tree ? project(response, tree) : response);
+  const body = tree ? project(response, tree) : response;
   const status = opts.status ?? 200;
   const count =
-    opts.count ?? (Array.isArray(response) ? response.length : response === undefined || response === null ? 0 : 1);
+    opts.count ??
+    (Array.isArray(response) ? response.length : response === undefined || response === null ? 0 : 1);
   const env: Record<string, unknown> = { response: body, count };
   if (opts.total !== undefined) env.total = opts.total;
   env.links = links(c);
   env.status = 0;
   env.statusCode = status;
-  return c.json(env, status as 200);
+  return c.body(JSON.stringify(env, omitNulls), status as 200, {
+    'Content-Type': 'application/json; charset=UTF-8',
+  });
 }
 
 /** The exception envelope; nulls are kept because DocSpace writes it with the default JSON options. */

@@ -51,7 +51,9 @@ export async function readJson(c: Context): Promise<Body> {
   }
   if (!v || typeof v !== 'object' || Array.isArray(v)) {
     throw new ValidationError({
-      $: ['The JSON value could not be converted to the request type. Path: $ | LineNumber: 0 | BytePositionInLine: 1.'],
+      $: [
+        'The JSON value could not be converted to the request type. Path: $ | LineNumber: 0 | BytePositionInLine: 1.',
+      ],
     });
   }
   return v as Body;
@@ -59,7 +61,9 @@ export async function readJson(c: Context): Promise<Body> {
 
 function typeError(path: string, netType: string): ValidationError {
   return new ValidationError({
-    [`$.${path}`]: [`The JSON value could not be converted to ${netType}. Path: $.${path} | LineNumber: 0 | BytePositionInLine: 1.`],
+    [`$.${path}`]: [
+      `The JSON value could not be converted to ${netType}. Path: $.${path} | LineNumber: 0 | BytePositionInLine: 1.`,
+    ],
   });
 }
 
@@ -75,7 +79,8 @@ export function int(b: Body, key: string): number | undefined {
   const v = b[key];
   if (v === undefined || v === null) return undefined;
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || Math.abs(n) > 2 ** 31) throw typeError(key, 'System.Int32');
+  if (typeof n !== 'number' || !Number.isInteger(n) || Math.abs(n) > 2 ** 31)
+    throw typeError(key, 'System.Int32');
   return n;
 }
 
@@ -120,7 +125,9 @@ export function qInt(c: Context, key: string): number | undefined {
   if (v === undefined || v === '') return undefined;
   const n = Number(v);
   if (!Number.isInteger(n)) {
-    throw new ValidationError({ [key]: [`The value '${v}' is not valid for ${key[0]?.toUpperCase()}${key.slice(1)}.`] });
+    throw new ValidationError({
+      [key]: [`The value '${v}' is not valid for ${key[0]?.toUpperCase()}${key.slice(1)}.`],
+    });
   }
   return n;
 }
@@ -148,7 +155,11 @@ export async function readForm(c: Context, limit = MULTIPART_LIMIT): Promise<For
     throw new PortalError('argument', 'Incorrect Content-Type: expected multipart/form-data');
   }
   try {
-    return await new Request('http://local/', { method: 'POST', headers: { 'content-type': type }, body: bytes }).formData();
+    return await new Request('http://local/', {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body: bytes,
+    }).formData();
   } catch {
     throw new PortalError('argument', 'The multipart body could not be read');
   }

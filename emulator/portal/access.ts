@@ -1,10 +1,11 @@
 // Who may do what, in DocSpace's terms: personal folders are private to their owner (admins included),
 // rooms grant what the member list says, portal owner and DocSpace admins manage every room.
-import { denied, PortalError, messages } from './errors.js';
+import { denied, messages, PortalError } from './errors.js';
 import type { Portal } from './state.js';
 import { Access, type Entry, type Folder, FolderType, type User } from './types.js';
 
-const { None, ReadWrite, Read, Restrict, Review, Comment, FillForms, RoomManager, Editing, ContentCreator } = Access;
+const { None, ReadWrite, Read, Restrict, Review, Comment, FillForms, RoomManager, Editing, ContentCreator } =
+  Access;
 
 export function isAdmin(user: User): boolean {
   return user.role === 'owner' || user.role === 'admin';
@@ -57,7 +58,7 @@ export function canModify(portal: Portal, user: User, entry: Entry): boolean {
   return a === ContentCreator && entry.createdBy === user.id;
 }
 
-export function canManageRoom(portal: Portal, user: User, room: Folder): boolean {
+export function canManageRoom(_portal: Portal, user: User, room: Folder): boolean {
   if (isAdmin(user)) return true;
   return room.members.get(user.id) === RoomManager;
 }

@@ -2,7 +2,7 @@
 // conversion. Each runs inside a FileOps task, so failures become the operation's `error` text.
 import { zipSync } from 'fflate';
 import { convertFile } from '../office/index.js';
-import { canModify, canCreateIn, canRead, accessOf } from './access.js';
+import { accessOf, canCreateIn, canModify, canRead } from './access.js';
 import { extOf } from './dto.js';
 import { messages } from './errors.js';
 import type { OperationResult } from './fileops.js';
@@ -18,9 +18,16 @@ export interface BatchTarget {
 }
 
 /** `name (1).ext`, `name (2).ext`, … the first title not taken in the folder. */
-export function uniqueTitle(portal: Portal, folderId: number, title: string, kind: 'file' | 'folder'): string {
+export function uniqueTitle(
+  portal: Portal,
+  folderId: number,
+  title: string,
+  kind: 'file' | 'folder',
+): string {
   const taken = new Set(
-    (kind === 'file' ? portal.childFiles(folderId) : portal.childFolders(folderId)).map((e) => e.title.toLowerCase()),
+    (kind === 'file' ? portal.childFiles(folderId) : portal.childFolders(folderId)).map((e) =>
+      e.title.toLowerCase(),
+    ),
   );
   if (!taken.has(title.toLowerCase())) return title;
   const ext = kind === 'file' ? extOf(title) : '';
@@ -42,7 +49,13 @@ function isInside(portal: Portal, folderId: number, ancestorId: number): boolean
 
 function copyFile(portal: Portal, user: User, src: File, destId: number, title: string): File {
   const latest = src.versions[src.versions.length - 1] as File['versions'][number];
-  return portal.addFile({ folderId: destId, title, bytes: latest.bytes, createdBy: user.id, comment: 'Created' });
+  return portal.addFile({
+    folderId: destId,
+    title,
+    bytes: latest.bytes,
+    createdBy: user.id,
+    comment: 'Created',
+  });
 }
 
 function copyFolder(portal: Portal, user: User, src: Folder, destId: number, title: string): Folder {
@@ -63,14 +76,23 @@ export function transfer(
   const dest = portal.folders.get(destId);
   if (!dest) return { errors: [messages.folderNotFound] };
   if (!canCreateIn(portal, user, dest)) return { errors: [messages.createDenied] };
-  const out: Required<Pick<OperationResult, 'files' | 'folders' | 'errors'>> = { files: [], folders: [], errors: [] };
+  const out: Required<Pick<OperationResult, 'files' | 'folders' | 'errors'>> = {
+    files: [],
+    folders: [],
+    errors: [],
+  };
   for (const id of items.folderIds) {
     const src = portal.folders.get(id);
     if (!src) {
       out.errors.push(messages.folderNotFound);
       continue;
     }
-    if (src.roomType || src.parentId === 0 || !canRead(accessOf(portal, user, src)) || (move && !canModify(portal, user, src))) {
+    if (
+      src.roomType ||
+      src.parentId === 0 ||
+      !canRead(accessOf(portal, user, src)) ||
+      (move && !canModify(portal, user, src))
+    ) {
       out.errors.push(messages.accessDenied);
       continue;
     }
@@ -87,10 +109,17 @@ export function transfer(
     const title = clash && conflict === 2 ? uniqueTitle(portal, destId, src.title, 'folder') : src.title;
     if (clash && conflict === 1) {
       // Overwrite merges the folder contents into the existing one.
-      const sub = transfer(portal, user, {
-        fileIds: portal.childFiles(src.id).map((f) => f.id),
-        folderIds: portal.childFolders(src.id).map((f) => f.id),
-      }, clash.id, 1, move);
+      const sub = transfer(
+        portal,
+        user,
+        {
+          fileIds: portal.childFiles(src.id).map((f) => f.id),
+          folderIds: portal.childFolders(src.id).map((f) => f.id),
+        },
+        clash.id,
+        1,
+        move,
+      );
       out.errors.push(...(sub.errors ?? []));
       if (move) portal.remove(src);
       out.folders.push(clash.id);
@@ -151,7 +180,12 @@ export function transfer(
 }
 
 /** Delete to the caller's Trash, or for good when `immediately` or already in Trash. */
-export function remove(portal: Portal, user: User, items: BatchTarget, immediately: boolean): OperationResult {
+export function remove(
+  portal: Portal,
+  user: User,
+  items: BatchTarget,
+  immediately: boolean,
+): OperationResult {
   const errors: string[] = [];
   let processed = 0;
   const entries: (Entry | undefined)[] = [
@@ -254,9 +288,15 @@ export function buildDownload(
   if (entries.length === 0) return { errors: errors.length ? errors : ['No files to download'] };
   if (entries.length === 1 && items.folderIds.length === 0) {
     const only = entries[0] as { path: string; bytes: Uint8Array };
-    return { download: { bytes: only.bytes, filename: only.path, contentType: contentTypeOf(only.path) }, errors };
+    return {
+      download: { bytes: only.bytes, filename: only.path, contentType: contentTypeOf(only.path) },
+      errors,
+    };
   }
   const tree: Record<string, Uint8Array> = {};
   for (const e of entries) tree[e.path] = e.bytes;
-  return { download: { bytes: zipSync(tree), filename: 'download.zip', contentType: contentTypes['.zip'] as string }, errors };
+  return {
+    download: { bytes: zipSync(tree), filename: 'download.zip', contentType: contentTypes['.zip'] as string },
+    errors,
+  };
 }

@@ -60,7 +60,12 @@ export class DtoMaker {
   employee(id: string): Json {
     const u = this.portal.users.get(id);
     if (!u) {
-      return { id, displayName: id === SYSTEM_USER_ID ? 'System' : 'Deleted user', hasAvatar: false, isAnonim: false };
+      return {
+        id,
+        displayName: id === SYSTEM_USER_ID ? 'System' : 'Deleted user',
+        hasAvatar: false,
+        isAnonim: false,
+      };
     }
     const avatar = '/static/images/default_user_photo_size_82-82.png';
     return {
@@ -151,7 +156,9 @@ export class DtoMaker {
   }
 
   file(f: File, version?: number): Json {
-    const v = (version ? f.versions.find((x) => x.version === version) : undefined) ?? f.versions[f.versions.length - 1];
+    const v =
+      (version ? f.versions.find((x) => x.version === version) : undefined) ??
+      f.versions[f.versions.length - 1];
     if (!v) throw new Error('file without versions');
     const ext = extOf(f.title);
     const type = fileTypeOf(ext);
@@ -166,7 +173,9 @@ export class DtoMaker {
     out.fileStatus = f.favoriteOf.has(this.caller.id) ? 32 : 0;
     out.mute = false;
     out.viewUrl = `${this.base}/filehandler.ashx?action=download&fileid=${f.id}`;
-    out.webUrl = media ? `${this.base}/media/view/${f.id}` : `${this.base}/doceditor?fileid=${f.id}&version=${v.version}`;
+    out.webUrl = media
+      ? `${this.base}/media/view/${f.id}`
+      : `${this.base}/doceditor?fileid=${f.id}&version=${v.version}`;
     out.fileType = type;
     out.fileExst = ext;
     out.comment = v.comment;

@@ -3,7 +3,15 @@
 import { createHash } from 'node:crypto';
 import { createOfficeFile, type OfficeContent, type OfficeExtension } from '../office/index.js';
 import { Portal, stableGuid } from './state.js';
-import { Access, type Folder, type OAuthApp, type Role, RoomType, type RoomTypeNumber, type User } from './types.js';
+import {
+  Access,
+  type Folder,
+  type OAuthApp,
+  type Role,
+  RoomType,
+  type RoomTypeNumber,
+  type User,
+} from './types.js';
 
 export const DEMO_PASSWORD = 'demo-password';
 const SEED_EPOCH = Date.UTC(2026, 0, 5, 9, 0, 0);
@@ -61,39 +69,138 @@ type Doc = [title: string, content: OfficeContent];
 
 const roomFiles: Record<string, Doc[]> = {
   Forms: [
-    ['Leave request.pdf', { title: 'Leave request', paragraphs: ['Employee name:', 'Dates requested:', 'Manager approval:'] }],
-    ['Expense claim.xlsx', { title: 'Expense claim', rows: [['Date', 'Item', 'Amount'], ['2026-01-02', 'Taxi', '24.50']] }],
+    [
+      'Leave request.pdf',
+      { title: 'Leave request', paragraphs: ['Employee name:', 'Dates requested:', 'Manager approval:'] },
+    ],
+    [
+      'Expense claim.xlsx',
+      {
+        title: 'Expense claim',
+        rows: [
+          ['Date', 'Item', 'Amount'],
+          ['2026-01-02', 'Taxi', '24.50'],
+        ],
+      },
+    ],
   ],
   'Team collaboration': [
-    ['Meeting notes.docx', { title: 'Meeting notes', paragraphs: ['Weekly sync, 5 January 2026.', 'Decisions: ship the beta on Friday.'] }],
-    ['Roadmap.pptx', { title: 'Roadmap', slides: [['Roadmap 2026', 'Q1: beta'], ['Q2: general availability']] }],
-    ['Tasks.csv', { rows: [['Task', 'Owner', 'Status'], ['Write docs', 'Uma', 'open'], ['Fix login', 'Rita', 'done']] }],
+    [
+      'Meeting notes.docx',
+      {
+        title: 'Meeting notes',
+        paragraphs: ['Weekly sync, 5 January 2026.', 'Decisions: ship the beta on Friday.'],
+      },
+    ],
+    [
+      'Roadmap.pptx',
+      { title: 'Roadmap', slides: [['Roadmap 2026', 'Q1: beta'], ['Q2: general availability']] },
+    ],
+    [
+      'Tasks.csv',
+      {
+        rows: [
+          ['Task', 'Owner', 'Status'],
+          ['Write docs', 'Uma', 'open'],
+          ['Fix login', 'Rita', 'done'],
+        ],
+      },
+    ],
     ['README.md', { title: 'Team space', paragraphs: ['Everything the team works on lives here.'] }],
   ],
   Projects: [
-    ['Project plan.docx', { title: 'Project plan', paragraphs: ['Phase 1: discovery.', 'Phase 2: delivery.', 'Budget owner: Olivia Owner.'] }],
-    ['Budget.xlsx', { title: 'Budget', rows: [['Quarter', 'Planned', 'Actual'], ['Q1', '12000', '11800'], ['Q2', '15000', '']] }],
-    ['Kickoff.pptx', { title: 'Kickoff', slides: [['Project kickoff', 'Goals and team'], ['Timeline', 'Twelve weeks']] }],
+    [
+      'Project plan.docx',
+      {
+        title: 'Project plan',
+        paragraphs: ['Phase 1: discovery.', 'Phase 2: delivery.', 'Budget owner: Olivia Owner.'],
+      },
+    ],
+    [
+      'Budget.xlsx',
+      {
+        title: 'Budget',
+        rows: [
+          ['Quarter', 'Planned', 'Actual'],
+          ['Q1', '12000', '11800'],
+          ['Q2', '15000', ''],
+        ],
+      },
+    ],
+    [
+      'Kickoff.pptx',
+      {
+        title: 'Kickoff',
+        slides: [
+          ['Project kickoff', 'Goals and team'],
+          ['Timeline', 'Twelve weeks'],
+        ],
+      },
+    ],
     ['Logo.png', { title: 'Logo' }],
     ['Risks.txt', { paragraphs: ['Risk register', 'Vendor delay: medium', 'Scope creep: high'] }],
   ],
   'Public docs': [
-    ['Product sheet.pdf', { title: 'Product sheet', paragraphs: ['DocSpace emulator product sheet.', 'Rooms, files and people.'] }],
-    ['Price list.xlsx', { title: 'Price list', rows: [['Plan', 'Price'], ['Startup', '0'], ['Business', '15']] }],
+    [
+      'Product sheet.pdf',
+      {
+        title: 'Product sheet',
+        paragraphs: ['DocSpace emulator product sheet.', 'Rooms, files and people.'],
+      },
+    ],
+    [
+      'Price list.xlsx',
+      {
+        title: 'Price list',
+        rows: [
+          ['Plan', 'Price'],
+          ['Startup', '0'],
+          ['Business', '15'],
+        ],
+      },
+    ],
     ['FAQ.md', { title: 'FAQ', paragraphs: ['How do I sign in? Use your email and password.'] }],
   ],
   'Due diligence': [
-    ['Financial statements.xlsx', { title: 'Financial statements', rows: [['Year', 'Revenue'], ['2024', '1200000'], ['2025', '1500000']] }],
-    ['Contract.docx', { title: 'Contract', paragraphs: ['This agreement is made between Alpha Ltd and Beta LLC.', 'Term: two years.'] }],
+    [
+      'Financial statements.xlsx',
+      {
+        title: 'Financial statements',
+        rows: [
+          ['Year', 'Revenue'],
+          ['2024', '1200000'],
+          ['2025', '1500000'],
+        ],
+      },
+    ],
+    [
+      'Contract.docx',
+      {
+        title: 'Contract',
+        paragraphs: ['This agreement is made between Alpha Ltd and Beta LLC.', 'Term: two years.'],
+      },
+    ],
     ['Audit report.pdf', { title: 'Audit report', paragraphs: ['The accounts give a true and fair view.'] }],
   ],
-  'Old project': [['Final report.docx', { title: 'Final report', paragraphs: ['The old project closed in 2025.'] }]],
+  'Old project': [
+    ['Final report.docx', { title: 'Final report', paragraphs: ['The old project closed in 2025.'] }],
+  ],
 };
 
 const folderFiles: Record<string, Doc[]> = {
   Specs: [
     ['API spec.docx', { title: 'API spec', paragraphs: ['Endpoints: files, folders, rooms, people.'] }],
-    ['Data model.xlsx', { title: 'Data model', rows: [['Entity', 'Key'], ['Room', 'id'], ['File', 'id']] }],
+    [
+      'Data model.xlsx',
+      {
+        title: 'Data model',
+        rows: [
+          ['Entity', 'Key'],
+          ['Room', 'id'],
+          ['File', 'id'],
+        ],
+      },
+    ],
   ],
   Drafts: [
     ['Draft v1.docx', { title: 'Draft v1', paragraphs: ['First draft of the specification.'] }],
@@ -103,16 +210,40 @@ const folderFiles: Record<string, Doc[]> = {
 
 const personalFiles: Record<string, Doc[]> = {
   'owner@example.com': [
-    ['Welcome.docx', { title: 'Welcome', paragraphs: ['Welcome to your DocSpace.', 'This is your personal folder.'] }],
-    ['Personal budget.xlsx', { title: 'Personal budget', rows: [['Month', 'Spent'], ['January', '900']] }],
+    [
+      'Welcome.docx',
+      { title: 'Welcome', paragraphs: ['Welcome to your DocSpace.', 'This is your personal folder.'] },
+    ],
+    [
+      'Personal budget.xlsx',
+      {
+        title: 'Personal budget',
+        rows: [
+          ['Month', 'Spent'],
+          ['January', '900'],
+        ],
+      },
+    ],
     ['Notes.txt', { paragraphs: ['Call the accountant on Monday.'] }],
   ],
-  'admin@example.com': [['Admin checklist.md', { title: 'Admin checklist', paragraphs: ['Review new users weekly.'] }]],
-  'roomadmin@example.com': [['Room templates.docx', { title: 'Room templates', paragraphs: ['Template ideas for rooms.'] }]],
+  'admin@example.com': [
+    ['Admin checklist.md', { title: 'Admin checklist', paragraphs: ['Review new users weekly.'] }],
+  ],
+  'roomadmin@example.com': [
+    ['Room templates.docx', { title: 'Room templates', paragraphs: ['Template ideas for rooms.'] }],
+  ],
   'user@example.com': [
     ['My notes.txt', { paragraphs: ['Buy milk', 'Finish the report'] }],
     ['Report.docx', { title: 'Report', paragraphs: ['Quarterly report draft.', 'Sales grew 12 percent.'] }],
-    ['Contacts.csv', { rows: [['Name', 'Email'], ['Olivia Owner', 'owner@example.com']] }],
+    [
+      'Contacts.csv',
+      {
+        rows: [
+          ['Name', 'Email'],
+          ['Olivia Owner', 'owner@example.com'],
+        ],
+      },
+    ],
     ['Slides.pptx', { title: 'Slides', slides: [['My talk', 'Intro'], ['Thanks']] }],
   ],
 };
@@ -125,7 +256,11 @@ function addDocs(portal: Portal, folder: Folder, docs: Doc[], by: string) {
 }
 
 function seedApps(portal: Portal, owner: User): SeedOAuthApp[] {
-  const redirectUris = ['http://127.0.0.1/oauth/callback', 'http://127.0.0.1:8080/oauth/callback', 'http://localhost:8080/oauth/callback'];
+  const redirectUris = [
+    'http://127.0.0.1/oauth/callback',
+    'http://127.0.0.1:8080/oauth/callback',
+    'http://localhost:8080/oauth/callback',
+  ];
   const apps: [string, boolean][] = [
     ['Demo MCP server', false],
     ['Demo public client', true],
@@ -155,7 +290,13 @@ function seedApps(portal: Portal, owner: User): SeedOAuthApp[] {
   });
 }
 
-function room(portal: Portal, title: string, type: RoomTypeNumber, by: User, members: [User, number][]): Folder {
+function room(
+  portal: Portal,
+  title: string,
+  type: RoomTypeNumber,
+  by: User,
+  members: [User, number][],
+): Folder {
   const r = portal.addFolder({ parentId: portal.roomsRootId, title, createdBy: by.id, roomType: type });
   for (const [u, a] of members) r.members.set(u.id, a);
   return r;
@@ -168,35 +309,70 @@ export function seedPortal(portal: Portal, opts: { seed: 'demo' | 'empty'; files
   portal.now = () => new Date(SEED_EPOCH + 60_000 * tick++);
   try {
     const users = people.map((p) =>
-      portal.addUser({ email: p.email, password: DEMO_PASSWORD, firstName: p.first, lastName: p.last, role: p.role }),
+      portal.addUser({
+        email: p.email,
+        password: DEMO_PASSWORD,
+        firstName: p.first,
+        lastName: p.last,
+        role: p.role,
+      }),
     );
     const [owner, admin, roomAdmin, user, guest] = users as [User, User, User, User, User];
     for (const u of users) portal.addApiKey(u.id, 'Demo key', [], demoKey(u.email));
     // People that cannot sign in, so filters by status have something to find.
-    portal.addUser({ email: 'pending@example.com', password: '', firstName: 'Pat', lastName: 'Pending', role: 'user', activationStatus: 2 });
-    portal.addUser({ email: 'former@example.com', password: DEMO_PASSWORD, firstName: 'Fay', lastName: 'Former', role: 'user', status: 2 });
+    portal.addUser({
+      email: 'pending@example.com',
+      password: '',
+      firstName: 'Pat',
+      lastName: 'Pending',
+      role: 'user',
+      activationStatus: 2,
+    });
+    portal.addUser({
+      email: 'former@example.com',
+      password: DEMO_PASSWORD,
+      firstName: 'Fay',
+      lastName: 'Former',
+      role: 'user',
+      status: 2,
+    });
 
     const oauthApps = seedApps(portal, owner);
 
     if (opts.seed === 'demo') {
       const { RoomManager, ContentCreator, Editing, FillForms, Read, Comment } = Access;
       const rooms: Record<string, Folder> = {
-        Forms: room(portal, 'Forms', RoomType.FillingFormsRoom, owner, [[user, FillForms], [roomAdmin, RoomManager]]),
-        'Team collaboration': room(portal, 'Team collaboration', RoomType.EditingRoom, roomAdmin, [[user, Editing], [guest, Read]]),
+        Forms: room(portal, 'Forms', RoomType.FillingFormsRoom, owner, [
+          [user, FillForms],
+          [roomAdmin, RoomManager],
+        ]),
+        'Team collaboration': room(portal, 'Team collaboration', RoomType.EditingRoom, roomAdmin, [
+          [user, Editing],
+          [guest, Read],
+        ]),
         Projects: room(portal, 'Projects', RoomType.CustomRoom, owner, [
           [user, ContentCreator],
           [roomAdmin, RoomManager],
           [guest, Comment],
         ]),
         'Public docs': room(portal, 'Public docs', RoomType.PublicRoom, admin, [[user, ContentCreator]]),
-        'Due diligence': room(portal, 'Due diligence', RoomType.VirtualDataRoom, owner, [[roomAdmin, RoomManager], [user, Read]]),
+        'Due diligence': room(portal, 'Due diligence', RoomType.VirtualDataRoom, owner, [
+          [roomAdmin, RoomManager],
+          [user, Read],
+        ]),
         'Old project': room(portal, 'Old project', RoomType.CustomRoom, owner, [[user, Read]]),
       };
       const pub = rooms['Public docs'] as Folder;
-      pub.links.push(portal.newLink(admin.id, { access: Read, linkType: 1, primary: true, title: 'Shared link' }));
+      pub.links.push(
+        portal.newLink(admin.id, { access: Read, linkType: 1, primary: true, title: 'Shared link' }),
+      );
       (rooms.Projects as Folder).tags = ['planning', '2026'];
       for (const [name, r] of Object.entries(rooms)) addDocs(portal, r, roomFiles[name] ?? [], r.createdBy);
-      const specs = portal.addFolder({ parentId: (rooms.Projects as Folder).id, title: 'Specs', createdBy: owner.id });
+      const specs = portal.addFolder({
+        parentId: (rooms.Projects as Folder).id,
+        title: 'Specs',
+        createdBy: owner.id,
+      });
       const drafts = portal.addFolder({ parentId: specs.id, title: 'Drafts', createdBy: user.id });
       addDocs(portal, specs, folderFiles.Specs ?? [], owner.id);
       addDocs(portal, drafts, folderFiles.Drafts ?? [], user.id);
@@ -205,20 +381,44 @@ export function seedPortal(portal: Portal, opts: { seed: 'demo' | 'empty'; files
         if (u.myFolderId === undefined) continue;
         addDocs(portal, portal.folder(u.myFolderId), personalFiles[u.email] ?? [], u.id);
       }
-      const mine = portal.addFolder({ parentId: user.myFolderId as number, title: 'Personal', createdBy: user.id });
+      const mine = portal.addFolder({
+        parentId: user.myFolderId as number,
+        title: 'Personal',
+        createdBy: user.id,
+      });
       const notes = portal.addFolder({ parentId: mine.id, title: 'Notes', createdBy: user.id });
-      addDocs(portal, notes, [['Diary.md', { title: 'Diary', paragraphs: ['Dear diary, the emulator works.'] }]], user.id);
+      addDocs(
+        portal,
+        notes,
+        [['Diary.md', { title: 'Diary', paragraphs: ['Dear diary, the emulator works.'] }]],
+        user.id,
+      );
       const report = portal.childFiles(user.myFolderId as number).find((f) => f.title === 'Report.docx');
       if (report) {
-        const v2 = createOfficeFile('docx', { title: 'Report', paragraphs: ['Quarterly report, second draft.', 'Sales grew 14 percent.'] });
-        report.versions.push({ version: 2, bytes: v2, created: portal.now(), createdBy: user.id, comment: 'Edited' });
+        const v2 = createOfficeFile('docx', {
+          title: 'Report',
+          paragraphs: ['Quarterly report, second draft.', 'Sales grew 14 percent.'],
+        });
+        report.versions.push({
+          version: 2,
+          bytes: v2,
+          created: portal.now(),
+          createdBy: user.id,
+          comment: 'Edited',
+        });
       }
     }
 
     if (opts.files && opts.files > 0) seedBulk(portal, owner, opts.files);
 
     return {
-      users: users.map((u) => ({ id: u.id, email: u.email, password: DEMO_PASSWORD, apiKey: demoKey(u.email), role: u.role })),
+      users: users.map((u) => ({
+        id: u.id,
+        email: u.email,
+        password: DEMO_PASSWORD,
+        apiKey: demoKey(u.email),
+        role: u.role,
+      })),
       oauthApps,
     };
   } finally {
@@ -231,9 +431,15 @@ function seedBulk(portal: Portal, owner: User, count: number) {
   const r = room(portal, 'Load test', RoomType.CustomRoom, owner, []);
   let folder: Folder = r;
   for (let i = 0; i < count; i++) {
-    if (i % 500 === 0) folder = portal.addFolder({ parentId: r.id, title: `Batch ${i / 500 + 1}`, createdBy: owner.id });
+    if (i % 500 === 0)
+      folder = portal.addFolder({ parentId: r.id, title: `Batch ${i / 500 + 1}`, createdBy: owner.id });
     const text = `Load test file ${i + 1}\nLorem ipsum dolor sit amet, file number ${i + 1}.\n`;
-    portal.addFile({ folderId: folder.id, title: `file-${String(i + 1).padStart(5, '0')}.txt`, bytes: new TextEncoder().encode(text), createdBy: owner.id });
+    portal.addFile({
+      folderId: folder.id,
+      title: `file-${String(i + 1).padStart(5, '0')}.txt`,
+      bytes: new TextEncoder().encode(text),
+      createdBy: owner.id,
+    });
   }
 }
 

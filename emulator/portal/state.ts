@@ -61,13 +61,28 @@ export class Portal {
   ) {
     if (clock) this.now = clock;
     const system = SYSTEM_USER_ID;
-    this.roomsRootId = this.addFolder({ parentId: 0, title: 'Rooms', folderType: FolderType.VirtualRooms, createdBy: system }).id;
-    this.archiveId = this.addFolder({ parentId: 0, title: 'Archive', folderType: FolderType.Archive, createdBy: system }).id;
+    this.roomsRootId = this.addFolder({
+      parentId: 0,
+      title: 'Rooms',
+      folderType: FolderType.VirtualRooms,
+      createdBy: system,
+    }).id;
+    this.archiveId = this.addFolder({
+      parentId: 0,
+      title: 'Archive',
+      folderType: FolderType.Archive,
+      createdBy: system,
+    }).id;
   }
 
   addUser(u: NewUser): User {
     const id = u.id ?? stableGuid(`user:${u.email.toLowerCase()}`);
-    const trash = this.addFolder({ parentId: 0, title: 'Trash', folderType: FolderType.Trash, createdBy: id });
+    const trash = this.addFolder({
+      parentId: 0,
+      title: 'Trash',
+      folderType: FolderType.Trash,
+      createdBy: id,
+    });
     // Guests have no personal folder in DocSpace (EmployeeFullDto.hasPersonalFolder).
     const my =
       u.role === 'guest'
@@ -133,7 +148,14 @@ export class Portal {
     return folder;
   }
 
-  addFile(f: { folderId: number; title: string; bytes: Uint8Array; createdBy: string; created?: Date; comment?: string }): File {
+  addFile(f: {
+    folderId: number;
+    title: string;
+    bytes: Uint8Array;
+    createdBy: string;
+    created?: Date;
+    comment?: string;
+  }): File {
     const at = f.created ?? this.now();
     const file: File = {
       kind: 'file',
@@ -145,7 +167,9 @@ export class Portal {
       created: at,
       updated: at,
       links: [],
-      versions: [{ version: 1, bytes: f.bytes, created: at, createdBy: f.createdBy, comment: f.comment ?? 'Uploaded' }],
+      versions: [
+        { version: 1, bytes: f.bytes, created: at, createdBy: f.createdBy, comment: f.comment ?? 'Uploaded' },
+      ],
       locked: false,
       favoriteOf: new Set(),
     };

@@ -1,10 +1,10 @@
 // Sign-in for personal access tokens and API key management (reference/docspace-api.md §2.2–2.3).
 import { Hono } from 'hono';
-import { apiDate } from '../portal/dto.js';
+import { type Ctx, caller, dto, type Env, world } from '../http/env.js';
 import { ok } from '../http/envelope.js';
-import { type Ctx, type Env, caller, dto, world } from '../http/env.js';
-import { type Body, arr, int, readJson, str } from '../http/input.js';
-import { PortalError, ValidationError, messages } from '../portal/errors.js';
+import { arr, type Body, bool, int, readJson, str } from '../http/input.js';
+import { apiDate } from '../portal/dto.js';
+import { messages, PortalError, ValidationError } from '../portal/errors.js';
 import type { ApiKey } from '../portal/types.js';
 
 /** The scopes an API key may carry (`GET keys/permissions`). */
@@ -35,11 +35,14 @@ export function signInRoutes() {
     const password = str(body, 'password') ?? '';
     const p = world(c).portal;
     const user = p.userByEmail(userName);
-    if (!userName || !user || user.password !== password) throw new PortalError('unauthenticated', messages.authFailed);
+    if (!userName || !user || user.password !== password)
+      throw new PortalError('unauthenticated', messages.authFailed);
     if (user.status !== 1) throw new PortalError('invalidOperation', 'The user is disabled');
     const t = p.issueToken(user.id);
     c.header('Set-Cookie', `asc_auth_key=${encodeURIComponent(t.token)}; Path=/; HttpOnly; SameSite=Lax`);
-    return ok(c, { token: t.token, expires: dotnetDate(t.expires), sms: false, tfa: false });
+    // A session login (`session: true`) reports DateTime.MinValue as its expiry.
+    const expires = bool(body, 'session') ? '0001-01-01T00:00:00' : dotnetDate(t.expires);
+    return ok(c, { token: t.token, expires, sms: false, tfa: false });
   });
   return app;
 }
@@ -78,7 +81,10 @@ export function keyRoutes() {
   app.get('/', (c) => {
     const me = caller(c);
     const keys = [...world(c).portal.apiKeys.values()].filter((k) => k.userId === me.id);
-    return ok(c, keys.map((k) => keyDto(c, k, false)));
+    return ok(
+      c,
+      keys.map((k) => keyDto(c, k, false)),
+    );
   });
   app.post('/', async (c) => {
     const body: Body = await readJson(c);

@@ -31,7 +31,9 @@ export function title(body: Body, max = 165, required = true): string | undefine
     return undefined;
   }
   if (t.length > max) {
-    throw new ValidationError({ Title: [`The field Title must be a string with a maximum length of ${max}.`] });
+    throw new ValidationError({
+      Title: [`The field Title must be a string with a maximum length of ${max}.`],
+    });
   }
   if (/[\\/:*?"<>|]/.test(t)) return t.replace(/[\\/:*?"<>|]/g, '_');
   return t.trim();

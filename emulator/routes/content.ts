@@ -1,6 +1,7 @@
 // Folder content listings (FolderContentDto): filters, search, sort, paging (reference/docspace-api.md §3.3).
-import { ok } from '../http/envelope.js';
+
 import { type Ctx, caller, dto, world } from '../http/env.js';
+import { ok } from '../http/envelope.js';
 import { qBool, qInt } from '../http/input.js';
 import { accessOf, assertRead, canRead } from '../portal/access.js';
 import { extOf, fileTypeOf } from '../portal/dto.js';
@@ -36,7 +37,16 @@ const roomTypeNames: Record<string, number> = {
 /** FilterType values that select rooms by their type. */
 const roomFilters: Record<number, number> = { 13: 1, 14: 2, 17: 5, 20: 6, 24: 8 };
 /** FilterType values that select files by FileType. */
-const fileFilters: Record<number, number[]> = { 3: [7], 4: [6], 5: [5], 7: [4], 10: [1], 12: [2, 3], 22: [10], 23: [10] };
+const fileFilters: Record<number, number[]> = {
+  3: [7],
+  4: [6],
+  5: [5],
+  7: [4],
+  10: [1],
+  12: [2, 3],
+  22: [10],
+  23: [10],
+};
 
 function sortKey(c: Ctx): string {
   const raw = c.req.query('sortBy');

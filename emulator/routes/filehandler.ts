@@ -23,20 +23,24 @@ export function fileHandler(getWorld: () => World, auth: ApiAuth) {
     const action = c.req.query('action')?.toLowerCase();
     if (action === 'bulk') {
       const entry = w.downloads.get(c.req.query('filename') ?? '');
-      if (!entry || entry.userId !== principal.user.id) return c.json(errorBody(messages.fileNotFound, 404), 404);
+      if (!entry || entry.userId !== principal.user.id)
+        return c.json(errorBody(messages.fileNotFound, 404), 404);
       return attachment(c, entry.download.bytes, entry.download.filename, entry.download.contentType);
     }
     if (action === 'download') {
       const id = Number(c.req.query('fileid'));
       const file = Number.isInteger(id) ? w.portal.files.get(id) : undefined;
       if (!file) return c.json(errorBody(messages.fileNotFound, 404), 404);
-      if (!canRead(accessOf(w.portal, principal.user, file))) return c.json(errorBody(messages.accessDenied, 403), 403);
+      if (!canRead(accessOf(w.portal, principal.user, file)))
+        return c.json(errorBody(messages.accessDenied, 403), 403);
       const version = Number(c.req.query('version') ?? '0');
       const v = version ? file.versions.find((x) => x.version === version) : undefined;
       if (version && !v) return c.json(errorBody(messages.fileNotFound, 404), 404);
       const outputType = c.req.query('outputtype');
       try {
-        const { bytes, title } = v ? { bytes: v.bytes, title: file.title } : fileBytes(file, outputType || undefined);
+        const { bytes, title } = v
+          ? { bytes: v.bytes, title: file.title }
+          : fileBytes(file, outputType || undefined);
         w.portal.openedBy(principal.user.id, file.id);
         return attachment(c, bytes, title, contentTypeOf(title));
       } catch (err) {

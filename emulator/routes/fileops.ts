@@ -1,9 +1,9 @@
 // Batch file operations: copy, move, delete, bulk download (with conversion), status, terminate.
 import { randomBytes } from 'node:crypto';
 import type { Hono } from 'hono';
+import { type Ctx, caller, type Env, world } from '../http/env.js';
 import { ok } from '../http/envelope.js';
-import { type Ctx, type Env, caller, world } from '../http/env.js';
-import { type Body, arr, bool, enumValue, int, intList, readJson, str } from '../http/input.js';
+import { arr, type Body, bool, enumValue, int, intList, readJson, str } from '../http/input.js';
 import { buildDownload, type Conflict, remove, transfer } from '../portal/actions.js';
 import { ValidationError } from '../portal/errors.js';
 import { opDto, opsResponse } from './common.js';
@@ -21,8 +21,11 @@ async function copyOrMove(c: Ctx, move: boolean) {
   const body = await readJson(c);
   const items = targets(body);
   const dest = int(body, 'destFolderId');
-  const conflict = (enumValue(body.conflictResolveType, { Skip: 0, Overwrite: 1, Duplicate: 2 }, 'conflictResolveType') ??
-    0) as Conflict;
+  const conflict = (enumValue(
+    body.conflictResolveType,
+    { Skip: 0, Overwrite: 1, Duplicate: 2 },
+    'conflictResolveType',
+  ) ?? 0) as Conflict;
   const hold = !(bool(body, 'deleteAfter') ?? false);
   const me = caller(c);
   const type = move ? 0 : 1;
@@ -39,7 +42,8 @@ function converts(body: Body): Map<number, string> {
     }
     const row = item as Body;
     const key = int(row, 'key');
-    if (key === undefined) throw new ValidationError({ [`FileConvertIds[${i}].Key`]: ['The Key field is required.'] });
+    if (key === undefined)
+      throw new ValidationError({ [`FileConvertIds[${i}].Key`]: ['The Key field is required.'] });
     const value = str(row, 'value') ?? '';
     out.set(key, value ? (value.startsWith('.') ? value : `.${value}`) : '');
   }
@@ -50,8 +54,13 @@ export function registerFileOps(app: Hono<Env>) {
   app.get('/fileops', (c) => {
     const me = caller(c);
     const id = c.req.query('id');
-    const list = world(c).ops.list(me.id).filter((o) => !id || o.id === id);
-    return ok(c, list.map((o) => opDto(c, o)));
+    const list = world(c)
+      .ops.list(me.id)
+      .filter((o) => !id || o.id === id);
+    return ok(
+      c,
+      list.map((o) => opDto(c, o)),
+    );
   });
 
   app.put('/fileops/copy', (c) => copyOrMove(c, false));
@@ -109,7 +118,12 @@ export function registerFileOps(app: Hono<Env>) {
   const terminate = (c: Ctx) => {
     const me = caller(c);
     world(c).ops.terminate(me.id, c.req.param('id'));
-    return ok(c, world(c).ops.list(me.id).map((o) => opDto(c, o)));
+    return ok(
+      c,
+      world(c)
+        .ops.list(me.id)
+        .map((o) => opDto(c, o)),
+    );
   };
   app.put('/fileops/terminate/:id', terminate);
   app.put('/fileops/terminate', terminate);

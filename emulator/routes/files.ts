@@ -1,10 +1,10 @@
 // Files: info, rename/restore, delete, versions, create, content update, links, favourites, settings.
 import type { Hono } from 'hono';
-import { CONVERTIBLE_EXTENSIONS, createOfficeFile, type OfficeExtension } from '../office/index.js';
+import { type Ctx, caller, dto, type Env, world } from '../http/env.js';
 import { ok } from '../http/envelope.js';
-import { type Ctx, type Env, caller, dto, world } from '../http/env.js';
 import { bool, formFiles, int, intList, qInt, readForm, readJson, str } from '../http/input.js';
-import { assertRead, canCreateIn, canEditContent, canModify, canRead, accessOf } from '../portal/access.js';
+import { CONVERTIBLE_EXTENSIONS, createOfficeFile, type OfficeExtension } from '../office/index.js';
+import { accessOf, assertRead, canCreateIn, canEditContent, canModify, canRead } from '../portal/access.js';
 import { remove, uniqueTitle } from '../portal/actions.js';
 import { apiDate, extOf } from '../portal/dto.js';
 import { badArgument, denied, messages, PortalError } from '../portal/errors.js';
@@ -39,7 +39,13 @@ function addVersion(c: Ctx, f: File, bytes: Uint8Array, comment: string) {
 }
 
 /** A new file in a folder; `title` without a known extension gets `.docx` like DocSpace's default. */
-export function createFile(c: Ctx, folder: Folder, rawTitle: string, bytes?: Uint8Array, unique = true): File {
+export function createFile(
+  c: Ctx,
+  folder: Folder,
+  rawTitle: string,
+  bytes?: Uint8Array,
+  unique = true,
+): File {
   const p = world(c).portal;
   if (!canCreateIn(p, caller(c), folder)) throw new PortalError('forbidden', messages.createDenied);
   let t = rawTitle;
@@ -48,9 +54,16 @@ export function createFile(c: Ctx, folder: Folder, rawTitle: string, bytes?: Uin
     t = `${t}.docx`;
     ext = 'docx';
   }
-  const content = bytes ?? createOfficeFile(ext as OfficeExtension, { title: t.slice(0, t.length - ext.length - 1) });
+  const content =
+    bytes ?? createOfficeFile(ext as OfficeExtension, { title: t.slice(0, t.length - ext.length - 1) });
   const finalTitle = unique ? uniqueTitle(p, folder.id, t, 'file') : t;
-  return p.addFile({ folderId: folder.id, title: finalTitle, bytes: content, createdBy: caller(c).id, comment: 'Created' });
+  return p.addFile({
+    folderId: folder.id,
+    title: finalTitle,
+    bytes: content,
+    createdBy: caller(c).id,
+    comment: 'Created',
+  });
 }
 
 export function registerFiles(app: Hono<Env>) {
@@ -58,12 +71,26 @@ export function registerFiles(app: Hono<Env>) {
     ok(c, {
       extsImagePreviewed: ['.png', '.jpg', '.jpeg', '.gif', '.bmp', '.svg', '.webp'],
       extsMediaPreviewed: ['.mp4', '.webm', '.mp3', '.ogg', '.wav'],
-      extsWebPreviewed: ['.docx', '.xlsx', '.pptx', '.pdf', '.txt', '.csv', '.md', '.odt', '.ods', '.odp', '.rtf'],
+      extsWebPreviewed: [
+        '.docx',
+        '.xlsx',
+        '.pptx',
+        '.pdf',
+        '.txt',
+        '.csv',
+        '.md',
+        '.odt',
+        '.ods',
+        '.odp',
+        '.rtf',
+      ],
       extsWebEdited: ['.docx', '.xlsx', '.pptx', '.pdf', '.txt', '.csv', '.md'],
       extsWebReviewed: ['.docx'],
       extsWebCommented: ['.docx', '.xlsx', '.pptx'],
       extsMustConvert: ['.doc', '.xls', '.ppt', '.odt', '.ods', '.odp', '.rtf'],
-      extsConvertible: Object.fromEntries(Object.entries(CONVERTIBLE_EXTENSIONS).map(([k, v]) => [k, [...v]])),
+      extsConvertible: Object.fromEntries(
+        Object.entries(CONVERTIBLE_EXTENSIONS).map(([k, v]) => [k, [...v]]),
+      ),
       extsUploadable: [],
       extsArchive: ['.zip', '.rar', '.7z', '.tar', '.gz'],
       extsDocument: ['.docx', '.doc', '.odt', '.rtf', '.txt', '.md'],
@@ -83,7 +110,8 @@ export function registerFiles(app: Hono<Env>) {
   app.get('/file/:fileId', (c) => {
     const f = readable(c, fileParam(c));
     const v = qInt(c, 'version');
-    if (v !== undefined && !f.versions.some((x) => x.version === v)) throw new PortalError('notFound', messages.fileNotFound);
+    if (v !== undefined && !f.versions.some((x) => x.version === v))
+      throw new PortalError('notFound', messages.fileNotFound);
     return ok(c, dto(c).file(f, v));
   });
 
@@ -119,14 +147,19 @@ export function registerFiles(app: Hono<Env>) {
     const body = await readJson(c);
     const { deleteAfter, immediately } = deleteFlags(body);
     const me = caller(c);
-    const op = w.ops.start(me.id, 2, !deleteAfter, () => remove(w.portal, me, { fileIds: [f.id], folderIds: [] }, immediately));
+    const op = w.ops.start(me.id, 2, !deleteAfter, () =>
+      remove(w.portal, me, { fileIds: [f.id], folderIds: [] }, immediately),
+    );
     return ok(c, opsResponse(c, op, bool(body, 'returnSingleOperation') ?? false, 2));
   });
 
   app.get('/file/:fileId/history', (c) => {
     const f = readable(c, fileParam(c));
     const d = dto(c);
-    return ok(c, [...f.versions].reverse().map((v) => d.file(f, v.version)));
+    return ok(
+      c,
+      [...f.versions].reverse().map((v) => d.file(f, v.version)),
+    );
   });
 
   app.post('/file/:fileId/restoreversion', (c) => {

@@ -1,7 +1,7 @@
 // Folders: sections (@my, @trash, @root, recent, favourites), info, path, create, rename, delete.
 import type { Hono } from 'hono';
+import { type Ctx, caller, dto, type Env, world } from '../http/env.js';
 import { ok } from '../http/envelope.js';
-import { type Ctx, type Env, caller, dto, world } from '../http/env.js';
 import { bool, readJson } from '../http/input.js';
 import { accessOf, assertRead, canCreateIn, canManageRoom, canModify, canRead } from '../portal/access.js';
 import { remove } from '../portal/actions.js';
@@ -19,7 +19,14 @@ function sectionListing(c: Ctx, titleText: string, folderType: number, files: Fi
   return ok(c, {
     files: items.map((f) => d.file(f)),
     folders: [],
-    current: { id: -folderType, title: titleText, type: folderType, filesCount: total, foldersCount: 0, fileEntryType: 1 },
+    current: {
+      id: -folderType,
+      title: titleText,
+      type: folderType,
+      filesCount: total,
+      foldersCount: 0,
+      fileEntryType: 1,
+    },
     pathParts: [{ id: -folderType, title: titleText, folderType }],
     startIndex,
     count: items.length,
@@ -45,7 +52,16 @@ export function registerFolderSections(app: Hono<Env>) {
       .filter((i): i is number => i !== undefined)
       .map((i) => {
         const f = p.folder(i);
-        return { files: [], folders: [], current: d.folder(f), pathParts: pathParts(p, i), startIndex: 0, count: 0, total: 0, new: 0 };
+        return {
+          files: [],
+          folders: [],
+          current: d.folder(f),
+          pathParts: pathParts(p, i),
+          startIndex: 0,
+          count: 0,
+          total: 0,
+          new: 0,
+        };
       });
     return ok(c, list);
   });
@@ -78,7 +94,10 @@ export function registerFolders(app: Hono<Env>) {
     const f = folderParam(c);
     assertRead(p, caller(c), f);
     const d = dto(c);
-    return ok(c, p.path(f.id).map((x) => d.folder(x)));
+    return ok(
+      c,
+      p.path(f.id).map((x) => d.folder(x)),
+    );
   });
 
   app.post('/folder/:folderId', async (c) => {
@@ -116,7 +135,9 @@ export function registerFolders(app: Hono<Env>) {
     const { deleteAfter, immediately } = deleteFlags(body);
     const me = caller(c);
     if (f.parentId === 0 || f.roomType) throw denied();
-    const op = w.ops.start(me.id, 2, !deleteAfter, () => remove(w.portal, me, { fileIds: [], folderIds: [f.id] }, immediately));
+    const op = w.ops.start(me.id, 2, !deleteAfter, () =>
+      remove(w.portal, me, { fileIds: [], folderIds: [f.id] }, immediately),
+    );
     return ok(c, opsResponse(c, op, bool(body, 'returnSingleOperation') ?? false, 2));
   });
 
@@ -139,7 +160,10 @@ export function registerFolders(app: Hono<Env>) {
     const f = folderParam(c);
     assertRead(p, caller(c), f);
     const d = dto(c);
-    return ok(c, p.childFolders(f.id).map((x) => d.folder(x)));
+    return ok(
+      c,
+      p.childFolders(f.id).map((x) => d.folder(x)),
+    );
   });
 }
 

@@ -1,6 +1,7 @@
 // External share links for files, folders and rooms (FileShareDto with `sharedLink`).
-import { ok } from '../http/envelope.js';
+
 import { type Ctx, caller, dto, world } from '../http/env.js';
+import { ok } from '../http/envelope.js';
 import { type Body, bool, enumValue, readJson, str } from '../http/input.js';
 import { denied, PortalError, ValidationError } from '../portal/errors.js';
 import { Access, type Entry, type ShareLink } from '../portal/types.js';
@@ -9,17 +10,27 @@ import { paging } from './paging.js';
 function expiration(body: Body): Date | undefined {
   const raw = body.expirationDate;
   if (raw === undefined || raw === null) return undefined;
-  const s = typeof raw === 'string' ? raw : typeof raw === 'object' ? (raw as { utcTime?: unknown }).utcTime : undefined;
+  const s =
+    typeof raw === 'string'
+      ? raw
+      : typeof raw === 'object'
+        ? (raw as { utcTime?: unknown }).utcTime
+        : undefined;
   const d = typeof s === 'string' ? new Date(s) : undefined;
   if (!d || Number.isNaN(d.getTime())) {
-    throw new ValidationError({ '$.expirationDate': ['The JSON value could not be converted to ASC.Api.Core.ApiDateTime.'] });
+    throw new ValidationError({
+      '$.expirationDate': ['The JSON value could not be converted to ASC.Api.Core.ApiDateTime.'],
+    });
   }
   return d;
 }
 
 function accessParam(body: Body, fallback: number): number {
   const a = enumValue(body.access, Access, 'access') ?? fallback;
-  if (a < 0 || a > 11) throw new ValidationError({ '$.access': ['The JSON value could not be converted to ASC.Files.Core.Security.FileShare.'] });
+  if (a < 0 || a > 11)
+    throw new ValidationError({
+      '$.access': ['The JSON value could not be converted to ASC.Files.Core.Security.FileShare.'],
+    });
   return a;
 }
 
@@ -35,7 +46,12 @@ export function primaryLink(c: Ctx, entry: Entry, policy: LinkPolicy): ShareLink
   if (!policy.canRead) throw denied();
   const existing = entry.links.find((l) => l.primary && l.linkType === 1);
   if (existing || !policy.canEdit) return existing;
-  const link = world(c).portal.newLink(caller(c).id, { access: policy.defaultAccess, linkType: 1, primary: true, title: 'Shared link' });
+  const link = world(c).portal.newLink(caller(c).id, {
+    access: policy.defaultAccess,
+    linkType: 1,
+    primary: true,
+    title: 'Shared link',
+  });
   entry.links.unshift(link);
   return link;
 }
@@ -49,7 +65,11 @@ export function listLinks(c: Ctx, entry: Entry, policy: LinkPolicy, linkType?: n
   const d = dto(c);
   const all = entry.links.filter((l) => linkType === undefined || l.linkType === linkType);
   const { items, total } = paging(c, all);
-  return ok(c, items.map((l) => d.linkShare(l, policy.canEdit)), { total, count: items.length });
+  return ok(
+    c,
+    items.map((l) => d.linkShare(l, policy.canEdit)),
+    { total, count: items.length },
+  );
 }
 
 /** Create (no linkId), update, or revoke (access 0) a link. */
@@ -58,7 +78,9 @@ export async function upsertLink(c: Ctx, entry: Entry, policy: LinkPolicy, force
   const body = await readJson(c);
   const p = world(c).portal;
   const linkId = str(body, 'linkId');
-  const linkType = (forcedType ?? enumValue(body.linkType, { Invitation: 0, External: 1 }, 'linkType') ?? 1) as 0 | 1;
+  const linkType = (forcedType ??
+    enumValue(body.linkType, { Invitation: 0, External: 1 }, 'linkType') ??
+    1) as 0 | 1;
   const title = str(body, 'title');
   if (title !== undefined && title.length > 255) {
     throw new ValidationError({ Title: ['The field Title must be a string with a maximum length of 255.'] });

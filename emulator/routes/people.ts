@@ -1,7 +1,7 @@
 // People: @self, lists with filters, lookup by id or email (reference/docspace-api.md §2.6, §3.3).
 import { Hono } from 'hono';
+import { type Ctx, caller, dto, type Env, world } from '../http/env.js';
 import { ok } from '../http/envelope.js';
-import { type Ctx, type Env, caller, dto, world } from '../http/env.js';
 import { qInt } from '../http/input.js';
 import { denied, notFoundUser } from '../portal/errors.js';
 import type { Role, User } from '../portal/types.js';
@@ -9,7 +9,13 @@ import { paging } from './paging.js';
 
 /** EmployeeType: 1 RoomAdmin, 2 Guest, 3 DocSpaceAdmin, 4 User (owner counts as DocSpaceAdmin). */
 const employeeType: Record<Role, number> = { owner: 3, admin: 3, roomAdmin: 1, guest: 2, user: 4 };
-const employeeTypeNames: Record<string, number> = { all: 0, roomadmin: 1, guest: 2, docspaceadmin: 3, user: 4 };
+const employeeTypeNames: Record<string, number> = {
+  all: 0,
+  roomadmin: 1,
+  guest: 2,
+  docspaceadmin: 3,
+  user: 4,
+};
 
 function typeParam(v: string): number | undefined {
   return /^\d+$/.test(v) ? Number(v) : employeeTypeNames[v.toLowerCase()];
@@ -35,7 +41,13 @@ function assertCanList(c: Ctx) {
 function sortUsers(list: User[], sortBy: string | undefined, descending: boolean): User[] {
   const key = (sortBy ?? 'displayname').toLowerCase();
   const val = (u: User) =>
-    key === 'firstname' ? u.firstName : key === 'lastname' ? u.lastName : key === 'email' ? u.email : `${u.firstName} ${u.lastName}`;
+    key === 'firstname'
+      ? u.firstName
+      : key === 'lastname'
+        ? u.lastName
+        : key === 'email'
+          ? u.email
+          : `${u.firstName} ${u.lastName}`;
   const sorted = [...list].sort((a, b) => val(a).localeCompare(val(b)));
   return descending ? sorted.reverse() : sorted;
 }
@@ -48,7 +60,11 @@ function listPeople(c: Ctx, base: User[]) {
   const order = c.req.query('sortOrder')?.toLowerCase();
   list = sortUsers(list, c.req.query('sortBy'), order === 'descending' || order === '1');
   const { items, total } = paging(c, list);
-  return ok(c, items.map((u) => d.employeeFull(u)), { total, count: items.length });
+  return ok(
+    c,
+    items.map((u) => d.employeeFull(u)),
+    { total, count: items.length },
+  );
 }
 
 export function peopleRoutes() {
@@ -67,7 +83,10 @@ export function peopleRoutes() {
     const p = world(c).portal;
     let list = [...p.users.values()];
     const status = statusParam(c.req.query('employeeStatus'));
-    if (status !== undefined && status !== 7 && status !== 5) list = list.filter((u) => u.status === status);
+    // "Pending" means invited and not yet activated; the stored status of such users is still Active.
+    if (status === 4) list = list.filter((u) => u.activationStatus === 2);
+    else if (status !== undefined && status !== 7 && status !== 5)
+      list = list.filter((u) => u.status === status && u.activationStatus !== 2);
     const activation = qInt(c, 'activationStatus');
     if (activation !== undefined) list = list.filter((u) => u.activationStatus === activation);
     const types = [...(c.req.queries('employeeType') ?? []), ...(c.req.queries('employeeTypes') ?? [])]
@@ -79,21 +98,44 @@ export function peopleRoutes() {
     return listPeople(c, list);
   });
 
+  app.get('/simple/filter', (c) => {
+    assertCanList(c);
+    const d = dto(c);
+    let list = [...world(c).portal.users.values()];
+    const text = c.req.query('filterValue');
+    if (text) list = list.filter((u) => matches(u, text));
+    const { items, total } = paging(c, sortUsers(list, c.req.query('sortBy'), false));
+    return ok(
+      c,
+      items.map((u) => d.employee(u.id)),
+      { total, count: items.length },
+    );
+  });
+
   app.get('/search', (c) => {
     assertCanList(c);
     const q = c.req.query('query') ?? '';
-    return listPeople(c, [...world(c).portal.users.values()].filter((u) => matches(u, q)));
+    return listPeople(
+      c,
+      [...world(c).portal.users.values()].filter((u) => matches(u, q)),
+    );
   });
 
   app.get('/@search/:query', (c) => {
     assertCanList(c);
     const q = c.req.param('query');
-    return listPeople(c, [...world(c).portal.users.values()].filter((u) => matches(u, q)));
+    return listPeople(
+      c,
+      [...world(c).portal.users.values()].filter((u) => matches(u, q)),
+    );
   });
 
   app.get('/', (c) => {
     assertCanList(c);
-    return listPeople(c, [...world(c).portal.users.values()].filter((u) => u.status === 1));
+    return listPeople(
+      c,
+      [...world(c).portal.users.values()].filter((u) => u.status === 1),
+    );
   });
 
   app.get('/:userid', (c) => {

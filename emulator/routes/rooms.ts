@@ -1,8 +1,8 @@
 // Rooms: list, create, info, update, archive/unarchive/delete (single operations), members, links, tags.
 import type { Hono } from 'hono';
+import { type Ctx, caller, dto, type Env, world } from '../http/env.js';
 import { ok } from '../http/envelope.js';
-import { type Ctx, type Env, caller, dto, world } from '../http/env.js';
-import { type Body, arr, bool, enumValue, readJson, str } from '../http/input.js';
+import { arr, type Body, bool, enumValue, readJson, str } from '../http/input.js';
 import { accessOf, canManageRoom, canRead, isAdmin, isArchived } from '../portal/access.js';
 import { denied, PortalError, ValidationError } from '../portal/errors.js';
 import { Access, type Folder, RoomType, type RoomTypeNumber } from '../portal/types.js';
@@ -50,7 +50,8 @@ function applyRoomSettings(room: Folder, body: Body) {
   if (tags) room.tags = [...new Set(tags)];
   const color = str(body, 'color');
   if (color !== undefined) {
-    if (color.length > 6) throw new ValidationError({ Color: ['The field Color must be a string with a maximum length of 6.'] });
+    if (color.length > 6)
+      throw new ValidationError({ Color: ['The field Color must be a string with a maximum length of 6.'] });
     room.color = color;
   }
   room.indexing = bool(body, 'indexing') ?? room.indexing;
@@ -63,7 +64,8 @@ function roomTitle(body: Body, required: boolean): string | undefined {
     if (required) throw new ValidationError({ Title: ['The Title field is required.'] });
     return undefined;
   }
-  if (t.length > 170) throw new ValidationError({ Title: ['The field Title must be a string with a maximum length of 170.'] });
+  if (t.length > 170)
+    throw new ValidationError({ Title: ['The field Title must be a string with a maximum length of 170.'] });
   return t.trim();
 }
 
@@ -78,7 +80,15 @@ function invite(c: Ctx, room: Folder, inv: Body, index: number) {
     user = p.userByEmail(email);
     if (!user) {
       // An unknown address becomes a pending guest, as DocSpace's invitation does.
-      user = p.addUser({ email, password: '', firstName: email.split('@')[0] ?? email, lastName: '', role: 'guest', status: 1, activationStatus: 2 });
+      user = p.addUser({
+        email,
+        password: '',
+        firstName: email.split('@')[0] ?? email,
+        lastName: '',
+        role: 'guest',
+        status: 1,
+        activationStatus: 2,
+      });
       user.createdBy = caller(c).id;
     }
   }
@@ -105,14 +115,23 @@ export function registerRooms(app: Hono<Env>) {
     }
     const roomType = enumValue(body.roomType, RoomType, 'roomType');
     if (!roomType || !(roomType in roomAccess)) {
-      throw new ValidationError({ '$.roomType': ['The JSON value could not be converted to ASC.Files.Core.ApiModels.RoomType.'] });
+      throw new ValidationError({
+        '$.roomType': ['The JSON value could not be converted to ASC.Files.Core.ApiModels.RoomType.'],
+      });
     }
     if (me.role === 'user' || me.role === 'guest') throw denied();
-    const room = p.addFolder({ parentId: p.roomsRootId, title, createdBy: me.id, roomType: roomType as RoomTypeNumber });
+    const room = p.addFolder({
+      parentId: p.roomsRootId,
+      title,
+      createdBy: me.id,
+      roomType: roomType as RoomTypeNumber,
+    });
     room.private = bool(body, 'private') ?? false;
     applyRoomSettings(room, body);
     if (roomType === RoomType.PublicRoom) {
-      room.links.push(p.newLink(me.id, { access: Access.Read, linkType: 1, primary: true, title: 'Shared link' }));
+      room.links.push(
+        p.newLink(me.id, { access: Access.Read, linkType: 1, primary: true, title: 'Shared link' }),
+      );
     }
     for (const [i, s] of arr(body, 'share').entries()) {
       const row = (s ?? {}) as Body;
@@ -182,7 +201,13 @@ export function registerRooms(app: Hono<Env>) {
     } else {
       const edit = linkPolicy(c, room).canEdit;
       const pick = room.links.filter((l) =>
-        filter === 1 ? l.linkType === 0 : filter === 8 ? l.linkType === 1 && l.primary : filter === 4 ? l.linkType === 1 && !l.primary : l.linkType === 1,
+        filter === 1
+          ? l.linkType === 0
+          : filter === 8
+            ? l.linkType === 1 && l.primary
+            : filter === 4
+              ? l.linkType === 1 && !l.primary
+              : l.linkType === 1,
       );
       rows = pick.map((l) => d.linkShare(l, edit));
     }
@@ -197,7 +222,8 @@ export function registerRooms(app: Hono<Env>) {
     if (invitations.length === 0) return ok(c, {});
     if (isArchived(world(c).portal, room)) throw denied();
     const members = invitations.map((inv, i) => {
-      if (!inv || typeof inv !== 'object') throw new ValidationError({ [`$.invitations[${i}]`]: ['The JSON value could not be converted.'] });
+      if (!inv || typeof inv !== 'object')
+        throw new ValidationError({ [`$.invitations[${i}]`]: ['The JSON value could not be converted.'] });
       return invite(c, room, inv as Body, i);
     });
     return ok(c, { members });
@@ -206,7 +232,10 @@ export function registerRooms(app: Hono<Env>) {
   app.get('/rooms/:id/link', (c) => {
     const room = roomParam(c);
     const policy = linkPolicy(c, room);
-    const external = room.roomType === RoomType.PublicRoom || room.roomType === RoomType.CustomRoom || room.roomType === RoomType.FillingFormsRoom;
+    const external =
+      room.roomType === RoomType.PublicRoom ||
+      room.roomType === RoomType.CustomRoom ||
+      room.roomType === RoomType.FillingFormsRoom;
     return sendLink(c, external ? primaryLink(c, room, policy) : undefined, policy);
   });
   app.get('/rooms/:id/links', (c) => {

@@ -2,10 +2,10 @@
 // multipart upload and insert, and the name check.
 import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
-import { ok } from '../http/envelope.js';
 import type { ApiAuth } from '../http/auth.js';
-import { type Ctx, type Env, caller, dto, world } from '../http/env.js';
-import { arr, bool, formFiles, int, readForm, readJson, str } from '../http/input.js';
+import { type Ctx, caller, dto, type Env, world } from '../http/env.js';
+import { ok } from '../http/envelope.js';
+import { arr, bool, formFiles, int, readBytes, readForm, readJson, str } from '../http/input.js';
 import { accessOf, assertRead, canCreateIn, canEditContent } from '../portal/access.js';
 import { uniqueTitle } from '../portal/actions.js';
 import { apiDate, DtoMaker } from '../portal/dto.js';
@@ -18,12 +18,25 @@ const SESSION_TTL_MS = 12 * 3600 * 1000;
 const CHUNK_LIMIT = 100 * 1024 * 1024;
 
 /** Stores bytes as a new file, or as a new version of a same-named file when duplicates are not wanted. */
-function store(w: World, user: User, folder: Folder, fileName: string, bytes: Uint8Array, createNew: boolean) {
+function store(
+  w: World,
+  user: User,
+  folder: Folder,
+  fileName: string,
+  bytes: Uint8Array,
+  createNew: boolean,
+) {
   const p = w.portal;
   const same = p.childFiles(folder.id).find((f) => f.title.toLowerCase() === fileName.toLowerCase());
   if (same && !createNew && canEditContent(p, user, same)) {
     const at = p.now();
-    same.versions.push({ version: same.versions.length + 1, bytes, created: at, createdBy: user.id, comment: 'Uploaded' });
+    same.versions.push({
+      version: same.versions.length + 1,
+      bytes,
+      created: at,
+      createdBy: user.id,
+      comment: 'Uploaded',
+    });
     same.updated = at;
     same.modifiedBy = user.id;
     return same;
@@ -90,7 +103,14 @@ export function registerUploads(app: Hono<Env>) {
     const d = dto(c);
     const out = [];
     for (const f of files) {
-      const stored = store(w, caller(c), folder, f.name || 'file', new Uint8Array(await f.arrayBuffer()), createNew);
+      const stored = store(
+        w,
+        caller(c),
+        folder,
+        f.name || 'file',
+        new Uint8Array(await f.arrayBuffer()),
+        createNew,
+      );
       out.push(d.file(stored));
     }
     return ok(c, out);
@@ -105,7 +125,8 @@ export function registerUploads(app: Hono<Env>) {
     const form = await readForm(c);
     const part = formFiles(form)[0];
     if (!part) throw new PortalError('argument', 'No file in the request');
-    const title = (typeof form.get('title') === 'string' ? (form.get('title') as string) : '') || part.name || 'file';
+    const title =
+      (typeof form.get('title') === 'string' ? (form.get('title') as string) : '') || part.name || 'file';
     const createNew = form.get('createNewIfExist') !== 'false';
     const stored = store(w, caller(c), folder, title, new Uint8Array(await part.arrayBuffer()), createNew);
     return ok(c, dto(c).file(stored));
@@ -119,7 +140,10 @@ export function registerUploads(app: Hono<Env>) {
     assertRead(p, caller(c), folder);
     const names = arr(await readJson(c), 'filesTitle').map(String);
     const taken = new Set(p.childFiles(folder.id).map((f) => f.title.toLowerCase()));
-    return ok(c, names.filter((n) => taken.has(n.toLowerCase())));
+    return ok(
+      c,
+      names.filter((n) => taken.has(n.toLowerCase())),
+    );
   });
 }
 
@@ -130,7 +154,12 @@ export function chunkedUploader(getWorld: () => World, auth: ApiAuth) {
     const w = getWorld();
     const principal = await auth.resolve(c.req.raw).catch(() => undefined);
     const s = w.uploads.get(c.req.query('uid') ?? '');
-    if (!principal || !s || s.userId !== principal.user.id || s.expires.getTime() < w.portal.now().getTime()) {
+    if (
+      !principal ||
+      !s ||
+      s.userId !== principal.user.id ||
+      s.expires.getTime() < w.portal.now().getTime()
+    ) {
       return failure(c, 'Not authorized or session with specified upload id already expired');
     }
     let bytes: Uint8Array;
@@ -141,7 +170,9 @@ export function chunkedUploader(getWorld: () => World, auth: ApiAuth) {
         if (!part) return failure(c, 'No file in the request');
         bytes = new Uint8Array(await part.arrayBuffer());
       } else {
-        return failure(c, 'No file in the request');
+        // A chunk may also come as the raw request body (inferred: the handler falls back to the body stream).
+        bytes = await readBytes(c, CHUNK_LIMIT);
+        if (bytes.length === 0) return failure(c, 'No file in the request');
       }
     } catch (err) {
       return failure(c, err instanceof Error ? err.message : 'Upload failed');
@@ -152,10 +183,15 @@ export function chunkedUploader(getWorld: () => World, auth: ApiAuth) {
       w.uploads.delete(s.id);
       return failure(c, 'The uploaded data exceeds the declared file size');
     }
-    if (s.bytesUploaded < s.fileSize) return c.json({ success: true, data: sessionData(w, s), message: '' }, 200);
+    if (s.bytesUploaded < s.fileSize)
+      return c.json({ success: true, data: sessionData(w, s), message: '' }, 200);
     w.uploads.delete(s.id);
     const folder = w.portal.folders.get(s.folderId);
-    if (!folder || !canCreateIn(w.portal, principal.user, folder) || accessOf(w.portal, principal.user, folder) === 0) {
+    if (
+      !folder ||
+      !canCreateIn(w.portal, principal.user, folder) ||
+      accessOf(w.portal, principal.user, folder) === 0
+    ) {
       return failure(c, messages.createDenied);
     }
     const all = new Uint8Array(s.bytesUploaded);

@@ -1,7 +1,16 @@
 import { flagOf, type Group, isBoolean, SETTINGS, type Setting } from './settings.js';
 import { VERSION } from './version.js';
 
-const GROUPS: Group[] = ['DocSpace', 'Tools', 'Transport', 'HTTP', 'Rate limits', 'OAuth', 'Storage', 'Logging'];
+const GROUPS: Group[] = [
+  'DocSpace',
+  'Tools',
+  'Transport',
+  'HTTP',
+  'Rate limits',
+  'OAuth',
+  'Storage',
+  'Logging',
+];
 
 function byGroup(): Map<Group, Setting[]> {
   const out = new Map<Group, Setting[]>(GROUPS.map((g) => [g, []]));

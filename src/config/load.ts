@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import type { Credential } from '../docspace/credential.js';
 import { resolveSelection, SelectionError, type ToolSelection } from '../tools/selection.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
-import { flagOf, isBoolean, RETIRED, type RawConfig, SETTINGS, type Setting, type SettingKey } from './settings.js';
+import {
+  flagOf,
+  isBoolean,
+  type RawConfig,
+  RETIRED,
+  SETTINGS,
+  type Setting,
+  type SettingKey,
+} from './settings.js';
 
 /** The parsed settings plus what follows from them, computed once at startup. */
 export interface Config extends RawConfig {
@@ -56,14 +64,22 @@ function parseFlags(argv: string[], issues: ConfigIssue[]): Map<SettingKey, Sour
       }
     }
     if (!key) {
-      issues.push({ name: arg, problem: 'is not a known option', fix: 'run `docspace-mcp --help` for the list' });
+      issues.push({
+        name: arg,
+        problem: 'is not a known option',
+        fix: 'run `docspace-mcp --help` for the list',
+      });
       continue;
     }
     if (value === undefined) {
       const next = argv[i + 1];
       if (isBoolean(SETTINGS[key]) && (next === undefined || next.startsWith('--'))) value = 'yes';
       else if (next === undefined) {
-        issues.push({ name: flag, problem: 'needs a value', fix: `write ${flag} <value> or ${flag}=<value>` });
+        issues.push({
+          name: flag,
+          problem: 'needs a value',
+          fix: `write ${flag} <value> or ${flag}=<value>`,
+        });
         continue;
       } else {
         value = next;
@@ -76,7 +92,9 @@ function parseFlags(argv: string[], issues: ConfigIssue[]): Map<SettingKey, Sour
 }
 
 function pickEnv(env: LoadInput['env'], s: Setting, issues: ConfigIssue[]): Source | undefined {
-  const found = [s.env, ...(s.aliases ?? [])].filter((n) => env[n] !== undefined).map((n) => ({ name: n, value: env[n] as string }));
+  const found = [s.env, ...(s.aliases ?? [])]
+    .filter((n) => env[n] !== undefined)
+    .map((n) => ({ name: n, value: env[n] as string }));
   if (found.length > 1 && new Set(found.map((f) => f.value.trim())).size > 1) {
     issues.push({
       name: found.map((f) => f.name).join(' and '),
@@ -120,19 +138,31 @@ export function loadConfig(input: LoadInput): Config {
 
   const c = raw as RawConfig;
   const nameOf = (key: SettingKey) => sources.get(key)?.name ?? SETTINGS[key].env;
-  const problem = (key: SettingKey, text: string, fix: string) => issues.push({ name: nameOf(key), problem: text, fix });
+  const problem = (key: SettingKey, text: string, fix: string) =>
+    issues.push({ name: nameOf(key), problem: text, fix });
 
   const streamable = c.transport === 'http' || c.transport === 'streamable-http';
   const sse = c.transport === 'http' || c.transport === 'sse';
   const overHttp = streamable || sse;
 
   // Credentials from the environment: at most one kind.
-  if (c.username && !c.password) problem('username', 'is set without DOCSPACE_PASSWORD', 'set DOCSPACE_PASSWORD too, or unset DOCSPACE_USERNAME');
-  if (c.password && !c.username) problem('password', 'is set without DOCSPACE_USERNAME', 'set DOCSPACE_USERNAME too, or unset DOCSPACE_PASSWORD');
+  if (c.username && !c.password)
+    problem(
+      'username',
+      'is set without DOCSPACE_PASSWORD',
+      'set DOCSPACE_PASSWORD too, or unset DOCSPACE_USERNAME',
+    );
+  if (c.password && !c.username)
+    problem(
+      'password',
+      'is set without DOCSPACE_USERNAME',
+      'set DOCSPACE_USERNAME too, or unset DOCSPACE_PASSWORD',
+    );
   const credentials: Credential[] = [];
   if (c.apiKey) credentials.push({ kind: 'apiKey', apiKey: c.apiKey });
   if (c.authToken) credentials.push({ kind: 'personalToken', token: c.authToken });
-  if (c.username && c.password) credentials.push({ kind: 'password', username: c.username, password: c.password });
+  if (c.username && c.password)
+    credentials.push({ kind: 'password', username: c.username, password: c.password });
   if (c.authorization) credentials.push({ kind: 'authorization', value: c.authorization });
   if (credentials.length > 1) {
     issues.push({
@@ -143,19 +173,33 @@ export function loadConfig(input: LoadInput): Config {
   }
   const credential = credentials.length === 1 ? credentials[0] : undefined;
   if (credentials.length > 0 && !c.baseUrl) {
-    problem('baseUrl', 'is empty but a DocSpace credential is set', 'set DOCSPACE_BASE_URL to your portal, e.g. https://portal.onlyoffice.com');
+    problem(
+      'baseUrl',
+      'is empty but a DocSpace credential is set',
+      'set DOCSPACE_BASE_URL to your portal, e.g. https://portal.onlyoffice.com',
+    );
   }
 
   const oauth = overHttp && (c.oauthBaseUrl !== '' || c.oauthClientId !== '');
   if (c.oauthClientSecret && !c.oauthClientId) {
-    problem('oauthClientSecret', 'is set without DOCSPACE_OAUTH_CLIENT_ID', 'set DOCSPACE_OAUTH_CLIENT_ID to the DocSpace OAuth app id');
+    problem(
+      'oauthClientSecret',
+      'is set without DOCSPACE_OAUTH_CLIENT_ID',
+      'set DOCSPACE_OAUTH_CLIENT_ID to the DocSpace OAuth app id',
+    );
   }
   if (oauth) {
-    if (!c.baseUrl) problem('baseUrl', 'is empty but OAuth is on', 'set DOCSPACE_BASE_URL to the portal whose users sign in');
+    if (!c.baseUrl)
+      problem(
+        'baseUrl',
+        'is empty but OAuth is on',
+        'set DOCSPACE_BASE_URL to the portal whose users sign in',
+      );
     if (credential) {
       issues.push({
         name: 'DOCSPACE_OAUTH_BASE_URL',
-        problem: 'is set together with a shared DocSpace credential; every unsigned request would act as that account',
+        problem:
+          'is set together with a shared DocSpace credential; every unsigned request would act as that account',
         fix: 'use either OAuth (DOCSPACE_OAUTH_*) or one shared credential, not both',
       });
     }
@@ -170,7 +214,8 @@ export function loadConfig(input: LoadInput): Config {
   } else if (overHttp && !credential && !oauth && !c.requestAuthorizationHeader && !c.requestHeaderPrefix) {
     issues.push({
       name: 'DOCSPACE_OAUTH_BASE_URL',
-      problem: 'no way to authenticate requests is left (no credential, no OAuth, Authorization header and X-Mcp-* headers off)',
+      problem:
+        'no way to authenticate requests is left (no credential, no OAuth, Authorization header and X-Mcp-* headers off)',
       fix: 'set DOCSPACE_OAUTH_BASE_URL for sign-in, a shared DOCSPACE_API_KEY, or DOCSPACE_REQUEST_AUTHORIZATION_HEADER=yes',
     });
   }
@@ -179,35 +224,67 @@ export function loadConfig(input: LoadInput): Config {
   if (!publicBaseUrl) {
     const wildcard = c.host === '0.0.0.0' || c.host === '::' || c.host === '';
     if (oauth && wildcard) {
-      problem('serverBaseUrl', `is empty and DOCSPACE_HOST=${c.host} names no public address`, 'set DOCSPACE_SERVER_BASE_URL to the URL clients use, e.g. https://mcp.example.com');
+      problem(
+        'serverBaseUrl',
+        `is empty and DOCSPACE_HOST=${c.host} names no public address`,
+        'set DOCSPACE_SERVER_BASE_URL to the URL clients use, e.g. https://mcp.example.com',
+      );
     }
-    const host = wildcard ? '127.0.0.1' : c.host.includes(':') && !c.host.startsWith('[') ? `[${c.host}]` : c.host;
+    const host = wildcard
+      ? '127.0.0.1'
+      : c.host.includes(':') && !c.host.startsWith('[')
+        ? `[${c.host}]`
+        : c.host;
     publicBaseUrl = `http://${host}:${c.port}/`;
   }
   if (c.serverBaseUrl) {
     const hostname = new URL(c.serverBaseUrl).hostname.toLowerCase();
-    if (c.allowedHostnames.length > 0 && !c.allowedHostnames.includes(hostname)) c.allowedHostnames.push(hostname);
+    if (c.allowedHostnames.length > 0 && !c.allowedHostnames.includes(hostname))
+      c.allowedHostnames.push(hostname);
   }
 
-  if (c.store === 'redis' && !c.redisUrl) problem('redisUrl', 'is empty but DOCSPACE_STORE=redis', 'set DOCSPACE_REDIS_URL, e.g. redis://127.0.0.1:6379/0');
-  if (c.redisUrl && !/^rediss?:\/\//.test(c.redisUrl)) problem('redisUrl', 'does not start with redis:// or rediss://', 'write it as redis://[user:password@]host:port[/db]');
+  if (c.store === 'redis' && !c.redisUrl)
+    problem(
+      'redisUrl',
+      'is empty but DOCSPACE_STORE=redis',
+      'set DOCSPACE_REDIS_URL, e.g. redis://127.0.0.1:6379/0',
+    );
+  if (c.redisUrl && !/^rediss?:\/\//.test(c.redisUrl))
+    problem(
+      'redisUrl',
+      'does not start with redis:// or rediss://',
+      'write it as redis://[user:password@]host:port[/db]',
+    );
 
   let secretValue = c.secret;
-  if (c.secret && c.secretFile) problem('secretFile', 'is set together with DOCSPACE_SECRET', 'keep only one of them');
+  if (c.secret && c.secretFile)
+    problem('secretFile', 'is set together with DOCSPACE_SECRET', 'keep only one of them');
   else if (c.secretFile) {
     try {
       secretValue = readFileSync(c.secretFile, 'utf8').trim();
     } catch (err) {
-      problem('secretFile', `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'point it at a readable file holding the key');
+      problem(
+        'secretFile',
+        `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+        'point it at a readable file holding the key',
+      );
     }
   }
   if (secretValue && secretValue.length < 32) {
-    problem(c.secretFile ? 'secretFile' : 'secret', `is ${secretValue.length} characters long, too short to seal tokens`, 'use 32 or more random characters, e.g. `openssl rand -base64 48`');
+    problem(
+      c.secretFile ? 'secretFile' : 'secret',
+      `is ${secretValue.length} characters long, too short to seal tokens`,
+      'use 32 or more random characters, e.g. `openssl rand -base64 48`',
+    );
   }
   let secretEphemeral = false;
   if (oauth && !secretValue) {
     if (c.store === 'redis') {
-      problem('secret', 'is empty but several instances (DOCSPACE_STORE=redis) must share one sealing key', 'set DOCSPACE_SECRET (or DOCSPACE_SECRET_FILE) to 32+ random characters');
+      problem(
+        'secret',
+        'is empty but several instances (DOCSPACE_STORE=redis) must share one sealing key',
+        'set DOCSPACE_SECRET (or DOCSPACE_SECRET_FILE) to 32+ random characters',
+      );
     } else {
       secretValue = (input.randomSecret ?? defaultRandomSecret)();
       secretEphemeral = true;
@@ -228,7 +305,18 @@ export function loadConfig(input: LoadInput): Config {
   }
 
   if (issues.length > 0 || !selection) throw new ConfigError(issues);
-  return { ...c, selection, credential, oauth, publicBaseUrl, secretValue, secretEphemeral, streamable, sse, warnings };
+  return {
+    ...c,
+    selection,
+    credential,
+    oauth,
+    publicBaseUrl,
+    secretValue,
+    secretEphemeral,
+    streamable,
+    sse,
+    warnings,
+  };
 }
 
 function defaultRandomSecret(): string {

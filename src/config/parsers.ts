@@ -102,11 +102,15 @@ export function baseUrl() {
       try {
         url = new URL(raw.trim());
       } catch {
-        ctx.addIssue({ code: 'custom', message: `"${raw}" is not a URL; use e.g. https://portal.example.com` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${raw}" is not a URL; use e.g. https://portal.example.com`,
+        });
         return z.NEVER;
       }
       const problems: string[] = [];
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') problems.push('it must start with http:// or https://');
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        problems.push('it must start with http:// or https://');
       if (url.search) problems.push('it must not have a ?query');
       if (url.hash) problems.push('it must not have a #fragment');
       if (url.username || url.password) problems.push('it must not contain a user name or password');
@@ -177,10 +181,14 @@ export function origins(fallback: readonly string[]) {
         }
         try {
           const url = new URL(item);
-          if (url.origin === 'null' || url.href.replace(/\/$/, '') !== url.origin) throw new Error('not an origin');
+          if (url.origin === 'null' || url.href.replace(/\/$/, '') !== url.origin)
+            throw new Error('not an origin');
           out.push(url.origin);
         } catch {
-          ctx.addIssue({ code: 'custom', message: `"${item}" is not an origin; use scheme://host[:port] or *` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${item}" is not an origin; use scheme://host[:port] or *`,
+          });
         }
       }
       return out;

@@ -22,7 +22,15 @@ export interface Setting<S extends z.ZodType = z.ZodType> {
   schema: S;
 }
 
-export type Group = 'DocSpace' | 'Tools' | 'Transport' | 'HTTP' | 'Rate limits' | 'OAuth' | 'Storage' | 'Logging';
+export type Group =
+  | 'DocSpace'
+  | 'Tools'
+  | 'Transport'
+  | 'HTTP'
+  | 'Rate limits'
+  | 'OAuth'
+  | 'Storage'
+  | 'Logging';
 
 function setting<S extends z.ZodType>(s: Setting<S>): Setting<S> {
   return s;
@@ -36,8 +44,20 @@ const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
 const RATE_LIMITED = [
   ['Mcp', 'MCP', 1000, 1000, 'MCP requests (`/mcp`, `/sse`, `/messages`) per client IP'],
   ['Principal', 'PRINCIPAL', 600, 60_000, 'MCP requests per signed-in user (or API key), across IPs'],
-  ['OauthServerMetadata', 'OAUTH_SERVER_METADATA', 200, 60_000, '`/.well-known/oauth-authorization-server` per IP'],
-  ['OauthResourceMetadata', 'OAUTH_RESOURCE_METADATA', 200, 60_000, '`/.well-known/oauth-protected-resource` per IP'],
+  [
+    'OauthServerMetadata',
+    'OAUTH_SERVER_METADATA',
+    200,
+    60_000,
+    '`/.well-known/oauth-authorization-server` per IP',
+  ],
+  [
+    'OauthResourceMetadata',
+    'OAUTH_RESOURCE_METADATA',
+    200,
+    60_000,
+    '`/.well-known/oauth-protected-resource` per IP',
+  ],
   ['OauthAuthorize', 'OAUTH_AUTHORIZE', 200, 60_000, '`/oauth/authorize` per IP'],
   ['OauthCallback', 'OAUTH_CALLBACK', 200, 60_000, '`/oauth/callback` per IP'],
   ['OauthIntrospect', 'OAUTH_INTROSPECT', 10, 60_000, '`/oauth/introspect` per IP'],
@@ -64,7 +84,10 @@ function rateLimitSettings() {
       schema: int(windowMs, { min: 1 }),
     });
   }
-  return out as Record<`rateLimit${(typeof RATE_LIMITED)[number][0]}${'Capacity' | 'Window'}`, Setting<ReturnType<typeof int>>>;
+  return out as Record<
+    `rateLimit${(typeof RATE_LIMITED)[number][0]}${'Capacity' | 'Window'}`,
+    Setting<ReturnType<typeof int>>
+  >;
 }
 
 export const SETTINGS = {
@@ -169,7 +192,8 @@ export const SETTINGS = {
     env: 'DOCSPACE_CONFIRM_DESTRUCTIVE',
     group: 'Tools',
     shown: 'yes',
-    description: 'Ask the user to confirm (elicitation) before deleting or archiving, when the client can ask.',
+    description:
+      'Ask the user to confirm (elicitation) before deleting or archiving, when the client can ask.',
     schema: bool(true),
   }),
   // Transport
@@ -274,7 +298,8 @@ export const SETTINGS = {
     env: 'DOCSPACE_MAX_BODY_SIZE',
     group: 'HTTP',
     shown: '32MB',
-    description: 'Largest request body accepted (413 above); must fit the biggest upload (base64 grows files by a third).',
+    description:
+      'Largest request body accepted (413 above); must fit the biggest upload (base64 grows files by a third).',
     schema: bytes(32 * 1024 ** 2),
   }),
   requestTimeout: setting({
@@ -302,7 +327,8 @@ export const SETTINGS = {
     env: 'DOCSPACE_REQUEST_AUTHORIZATION_HEADER',
     group: 'HTTP',
     shown: 'yes',
-    description: 'Accept a DocSpace API key or token sent as `Authorization: Bearer …` by clients without OAuth.',
+    description:
+      'Accept a DocSpace API key or token sent as `Authorization: Bearer …` by clients without OAuth.',
     schema: bool(true),
   }),
   requestHeaderPrefix: setting({
@@ -356,21 +382,24 @@ export const SETTINGS = {
     env: 'DOCSPACE_OAUTH_REFRESH_TOKEN_TTL',
     group: 'OAuth',
     shown: '2592000000',
-    description: 'Milliseconds a sign-in (its refresh token family) lasts without the person signing in again.',
+    description:
+      'Milliseconds a sign-in (its refresh token family) lasts without the person signing in again.',
     schema: int(2_592_000_000, { min: 60_000 }),
   }),
   oauthEchoScope: setting({
     env: 'DOCSPACE_OAUTH_ECHO_SCOPE',
     group: 'OAuth',
     shown: 'no',
-    description: 'Return the requested `scope` in token responses (some clients insist on it; most compare it and fail).',
+    description:
+      'Return the requested `scope` in token responses (some clients insist on it; most compare it and fail).',
     schema: bool(false),
   }),
   oauthCimd: setting({
     env: 'DOCSPACE_OAUTH_CIMD',
     group: 'OAuth',
     shown: 'yes',
-    description: 'Accept Client ID Metadata Documents (an https URL as client id); needs `DOCSPACE_OAUTH_CLIENT_ID`.',
+    description:
+      'Accept Client ID Metadata Documents (an https URL as client id); needs `DOCSPACE_OAUTH_CLIENT_ID`.',
     schema: bool(true),
   }),
   oauthCimdTrustedDomains: setting({
@@ -394,7 +423,8 @@ export const SETTINGS = {
     group: 'OAuth',
     shown: '',
     secret: true,
-    description: 'Earlier values of `DOCSPACE_SECRET`, comma-separated, still accepted while tokens sealed with them expire (key rotation).',
+    description:
+      'Earlier values of `DOCSPACE_SECRET`, comma-separated, still accepted while tokens sealed with them expire (key rotation).',
     schema: list([]),
   }),
   secretFile: setting({
@@ -435,7 +465,10 @@ export type RawConfig = { [K in SettingKey]: z.output<(typeof SETTINGS)[K]['sche
 
 /** `DOCSPACE_BASE_URL` → `--base-url`; `DOCSPACE_SERVER_BASE_URL` → `--server-base-url`. */
 export function flagOf(env: string): string {
-  return `--${env.replace(/^DOCSPACE_/, '').toLowerCase().replace(/_/g, '-')}`;
+  return `--${env
+    .replace(/^DOCSPACE_/, '')
+    .toLowerCase()
+    .replace(/_/g, '-')}`;
 }
 
 /** Boolean settings take `--flag` alone (yes) and `--no-flag` (no). */

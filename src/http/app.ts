@@ -62,7 +62,10 @@ function accessLog(logger: Logger, metrics: Metrics): MiddlewareHandler<HttpEnv>
   };
 }
 
-function perIpLimit(limiter: RateLimiter, limit: (path: string) => Limit | undefined): MiddlewareHandler<HttpEnv> {
+function perIpLimit(
+  limiter: RateLimiter,
+  limit: (path: string) => Limit | undefined,
+): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
     const l = limit(c.req.path);
     if (!l || c.req.method === 'OPTIONS') return next();
@@ -73,12 +76,20 @@ function perIpLimit(limiter: RateLimiter, limit: (path: string) => Limit | undef
   };
 }
 
-function only(method: string, handler: (c: Parameters<MiddlewareHandler<HttpEnv>>[0]) => Promise<Response> | Response) {
+function only(
+  method: string,
+  handler: (c: Parameters<MiddlewareHandler<HttpEnv>>[0]) => Promise<Response> | Response,
+) {
   return (c: Parameters<MiddlewareHandler<HttpEnv>>[0]) => {
     if (c.req.method !== method && !(method === 'GET' && c.req.method === 'HEAD')) {
-      return errorResponse(shapeForPath(c.req.path), 405, `Method ${c.req.method} is not allowed; use ${method}.`, {
-        headers: { Allow: method },
-      });
+      return errorResponse(
+        shapeForPath(c.req.path),
+        405,
+        `Method ${c.req.method} is not allowed; use ${method}.`,
+        {
+          headers: { Allow: method },
+        },
+      );
     }
     return handler(c);
   };
@@ -95,7 +106,10 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
   app.use('*', accessLog(deps.logger, deps.metrics));
 
   // Probes and scrapers address pods by IP, so these come before the Host check.
-  app.all('/healthz', only('GET', (c) => c.json({ status: 'ok' })));
+  app.all(
+    '/healthz',
+    only('GET', (c) => c.json({ status: 'ok' })),
+  );
   app.all(
     '/readyz',
     only('GET', async (c) => {
@@ -106,7 +120,9 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
   if (deps.serveMetrics) {
     app.all(
       '/metrics',
-      only('GET', (c) => c.body(deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' })),
+      only('GET', (c) =>
+        c.body(deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }),
+      ),
     );
   }
 
@@ -120,7 +136,8 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
     '*',
     perIpLimit(deps.limiter, (path) => {
       if (MCP_PATHS.includes(path)) return deps.limits.mcp;
-      for (const [prefix, limit] of Object.entries(deps.limits.byPath)) if (path.startsWith(prefix)) return limit;
+      for (const [prefix, limit] of Object.entries(deps.limits.byPath))
+        if (path.startsWith(prefix)) return limit;
       return undefined;
     }),
   );
@@ -128,7 +145,8 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
     '/oauth/*',
     bodyLimit({
       maxSize: OAUTH_FORM_LIMIT,
-      onError: () => errorResponse('oauth', 413, `The request body is larger than ${OAUTH_FORM_LIMIT} bytes.`),
+      onError: () =>
+        errorResponse('oauth', 413, `The request body is larger than ${OAUTH_FORM_LIMIT} bytes.`),
     }),
   );
 
@@ -138,16 +156,26 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
   }
   if (deps.sse) {
     const sse = deps.sse;
-    app.all('/sse', only('GET', (c) => sse.open(c)));
-    app.all('/messages', only('POST', (c) => sse.message(c)));
+    app.all(
+      '/sse',
+      only('GET', (c) => sse.open(c)),
+    );
+    app.all(
+      '/messages',
+      only('POST', (c) => sse.message(c)),
+    );
   }
   if (deps.oauth) app.route('/', deps.oauth);
 
-  app.notFound((c) => errorResponse(shapeForPath(c.req.path), 404, `No route ${c.req.method} ${c.req.path}.`, { code: -32601 }));
+  app.notFound((c) =>
+    errorResponse(shapeForPath(c.req.path), 404, `No route ${c.req.method} ${c.req.path}.`, { code: -32601 }),
+  );
   app.onError((err, c) => {
     const ref = c.get('requestId');
     (c.get('log') ?? deps.logger).error({ err, requestId: ref }, 'unhandled error');
-    return errorResponse(shapeForPath(c.req.path), 500, `Internal error (reference ${ref}).`, { code: -32603 });
+    return errorResponse(shapeForPath(c.req.path), 500, `Internal error (reference ${ref}).`, {
+      code: -32603,
+    });
   });
   return app;
 }

@@ -40,14 +40,23 @@ export function createEdgeAuthenticator(opts: EdgeAuthOptions) {
       if (req.headers.get('authorization')) {
         return {
           ok: false,
-          response: errorResponse('jsonrpc', 400, 'Send either an Authorization header or credential headers, not both.'),
+          response: errorResponse(
+            'jsonrpc',
+            400,
+            'Send either an Authorization header or credential headers, not both.',
+          ),
         };
       }
-      return { ok: true, credential: headerCredential, principal: { kind: 'header', userId: credentialLabel(headerCredential) } };
+      return {
+        ok: true,
+        credential: headerCredential,
+        principal: { kind: 'header', userId: credentialLabel(headerCredential) },
+      };
     }
     const outcome = await opts.inner(req);
     if (!outcome.ok) return outcome;
-    if (outcome.credential === opts.shared) return { ...outcome, principal: { ...outcome.principal, kind: 'shared' } };
+    if (outcome.credential === opts.shared)
+      return { ...outcome, principal: { ...outcome.principal, kind: 'shared' } };
     if (!outcome.principal.userId && !outcome.principal.clientId) {
       return { ...outcome, principal: { ...outcome.principal, userId: credentialLabel(outcome.credential) } };
     }

@@ -6,7 +6,14 @@ export const MAX_JSON_DEPTH = 64;
 export type BodyResult = { ok: true; value: unknown; bytes: number } | { ok: false; response: Response };
 
 function tooLarge(shape: ErrorShape, max: number): BodyResult {
-  return { ok: false, response: errorResponse(shape, 413, `The request body is larger than ${max} bytes (DOCSPACE_MAX_BODY_SIZE).`) };
+  return {
+    ok: false,
+    response: errorResponse(
+      shape,
+      413,
+      `The request body is larger than ${max} bytes (DOCSPACE_MAX_BODY_SIZE).`,
+    ),
+  };
 }
 
 /** Deepest nesting of arrays/objects in JSON text, ignoring brackets inside strings. */
@@ -33,7 +40,11 @@ export function jsonDepth(text: string): number {
  * then while streaming), and parses it (400 with -32700 when it is not JSON, -32600 when nested
  * deeper than MAX_JSON_DEPTH).
  */
-export async function readJsonBody(req: Request, max: number, shape: ErrorShape = 'jsonrpc'): Promise<BodyResult> {
+export async function readJsonBody(
+  req: Request,
+  max: number,
+  shape: ErrorShape = 'jsonrpc',
+): Promise<BodyResult> {
   const declared = Number(req.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > max) return tooLarge(shape, max);
   const chunks: Uint8Array[] = [];
@@ -55,12 +66,19 @@ export async function readJsonBody(req: Request, max: number, shape: ErrorShape 
   if (jsonDepth(text) > MAX_JSON_DEPTH) {
     return {
       ok: false,
-      response: errorResponse(shape, 400, `The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels.`, { code: RPC.invalidRequest }),
+      response: errorResponse(shape, 400, `The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels.`, {
+        code: RPC.invalidRequest,
+      }),
     };
   }
   try {
     return { ok: true, value: JSON.parse(text), bytes: size };
   } catch {
-    return { ok: false, response: errorResponse(shape, 400, 'Parse error: the body is not valid JSON.', { code: RPC.parseError }) };
+    return {
+      ok: false,
+      response: errorResponse(shape, 400, 'Parse error: the body is not valid JSON.', {
+        code: RPC.parseError,
+      }),
+    };
   }
 }

@@ -45,7 +45,11 @@ export function hostAndOriginGuard(policy: OriginPolicy): MiddlewareHandler<Http
       const hostname = host ? hostnameOf(host) : undefined;
       if (!hostname || !policy.allowedHostnames.includes(hostname)) {
         const what = host ? `Host "${host.slice(0, 100)}" is not allowed` : 'The Host header is missing';
-        return errorResponse(shape, 403, `${what}; add it to DOCSPACE_SERVER_ALLOWED_HOSTNAMES if it is yours.`);
+        return errorResponse(
+          shape,
+          403,
+          `${what}; add it to DOCSPACE_SERVER_ALLOWED_HOSTNAMES if it is yours.`,
+        );
       }
     }
     const origin = c.req.header('origin');

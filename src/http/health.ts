@@ -37,7 +37,10 @@ export function createReadiness(deps: ReadinessDeps): () => Promise<ReadyReport>
       return res.status < 500 ? { ok: true } : { ok: false, detail: `DocSpace answered ${res.status}` };
     } catch (err) {
       const name = (err as Error).name;
-      return { ok: false, detail: name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'unreachable' };
+      return {
+        ok: false,
+        detail: name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'unreachable',
+      };
     }
   }
 

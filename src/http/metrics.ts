@@ -8,7 +8,9 @@ type Labels = Record<string, string>;
 function key(labels: Labels): string {
   return Object.keys(labels)
     .sort()
-    .map((k) => `${k}="${String(labels[k]).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
+    .map(
+      (k) => `${k}="${String(labels[k]).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
+    )
     .join(',');
 }
 
@@ -48,7 +50,8 @@ class Histogram {
       s = { buckets: this.bounds.map(() => 0), sum: 0, count: 0 };
       this.series.set(k, s);
     }
-    for (let i = 0; i < this.bounds.length; i++) if (value <= (this.bounds[i] as number)) s.buckets[i] = (s.buckets[i] as number) + 1;
+    for (let i = 0; i < this.bounds.length; i++)
+      if (value <= (this.bounds[i] as number)) s.buckets[i] = (s.buckets[i] as number) + 1;
     s.sum += value;
     s.count++;
   }
@@ -56,7 +59,9 @@ class Histogram {
     const out = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
     for (const [k, s] of this.series) {
       const sep = k ? ',' : '';
-      this.bounds.forEach((b, i) => out.push(`${this.name}_bucket{${k}${sep}le="${b}"} ${s.buckets[i]}`));
+      for (let i = 0; i < this.bounds.length; i++) {
+        out.push(`${this.name}_bucket{${k}${sep}le="${this.bounds[i]}"} ${s.buckets[i]}`);
+      }
       out.push(`${this.name}_bucket{${k}${sep}le="+Inf"} ${s.count}`);
       out.push(`${this.name}_sum${k ? `{${k}}` : ''} ${s.sum}`);
       out.push(`${this.name}_count${k ? `{${k}}` : ''} ${s.count}`);
@@ -67,16 +72,45 @@ class Histogram {
 
 /** The server's metrics. One instance per process (or per test server). */
 export class Metrics {
-  readonly httpRequests = new Counter('docspace_mcp_http_requests_total', 'HTTP requests by route, method and status.');
-  readonly httpDuration = new Histogram('docspace_mcp_http_request_duration_seconds', 'HTTP request duration by route.');
-  readonly toolCalls = new Counter('docspace_mcp_tool_calls_total', 'Tool calls by tool and outcome (ok, error, cancelled).');
-  readonly toolDuration = new Histogram('docspace_mcp_tool_call_duration_seconds', 'Tool call duration by tool.');
-  readonly docspaceDuration = new Histogram('docspace_mcp_docspace_request_duration_seconds', 'DocSpace API call duration by method and status.');
-  readonly oauthEvents = new Counter('docspace_mcp_oauth_events_total', 'OAuth events (grant, refresh, revoke, failure, …).');
-  readonly rateLimited = new Counter('docspace_mcp_rate_limited_total', 'Requests refused with 429, by limit.');
+  readonly httpRequests = new Counter(
+    'docspace_mcp_http_requests_total',
+    'HTTP requests by route, method and status.',
+  );
+  readonly httpDuration = new Histogram(
+    'docspace_mcp_http_request_duration_seconds',
+    'HTTP request duration by route.',
+  );
+  readonly toolCalls = new Counter(
+    'docspace_mcp_tool_calls_total',
+    'Tool calls by tool and outcome (ok, error, cancelled).',
+  );
+  readonly toolDuration = new Histogram(
+    'docspace_mcp_tool_call_duration_seconds',
+    'Tool call duration by tool.',
+  );
+  readonly docspaceDuration = new Histogram(
+    'docspace_mcp_docspace_request_duration_seconds',
+    'DocSpace API call duration by method and status.',
+  );
+  readonly oauthEvents = new Counter(
+    'docspace_mcp_oauth_events_total',
+    'OAuth events (grant, refresh, revoke, failure, …).',
+  );
+  readonly rateLimited = new Counter(
+    'docspace_mcp_rate_limited_total',
+    'Requests refused with 429, by limit.',
+  );
 
   render(): string {
-    const all = [this.httpRequests, this.httpDuration, this.toolCalls, this.toolDuration, this.docspaceDuration, this.oauthEvents, this.rateLimited];
+    const all = [
+      this.httpRequests,
+      this.httpDuration,
+      this.toolCalls,
+      this.toolDuration,
+      this.docspaceDuration,
+      this.oauthEvents,
+      this.rateLimited,
+    ];
     return `${all.flatMap((m) => m.render()).join('\n')}\n`;
   }
 }

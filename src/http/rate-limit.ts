@@ -37,7 +37,10 @@ export class RateLimiter {
     try {
       ({ count, resetSeconds } = await this.store.increment(`ratelimit:${limit.name}:${key}`, windowSeconds));
     } catch (err) {
-      this.log.warn({ err, limit: limit.name }, 'rate limiter store unavailable; letting the request through');
+      this.log.warn(
+        { err, limit: limit.name },
+        'rate limiter store unavailable; letting the request through',
+      );
       return { headers: {} };
     }
     const reset = String(Math.max(1, Math.ceil(resetSeconds)));

@@ -44,13 +44,16 @@ function parseBool(name: string, raw: string): boolean {
  */
 export function readRequestOptions(req: Request, cfg: RequestOptionsConfig): RequestOptions {
   const url = new URL(req.url);
-  const header = (name: string) => (cfg.headerPrefix ? (req.headers.get(cfg.headerPrefix + name) ?? undefined) : undefined);
+  const header = (name: string) =>
+    cfg.headerPrefix ? (req.headers.get(cfg.headerPrefix + name) ?? undefined) : undefined;
   const query = (name: string) => (cfg.query ? (url.searchParams.get(name) ?? undefined) : undefined);
   const pick = (q: string, h: string): [string, string] | undefined => {
     const fromQuery = query(q);
     const fromHeader = header(h);
     if (fromQuery !== undefined && fromHeader !== undefined) {
-      throw new RequestOptionsError(`Both the query parameter ${q} and the header ${cfg.headerPrefix}${h} are set; send one.`);
+      throw new RequestOptionsError(
+        `Both the query parameter ${q} and the header ${cfg.headerPrefix}${h} are set; send one.`,
+      );
     }
     if (fromQuery !== undefined) return [q, fromQuery];
     if (fromHeader !== undefined) return [`${cfg.headerPrefix}${h}`, fromHeader];
@@ -60,7 +63,11 @@ export function readRequestOptions(req: Request, cfg: RequestOptionsConfig): Req
   const selection: Partial<ToolSelection> = {};
   for (const [key, q, h] of LISTS) {
     const found = pick(q, h);
-    if (found) selection[key] = found[1].split(',').map((s) => s.trim()).filter(Boolean);
+    if (found)
+      selection[key] = found[1]
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
   }
   for (const [key, q, h] of FLAGS) {
     const found = pick(q, h);
@@ -72,7 +79,10 @@ export function readRequestOptions(req: Request, cfg: RequestOptionsConfig): Req
   const username = header('username')?.trim();
   const password = header('password')?.trim();
   const given = [apiKey, token, username || password].filter(Boolean).length;
-  if (given > 1) throw new RequestOptionsError('Send only one DocSpace credential header (API key, auth token, or user name + password).');
+  if (given > 1)
+    throw new RequestOptionsError(
+      'Send only one DocSpace credential header (API key, auth token, or user name + password).',
+    );
   if ((username && !password) || (password && !username)) {
     throw new RequestOptionsError(`Send both ${cfg.headerPrefix}username and ${cfg.headerPrefix}password.`);
   }

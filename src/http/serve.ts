@@ -1,10 +1,13 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import type { Hono } from 'hono';
 import type { Logger } from 'pino';
-import type { HttpEnv } from './env.js';
 import { errorResponse, shapeForPath } from './errors.js';
+
+/** What `listen` serves: a Hono app, or a late-bound stand-in for one. */
+export interface FetchApp {
+  fetch(req: Request, env: unknown): Response | Promise<Response>;
+}
 
 export interface ListenOptions {
   host: string;
@@ -35,7 +38,7 @@ function isLongLived(req: IncomingMessage): boolean {
   return (req.method === 'GET' && path === '/sse') || req.headers['mcp-method'] === 'subscriptions/listen';
 }
 
-export async function listen(app: Hono<HttpEnv>, opts: ListenOptions): Promise<RunningHttpServer> {
+export async function listen(app: FetchApp, opts: ListenOptions): Promise<RunningHttpServer> {
   let draining = false;
   const inFlight = new Set<ServerResponse>();
   let server!: Server;
@@ -49,7 +52,7 @@ export async function listen(app: Hono<HttpEnv>, opts: ListenOptions): Promise<R
               headers: { Connection: 'close', 'Retry-After': '5' },
             });
           }
-          return app.fetch(req, env);
+          return app.fetch(req, env as never);
         },
         hostname: opts.host,
         port: opts.port,
@@ -77,7 +80,8 @@ export async function listen(app: Hono<HttpEnv>, opts: ListenOptions): Promise<R
         server.closeIdleConnections();
         await new Promise((r) => setTimeout(r, 50));
       }
-      if (inFlight.size > 0) opts.logger.warn({ inFlight: inFlight.size }, 'shutdown timeout: closing unfinished requests');
+      if (inFlight.size > 0)
+        opts.logger.warn({ inFlight: inFlight.size }, 'shutdown timeout: closing unfinished requests');
       await opts.closeLongLived?.().catch((err) => opts.logger.warn({ err }, 'closing streams failed'));
       server.closeAllConnections();
       await closed;

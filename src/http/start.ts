@@ -4,15 +4,16 @@ import type { Logger } from 'pino';
 import { type Audit, createAudit } from '../audit/index.js';
 import { createAuthenticator } from '../auth/index.js';
 import type { Config } from '../config/load.js';
-import { createMcpRoute } from '../mcp/http.js';
+import { createMcpRoute, type McpRoute } from '../mcp/http.js';
 import { createServerFactory, type ServerRequest } from '../mcp/server.js';
-import { createSseRoutes } from '../mcp/sse.js';
+import { createSseRoutes, type SseRoutes } from '../mcp/sse.js';
 import { createOAuthApp } from '../oauth/index.js';
 import { createStore } from '../store/index.js';
 import type { Store } from '../store/store.js';
 import { createHttpApp } from './app.js';
 import { createEdgeAuthenticator } from './authenticate.js';
 import type { HttpEnv } from './env.js';
+import { errorResponse } from './errors.js';
 import { createReadiness } from './health.js';
 import { Metrics } from './metrics.js';
 import { type Limit, RateLimiter } from './rate-limit.js';
@@ -20,6 +21,8 @@ import { listen, type RunningHttpServer } from './serve.js';
 
 export interface HttpServerHandle extends RunningHttpServer {
   app: Hono<HttpEnv>;
+  /** The public base URL in use (with port 0: the bound one), trailing slash. */
+  publicBaseUrl: string;
   metrics: Metrics;
   /** Shuts down, then closes the store. */
   close(): Promise<void>;
@@ -70,146 +73,217 @@ function timedFetch(inner: typeof fetch, metrics: Metrics): typeof fetch {
 
 /**
  * Builds the HTTP server from the configuration: store, tool selection, authenticator, OAuth
- * facade (when on), `/mcp` and/or `/sse`, guards, health, metrics; then listens.
+ * facade (when on), `/mcp` and/or `/sse`, guards, health, metrics.
  */
 export async function startHttpServer(config: Config, opts: StartHttpOptions): Promise<HttpServerHandle> {
   const { logger } = opts;
-  const metrics = new Metrics();
-  const store = opts.store ?? createStore({ kind: config.store, redisUrl: config.redisUrl || undefined });
-  const selection = config.selection;
-  const audit = countingAudit(createAudit(logger), metrics);
-  const baseFactory = createServerFactory({
-    baseUrl: config.baseUrl,
-    selection,
-    logger,
-    fetch: timedFetch(opts.fetch ?? fetch, metrics),
-    requestTimeoutMs: config.apiTimeout,
-  });
-  const decorate = opts.decorateServer;
-  const factory = decorate
-    ? (req: ServerRequest) => {
-        const server = baseFactory(req);
-        decorate(server);
-        return server;
-      }
-    : baseFactory;
-
-  const inner = createAuthenticator({
-    publicBaseUrl: config.publicBaseUrl,
-    oauth: config.oauth ? { secret: config.secretValue, previousSecrets: config.previousSecrets, store } : undefined,
-    acceptDocSpaceBearer: config.requestAuthorizationHeader,
-    fallback: config.credential,
-    logger,
-    audit,
-  });
-  const authenticate = createEdgeAuthenticator({ inner, shared: config.credential });
-  const limiter = new RateLimiter(store, metrics, logger);
-  const options = { query: config.requestQuery, headerPrefix: config.requestHeaderPrefix };
-  const userAgent = config.userAgent || undefined;
-
-  const mcp = config.streamable
-    ? createMcpRoute({
-        factory,
-        selection,
-        authenticate,
-        limiter,
-        principalLimit: limit('principal', config.rateLimitPrincipalCapacity, config.rateLimitPrincipalWindow),
-        options,
-        maxBodySize: config.maxBodySize,
-        requestTimeoutMs: config.requestTimeout,
-        userAgent,
-        metrics,
-        logger,
-      })
-    : undefined;
-  const sse = config.sse
-    ? createSseRoutes({
-        factory,
-        selection,
-        authenticate,
-        options,
-        maxBodySize: config.maxBodySize,
-        ttlMs: config.sessionTtl,
-        sweepIntervalMs: config.sessionInterval,
-        maxSessions: config.sessionMax,
-        userAgent,
-        logger,
-      })
-    : undefined;
-
-  const oauth = config.oauth
-    ? createOAuthApp({
-        publicBaseUrl: config.publicBaseUrl,
-        docspaceBaseUrl: config.baseUrl,
-        docspaceOAuthBaseUrl: config.oauthBaseUrl || undefined,
-        clientId: config.oauthClientId || undefined,
-        clientSecret: config.oauthClientSecret || undefined,
-        secret: config.secretValue,
-        store,
-        logger,
-        audit,
-        fetch: opts.fetch,
-        previousSecrets: config.previousSecrets,
-        accessTokenTtlSeconds: Math.round(config.oauthAuthTokenTtl / 1000),
-        refreshTokenTtlSeconds: Math.round(config.oauthRefreshTokenTtl / 1000),
-        echoScope: config.oauthEchoScope,
-        cimd: { enabled: config.oauthCimd, trustedDomains: config.oauthCimdTrustedDomains },
-      })
-    : undefined;
-
-  const app = createHttpApp({
-    logger,
-    metrics,
-    serveMetrics: config.metrics,
-    limiter,
-    proxyHops: config.proxyHops,
-    origins: { allowedHostnames: config.allowedHostnames, corsOrigins: config.corsMcpOrigin },
-    cors: {
-      mcp: config.corsMcpOrigin,
-      mcpMaxAgeMs: config.corsMcpMaxAge,
-      oauth: config.corsOauthOrigin,
-      oauthMaxAgeMs: config.corsOauthMaxAge,
+  // Listen first: with port 0 the public URL (OAuth issuer, resource) is known only once bound.
+  let bound: Hono<HttpEnv> | undefined;
+  let sse: SseRoutes | undefined;
+  let mcp: McpRoute | undefined;
+  const running = await listen(
+    {
+      fetch: (req, env) =>
+        bound
+          ? bound.fetch(req, env as never)
+          : errorResponse('plain', 503, 'The server is starting; retry shortly.'),
     },
-    limits: {
-      mcp: limit('mcp', config.rateLimitMcpCapacity, config.rateLimitMcpWindow),
-      byPath: {
-        '/.well-known/oauth-authorization-server': limit('oauth-server-metadata', config.rateLimitOauthServerMetadataCapacity, config.rateLimitOauthServerMetadataWindow),
-        '/.well-known/openid-configuration': limit('oauth-server-metadata', config.rateLimitOauthServerMetadataCapacity, config.rateLimitOauthServerMetadataWindow),
-        '/.well-known/oauth-protected-resource': limit('oauth-resource-metadata', config.rateLimitOauthResourceMetadataCapacity, config.rateLimitOauthResourceMetadataWindow),
-        '/oauth/authorize': limit('oauth-authorize', config.rateLimitOauthAuthorizeCapacity, config.rateLimitOauthAuthorizeWindow),
-        '/oauth/consent': limit('oauth-authorize', config.rateLimitOauthAuthorizeCapacity, config.rateLimitOauthAuthorizeWindow),
-        '/oauth/callback': limit('oauth-callback', config.rateLimitOauthCallbackCapacity, config.rateLimitOauthCallbackWindow),
-        '/oauth/introspect': limit('oauth-introspect', config.rateLimitOauthIntrospectCapacity, config.rateLimitOauthIntrospectWindow),
-        '/oauth/register': limit('oauth-register', config.rateLimitOauthRegisterCapacity, config.rateLimitOauthRegisterWindow),
-        '/oauth/revoke': limit('oauth-revoke', config.rateLimitOauthRevokeCapacity, config.rateLimitOauthRevokeWindow),
-        '/oauth/token': limit('oauth-token', config.rateLimitOauthTokenCapacity, config.rateLimitOauthTokenWindow),
+    {
+      host: config.host,
+      port: config.port,
+      logger,
+      shutdownTimeoutMs: config.shutdownTimeout,
+      closeLongLived: async () => {
+        await Promise.all([sse?.closeAll(), mcp?.close()]);
       },
     },
-    mcp,
-    sse,
-    oauth,
-    readiness: createReadiness({ docspaceUrl: config.baseUrl || undefined, store, fetch: opts.fetch }),
-  });
+  );
+  try {
+    return await build();
+  } catch (err) {
+    await running.shutdown();
+    throw err;
+  }
 
-  const running = await listen(app, {
-    host: config.host,
-    port: config.port,
-    logger,
-    shutdownTimeoutMs: config.shutdownTimeout,
-    closeLongLived: async () => {
-      await Promise.all([sse?.closeAll(), mcp?.close()]);
-    },
-  });
-  return {
-    ...running,
-    get inFlight() {
-      return running.inFlight;
-    },
-    app,
-    metrics,
-    async close() {
-      await running.shutdown();
-      if (!opts.store) await store.close();
-    },
-  };
+  async function build(): Promise<HttpServerHandle> {
+    const publicBaseUrl =
+      config.port === 0 && !config.serverBaseUrl ? `${running.url}/` : config.publicBaseUrl;
+    const metrics = new Metrics();
+    const store = opts.store ?? createStore({ kind: config.store, redisUrl: config.redisUrl || undefined });
+    const selection = config.selection;
+    const audit = countingAudit(createAudit(logger), metrics);
+    const baseFactory = createServerFactory({
+      baseUrl: config.baseUrl,
+      selection,
+      logger,
+      fetch: timedFetch(opts.fetch ?? fetch, metrics),
+      requestTimeoutMs: config.apiTimeout,
+    });
+    const decorate = opts.decorateServer;
+    const factory = decorate
+      ? (req: ServerRequest) => {
+          const server = baseFactory(req);
+          decorate(server);
+          return server;
+        }
+      : baseFactory;
+
+    const inner = createAuthenticator({
+      publicBaseUrl,
+      oauth: config.oauth
+        ? { secret: config.secretValue, previousSecrets: config.previousSecrets, store }
+        : undefined,
+      acceptDocSpaceBearer: config.requestAuthorizationHeader,
+      fallback: config.credential,
+      logger,
+      audit,
+    });
+    const authenticate = createEdgeAuthenticator({ inner, shared: config.credential });
+    const limiter = new RateLimiter(store, metrics, logger);
+    const options = { query: config.requestQuery, headerPrefix: config.requestHeaderPrefix };
+    const userAgent = config.userAgent || undefined;
+
+    mcp = config.streamable
+      ? createMcpRoute({
+          factory,
+          selection,
+          authenticate,
+          limiter,
+          principalLimit: limit(
+            'principal',
+            config.rateLimitPrincipalCapacity,
+            config.rateLimitPrincipalWindow,
+          ),
+          options,
+          maxBodySize: config.maxBodySize,
+          requestTimeoutMs: config.requestTimeout,
+          userAgent,
+          metrics,
+          logger,
+        })
+      : undefined;
+    sse = config.sse
+      ? createSseRoutes({
+          factory,
+          selection,
+          authenticate,
+          options,
+          maxBodySize: config.maxBodySize,
+          ttlMs: config.sessionTtl,
+          sweepIntervalMs: config.sessionInterval,
+          maxSessions: config.sessionMax,
+          userAgent,
+          logger,
+        })
+      : undefined;
+
+    const oauth = config.oauth
+      ? createOAuthApp({
+          publicBaseUrl,
+          docspaceBaseUrl: config.baseUrl,
+          docspaceOAuthBaseUrl: config.oauthBaseUrl || undefined,
+          clientId: config.oauthClientId || undefined,
+          clientSecret: config.oauthClientSecret || undefined,
+          secret: config.secretValue,
+          store,
+          logger,
+          audit,
+          fetch: opts.fetch,
+          previousSecrets: config.previousSecrets,
+          accessTokenTtlSeconds: Math.round(config.oauthAuthTokenTtl / 1000),
+          refreshTokenTtlSeconds: Math.round(config.oauthRefreshTokenTtl / 1000),
+          echoScope: config.oauthEchoScope,
+          cimd: { enabled: config.oauthCimd, trustedDomains: config.oauthCimdTrustedDomains },
+        })
+      : undefined;
+
+    const app = createHttpApp({
+      logger,
+      metrics,
+      serveMetrics: config.metrics,
+      limiter,
+      proxyHops: config.proxyHops,
+      origins: { allowedHostnames: config.allowedHostnames, corsOrigins: config.corsMcpOrigin },
+      cors: {
+        mcp: config.corsMcpOrigin,
+        mcpMaxAgeMs: config.corsMcpMaxAge,
+        oauth: config.corsOauthOrigin,
+        oauthMaxAgeMs: config.corsOauthMaxAge,
+      },
+      limits: {
+        mcp: limit('mcp', config.rateLimitMcpCapacity, config.rateLimitMcpWindow),
+        byPath: {
+          '/.well-known/oauth-authorization-server': limit(
+            'oauth-server-metadata',
+            config.rateLimitOauthServerMetadataCapacity,
+            config.rateLimitOauthServerMetadataWindow,
+          ),
+          '/.well-known/openid-configuration': limit(
+            'oauth-server-metadata',
+            config.rateLimitOauthServerMetadataCapacity,
+            config.rateLimitOauthServerMetadataWindow,
+          ),
+          '/.well-known/oauth-protected-resource': limit(
+            'oauth-resource-metadata',
+            config.rateLimitOauthResourceMetadataCapacity,
+            config.rateLimitOauthResourceMetadataWindow,
+          ),
+          '/oauth/authorize': limit(
+            'oauth-authorize',
+            config.rateLimitOauthAuthorizeCapacity,
+            config.rateLimitOauthAuthorizeWindow,
+          ),
+          '/oauth/consent': limit(
+            'oauth-authorize',
+            config.rateLimitOauthAuthorizeCapacity,
+            config.rateLimitOauthAuthorizeWindow,
+          ),
+          '/oauth/callback': limit(
+            'oauth-callback',
+            config.rateLimitOauthCallbackCapacity,
+            config.rateLimitOauthCallbackWindow,
+          ),
+          '/oauth/introspect': limit(
+            'oauth-introspect',
+            config.rateLimitOauthIntrospectCapacity,
+            config.rateLimitOauthIntrospectWindow,
+          ),
+          '/oauth/register': limit(
+            'oauth-register',
+            config.rateLimitOauthRegisterCapacity,
+            config.rateLimitOauthRegisterWindow,
+          ),
+          '/oauth/revoke': limit(
+            'oauth-revoke',
+            config.rateLimitOauthRevokeCapacity,
+            config.rateLimitOauthRevokeWindow,
+          ),
+          '/oauth/token': limit(
+            'oauth-token',
+            config.rateLimitOauthTokenCapacity,
+            config.rateLimitOauthTokenWindow,
+          ),
+        },
+      },
+      mcp,
+      sse,
+      oauth,
+      readiness: createReadiness({ docspaceUrl: config.baseUrl || undefined, store, fetch: opts.fetch }),
+    });
+
+    bound = app;
+    return {
+      ...running,
+      get inFlight() {
+        return running.inFlight;
+      },
+      app,
+      publicBaseUrl,
+      metrics,
+      async close() {
+        await running.shutdown();
+        if (!opts.store) await store.close();
+      },
+    };
+  }
 }

@@ -1,13 +1,17 @@
 import { createMcpHandler, type McpServer } from '@modelcontextprotocol/server';
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
-import { readJsonBody } from '../http/body.js';
 import type { Authenticate, AuthOutcome, Principal } from '../http/authenticate.js';
+import { readJsonBody } from '../http/body.js';
 import type { HttpEnv } from '../http/env.js';
 import { errorResponse, RPC } from '../http/errors.js';
 import type { Metrics } from '../http/metrics.js';
 import { type Limit, type RateLimiter, withHeaders } from '../http/rate-limit.js';
-import { type RequestOptionsConfig, RequestOptionsError, readRequestOptions } from '../http/request-options.js';
+import {
+  type RequestOptionsConfig,
+  RequestOptionsError,
+  readRequestOptions,
+} from '../http/request-options.js';
 import { narrowSelection, type ToolSelection } from '../tools/selection.js';
 import type { ServerRequest } from './server.js';
 
@@ -89,21 +93,29 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     }
     const type = raw.headers.get('content-type') ?? '';
     if (!/^application\/json\s*(;|$)/i.test(type)) {
-      return errorResponse('jsonrpc', 415, 'Content-Type must be application/json.', { code: RPC.invalidRequest });
+      return errorResponse('jsonrpc', 415, 'Content-Type must be application/json.', {
+        code: RPC.invalidRequest,
+      });
     }
     const body = await readJsonBody(raw, deps.maxBodySize);
     if (!body.ok) return body.response;
-    const message = body.value as { id?: unknown; method?: unknown; params?: { name?: unknown; requestId?: unknown } } | null;
+    const message = body.value as {
+      id?: unknown;
+      method?: unknown;
+      params?: { name?: unknown; requestId?: unknown };
+    } | null;
     if (message && typeof message === 'object' && !Array.isArray(message)) {
       if (typeof message.method === 'string') c.set('mcpMethod', message.method.slice(0, 64));
-      if (message.method === 'tools/call' && typeof message.params?.name === 'string') c.set('toolName', message.params.name.slice(0, 64));
+      if (message.method === 'tools/call' && typeof message.params?.name === 'string')
+        c.set('toolName', message.params.name.slice(0, 64));
     }
 
     let options: ReturnType<typeof readRequestOptions>;
     try {
       options = readRequestOptions(raw, deps.options);
     } catch (err) {
-      if (err instanceof RequestOptionsError) return errorResponse('jsonrpc', 400, err.message, { code: RPC.invalidRequest });
+      if (err instanceof RequestOptionsError)
+        return errorResponse('jsonrpc', 400, err.message, { code: RPC.invalidRequest });
       throw err;
     }
     const auth = await deps.authenticate(raw, options.credential);
@@ -117,7 +129,8 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     let selection = deps.selection;
     if (Object.keys(options.selection).length > 0) {
       const narrowed = narrowSelection(deps.selection, options.selection);
-      if ('error' in narrowed) return errorResponse('jsonrpc', 400, narrowed.error, { code: RPC.invalidRequest });
+      if ('error' in narrowed)
+        return errorResponse('jsonrpc', 400, narrowed.error, { code: RPC.invalidRequest });
       selection = narrowed;
     }
 
@@ -135,10 +148,13 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
       return new Response(null, { status: 202 });
     }
     const cancel = new AbortController();
-    const cancelKey = c.get('toolName') && message?.id !== undefined ? `${owner}|${JSON.stringify(message.id)}` : undefined;
+    const cancelKey =
+      c.get('toolName') && message?.id !== undefined ? `${owner}|${JSON.stringify(message.id)}` : undefined;
     if (cancelKey && cancellable.size < MAX_CANCELLABLE) cancellable.set(cancelKey, cancel);
     const timeout = deps.requestTimeoutMs > 0 ? AbortSignal.timeout(deps.requestTimeoutMs) : undefined;
-    const signal = AbortSignal.any(timeout ? [raw.signal, cancel.signal, timeout] : [raw.signal, cancel.signal]);
+    const signal = AbortSignal.any(
+      timeout ? [raw.signal, cancel.signal, timeout] : [raw.signal, cancel.signal],
+    );
     // The body was read above, so the SDK gets the parsed value and a body-less copy whose
     // signal also fires on our timeout; aborting it cancels the tool (and its DocSpace calls).
     const forwarded = new Request(raw.url, { method: raw.method, headers: raw.headers, signal });
@@ -154,14 +170,21 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     });
     let res: Response;
     if (timeout) {
-      const timedOut = new Promise<'timeout'>((resolve) => timeout.addEventListener('abort', () => resolve('timeout'), { once: true }));
+      const timedOut = new Promise<'timeout'>((resolve) =>
+        timeout.addEventListener('abort', () => resolve('timeout'), { once: true }),
+      );
       const first = await Promise.race([pending, timedOut]);
       if (first === 'timeout') {
         if (cancelKey) cancellable.delete(cancelKey);
         pending.catch(() => undefined);
-        return errorResponse('jsonrpc', 504, `The request took longer than ${deps.requestTimeoutMs} ms and was cancelled.`, {
-          code: RPC.serverError,
-        });
+        return errorResponse(
+          'jsonrpc',
+          504,
+          `The request took longer than ${deps.requestTimeoutMs} ms and was cancelled.`,
+          {
+            code: RPC.serverError,
+          },
+        );
       }
       res = first;
     } else {
@@ -222,11 +245,15 @@ function observeToolCall(
       },
     }),
   );
-  signal.addEventListener('abort', () => {
-    if (!finished) {
-      finished = true;
-      done('cancelled');
-    }
-  }, { once: true });
+  signal.addEventListener(
+    'abort',
+    () => {
+      if (!finished) {
+        finished = true;
+        done('cancelled');
+      }
+    },
+    { once: true },
+  );
   return new Response(observed, { status: res.status, statusText: res.statusText, headers: res.headers });
 }

@@ -1,26 +1,53 @@
 import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
 import { DocSpaceError } from '../docspace/errors.js';
-import { isTextMime, MAX_RESOURCE_BYTES, mimeTypeOf } from '../tools/content.js';
+import { fileUri, isTextMime, MAX_RESOURCE_BYTES, mimeTypeOf } from '../tools/content.js';
 import type { CallEnv } from './run-tool.js';
 
-const TEMPLATE = new ResourceTemplate('docspace://files/{id}', { list: undefined });
+const RECENT_LISTED = 50;
+
+/** DocSpace's sentence instead of a stack, as a JSON-RPC error. */
+async function plainErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof DocSpaceError) throw new Error(e.message);
+    throw e;
+  }
+}
 
 /**
  * Files as resources: `docspace://files/{id}` reads the original bytes (text for text types,
- * base64 otherwise). download_file links here for files too large to embed.
+ * base64 otherwise); download_file links here for files too large to embed. `resources/list`
+ * offers the person's recent files, so clients with a resource picker can attach them.
  */
 export function registerFileResources(server: McpServer, env: CallEnv): void {
+  const template = new ResourceTemplate('docspace://files/{id}', {
+    list: (ctx) => {
+      if (env.configError) return { resources: [] };
+      return plainErrors(async () => {
+        const recent = await env.client().files.recent({ count: RECENT_LISTED }, ctx.mcpReq.signal);
+        return {
+          resources: recent.files.map((f) => ({
+            uri: fileUri(f.id),
+            name: f.title,
+            mimeType: mimeTypeOf(f),
+            ...(f.pureContentLength !== undefined ? { size: f.pureContentLength } : {}),
+          })),
+        };
+      });
+    },
+  });
   server.registerResource(
     'file',
-    TEMPLATE,
+    template,
     { title: 'DocSpace file', description: 'A file’s content by id', mimeType: 'application/octet-stream' },
-    async (uri, variables, ctx) => {
+    (uri, variables, ctx) => {
       if (env.configError) throw new Error(env.configError);
       const id = Number(variables.id);
       if (!Number.isInteger(id) || id <= 0)
         throw new Error(`Bad file id in ${uri.href}: expected a positive integer.`);
-      const client = env.client();
-      try {
+      return plainErrors(async () => {
+        const client = env.client();
         const file = await client.files.info(id, { signal: ctx.mcpReq.signal });
         const mimeType = mimeTypeOf(file);
         const got = await client.files.download(id, {
@@ -31,11 +58,7 @@ export function registerFileResources(server: McpServer, env: CallEnv): void {
           ? { uri: uri.href, mimeType, text: new TextDecoder().decode(got.bytes) }
           : { uri: uri.href, mimeType, blob: Buffer.from(got.bytes).toString('base64') };
         return { contents: [contents] };
-      } catch (e) {
-        // A JSON-RPC error with DocSpace's actionable sentence, not a stack.
-        if (e instanceof DocSpaceError) throw new Error(e.message);
-        throw e;
-      }
+      });
     },
   );
 }

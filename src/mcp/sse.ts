@@ -5,7 +5,11 @@ import type { AuthOutcome, Principal } from '../http/authenticate.js';
 import { readJsonBody } from '../http/body.js';
 import type { HttpEnv } from '../http/env.js';
 import { errorResponse, RPC } from '../http/errors.js';
-import { type RequestOptionsConfig, RequestOptionsError, readRequestOptions } from '../http/request-options.js';
+import {
+  type RequestOptionsConfig,
+  RequestOptionsError,
+  readRequestOptions,
+} from '../http/request-options.js';
 import { narrowSelection, type ToolSelection } from '../tools/selection.js';
 import type { ServerRequest } from './server.js';
 
@@ -131,7 +135,8 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
     try {
       options = readRequestOptions(raw, deps.options);
     } catch (err) {
-      if (err instanceof RequestOptionsError) return errorResponse('jsonrpc', 400, err.message, { code: RPC.invalidRequest });
+      if (err instanceof RequestOptionsError)
+        return errorResponse('jsonrpc', 400, err.message, { code: RPC.invalidRequest });
       throw err;
     }
     const auth = await deps.authenticate(raw, options.credential);
@@ -140,7 +145,8 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
     let selection = deps.selection;
     if (Object.keys(options.selection).length > 0) {
       const narrowed = narrowSelection(deps.selection, options.selection);
-      if ('error' in narrowed) return errorResponse('jsonrpc', 400, narrowed.error, { code: RPC.invalidRequest });
+      if ('error' in narrowed)
+        return errorResponse('jsonrpc', 400, narrowed.error, { code: RPC.invalidRequest });
       selection = narrowed;
     }
     if (sessions.size >= deps.maxSessions) {
@@ -150,7 +156,12 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
     }
     const id = crypto.randomUUID();
     const transport = new SseServerTransport(id, `/messages?sessionId=${id}`, deps.keepAliveMs ?? 15_000);
-    const serverRequest: ServerRequest = { credential: auth.credential, selection, requestId: c.get('requestId'), userAgent: deps.userAgent };
+    const serverRequest: ServerRequest = {
+      credential: auth.credential,
+      selection,
+      requestId: c.get('requestId'),
+      userAgent: deps.userAgent,
+    };
     const server = deps.factory(serverRequest);
     const session: Session = {
       transport,
@@ -181,28 +192,38 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
   async function message(c: Context<HttpEnv>): Promise<Response> {
     const raw = c.req.raw;
     const id = c.req.query('sessionId') ?? raw.headers.get('mcp-session-id') ?? '';
-    if (!id) return errorResponse('jsonrpc', 400, 'Missing sessionId: open a session with GET /sse first.', { code: RPC.invalidRequest });
+    if (!id)
+      return errorResponse('jsonrpc', 400, 'Missing sessionId: open a session with GET /sse first.', {
+        code: RPC.invalidRequest,
+      });
     const session = sessions.get(id);
     if (!session || session.expiresAt <= Date.now()) {
       if (session) void session.transport.close();
-      return errorResponse('jsonrpc', 404, 'Session not found or expired: open a new one with GET /sse.', { code: -32001 });
+      return errorResponse('jsonrpc', 404, 'Session not found or expired: open a new one with GET /sse.', {
+        code: -32001,
+      });
     }
     const type = raw.headers.get('content-type') ?? '';
     if (!/^application\/json\s*(;|$)/i.test(type)) {
-      return errorResponse('jsonrpc', 415, 'Content-Type must be application/json.', { code: RPC.invalidRequest });
+      return errorResponse('jsonrpc', 415, 'Content-Type must be application/json.', {
+        code: RPC.invalidRequest,
+      });
     }
     let options: ReturnType<typeof readRequestOptions>;
     try {
       options = readRequestOptions(raw, { ...deps.options, query: false });
     } catch (err) {
-      if (err instanceof RequestOptionsError) return errorResponse('jsonrpc', 400, err.message, { code: RPC.invalidRequest });
+      if (err instanceof RequestOptionsError)
+        return errorResponse('jsonrpc', 400, err.message, { code: RPC.invalidRequest });
       throw err;
     }
     const auth = await deps.authenticate(raw, options.credential);
     if (!auth.ok) return auth.response;
     c.set('principal', auth.principal);
     if (ownerOf(auth.principal) !== session.owner) {
-      return errorResponse('jsonrpc', 403, 'This session belongs to another user.', { code: RPC.invalidRequest });
+      return errorResponse('jsonrpc', 403, 'This session belongs to another user.', {
+        code: RPC.invalidRequest,
+      });
     }
     // A refreshed token replaces the one the session opened with.
     session.serverRequest.credential = auth.credential;
@@ -211,7 +232,9 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
     const messages = Array.isArray(body.value) ? body.value : [body.value];
     for (const m of messages) {
       if (!m || typeof m !== 'object' || (m as { jsonrpc?: unknown }).jsonrpc !== '2.0') {
-        return errorResponse('jsonrpc', 400, 'Invalid Request: not a JSON-RPC 2.0 message.', { code: RPC.invalidRequest });
+        return errorResponse('jsonrpc', 400, 'Invalid Request: not a JSON-RPC 2.0 message.', {
+          code: RPC.invalidRequest,
+        });
       }
     }
     for (const m of messages) session.transport.deliver(m as JSONRPCMessage, raw);

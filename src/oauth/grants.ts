@@ -27,7 +27,8 @@ export interface GrantRecord {
   dsApp?: string;
   current: string;
   previous?: { hash: string; rotatedAt: number; successor: string };
-  spent: string[];
+  /** Older tokens of the family and when each was replaced: presenting one is a replay. */
+  spent: { hash: string; rotatedAt: number }[];
   createdAt: number;
 }
 
@@ -177,23 +178,17 @@ export function createGrants(deps: GrantDeps) {
           }
         }
         const now = settings.now();
-        if (grant.previous && safeEqual(hash, grant.previous.hash)) {
-          if (now - grant.previous.rotatedAt <= settings.refreshGrace * 1000) {
+        // A token replaced within the grace window (the previous one, or an older one when the
+        // client already used its successor) yields the current token, so racers converge.
+        const replaced = [...(grant.previous ? [grant.previous] : []), ...grant.spent].find((t) =>
+          safeEqual(hash, t.hash),
+        );
+        if (replaced) {
+          if (grant.previous && now - replaced.rotatedAt <= settings.refreshGrace * 1000) {
             const successor = await storageSealer.open<string>(grant.previous.successor);
             const ds = await storageSealer.open<UpstreamTokens>(grant.ds);
             if (successor && ds) return respond(grant, ds, successor);
           }
-          await revokeFamily(grant, 'refresh token replayed');
-          audit.record({
-            event: 'refresh.reused',
-            outcome: 'failure',
-            userId: grant.userId,
-            clientId: grant.clientId,
-            reason: 'reuse',
-          });
-          throw new OAuthError('invalid_grant', 'the refresh token was already used; sign in again');
-        }
-        if (grant.spent.some((h) => safeEqual(h, hash))) {
           await revokeFamily(grant, 'refresh token replayed');
           audit.record({
             event: 'refresh.reused',
@@ -243,7 +238,11 @@ export function createGrants(deps: GrantDeps) {
             ds: await storageSealer.seal(ds),
             current: sha256(next),
             previous: { hash, rotatedAt: now, successor: await storageSealer.seal(next) },
-            spent: grant.previous ? [...grant.spent, grant.previous.hash].slice(-MAX_SPENT) : grant.spent,
+            spent: grant.previous
+              ? [...grant.spent, { hash: grant.previous.hash, rotatedAt: grant.previous.rotatedAt }].slice(
+                  -MAX_SPENT,
+                )
+              : grant.spent,
           };
           if (
             !(await store.compareAndSet(
@@ -330,9 +329,11 @@ export function createGrants(deps: GrantDeps) {
     const loaded = await load(gid);
     if (!loaded) return undefined;
     const hash = sha256(token);
-    const known = [loaded.grant.current, loaded.grant.previous?.hash, ...loaded.grant.spent].some(
-      (h) => h && safeEqual(h, hash),
-    );
+    const known = [
+      loaded.grant.current,
+      loaded.grant.previous?.hash,
+      ...loaded.grant.spent.map((t) => t.hash),
+    ].some((h) => h && safeEqual(h, hash));
     return known ? gid : undefined;
   }
 }

@@ -5,8 +5,11 @@ import { entityId, entityOut } from './schema.js';
 import { entryLine, formatBytes, projectFile } from './shape.js';
 import { CREATE, defineTool, READ, type ToolContext, ToolInputError } from './types.js';
 
-/** Upload size the tools accept: what fits a JSON-RPC body as base64 under the HTTP limit. */
-export const MAX_UPLOAD_BYTES = 40 * 1024 * 1024;
+/**
+ * Upload size the tools accept. As base64 inside a JSON-RPC body this is ~40 MiB, so the HTTP
+ * body limit (DOCSPACE_MAX_BODY_SIZE) must be at least 48 MiB for the promise to hold.
+ */
+export const MAX_UPLOAD_BYTES = 30 * 1024 * 1024;
 /** Largest file `resources/read` returns (base64 in one JSON message). */
 export const MAX_RESOURCE_BYTES = 25 * 1024 * 1024;
 
@@ -91,7 +94,7 @@ export const contentTools = [
     toolset: 'files',
     title: 'Upload a file',
     description:
-      'Uploads a file into a folder or room: text as is (encoding utf8) or any binary such as .docx, .pdf, images (encoding base64), up to 40 MB. A name that exists gets a copy, or a new version with asNewVersion.',
+      'Uploads a file into a folder or room: text as is (encoding utf8) or any binary such as .docx, .pdf, images (encoding base64), up to 30 MB. A name that exists gets a copy, or a new version with asNewVersion.',
     input: z.object({
       parentId: entityId('Folder or room'),
       filename: z.string().min(1).max(170).describe('Name with extension, e.g. report.docx'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FileOperationDto } from '../docspace/types.js';
+import type { FileOperationDto, FolderContentDto } from '../docspace/types.js';
 import { entityId, entityOut, fieldsArg, listOutput, pagingArgs } from './schema.js';
 import {
   type Entity,
@@ -10,7 +10,7 @@ import {
   projectFolder,
   untrusted,
 } from './shape.js';
-import { CREATE, DESTROY, defineTool, READ, ToolInputError, UPDATE } from './types.js';
+import { CREATE, DESTROY, defineTool, READ, type ToolContext, ToolInputError, UPDATE } from './types.js';
 
 const fileId = entityId('File');
 
@@ -291,25 +291,47 @@ export const filesTools = [
       return searchResult(a, found.slice(a.startIndex, want), Math.max(total, found.length));
     },
   }),
-  defineTool({
-    name: 'get_recent_files',
+  listTool(
+    'get_recent_files',
+    'Recent files',
+    'Lists the files the person opened or changed most recently.',
+    (ctx, q) => ctx.client.files.recent(q, ctx.signal),
+  ),
+  listTool(
+    'get_favorite_files',
+    'Favourite files',
+    'Lists the files and folders the person marked as favourites.',
+    (ctx, q) => ctx.client.files.favorites(q, ctx.signal),
+  ),
+];
+
+/** A paged listing of one of the person's sections (Recent, Favourites). */
+function listTool(
+  name: string,
+  title: string,
+  description: string,
+  fetchPage: (ctx: ToolContext, q: { startIndex: number; count: number }) => Promise<FolderContentDto>,
+) {
+  return defineTool({
+    name,
     toolset: 'files',
-    title: 'Recent files',
-    description: 'Lists the files the person opened or changed most recently.',
+    title,
+    description,
     input: z.object({ ...pagingArgs }),
     output: listOutput(entityOut),
     hints: READ,
     async handler(a, ctx) {
-      const res = await ctx.client.files.recent({ startIndex: a.startIndex, count: a.count }, ctx.signal);
-      const items = res.files.map((f) => projectFile(f));
-      const page = pageText(items.length, a.startIndex, res.total ?? items.length, 'get_recent_files');
+      const res = await fetchPage(ctx, { startIndex: a.startIndex, count: a.count });
+      const items = [...res.folders.map((f) => projectFolder(f)), ...res.files.map((f) => projectFile(f))];
+      const total = res.total ?? items.length;
+      const page = pageText(items.length, a.startIndex, total, name);
       return {
-        data: { items, total: res.total ?? items.length, nextStartIndex: page.next },
+        data: { items, total, nextStartIndex: page.next },
         text: [page.text, ...items.map(entryLine)].join('\n'),
       };
     },
-  }),
-];
+  });
+}
 
 function searchResult(a: { query: string; startIndex: number }, items: Entity[], total: number) {
   const page = pageText(items.length, a.startIndex, total, 'search_files');

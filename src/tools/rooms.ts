@@ -253,7 +253,7 @@ export const roomsTools = [
     output: z.object({
       types: z.array(z.object({ roomType: z.string(), title: z.string(), description: z.string() })),
     }),
-    hints: { ...READ, openWorldHint: false },
+    hints: READ,
     async handler() {
       const types = Object.entries(ROOM_TYPE_IDS).map(([name, id]) => {
         const info = ROOM_TYPES.find((t) => t.roomType === id);

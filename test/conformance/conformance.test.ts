@@ -14,7 +14,11 @@ const SRC = `${ROOT}test/conformance/`;
 const LOCAL_SUITE = `${ROOT}node_modules/@modelcontextprotocol/conformance/dist/index.js`;
 const ALPHA = '@modelcontextprotocol/conformance@0.2.0-alpha.12';
 
-function run(command: string, args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
+function run(
+  command: string,
+  args: string[],
+  timeoutMs: number,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -46,18 +50,31 @@ describe('MCP conformance suite', { skip: process.env.CONFORMANCE === 'skip' }, 
   });
   after(() => server.close());
 
-  it('passes 0.1.16 (2025-11-25 scenarios) except the listed expected failures', { timeout: 240_000 }, async (t) => {
+  it('passes 0.1.16 (2025-11-25 scenarios) except the listed expected failures', {
+    timeout: 240_000,
+  }, async (t) => {
     if (!node22) return t.skip('Node 22 is not obtainable with npx here');
     const result = await run(
       'npx',
-      ['-y', 'node@22', LOCAL_SUITE, 'server', '--url', url, '--expected-failures', `${SRC}expected-failures-2025-11-25.yml`],
+      [
+        '-y',
+        'node@22',
+        LOCAL_SUITE,
+        'server',
+        '--url',
+        url,
+        '--expected-failures',
+        `${SRC}expected-failures-2025-11-25.yml`,
+      ],
       220_000,
     );
     assert.equal(result.code, 0, summary(result.output));
     assert.match(result.output, /Baseline check passed/);
   });
 
-  it('passes 0.2.0-alpha (--requirements 2026-07-28) except the listed expected failures', { timeout: 300_000 }, async (t) => {
+  it('passes 0.2.0-alpha (--requirements 2026-07-28) except the listed expected failures', {
+    timeout: 300_000,
+  }, async (t) => {
     if (!node22) return t.skip('Node 22 is not obtainable with npx here');
     const result = await run(
       'npx',
@@ -72,7 +89,8 @@ describe('MCP conformance suite', { skip: process.env.CONFORMANCE === 'skip' }, 
       ],
       280_000,
     );
-    if (/E404|ENOTFOUND|EAI_AGAIN/.test(result.output) && result.code !== 0) return t.skip(`${ALPHA} is not obtainable here`);
+    if (/E404|ENOTFOUND|EAI_AGAIN/.test(result.output) && result.code !== 0)
+      return t.skip(`${ALPHA} is not obtainable here`);
     assert.equal(result.code, 0, summary(result.output));
     assert.match(result.output, /Baseline check passed/);
   });

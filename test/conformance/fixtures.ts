@@ -9,7 +9,8 @@ import { z } from 'zod';
  */
 
 // A 1×1 PNG and a tiny WAV header, both valid base64 of real formats.
-const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+const PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
 const WAV = 'UklGRiYAAABXQVZFZm10IBAAAAABAAEAQB8AAAB9AAACABAAZGF0YQIAAAA=';
 
 type Content =
@@ -33,7 +34,14 @@ const STATIC_TOOLS: Record<string, { description: string; content: Content[] }> 
   test_embedded_resource: {
     description: 'Answers with an embedded resource.',
     content: [
-      { type: 'resource', resource: { uri: 'test://embedded-resource', mimeType: 'text/plain', text: 'This is an embedded resource content.' } },
+      {
+        type: 'resource',
+        resource: {
+          uri: 'test://embedded-resource',
+          mimeType: 'text/plain',
+          text: 'This is an embedded resource content.',
+        },
+      },
     ],
   },
   test_multiple_content_types: {
@@ -43,7 +51,11 @@ const STATIC_TOOLS: Record<string, { description: string; content: Content[] }> 
       { type: 'image', data: PNG, mimeType: 'image/png' },
       {
         type: 'resource',
-        resource: { uri: 'test://mixed-content-resource', mimeType: 'application/json', text: JSON.stringify({ test: 'data', value: 123 }) },
+        resource: {
+          uri: 'test://mixed-content-resource',
+          mimeType: 'application/json',
+          text: JSON.stringify({ test: 'data', value: 123 }),
+        },
       },
     ],
   },
@@ -58,41 +70,70 @@ function registerTools(server: McpServer): void {
   server.registerTool('test_error_handling', { description: 'Always fails.' }, async () => {
     throw new Error('This tool intentionally returns an error for testing');
   });
-  server.registerTool('test_tool_with_logging', { description: 'Logs three messages while it runs.' }, async (ctx) => {
-    for (const data of ['Tool execution started', 'Tool processing data', 'Tool execution completed']) {
-      await ctx.mcpReq.notify({ method: 'notifications/message', params: { level: 'info', data } });
-      await pause(20);
-    }
-    return { content: [{ type: 'text', text: 'Tool with logging executed successfully' }] };
-  });
-  server.registerTool('test_tool_with_progress', { description: 'Reports progress 0, 50, 100.' }, async (ctx) => {
-    const progressToken = ctx.mcpReq._meta?.progressToken ?? 0;
-    for (const progress of [0, 50, 100]) {
-      await ctx.mcpReq.notify({
-        method: 'notifications/progress',
-        params: { progressToken, progress, total: 100, message: `Completed step ${progress} of 100` },
-      });
-      await pause(20);
-    }
-    return { content: [{ type: 'text', text: String(progressToken) }] };
-  });
+  server.registerTool(
+    'test_tool_with_logging',
+    { description: 'Logs three messages while it runs.' },
+    async (ctx) => {
+      for (const data of ['Tool execution started', 'Tool processing data', 'Tool execution completed']) {
+        await ctx.mcpReq.notify({ method: 'notifications/message', params: { level: 'info', data } });
+        await pause(20);
+      }
+      return { content: [{ type: 'text', text: 'Tool with logging executed successfully' }] };
+    },
+  );
+  server.registerTool(
+    'test_tool_with_progress',
+    { description: 'Reports progress 0, 50, 100.' },
+    async (ctx) => {
+      const progressToken = ctx.mcpReq._meta?.progressToken ?? 0;
+      for (const progress of [0, 50, 100]) {
+        await ctx.mcpReq.notify({
+          method: 'notifications/progress',
+          params: { progressToken, progress, total: 100, message: `Completed step ${progress} of 100` },
+        });
+        await pause(20);
+      }
+      return { content: [{ type: 'text', text: String(progressToken) }] };
+    },
+  );
   server.registerTool(
     'json_schema_2020_12_tool',
     {
       description: 'Takes an optional name and address (JSON Schema 2020-12 check).',
-      inputSchema: z.object({ name: z.string().optional(), address: z.object({ street: z.string().optional(), city: z.string().optional() }).optional() }),
+      inputSchema: z.object({
+        name: z.string().optional(),
+        address: z.object({ street: z.string().optional(), city: z.string().optional() }).optional(),
+      }),
     },
-    async (args) => ({ content: [{ type: 'text', text: `JSON Schema 2020-12 tool called with: ${JSON.stringify(args)}` }] }),
+    async (args) => ({
+      content: [{ type: 'text', text: `JSON Schema 2020-12 tool called with: ${JSON.stringify(args)}` }],
+    }),
   );
 }
 
 function registerResources(server: McpServer): void {
-  server.registerResource('static-text', 'test://static-text', { title: 'Static text', mimeType: 'text/plain' }, async () => ({
-    contents: [{ uri: 'test://static-text', mimeType: 'text/plain', text: 'This is the content of the static text resource.' }],
-  }));
-  server.registerResource('static-binary', 'test://static-binary', { title: 'Static binary', mimeType: 'image/png' }, async () => ({
-    contents: [{ uri: 'test://static-binary', mimeType: 'image/png', blob: PNG }],
-  }));
+  server.registerResource(
+    'static-text',
+    'test://static-text',
+    { title: 'Static text', mimeType: 'text/plain' },
+    async () => ({
+      contents: [
+        {
+          uri: 'test://static-text',
+          mimeType: 'text/plain',
+          text: 'This is the content of the static text resource.',
+        },
+      ],
+    }),
+  );
+  server.registerResource(
+    'static-binary',
+    'test://static-binary',
+    { title: 'Static binary', mimeType: 'image/png' },
+    async () => ({
+      contents: [{ uri: 'test://static-binary', mimeType: 'image/png', blob: PNG }],
+    }),
+  );
   server.registerResource(
     'template',
     new ResourceTemplate('test://template/{id}/data', { list: undefined }),
@@ -102,14 +143,25 @@ function registerResources(server: McpServer): void {
         {
           uri: uri.toString(),
           mimeType: 'application/json',
-          text: JSON.stringify({ id: variables.id, templateTest: true, data: `Data for ID: ${variables.id}` }),
+          text: JSON.stringify({
+            id: variables.id,
+            templateTest: true,
+            data: `Data for ID: ${variables.id}`,
+          }),
         },
       ],
     }),
   );
-  server.registerResource('watched-resource', 'test://watched-resource', { title: 'Watched', mimeType: 'text/plain' }, async () => ({
-    contents: [{ uri: 'test://watched-resource', mimeType: 'text/plain', text: 'Watched resource content' }],
-  }));
+  server.registerResource(
+    'watched-resource',
+    'test://watched-resource',
+    { title: 'Watched', mimeType: 'text/plain' },
+    async () => ({
+      contents: [
+        { uri: 'test://watched-resource', mimeType: 'text/plain', text: 'Watched resource content' },
+      ],
+    }),
+  );
 }
 
 function registerPrompts(server: McpServer): void {
@@ -118,9 +170,17 @@ function registerPrompts(server: McpServer): void {
   }));
   server.registerPrompt(
     'test_prompt_with_arguments',
-    { description: 'A prompt with two arguments.', argsSchema: z.object({ arg1: z.string(), arg2: z.string() }) },
+    {
+      description: 'A prompt with two arguments.',
+      argsSchema: z.object({ arg1: z.string(), arg2: z.string() }),
+    },
     async ({ arg1, arg2 }) => ({
-      messages: [{ role: 'user', content: { type: 'text', text: `Prompt with arguments: arg1='${arg1}', arg2='${arg2}'` } }],
+      messages: [
+        {
+          role: 'user',
+          content: { type: 'text', text: `Prompt with arguments: arg1='${arg1}', arg2='${arg2}'` },
+        },
+      ],
     }),
   );
   server.registerPrompt(
@@ -128,7 +188,17 @@ function registerPrompts(server: McpServer): void {
     { description: 'A prompt embedding a resource.', argsSchema: z.object({ resourceUri: z.string() }) },
     async ({ resourceUri }) => ({
       messages: [
-        { role: 'user', content: { type: 'resource', resource: { uri: resourceUri, mimeType: 'text/plain', text: 'Embedded resource content for testing.' } } },
+        {
+          role: 'user',
+          content: {
+            type: 'resource',
+            resource: {
+              uri: resourceUri,
+              mimeType: 'text/plain',
+              text: 'Embedded resource content for testing.',
+            },
+          },
+        },
         { role: 'user', content: { type: 'text', text: 'Please process the embedded resource above.' } },
       ],
     }),
@@ -150,5 +220,7 @@ export function addConformanceFixtures(server: McpServer): void {
   server.server.setRequestHandler('resources/subscribe', async () => ({}));
   server.server.setRequestHandler('resources/unsubscribe', async () => ({}));
   server.server.setRequestHandler('logging/setLevel', async () => ({}));
-  server.server.setRequestHandler('completion/complete', async () => ({ completion: { values: [], total: 0, hasMore: false } }));
+  server.server.setRequestHandler('completion/complete', async () => ({
+    completion: { values: [], total: 0, hasMore: false },
+  }));
 }

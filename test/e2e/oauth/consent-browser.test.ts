@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
+import { startEmulator } from '../../../emulator/index.js';
 import { type Facade, pkcePair, register, startFacade } from '../../integration/oauth/helpers/facade.js';
 import { type FakeDocSpace, startFakeDocSpace } from '../../integration/oauth/helpers/fake-docspace.js';
 import { postForm } from '../../integration/oauth/helpers/flow.js';
@@ -102,6 +103,60 @@ describe('the consent page in a real browser', {
     });
     assert.equal(issued.status, 200, JSON.stringify(issued.body));
     await context.close();
+  });
+
+  it('the whole human path with DocSpace sign-in and consent (emulator) lands back at the client', async () => {
+    const emu = await startEmulator();
+    const shared = emu.info.oauthApps.find((a) => !a.isPublic);
+    const person = emu.info.users.find((u) => u.email === 'user@example.com');
+    assert.ok(shared && person);
+    const viaEmulator = await startFacade({
+      docspaceBaseUrl: emu.url,
+      clientId: shared.clientId,
+      clientSecret: shared.clientSecret,
+    });
+    const context = await browser.newContext();
+    try {
+      const id = (
+        await register(viaEmulator.url, {
+          client_name: 'Emulator Path',
+          redirect_uris: [redirectUri],
+          token_endpoint_auth_method: 'none',
+        })
+      ).client_id;
+      const { verifier, challenge } = pkcePair();
+      const page = await context.newPage();
+      await page.goto(
+        `${viaEmulator.url}/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: id, redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256', state: 'human' })}`,
+      );
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await page.locator('#email').fill(person.email);
+      await page.locator('#password').fill(person.password);
+      await page.locator('#signin-submit').click();
+      await Promise.all([page.waitForURL(`${redirectUri}**`), page.locator('#allow').click()]);
+      const back = new URL(page.url());
+      assert.equal(back.searchParams.get('state'), 'human');
+      const issued = await postForm(`${viaEmulator.url}/oauth/token`, {
+        grant_type: 'authorization_code',
+        code: back.searchParams.get('code') ?? '',
+        redirect_uri: redirectUri,
+        code_verifier: verifier,
+        client_id: id,
+      });
+      assert.equal(issued.status, 200, JSON.stringify(issued.body));
+      const me = (await (
+        await fetch(`${viaEmulator.url}/mcp`, {
+          headers: { authorization: `Bearer ${String(issued.body.access_token)}` },
+        })
+      ).json()) as {
+        principal: { userId: string };
+      };
+      assert.equal(me.principal.userId, person.id);
+    } finally {
+      await context.close();
+      await viaEmulator.close();
+      await emu.close();
+    }
   });
 
   it('Deny returns access_denied to the client', async () => {

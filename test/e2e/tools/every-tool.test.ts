@@ -105,6 +105,10 @@ const cases: Record<string, Case> = {
     ok: { args: () => ({}), expect: /total|Items/ },
     bad: { args: () => ({ count: 1000 }), field: 'count' },
   },
+  get_favorite_files: {
+    ok: { args: () => ({}), expect: /total|Items/ },
+    bad: { args: () => ({ startIndex: 'first' }), field: 'startIndex' },
+  },
   upload_file: {
     ok: {
       args: (i) => ({ parentId: i.Personal, filename: 'hello.txt', content: 'hi' }),

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createOfficeFile } from '../../../emulator/office/index.js';
+import { createDocSpaceClient } from '../../../src/docspace/index.js';
 import { Harness, type Session, text } from './harness.js';
 
 describe('round trips', () => {
@@ -110,6 +111,34 @@ describe('round trips', () => {
     };
     assert.equal(last.text, big.slice(-10));
     assert.equal(last.nextOffset, null);
+  });
+
+  it('recent and favourite files show what the person touched and marked', async () => {
+    const my = (await s.call('get_my_folder', {})).structuredContent as {
+      items: { id: number; title: string }[];
+    };
+    const report = my.items.find((i) => i.title === 'Report.docx')?.id ?? 0;
+    const ds = createDocSpaceClient({
+      baseUrl: h.emu.url,
+      credential: { kind: 'apiKey', apiKey: h.apiKey('user') },
+    });
+    await ds.files.addFavorites({ fileIds: [report] });
+    await ds.request('POST', `files/file/${report}/recent`);
+    for (const tool of ['get_favorite_files', 'get_recent_files']) {
+      const r = await s.call(tool, {});
+      assert.ok(!r.isError, text(r));
+      assert.match(text(r), new RegExp(`\\[file\\] ${report} "Report\\.docx"`), tool);
+    }
+  });
+
+  it('refuses an upload over the limit with a sentence naming it', async () => {
+    const r = await s.call('upload_file', {
+      parentId: personalId,
+      filename: 'huge.txt',
+      content: 'x'.repeat(31 * 1024 * 1024),
+    });
+    assert.equal(r.isError, true);
+    assert.match(text(r), /31\.0 MB; uploads through this tool are limited to 30\.0 MB/);
   });
 
   it('copies and moves a folder tree with everything inside', async () => {

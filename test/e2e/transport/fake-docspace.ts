@@ -37,7 +37,13 @@ export async function startFakeDocSpace(delayMs = 0): Promise<FakeDocSpace> {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
         JSON.stringify({
-          response: { id: 'u-1', displayName: 'Test Owner', email: 'owner@example.com', isOwner: true, isAdmin: true },
+          response: {
+            id: 'u-1',
+            displayName: 'Test Owner',
+            email: 'owner@example.com',
+            isOwner: true,
+            isAdmin: true,
+          },
           count: 1,
           status: 0,
           statusCode: 200,

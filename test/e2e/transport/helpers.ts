@@ -5,7 +5,10 @@ import { createLogger } from '../../../src/log.js';
 export const API_KEY = 'sk-test-key';
 
 /** Starts the real HTTP server on 127.0.0.1:0 with env overrides; logs silenced unless DEBUG_TESTS. */
-export async function startServer(env: Record<string, string> = {}, fetchImpl?: typeof fetch): Promise<HttpServerHandle> {
+export async function startServer(
+  env: Record<string, string> = {},
+  fetchImpl?: typeof fetch,
+): Promise<HttpServerHandle> {
   const config = loadConfig({
     env: {
       DOCSPACE_TRANSPORT: 'http',
@@ -15,7 +18,9 @@ export async function startServer(env: Record<string, string> = {}, fetchImpl?: 
       ...env,
     },
   });
-  const logger = createLogger({ level: process.env.DEBUG_TESTS ? 'debug' : 'silent', pretty: false });
+  const logger = logs
+    ? createLogger({ level: 'debug', pretty: false, destination: { write: (line: string) => void logs.push(line) } })
+    : createLogger({ level: process.env.DEBUG_TESTS ? 'debug' : 'silent', pretty: false });
   return startHttpServer(config, { logger, fetch: fetchImpl });
 }
 

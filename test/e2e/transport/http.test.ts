@@ -5,8 +5,8 @@ import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport as V1SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport as V1StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { HttpServerHandle } from '../../../src/http/start.js';
-import { type FakeDocSpace, startFakeDocSpace } from './fake-docspace.js';
-import { API_KEY, startServer } from './helpers.js';
+import { type Emulator, startEmulator } from '../../../emulator/index.js';
+import { startServer } from './helpers.js';
 
 type TextResult = { content: { type: string; text?: string }[]; isError?: boolean };
 
@@ -14,18 +14,25 @@ function text(result: unknown): string {
   return (result as TextResult).content.map((c) => c.text ?? '').join('\n');
 }
 
-describe('MCP clients over HTTP list and call tools', () => {
-  let docspace: FakeDocSpace;
+/** The seeded owner's API key, used as the server's shared credential. */
+function ownerKey(emulator: Emulator): string {
+  const owner = emulator.info.users.find((u) => u.role === 'owner');
+  assert.ok(owner, 'the emulator seeds an owner');
+  return owner.apiKey;
+}
+
+describe('MCP clients over HTTP list and call tools against the emulator', () => {
+  let emulator: Emulator;
   let server: HttpServerHandle;
   let url: URL;
   before(async () => {
-    docspace = await startFakeDocSpace();
-    server = await startServer({ DOCSPACE_API_KEY: API_KEY, DOCSPACE_BASE_URL: docspace.url });
+    emulator = await startEmulator({ port: 0, seed: 'demo' });
+    server = await startServer({ DOCSPACE_API_KEY: ownerKey(emulator), DOCSPACE_BASE_URL: emulator.url });
     url = new URL(`${server.url}/mcp`);
   });
   after(async () => {
     await server.close();
-    await docspace.close();
+    await emulator.close();
   });
 
   for (const era of ['2026-07-28', '2025'] as const) {
@@ -38,10 +45,11 @@ describe('MCP clients over HTTP list and call tools', () => {
       assert.equal(client.getProtocolEra(), era === '2026-07-28' ? 'modern' : 'legacy');
       const { tools } = await client.listTools();
       assert.ok(tools.some((t) => t.name === 'get_current_user'));
-      const result = await client.callTool({ name: 'get_current_user', arguments: {} });
-      assert.match(text(result), /Test Owner/);
-      assert.equal(docspace.lastHeaders?.authorization, `Bearer ${API_KEY}`);
-      assert.ok(docspace.lastHeaders?.['x-request-id'], 'request id forwarded to DocSpace');
+      const me = await client.callTool({ name: 'get_current_user', arguments: {} });
+      assert.match(text(me), /owner@example\.com/);
+      const rooms = await client.callTool({ name: 'get_rooms_folder', arguments: {} });
+      assert.equal((rooms as TextResult).isError, undefined);
+      assert.match(text(rooms), /\[room\]/);
       await client.close();
     });
   }
@@ -52,14 +60,19 @@ describe('MCP clients over HTTP list and call tools', () => {
     const { tools } = await client.listTools();
     assert.ok(tools.length > 10);
     const result = await client.callTool({ name: 'get_current_user', arguments: {} });
-    assert.match(text(result), /Test Owner/);
+    assert.match(text(result), /owner@example\.com/);
     await client.close();
   });
 
   it('narrows tools per request with X-Mcp-Toolsets, read on every request', async () => {
-    const client = new Client({ name: 'e2e', version: '1' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+    const client = new Client(
+      { name: 'e2e', version: '1' },
+      { versionNegotiation: { mode: { pin: '2026-07-28' } } },
+    );
     await client.connect(
-      new StreamableHTTPClientTransport(url, { requestInit: { headers: { 'X-Mcp-Toolsets': 'people', 'X-Mcp-Read-Only': 'yes' } } }),
+      new StreamableHTTPClientTransport(url, {
+        requestInit: { headers: { 'X-Mcp-Toolsets': 'people', 'X-Mcp-Read-Only': 'yes' } },
+      }),
     );
     const { tools } = await client.listTools();
     assert.ok(tools.length > 0);
@@ -70,16 +83,20 @@ describe('MCP clients over HTTP list and call tools', () => {
   });
 });
 
-describe('legacy HTTP+SSE transport', () => {
-  let docspace: FakeDocSpace;
+describe('legacy HTTP+SSE transport against the emulator', () => {
+  let emulator: Emulator;
   let server: HttpServerHandle;
   before(async () => {
-    docspace = await startFakeDocSpace();
-    server = await startServer({ DOCSPACE_API_KEY: API_KEY, DOCSPACE_BASE_URL: docspace.url, DOCSPACE_TRANSPORT: 'sse' });
+    emulator = await startEmulator({ port: 0, seed: 'demo' });
+    server = await startServer({
+      DOCSPACE_API_KEY: ownerKey(emulator),
+      DOCSPACE_BASE_URL: emulator.url,
+      DOCSPACE_TRANSPORT: 'sse',
+    });
   });
   after(async () => {
     await server.close();
-    await docspace.close();
+    await emulator.close();
   });
 
   it('SDK v1 SSE client lists and calls tools', async () => {
@@ -88,12 +105,16 @@ describe('legacy HTTP+SSE transport', () => {
     const { tools } = await client.listTools();
     assert.ok(tools.some((t) => t.name === 'get_current_user'));
     const result = await client.callTool({ name: 'get_current_user', arguments: {} });
-    assert.match(text(result), /Test Owner/);
+    assert.match(text(result), /owner@example\.com/);
     await client.close();
   });
 
   it('serves only the legacy endpoints when DOCSPACE_TRANSPORT=sse', async () => {
-    const res = await fetch(`${server.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${server.url}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(res.status, 404);
     const unknown = await fetch(`${server.url}/messages?sessionId=nope`, {
       method: 'POST',

@@ -4,8 +4,7 @@ import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { type FakeDocSpace, startFakeDocSpace } from './fake-docspace.js';
-import { API_KEY } from './helpers.js';
+import { type Emulator, startEmulator } from '../../../emulator/index.js';
 
 const CLI = new URL('../../../src/cli.js', import.meta.url).pathname;
 
@@ -16,12 +15,14 @@ function baseEnv(): Record<string, string> {
 
 type TextResult = { content: { type: string; text?: string }[]; isError?: boolean };
 
-describe('stdio transport', () => {
-  let docspace: FakeDocSpace;
+describe('stdio transport against the emulator', () => {
+  let emulator: Emulator;
+  let apiKey: string;
   before(async () => {
-    docspace = await startFakeDocSpace();
+    emulator = await startEmulator({ port: 0, seed: 'demo' });
+    apiKey = emulator.info.users.find((u) => u.role === 'owner')?.apiKey ?? '';
   });
-  after(() => docspace.close());
+  after(() => emulator.close());
 
   for (const era of ['2026-07-28', '2025'] as const) {
     it(`SDK v2 client (${era}) lists and calls tools over stdio`, async () => {
@@ -32,7 +33,7 @@ describe('stdio transport', () => {
       const transport = new StdioClientTransport({
         command: process.execPath,
         args: [CLI],
-        env: { ...baseEnv(), DOCSPACE_BASE_URL: docspace.url, DOCSPACE_API_KEY: API_KEY },
+        env: { ...baseEnv(), DOCSPACE_BASE_URL: emulator.url, DOCSPACE_API_KEY: apiKey },
         stderr: 'pipe',
       });
       await client.connect(transport);
@@ -40,7 +41,7 @@ describe('stdio transport', () => {
       assert.ok(tools.some((t) => t.name === 'get_current_user'));
       const result = (await client.callTool({ name: 'get_current_user', arguments: {} })) as TextResult;
       assert.equal(result.isError, undefined);
-      assert.match(result.content[0]?.text ?? '', /Test Owner/);
+      assert.match(result.content[0]?.text ?? '', /owner@example\.com/);
       await client.close();
     });
   }
@@ -66,7 +67,12 @@ describe('stdio transport', () => {
 
   it('exits 0 when stdin ends and keeps stdout for the protocol', async () => {
     const child = spawn(process.execPath, [CLI], {
-      env: { ...baseEnv(), DOCSPACE_BASE_URL: docspace.url, DOCSPACE_API_KEY: API_KEY, DOCSPACE_LOG_LEVEL: 'debug' },
+      env: {
+        ...baseEnv(),
+        DOCSPACE_BASE_URL: emulator.url,
+        DOCSPACE_API_KEY: apiKey,
+        DOCSPACE_LOG_LEVEL: 'debug',
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -23,7 +23,12 @@ describe('emulator: OAuth tokens at the API', () => {
         'Content-Type': 'application/x-www-form-urlencoded',
         Cookie: `asc_auth_key=${encodeURIComponent(login.body.response.token)}`,
       },
-      body: new URLSearchParams({ grant_type: 'personal_access_token', client_id: app.clientId, client_secret: app.clientSecret, scope }),
+      body: new URLSearchParams({
+        grant_type: 'personal_access_token',
+        client_id: app.clientId,
+        client_secret: app.clientSecret,
+        scope,
+      }),
     });
     assert.equal(r.status, 200, await r.clone().text());
     return ((await r.json()) as { access_token: string }).access_token;
@@ -35,13 +40,16 @@ describe('emulator: OAuth tokens at the API', () => {
     const my = await h.get<{ current: { id: number } }>('files/@my', undefined, auth);
     assert.equal(my.status, 200);
     assert.equal((await h.get('files/rooms', undefined, auth)).status, 200);
-    const write = await h.call('POST', `files/folder/${my.body.response.current.id}`, { headers: auth, json: { title: 'x' } });
+    const write = await h.call('POST', `files/folder/${my.body.response.current.id}`, {
+      headers: auth,
+      json: { title: 'x' },
+    });
     assert.equal(write.status, 403);
     assert.equal(write.text, '');
     assert.equal((await h.get('people/@self', undefined, auth)).status, 403);
   });
 
-  it('acts as the token\'s user', async () => {
+  it("acts as the token's user", async () => {
     const t = await token('accounts.self:read');
     const me = await h.get<{ email: string }>('people/@self', undefined, { Authorization: `Bearer ${t}` });
     assert.equal(me.status, 200);
@@ -63,12 +71,16 @@ describe('emulator: OAuth tokens at the API', () => {
     await fetch(`${h.url}/oauth2/revoke`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ token: t, client_id: app?.clientId ?? '', client_secret: app?.clientSecret ?? '' }),
+      body: new URLSearchParams({
+        token: t,
+        client_id: app?.clientId ?? '',
+        client_secret: app?.clientSecret ?? '',
+      }),
     });
     assert.equal((await h.get('files/@my', undefined, { Authorization: `Bearer ${t}` })).status, 401);
   });
 
-  it('serves the OAuth server\'s discovery next to the API', async () => {
+  it("serves the OAuth server's discovery next to the API", async () => {
     const r = await fetch(`${h.url}/.well-known/openid-configuration`);
     assert.equal(r.status, 200);
     h.emu.setFaults({ oauthDown: true });

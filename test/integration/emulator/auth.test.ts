@@ -20,9 +20,13 @@ describe('emulator: authentication at the API', () => {
   });
 
   it('issues a personal token that works raw, as Bearer and as the asc_auth_key cookie', async () => {
-    const login = await h.call<{ token: string; expires: string; sms: boolean; tfa: boolean }>('POST', 'authentication', {
-      json: { userName: 'user@example.com', password: 'demo-password' },
-    });
+    const login = await h.call<{ token: string; expires: string; sms: boolean; tfa: boolean }>(
+      'POST',
+      'authentication',
+      {
+        json: { userName: 'user@example.com', password: 'demo-password' },
+      },
+    );
     assert.equal(login.status, 200);
     const { token, expires } = login.body.response;
     assert.ok(token.length > 20);
@@ -43,8 +47,10 @@ describe('emulator: authentication at the API', () => {
     assert.equal((await h.get('people/@self', undefined, { Authorization: token })).status, 401);
   });
 
-  it('refuses a wrong password with DocSpace\'s 401 error body', async () => {
-    const r = await h.call('POST', 'authentication', { json: { userName: 'user@example.com', password: 'nope' } });
+  it("refuses a wrong password with DocSpace's 401 error body", async () => {
+    const r = await h.call('POST', 'authentication', {
+      json: { userName: 'user@example.com', password: 'nope' },
+    });
     assert.equal(r.status, 401);
     assert.deepEqual(r.body, {
       error: { message: 'User authentication failed', type: null, stack: null, hresult: 0 },
@@ -55,7 +61,9 @@ describe('emulator: authentication at the API', () => {
 
   it('accepts Basic credentials and challenges bad ones', async () => {
     const good = Buffer.from('admin@example.com:demo-password').toString('base64');
-    const r = await h.get<{ isAdmin: boolean }>('people/@self', undefined, { Authorization: `Basic ${good}` });
+    const r = await h.get<{ isAdmin: boolean }>('people/@self', undefined, {
+      Authorization: `Basic ${good}`,
+    });
     assert.equal(r.status, 200);
     assert.equal(r.body.response.isAdmin, true);
     const bad = Buffer.from('admin@example.com:wrong').toString('base64');
@@ -65,7 +73,11 @@ describe('emulator: authentication at the API', () => {
   });
 
   it('answers 401 with no body without credentials or with an unknown key', async () => {
-    const variants: Record<string, string>[] = [{}, { Authorization: 'Bearer sk-unknown' }, { Authorization: 'garbage' }];
+    const variants: Record<string, string>[] = [
+      {},
+      { Authorization: 'Bearer sk-unknown' },
+      { Authorization: 'garbage' },
+    ];
     for (const headers of variants) {
       const r = await h.get('files/@my', undefined, headers);
       assert.equal(r.status, 401);
@@ -88,10 +100,14 @@ describe('emulator: authentication at the API', () => {
     assert.match(key, /^sk-/);
     const auth = { Authorization: `Bearer ${key}` };
     assert.equal((await h.get('files/@my', undefined, auth)).status, 200);
-    const write = await h.call('POST', `files/folder/${(await h.get<{ current: { id: number } }>('files/@my', 'user')).body.response.current.id}`, {
-      headers: auth,
-      json: { title: 'x' },
-    });
+    const write = await h.call(
+      'POST',
+      `files/folder/${(await h.get<{ current: { id: number } }>('files/@my', 'user')).body.response.current.id}`,
+      {
+        headers: auth,
+        json: { title: 'x' },
+      },
+    );
     assert.equal(write.status, 403);
     assert.equal((await h.get('people/@self', undefined, auth)).status, 403);
     const listed = await h.get<{ name: string; key?: string }[]>('keys', 'user');

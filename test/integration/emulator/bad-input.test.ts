@@ -13,11 +13,15 @@ describe('emulator: bad input', () => {
   after(() => h.close());
 
   it('answers malformed JSON with a validation problem', async () => {
-    const r = await h.call<{ title: string; status: number; errors: Record<string, string[]> }>('POST', `files/folder/${my}`, {
-      as: 'owner',
-      headers: { 'Content-Type': 'application/json' },
-      body: '{"title": ',
-    });
+    const r = await h.call<{ title: string; status: number; errors: Record<string, string[]> }>(
+      'POST',
+      `files/folder/${my}`,
+      {
+        as: 'owner',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"title": ',
+      },
+    );
     assert.equal(r.status, 400);
     assert.equal(r.body.status, 1);
     assert.equal(r.body.statusCode, 400);
@@ -26,24 +30,47 @@ describe('emulator: bad input', () => {
   });
 
   it('answers wrong types and missing fields with the field named', async () => {
-    const wrong = await h.call<{ errors: Record<string, string[]> }>('POST', `files/folder/${my}`, { as: 'owner', json: { title: 5 } });
+    const wrong = await h.call<{ errors: Record<string, string[]> }>('POST', `files/folder/${my}`, {
+      as: 'owner',
+      json: { title: 5 },
+    });
     assert.equal(wrong.status, 400);
     assert.ok(wrong.body.response.errors['$.title']);
-    const missing = await h.call<{ errors: Record<string, string[]> }>('POST', `files/folder/${my}`, { as: 'owner', json: {} });
+    const missing = await h.call<{ errors: Record<string, string[]> }>('POST', `files/folder/${my}`, {
+      as: 'owner',
+      json: {},
+    });
     assert.ok(missing.body.response.errors.Title);
-    const long = await h.call<{ errors: Record<string, string[]> }>('POST', `files/folder/${my}`, { as: 'owner', json: { title: 'x'.repeat(166) } });
-    assert.deepEqual(long.body.response.errors.Title, ['The field Title must be a string with a maximum length of 165.']);
+    const long = await h.call<{ errors: Record<string, string[]> }>('POST', `files/folder/${my}`, {
+      as: 'owner',
+      json: { title: 'x'.repeat(166) },
+    });
+    assert.deepEqual(long.body.response.errors.Title, [
+      'The field Title must be a string with a maximum length of 165.',
+    ]);
   });
 
   it('reads numbers from strings like DocSpace, but not words', async () => {
-    const ok = await h.call<{ id: string }[]>('PUT', 'files/fileops/copy', { as: 'owner', json: { fileIds: ['1'], destFolderId: String(my) } });
+    const ok = await h.call<{ id: string }[]>('PUT', 'files/fileops/copy', {
+      as: 'owner',
+      json: { fileIds: ['1'], destFolderId: String(my) },
+    });
     assert.equal(ok.status, 200);
-    const bad = await h.call('PUT', 'files/fileops/copy', { as: 'owner', json: { fileIds: ['abc'], destFolderId: my } });
+    const bad = await h.call('PUT', 'files/fileops/copy', {
+      as: 'owner',
+      json: { fileIds: ['abc'], destFolderId: my },
+    });
     assert.equal(bad.status, 400);
   });
 
   it('answers 404 for non-numeric and unknown ids', async () => {
-    for (const path of ['files/file/abc', 'files/file/-1', 'files/folder/99999', 'files/99999', 'files/file/99999/history']) {
+    for (const path of [
+      'files/file/abc',
+      'files/file/-1',
+      'files/folder/99999',
+      'files/99999',
+      'files/file/99999/history',
+    ]) {
       const r = await h.get(path, 'owner');
       assert.equal(r.status, 404, path);
       assert.equal(r.body.status, 1, path);

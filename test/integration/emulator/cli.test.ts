@@ -17,14 +17,24 @@ describe('emulator: command line', () => {
     try {
       const lines = createInterface({ input: child.stdout });
       const [line] = (await once(lines, 'line')) as [string];
-      const info = JSON.parse(line) as { baseUrl: string; users: { role: string; apiKey: string }[]; oauthApps: unknown[] };
+      const info = JSON.parse(line) as {
+        baseUrl: string;
+        users: { role: string; apiKey: string }[];
+        oauthApps: unknown[];
+      };
       assert.match(info.baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.equal(info.users.length, 5);
       assert.equal(info.oauthApps.length, 2);
       const owner = info.users.find((u) => u.role === 'owner');
-      const r = await fetch(`${info.baseUrl}/api/2.0/files/rooms`, { headers: { Authorization: `Bearer ${owner?.apiKey}` } });
+      const r = await fetch(`${info.baseUrl}/api/2.0/files/rooms`, {
+        headers: { Authorization: `Bearer ${owner?.apiKey}` },
+      });
       assert.equal(r.status, 200);
-      assert.equal(((await r.json()) as { response: { total: number } }).response.total, 0, 'empty seed has no rooms');
+      assert.equal(
+        ((await r.json()) as { response: { total: number } }).response.total,
+        0,
+        'empty seed has no rooms',
+      );
       child.kill('SIGTERM');
       const [code] = (await once(child, 'exit')) as [number | null];
       assert.equal(code, 0);

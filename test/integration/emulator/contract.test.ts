@@ -75,7 +75,9 @@ describe('emulator: responses validate against the official schema', () => {
   it('authentication and keys', async () => {
     conforms(
       'POST /api/2.0/authentication',
-      await h.call('POST', 'authentication', { json: { userName: 'guest@example.com', password: 'demo-password' } }),
+      await h.call('POST', 'authentication', {
+        json: { userName: 'guest@example.com', password: 'demo-password' },
+      }),
     );
     await check('GET /api/2.0/authentication', 'authentication');
     await check('POST /api/2.0/keys', 'keys', 'user', 'POST', { name: 'contract', permissions: [] });
@@ -97,32 +99,68 @@ describe('emulator: responses validate against the official schema', () => {
     ] as const) {
       await check(spec, path);
     }
-    const created = await check('POST /api/2.0/files/folder/{folderId}', `files/folder/${ids.my}`, 'user', 'POST', { title: 'Contract' });
+    const created = await check(
+      'POST /api/2.0/files/folder/{folderId}',
+      `files/folder/${ids.my}`,
+      'user',
+      'POST',
+      { title: 'Contract' },
+    );
     const id = (created.body.response as { id: number }).id;
-    await check('PUT /api/2.0/files/folder/{folderId}', `files/folder/${id}`, 'user', 'PUT', { title: 'Contract 2' });
+    await check('PUT /api/2.0/files/folder/{folderId}', `files/folder/${id}`, 'user', 'PUT', {
+      title: 'Contract 2',
+    });
     await check('DELETE /api/2.0/files/folder/{folderId}', `files/folder/${id}`, 'user', 'DELETE', {});
   });
 
   it('files, versions, links and settings', async () => {
     await check('GET /api/2.0/files/file/{fileId}', `files/file/${ids.report}`);
-    await check('PUT /api/2.0/files/file/{fileId}', `files/file/${ids.report}`, 'user', 'PUT', { title: 'Report.docx' });
+    await check('PUT /api/2.0/files/file/{fileId}', `files/file/${ids.report}`, 'user', 'PUT', {
+      title: 'Report.docx',
+    });
     await check('GET /api/2.0/files/file/{fileId}/history', `files/file/${ids.report}/history`);
-    await check('POST /api/2.0/files/file/{fileId}/restoreversion', `files/file/${ids.report}/restoreversion?version=1`, 'user', 'POST');
+    await check(
+      'POST /api/2.0/files/file/{fileId}/restoreversion',
+      `files/file/${ids.report}/restoreversion?version=1`,
+      'user',
+      'POST',
+    );
     await check('GET /api/2.0/files/file/{fileId}/presigneduri', `files/file/${ids.report}/presigneduri`);
     await check('GET /api/2.0/files/file/{id}/link', `files/file/${ids.report}/link`);
-    await check('POST /api/2.0/files/file/{id}/link', `files/file/${ids.report}/link`, 'user', 'POST', { access: 2 });
-    await check('GET /api/2.0/files/file/{id}/links', `files/file/${ids.report}/links`);
-    await check('PUT /api/2.0/files/file/{id}/links', `files/file/${ids.report}/links`, 'user', 'PUT', { access: 6, title: 'Comment' });
-    await check('POST /api/2.0/files/{folderId}/file', `files/${ids.my}/file`, 'user', 'POST', { title: 'New.docx' });
-    await check('POST /api/2.0/files/{folderId}/text', `files/${ids.my}/text`, 'user', 'POST', { title: 'New text', content: 'hi' });
-    await check('POST /api/2.0/files/{folderId}/upload/create_session', `files/${ids.my}/upload/create_session`, 'user', 'POST', {
-      fileName: 'x.txt',
-      fileSize: 1,
+    await check('POST /api/2.0/files/file/{id}/link', `files/file/${ids.report}/link`, 'user', 'POST', {
+      access: 2,
     });
+    await check('GET /api/2.0/files/file/{id}/links', `files/file/${ids.report}/links`);
+    await check('PUT /api/2.0/files/file/{id}/links', `files/file/${ids.report}/links`, 'user', 'PUT', {
+      access: 6,
+      title: 'Comment',
+    });
+    await check('POST /api/2.0/files/{folderId}/file', `files/${ids.my}/file`, 'user', 'POST', {
+      title: 'New.docx',
+    });
+    await check('POST /api/2.0/files/{folderId}/text', `files/${ids.my}/text`, 'user', 'POST', {
+      title: 'New text',
+      content: 'hi',
+    });
+    await check(
+      'POST /api/2.0/files/{folderId}/upload/create_session',
+      `files/${ids.my}/upload/create_session`,
+      'user',
+      'POST',
+      {
+        fileName: 'x.txt',
+        fileSize: 1,
+      },
+    );
     const form = new FormData();
     form.append('file', new Blob(['hello']), 'inserted.txt');
-    conforms('POST /api/2.0/files/{folderId}/insert', await h.call('POST', `files/${ids.my}/insert`, { as: 'user', body: form }));
-    await check('POST /api/2.0/files/favorites', 'files/favorites', 'user', 'POST', { fileIds: [ids.report] });
+    conforms(
+      'POST /api/2.0/files/{folderId}/insert',
+      await h.call('POST', `files/${ids.my}/insert`, { as: 'user', body: form }),
+    );
+    await check('POST /api/2.0/files/favorites', 'files/favorites', 'user', 'POST', {
+      fileIds: [ids.report],
+    });
     await check('GET /api/2.0/files/settings', 'files/settings');
     await check('DELETE /api/2.0/files/file/{fileId}', `files/file/${ids.report}`, 'user', 'DELETE', {});
   });
@@ -139,8 +177,15 @@ describe('emulator: responses validate against the official schema', () => {
     const opId = (copy.body.response as { id: string }[])[0]?.id as string;
     await new Promise((r) => setTimeout(r, 100));
     const finished = await check('GET /api/2.0/files/fileops', 'files/fileops');
-    assert.ok((finished.body.response as { id: string; finished: boolean }[]).some((o) => o.id === opId && o.finished));
-    await check('PUT /api/2.0/files/fileops/move', 'files/fileops/move', 'user', 'PUT', { fileIds: [], destFolderId: ids.my });
+    assert.ok(
+      (finished.body.response as { id: string; finished: boolean }[]).some(
+        (o) => o.id === opId && o.finished,
+      ),
+    );
+    await check('PUT /api/2.0/files/fileops/move', 'files/fileops/move', 'user', 'PUT', {
+      fileIds: [],
+      destFolderId: ids.my,
+    });
     await check('PUT /api/2.0/files/fileops/delete', 'files/fileops/delete', 'user', 'PUT', { fileIds: [] });
     await check('PUT /api/2.0/files/fileops/bulkdownload', 'files/fileops/bulkdownload', 'user', 'PUT', {
       fileConvertIds: [{ key: plan?.id, value: '.txt' }],
@@ -151,16 +196,27 @@ describe('emulator: responses validate against the official schema', () => {
   });
 
   it('rooms, members and links', async () => {
-    const created = await check('POST /api/2.0/files/rooms', 'files/rooms', 'owner', 'POST', { title: 'Contract room', roomType: 5 });
+    const created = await check('POST /api/2.0/files/rooms', 'files/rooms', 'owner', 'POST', {
+      title: 'Contract room',
+      roomType: 5,
+    });
     const id = (created.body.response as { id: number }).id;
     await check('GET /api/2.0/files/rooms/{id}', `files/rooms/${id}`, 'owner');
-    await check('PUT /api/2.0/files/rooms/{id}', `files/rooms/${id}`, 'owner', 'PUT', { title: 'Contract room 2' });
+    await check('PUT /api/2.0/files/rooms/{id}', `files/rooms/${id}`, 'owner', 'PUT', {
+      title: 'Contract room 2',
+    });
     await check('PUT /api/2.0/files/rooms/{id}/share', `files/rooms/${id}/share`, 'owner', 'PUT', {
       invitations: [{ id: userId, access: 11 }],
     });
     await check('GET /api/2.0/files/rooms/{id}/share', `files/rooms/${id}/share`, 'owner');
     await check('GET /api/2.0/files/rooms/{id}/link', `files/rooms/${ids.publicRoom}/link`, 'admin');
-    await check('PUT /api/2.0/files/rooms/{id}/links', `files/rooms/${ids.publicRoom}/links`, 'admin', 'PUT', { access: 2 });
+    await check(
+      'PUT /api/2.0/files/rooms/{id}/links',
+      `files/rooms/${ids.publicRoom}/links`,
+      'admin',
+      'PUT',
+      { access: 2 },
+    );
     await check('GET /api/2.0/files/rooms/{id}/links', `files/rooms/${ids.publicRoom}/links`, 'admin');
     await check('PUT /api/2.0/files/rooms/{id}/archive', `files/rooms/${id}/archive`, 'owner', 'PUT', {});
     await new Promise((r) => setTimeout(r, 80));

@@ -22,7 +22,7 @@ describe('emulator: fault injection', () => {
     assert.equal((await h.get('people/@self', 'owner')).status, 200);
   });
 
-  it('answers a burst of server errors with DocSpace\'s error body', async () => {
+  it("answers a burst of server errors with DocSpace's error body", async () => {
     h.emu.setFaults({ serverErrors: { count: 1, status: 503 } });
     const r = await h.get('people/@self', 'owner');
     assert.equal(r.status, 503);
@@ -51,9 +51,15 @@ describe('emulator: fault injection', () => {
 
   it('makes file operations slow or fail', async () => {
     const my = (await h.get<FolderContent>('files/@my', 'owner')).body.response.current.id;
-    const folder = await h.call<{ id: number }>('POST', `files/folder/${my}`, { as: 'owner', json: { title: 'slow' } });
+    const folder = await h.call<{ id: number }>('POST', `files/folder/${my}`, {
+      as: 'owner',
+      json: { title: 'slow' },
+    });
     h.emu.setFaults({ slowOperationsMs: 300 });
-    const del = await h.call<{ id: string }[]>('DELETE', `files/folder/${folder.body.response.id}`, { as: 'owner', json: {} });
+    const del = await h.call<{ id: string }[]>('DELETE', `files/folder/${folder.body.response.id}`, {
+      as: 'owner',
+      json: {},
+    });
     const id = del.body.response[0]?.id;
     await new Promise((r) => setTimeout(r, 100));
     const mid = await h.get<{ id: string; finished: boolean; progress: number }[]>('files/fileops', 'owner');
@@ -62,12 +68,22 @@ describe('emulator: fault injection', () => {
     assert.equal(running?.progress, 0);
 
     h.emu.setFaults({ failOperations: 'Disk is full' });
-    const f2 = await h.call<{ id: number }>('POST', `files/folder/${my}`, { as: 'owner', json: { title: 'fails' } });
-    const del2 = await h.call<{ id: string }[]>('DELETE', `files/folder/${f2.body.response.id}`, { as: 'owner', json: {} });
+    const f2 = await h.call<{ id: number }>('POST', `files/folder/${my}`, {
+      as: 'owner',
+      json: { title: 'fails' },
+    });
+    const del2 = await h.call<{ id: string }[]>('DELETE', `files/folder/${f2.body.response.id}`, {
+      as: 'owner',
+      json: {},
+    });
     // The list holds every running operation of the user; the new one comes last.
     const op = await h.waitOp(del2.body.response.at(-1)?.id as string, 'owner');
     assert.equal(op.error, 'Disk is full');
-    assert.equal((await h.get(`files/folder/${f2.body.response.id}`, 'owner')).status, 200, 'nothing was deleted');
+    assert.equal(
+      (await h.get(`files/folder/${f2.body.response.id}`, 'owner')).status,
+      200,
+      'nothing was deleted',
+    );
   });
 
   it('switches faults over the admin route and resets the portal', async () => {

@@ -3,7 +3,14 @@ import { after, before, describe, it } from 'node:test';
 import { type FolderContent, Harness, roomId } from './harness.js';
 
 type FileDto = Record<string, unknown> & { id: number; title: string; version: number; folderId: number };
-type Op = { id: string; Operation: number; progress: number; error: string; finished: boolean; files?: FileDto[] };
+type Op = {
+  id: string;
+  Operation: number;
+  progress: number;
+  error: string;
+  finished: boolean;
+  files?: FileDto[];
+};
 
 describe('emulator: files and file operations', () => {
   let h: Harness;
@@ -25,7 +32,14 @@ describe('emulator: files and file operations', () => {
     const f = await file('Report.docx');
     const r = await h.get<FileDto>(`files/file/${f.id}`, 'user');
     assert.equal(r.body.response.title, 'Report.docx');
-    assert.equal(r.body.response.pureContentLength, (await (await fetch(`${h.url}/filehandler.ashx?action=download&fileid=${f.id}`, { headers: h.key('user') })).arrayBuffer()).byteLength);
+    assert.equal(
+      r.body.response.pureContentLength,
+      (
+        await (
+          await fetch(`${h.url}/filehandler.ashx?action=download&fileid=${f.id}`, { headers: h.key('user') })
+        ).arrayBuffer()
+      ).byteLength,
+    );
     const missing = await h.get('files/file/999999', 'user');
     assert.equal(missing.status, 404);
     assert.equal(missing.body.error?.message, 'The required file was not found');
@@ -41,8 +55,15 @@ describe('emulator: files and file operations', () => {
   it('lists versions and restores an old one as a new version', async () => {
     const f = await file('Report.docx');
     const history = await h.get<FileDto[]>(`files/file/${f.id}/history`, 'user');
-    assert.deepEqual(history.body.response.map((v) => v.version), [2, 1]);
-    const restored = await h.call<{ version: number }[]>('POST', `files/file/${f.id}/restoreversion?version=1`, { as: 'user' });
+    assert.deepEqual(
+      history.body.response.map((v) => v.version),
+      [2, 1],
+    );
+    const restored = await h.call<{ version: number }[]>(
+      'POST',
+      `files/file/${f.id}/restoreversion?version=1`,
+      { as: 'user' },
+    );
     assert.equal(restored.status, 200);
     assert.equal(restored.body.response[0]?.version, 3);
     const same = await h.call('PUT', `files/file/${f.id}`, { as: 'user', json: { lastVersion: 3 } });
@@ -63,7 +84,13 @@ describe('emulator: files and file operations', () => {
     const plan = await file('Project plan.docx', projects, 'user');
     const copy = await h.call<Op[]>('PUT', 'files/fileops/copy', {
       as: 'user',
-      json: { fileIds: [plan.id], folderIds: [], destFolderId: my, conflictResolveType: 2, deleteAfter: false },
+      json: {
+        fileIds: [plan.id],
+        folderIds: [],
+        destFolderId: my,
+        conflictResolveType: 2,
+        deleteAfter: false,
+      },
     });
     assert.equal(copy.status, 200);
     const started = copy.body.response[0];
@@ -99,13 +126,19 @@ describe('emulator: files and file operations', () => {
     assert.equal(r.status, 200);
     const op = (await h.waitOp(r.body.response[0]?.id as string, 'user')) as Op;
     assert.equal(op.error, 'Access denied', 'a viewer cannot move files out of a room');
-    const toRoom = await h.call<Op[]>('PUT', 'files/fileops/copy', { as: 'user', json: { fileIds: [contract.id], destFolderId: dueDiligence } });
+    const toRoom = await h.call<Op[]>('PUT', 'files/fileops/copy', {
+      as: 'user',
+      json: { fileIds: [contract.id], destFolderId: dueDiligence },
+    });
     const op2 = (await h.waitOp(toRoom.body.response[0]?.id as string, 'user')) as Op;
     assert.equal(op2.error, "You don't have enough permission to create");
   });
 
   it('reports a finished operation once, and never when deleteAfter is true', async () => {
-    const created = await h.call<FileDto>('POST', `files/${my}/file`, { as: 'user', json: { title: 'Temp.txt' } });
+    const created = await h.call<FileDto>('POST', `files/${my}/file`, {
+      as: 'user',
+      json: { title: 'Temp.txt' },
+    });
     const del = await h.call<Op[]>('DELETE', `files/file/${created.body.response.id}`, {
       as: 'user',
       json: { deleteAfter: true, immediately: false },
@@ -117,8 +150,14 @@ describe('emulator: files and file operations', () => {
     const trash = await h.get<FolderContent>('files/@trash', 'user');
     assert.ok(trash.body.response.files.some((f) => f.title === 'Temp.txt'));
 
-    const other = await h.call<FileDto>('POST', `files/${my}/file`, { as: 'user', json: { title: 'Temp2.txt' } });
-    const del2 = await h.call<Op[]>('DELETE', `files/file/${other.body.response.id}`, { as: 'user', json: {} });
+    const other = await h.call<FileDto>('POST', `files/${my}/file`, {
+      as: 'user',
+      json: { title: 'Temp2.txt' },
+    });
+    const del2 = await h.call<Op[]>('DELETE', `files/file/${other.body.response.id}`, {
+      as: 'user',
+      json: {},
+    });
     const id2 = del2.body.response[0]?.id as string;
     await h.waitOp(id2, 'user');
     const after = await h.get<Op[]>('files/fileops', 'user');
@@ -128,7 +167,10 @@ describe('emulator: files and file operations', () => {
   it('lets a room viewer read but not edit, rename or delete', async () => {
     const dd = await roomId(h, 'Due diligence', 'user');
     const f = await file('Audit report.pdf', dd, 'user');
-    const info = await h.get<FileDto & { security: Record<string, boolean>; access: number }>(`files/file/${f.id}`, 'user');
+    const info = await h.get<FileDto & { security: Record<string, boolean>; access: number }>(
+      `files/file/${f.id}`,
+      'user',
+    );
     assert.equal(info.body.response.access, 2);
     assert.equal(info.body.response.security.Edit, false);
     assert.equal(info.body.response.security.Read, true);
@@ -140,22 +182,35 @@ describe('emulator: files and file operations', () => {
 
   it('keeps favourites and recent files per user', async () => {
     const f = await file('Report.docx');
-    assert.equal((await h.call<boolean>('POST', 'files/favorites', { as: 'user', json: { fileIds: [f.id, 424242] } })).body.response, true);
+    assert.equal(
+      (await h.call<boolean>('POST', 'files/favorites', { as: 'user', json: { fileIds: [f.id, 424242] } }))
+        .body.response,
+      true,
+    );
     const favs = await h.get<FolderContent>('files/@favorites', 'user');
-    assert.deepEqual(favs.body.response.files.map((x) => x.id), [f.id]);
+    assert.deepEqual(
+      favs.body.response.files.map((x) => x.id),
+      [f.id],
+    );
     await fetch(`${h.url}/filehandler.ashx?action=download&fileid=${f.id}`, { headers: h.key('user') });
     const recent = await h.get<FolderContent>('files/recent', 'user');
     assert.equal(recent.body.response.files[0]?.id, f.id);
   });
 
   it('shares files and folders by link with access and expiry, and revokes them', async () => {
-    type Link = { access: number; sharedLink: { id: string; primary: boolean; isExpired: boolean; shareLink: string } };
+    type Link = {
+      access: number;
+      sharedLink: { id: string; primary: boolean; isExpired: boolean; shareLink: string };
+    };
     const f = await file('Report.docx');
     const primary = await h.get<Link>(`files/file/${f.id}/link`, 'user');
     assert.equal(primary.status, 200);
     assert.equal(primary.body.response.sharedLink.primary, true);
     assert.equal(primary.body.response.access, 2);
-    assert.equal((await h.get<Link>(`files/file/${f.id}/link`, 'user')).body.response.sharedLink.id, primary.body.response.sharedLink.id);
+    assert.equal(
+      (await h.get<Link>(`files/file/${f.id}/link`, 'user')).body.response.sharedLink.id,
+      primary.body.response.sharedLink.id,
+    );
     const expired = await h.call<Link>('PUT', `files/file/${f.id}/links`, {
       as: 'user',
       json: { access: 6, expirationDate: '2020-01-01T00:00:00.0000000Z', title: 'Old' },
@@ -170,7 +225,11 @@ describe('emulator: files and file operations', () => {
     });
     assert.equal(revoke.status, 200);
     assert.equal((await h.get<Link[]>(`files/file/${f.id}/links`, 'user')).body.total, 1);
-    assert.equal((await h.get(`files/file/${f.id}/links`, 'admin')).status, 403, 'others cannot see the links');
+    assert.equal(
+      (await h.get(`files/file/${f.id}/links`, 'admin')).status,
+      403,
+      'others cannot see the links',
+    );
 
     const folder = (await h.get<FolderContent>(`files/${my}`, 'user')).body.response.folders[0];
     const folderLink = await h.get<Link>(`files/folder/${folder?.id}/link`, 'user');

@@ -61,20 +61,31 @@ describe('emulator: folders and listings', () => {
 
   it('creates, renames and deletes a folder (Trash first, then for good)', async () => {
     const my = (await h.get<FolderContent>('files/@my', 'user')).body.response.current.id as number;
-    const created = await h.call<{ id: number; title: string; parentId: number }>('POST', `files/folder/${my}`, {
-      as: 'user',
-      json: { title: 'Work' },
-    });
+    const created = await h.call<{ id: number; title: string; parentId: number }>(
+      'POST',
+      `files/folder/${my}`,
+      {
+        as: 'user',
+        json: { title: 'Work' },
+      },
+    );
     assert.equal(created.status, 200);
     assert.equal(created.body.response.parentId, my);
     const id = created.body.response.id;
-    const renamed = await h.call<{ title: string }>('PUT', `files/folder/${id}`, { as: 'user', json: { title: 'Work 2' } });
+    const renamed = await h.call<{ title: string }>('PUT', `files/folder/${id}`, {
+      as: 'user',
+      json: { title: 'Work 2' },
+    });
     assert.equal(renamed.body.response.title, 'Work 2');
 
-    const del = await h.call<{ id: string; Operation: number; finished: boolean }[]>('DELETE', `files/folder/${id}`, {
-      as: 'user',
-      json: { deleteAfter: false, immediately: false },
-    });
+    const del = await h.call<{ id: string; Operation: number; finished: boolean }[]>(
+      'DELETE',
+      `files/folder/${id}`,
+      {
+        as: 'user',
+        json: { deleteAfter: false, immediately: false },
+      },
+    );
     assert.equal(del.status, 200);
     const op = del.body.response[0];
     assert.ok(op);
@@ -86,7 +97,10 @@ describe('emulator: folders and listings', () => {
     assert.equal(trashed.originId, my);
     assert.equal(trashed.rootFolderType, 3);
 
-    const again = await h.call<{ id: string }[]>('DELETE', `files/folder/${id}`, { as: 'user', json: { immediately: true } });
+    const again = await h.call<{ id: string }[]>('DELETE', `files/folder/${id}`, {
+      as: 'user',
+      json: { immediately: true },
+    });
     await h.waitOp(again.body.response[0]?.id as string, 'user');
     const gone = await h.get(`files/folder/${id}`, 'user');
     assert.equal(gone.status, 404);

@@ -45,7 +45,12 @@ export class Harness {
   async call<T = unknown>(
     method: string,
     path: string,
-    opts: { as?: Role; headers?: Record<string, string>; json?: unknown; body?: string | FormData | Uint8Array } = {},
+    opts: {
+      as?: Role;
+      headers?: Record<string, string>;
+      json?: unknown;
+      body?: string | FormData | Uint8Array;
+    } = {},
   ): Promise<Reply<T>> {
     const headers: Record<string, string> = { ...(opts.as ? this.key(opts.as) : {}), ...opts.headers };
     let body = opts.body;

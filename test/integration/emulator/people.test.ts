@@ -11,11 +11,17 @@ describe('emulator: people', () => {
   });
   after(() => h.close());
 
-  it('describes each role with DocSpace\'s flags', async () => {
+  it("describes each role with DocSpace's flags", async () => {
     const expect: Record<string, Record<string, boolean>> = {
       owner: { isOwner: true, isAdmin: true, isRoomAdmin: false, isCollaborator: false, isVisitor: false },
       admin: { isOwner: false, isAdmin: true, isRoomAdmin: false, isCollaborator: false, isVisitor: false },
-      roomAdmin: { isOwner: false, isAdmin: false, isRoomAdmin: true, isCollaborator: false, isVisitor: false },
+      roomAdmin: {
+        isOwner: false,
+        isAdmin: false,
+        isRoomAdmin: true,
+        isCollaborator: false,
+        isVisitor: false,
+      },
       user: { isOwner: false, isAdmin: false, isRoomAdmin: false, isCollaborator: true, isVisitor: false },
       guest: { isOwner: false, isAdmin: false, isRoomAdmin: false, isCollaborator: false, isVisitor: true },
     };
@@ -33,21 +39,38 @@ describe('emulator: people', () => {
     assert.equal(all.status, 200);
     assert.equal(all.body.total, 7);
     assert.equal(all.body.count, 7);
-    const page = await h.get<Person[]>('people/filter?count=2&startIndex=2&sortBy=email&sortOrder=ascending', 'admin');
+    const page = await h.get<Person[]>(
+      'people/filter?count=2&startIndex=2&sortBy=email&sortOrder=ascending',
+      'admin',
+    );
     assert.deepEqual(
       page.body.response.map((p) => p.email),
       ['guest@example.com', 'owner@example.com'],
     );
     assert.equal(page.body.total, 7);
     const found = await h.get<Person[]>('people/filter?filterValue=uma', 'admin');
-    assert.deepEqual(found.body.response.map((p) => p.email), ['user@example.com']);
+    assert.deepEqual(
+      found.body.response.map((p) => p.email),
+      ['user@example.com'],
+    );
   });
 
   it('filters by status and type', async () => {
     const terminated = await h.get<Person[]>('people/filter?employeeStatus=2', 'owner');
-    assert.deepEqual(terminated.body.response.map((p) => p.email), ['former@example.com']);
+    assert.deepEqual(
+      terminated.body.response.map((p) => p.email),
+      ['former@example.com'],
+    );
+    const pending = await h.get<Person[]>('people/filter?employeeStatus=Pending', 'owner');
+    assert.deepEqual(
+      pending.body.response.map((p) => p.email),
+      ['pending@example.com'],
+    );
     const guests = await h.get<Person[]>('people/filter?employeeType=Guest', 'owner');
-    assert.deepEqual(guests.body.response.map((p) => p.email), ['guest@example.com']);
+    assert.deepEqual(
+      guests.body.response.map((p) => p.email),
+      ['guest@example.com'],
+    );
     const active = await h.get<Person[]>('people', 'owner');
     assert.ok(!active.body.response.some((p) => p.email === 'former@example.com'));
   });

@@ -48,12 +48,18 @@ export class Validator {
 
   private required(s: Schema): string[] {
     const d = this.deref(s);
-    return [...((d.required as string[] | undefined) ?? []), ...((d.allOf as Schema[] | undefined) ?? []).flatMap((p) => this.required(p))];
+    return [
+      ...((d.required as string[] | undefined) ?? []),
+      ...((d.allOf as Schema[] | undefined) ?? []).flatMap((p) => this.required(p)),
+    ];
   }
 
   private closed(s: Schema): boolean {
     const d = this.deref(s);
-    return d.additionalProperties === false || ((d.allOf as Schema[] | undefined) ?? []).some((p) => this.closed(p));
+    return (
+      d.additionalProperties === false ||
+      ((d.allOf as Schema[] | undefined) ?? []).some((p) => this.closed(p))
+    );
   }
 
   private check(value: unknown, raw: Schema, path: string): string[] {
@@ -75,23 +81,29 @@ export class Validator {
       return ok ? [] : [`${path}: matches none of oneOf`];
     }
     const anyOf = s.anyOf as Schema[] | undefined;
-    if (anyOf) return anyOf.some((o) => this.check(value, o, path).length === 0) ? [] : [`${path}: matches none of anyOf`];
+    if (anyOf)
+      return anyOf.some((o) => this.check(value, o, path).length === 0)
+        ? []
+        : [`${path}: matches none of anyOf`];
     if (s.allOf || s.properties || s.type === 'object') return this.object(value, s, path);
     return this.scalar(value, s, path);
   }
 
   private object(value: unknown, s: Schema, path: string): string[] {
-    if (typeof value !== 'object' || Array.isArray(value) || value === null) return [`${path}: expected an object`];
+    if (typeof value !== 'object' || Array.isArray(value) || value === null)
+      return [`${path}: expected an object`];
     const errors: string[] = [];
     const props = this.properties(s);
     const obj = value as Record<string, unknown>;
     // DocSpace omits null properties, so a required but nullable one may be absent on the wire.
-    for (const r of this.required(s)) if (!(r in obj) && !this.deref(props[r] ?? {}).nullable) errors.push(`${path}.${r}: required`);
+    for (const r of this.required(s))
+      if (!(r in obj) && !this.deref(props[r] ?? {}).nullable) errors.push(`${path}.${r}: required`);
     const extra = s.additionalProperties;
     for (const [k, v] of Object.entries(obj)) {
       const p = props[k];
       if (p) errors.push(...this.check(v, p, `${path}.${k}`));
-      else if (extra && typeof extra === 'object') errors.push(...this.check(v, extra as Schema, `${path}.${k}`));
+      else if (extra && typeof extra === 'object')
+        errors.push(...this.check(v, extra as Schema, `${path}.${k}`));
       else if (this.closed(s)) errors.push(`${path}.${k}: not in the schema`);
     }
     return errors;
@@ -105,8 +117,10 @@ export class Validator {
       case 'string':
         if (typeof value !== 'string') return fail('a string');
         if (s.format === 'uuid' && !UUID.test(value)) return fail('a uuid');
-        if (typeof s.pattern === 'string' && !new RegExp(s.pattern).test(value)) return fail(`a match for ${s.pattern}`);
-        if (typeof s.maxLength === 'number' && value.length > s.maxLength) return fail(`at most ${s.maxLength} characters`);
+        if (typeof s.pattern === 'string' && !new RegExp(s.pattern).test(value))
+          return fail(`a match for ${s.pattern}`);
+        if (typeof s.maxLength === 'number' && value.length > s.maxLength)
+          return fail(`at most ${s.maxLength} characters`);
         return [];
       case 'integer':
         if (!Number.isInteger(value)) return fail('an integer');

@@ -4,7 +4,10 @@ import { after, before, describe, it } from 'node:test';
 import { type FolderContent, Harness, roomId } from './harness.js';
 
 type FileDto = Record<string, unknown> & { id: number; title: string; fileExst: string; viewUrl: string };
-type Session = { success: boolean; data: { id: string; location: string; bytes_total: number; path: number[] } };
+type Session = {
+  success: boolean;
+  data: { id: string; location: string; bytes_total: number; path: number[] };
+};
 type Op = { id: string; url?: string; error: string; finished: boolean };
 
 function chunk(bytes: Uint8Array, name = 'blob'): FormData {
@@ -26,7 +29,12 @@ describe('emulator: upload, download, conversion', () => {
     const bytes = new Uint8Array(3000).map((_, i) => (i * 7) % 251);
     const s = await h.call<Session>('POST', `files/${my}/upload/create_session`, {
       as: 'user',
-      json: { fileName: 'data.bin', fileSize: bytes.length, createOn: new Date().toISOString(), createNewIfExist: true },
+      json: {
+        fileName: 'data.bin',
+        fileSize: bytes.length,
+        createOn: new Date().toISOString(),
+        createNewIfExist: true,
+      },
     });
     assert.equal(s.status, 200);
     assert.equal(s.body.response.success, true);
@@ -35,12 +43,23 @@ describe('emulator: upload, download, conversion', () => {
     assert.equal(path.at(-1), my);
     assert.match(location, /\/ChunkedUploader\.ashx\?uid=/);
 
-    const first = await fetch(location, { method: 'POST', headers: h.key('user'), body: chunk(bytes.slice(0, 1024)) });
+    const first = await fetch(location, {
+      method: 'POST',
+      headers: h.key('user'),
+      body: chunk(bytes.slice(0, 1024)),
+    });
     assert.equal(first.status, 200);
     assert.equal(((await first.json()) as { success: boolean }).success, true);
-    const last = await fetch(location, { method: 'POST', headers: h.key('user'), body: chunk(bytes.slice(1024)) });
+    const last = await fetch(location, {
+      method: 'POST',
+      headers: h.key('user'),
+      body: chunk(bytes.slice(1024)),
+    });
     assert.equal(last.status, 201);
-    const done = (await last.json()) as { success: boolean; data: { id: number; uploaded: boolean; file: FileDto } };
+    const done = (await last.json()) as {
+      success: boolean;
+      data: { id: number; uploaded: boolean; file: FileDto };
+    };
     assert.equal(done.data.uploaded, true);
     assert.equal(done.data.file.title, 'data.bin');
 
@@ -50,17 +69,38 @@ describe('emulator: upload, download, conversion', () => {
   });
 
   it('answers chunk errors with HTTP 200 and success:false', async () => {
-    const bad = await fetch(`${h.url}/ChunkedUploader.ashx?uid=nope`, { method: 'POST', headers: h.key('user'), body: chunk(new Uint8Array(4)) });
+    const bad = await fetch(`${h.url}/ChunkedUploader.ashx?uid=nope`, {
+      method: 'POST',
+      headers: h.key('user'),
+      body: chunk(new Uint8Array(4)),
+    });
     assert.equal(bad.status, 200);
-    assert.deepEqual(await bad.json(), { success: false, message: 'Not authorized or session with specified upload id already expired' });
-    const s = await h.call<Session>('POST', `files/${my}/upload/create_session`, { as: 'user', json: { fileName: 'a.txt', fileSize: 4 } });
-    const other = await fetch(s.body.response.data.location, { method: 'POST', headers: h.key('owner'), body: chunk(new Uint8Array(4)) });
-    assert.equal(((await other.json()) as { success: boolean }).success, false, 'only the session owner may upload');
+    assert.deepEqual(await bad.json(), {
+      success: false,
+      message: 'Not authorized or session with specified upload id already expired',
+    });
+    const s = await h.call<Session>('POST', `files/${my}/upload/create_session`, {
+      as: 'user',
+      json: { fileName: 'a.txt', fileSize: 4 },
+    });
+    const other = await fetch(s.body.response.data.location, {
+      method: 'POST',
+      headers: h.key('owner'),
+      body: chunk(new Uint8Array(4)),
+    });
+    assert.equal(
+      ((await other.json()) as { success: boolean }).success,
+      false,
+      'only the session owner may upload',
+    );
   });
 
   it('refuses upload sessions where the caller cannot create files', async () => {
     const dd = await roomId(h, 'Due diligence', 'user');
-    const r = await h.call('POST', `files/${dd}/upload/create_session`, { as: 'user', json: { fileName: 'x.txt', fileSize: 1 } });
+    const r = await h.call('POST', `files/${dd}/upload/create_session`, {
+      as: 'user',
+      json: { fileName: 'x.txt', fileSize: 1 },
+    });
     assert.equal(r.status, 403);
   });
 
@@ -70,7 +110,11 @@ describe('emulator: upload, download, conversion', () => {
         as: 'user',
         json: { fileName: 'same.txt', fileSize: text.length, createNewIfExist },
       });
-      const r = await fetch(s.body.response.data.location, { method: 'POST', headers: h.key('user'), body: chunk(new TextEncoder().encode(text)) });
+      const r = await fetch(s.body.response.data.location, {
+        method: 'POST',
+        headers: h.key('user'),
+        body: chunk(new TextEncoder().encode(text)),
+      });
       return ((await r.json()) as { data: { file: FileDto & { version: number } } }).data.file;
     };
     const a = await send(true, 'one');
@@ -90,7 +134,10 @@ describe('emulator: upload, download, conversion', () => {
   });
 
   async function convert(fileId: number, ext: string): Promise<Op> {
-    const r = await h.call<Op[]>('PUT', 'files/fileops/bulkdownload', { as: 'user', json: { fileConvertIds: [{ key: fileId, value: ext }] } });
+    const r = await h.call<Op[]>('PUT', 'files/fileops/bulkdownload', {
+      as: 'user',
+      json: { fileConvertIds: [{ key: fileId, value: ext }] },
+    });
     assert.equal(r.status, 200);
     return (await h.waitOp(r.body.response[0]?.id as string, 'user')) as Op;
   }
@@ -101,33 +148,47 @@ describe('emulator: upload, download, conversion', () => {
     assert.ok(settings.body.response.extsConvertible['.xlsx']?.includes('.csv'));
 
     const projects = await roomId(h, 'Projects', 'user');
-    const listing = (await h.get<FolderContent>(`files/${projects}`, 'user')).body.response.files as FileDto[];
+    const listing = (await h.get<FolderContent>(`files/${projects}`, 'user')).body.response
+      .files as FileDto[];
     const plan = listing.find((f) => f.title === 'Project plan.docx') as FileDto;
     const op = await convert(plan.id, '.txt');
     assert.equal(op.error, '');
     assert.match(op.url ?? '', /filehandler\.ashx\?action=bulk/);
-    const text = await (await fetch(op.url as string, { headers: { ...h.key('user'), Accept: 'text/plain' } })).text();
+    const text = await (
+      await fetch(op.url as string, { headers: { ...h.key('user'), Accept: 'text/plain' } })
+    ).text();
     assert.match(text, /Phase 1: discovery\./);
 
     const budget = listing.find((f) => f.title === 'Budget.xlsx') as FileDto;
-    const csv = await (await fetch((await convert(budget.id, '.csv')).url as string, { headers: h.key('user') })).text();
+    const csv = await (
+      await fetch((await convert(budget.id, '.csv')).url as string, { headers: h.key('user') })
+    ).text();
     assert.match(csv, /Quarter,Planned,Actual/);
-    assert.equal((await fetch(op.url as string, { headers: h.key('owner') })).status, 404, 'results belong to their requester');
+    assert.equal(
+      (await fetch(op.url as string, { headers: h.key('owner') })).status,
+      404,
+      'results belong to their requester',
+    );
   });
 
   it('fails the operation for conversions DocSpace does not offer', async () => {
     const projects = await roomId(h, 'Projects', 'user');
-    const deck = ((await h.get<FolderContent>(`files/${projects}`, 'user')).body.response.files as FileDto[]).find(
-      (f) => f.title === 'Kickoff.pptx',
-    ) as FileDto;
+    const deck = (
+      (await h.get<FolderContent>(`files/${projects}`, 'user')).body.response.files as FileDto[]
+    ).find((f) => f.title === 'Kickoff.pptx') as FileDto;
     const op = await convert(deck.id, '.txt');
     assert.notEqual(op.error, '');
     assert.equal(op.url, undefined);
   });
 
   it('zips several files into one download', async () => {
-    const files = (await h.get<FolderContent>(`files/${my}`, 'user')).body.response.files.slice(0, 2).map((f) => f.id);
-    const r = await h.call<Op[]>('PUT', 'files/fileops/bulkdownload', { as: 'user', json: { fileIds: files } });
+    const files = (await h.get<FolderContent>(`files/${my}`, 'user')).body.response.files
+      .slice(0, 2)
+      .map((f) => f.id);
+    const r = await h.call<Op[]>('PUT', 'files/fileops/bulkdownload', {
+      as: 'user',
+      json: { fileIds: files },
+    });
     const op = (await h.waitOp(r.body.response[0]?.id as string, 'user')) as Op;
     const res = await fetch(op.url as string, { headers: h.key('user') });
     assert.equal(res.headers.get('content-type'), 'application/zip');

@@ -36,7 +36,10 @@ describe('cancelling an MCP request aborts its DocSpace call', () => {
       );
       await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`)));
       const controller = new AbortController();
-      const call = client.callTool({ name: 'get_current_user', arguments: {} }, { signal: controller.signal });
+      const call = client.callTool(
+        { name: 'get_current_user', arguments: {} },
+        { signal: controller.signal },
+      );
       assert.ok(await waitFor(() => docspace.started > started, 3000), 'the DocSpace call started');
       controller.abort();
       await assert.rejects(call);
@@ -51,7 +54,11 @@ describe('request timeout', () => {
   let server: HttpServerHandle;
   before(async () => {
     docspace = await startFakeDocSpace(5000);
-    server = await startServer({ DOCSPACE_API_KEY: API_KEY, DOCSPACE_BASE_URL: docspace.url, DOCSPACE_REQUEST_TIMEOUT: '500' });
+    server = await startServer({
+      DOCSPACE_API_KEY: API_KEY,
+      DOCSPACE_BASE_URL: docspace.url,
+      DOCSPACE_REQUEST_TIMEOUT: '500',
+    });
   });
   after(async () => {
     await server.close();
@@ -59,7 +66,10 @@ describe('request timeout', () => {
   });
 
   it('answers 504 and cancels the DocSpace call when a 2026 request runs too long', async () => {
-    const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
+    const meta = {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientCapabilities': {},
+    };
     const aborted = docspace.aborted;
     const res = await fetch(`${server.url}/mcp`, {
       method: 'POST',
@@ -70,7 +80,12 @@ describe('request timeout', () => {
         'mcp-method': 'tools/call',
         'mcp-name': 'get_current_user',
       },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_current_user', arguments: {}, _meta: meta } }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'get_current_user', arguments: {}, _meta: meta },
+      }),
     });
     assert.equal(res.status, 504);
     assert.equal(((await res.json()) as { jsonrpc: string }).jsonrpc, '2.0');
@@ -81,8 +96,17 @@ describe('request timeout', () => {
     const aborted = docspace.aborted;
     const res = await fetch(`${server.url}/mcp`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_current_user', arguments: {} } }),
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2025-06-18',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'get_current_user', arguments: {} },
+      }),
     });
     const body = await res.text().catch(() => '');
     assert.doesNotMatch(body, /Test Owner/);

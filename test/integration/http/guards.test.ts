@@ -1,17 +1,32 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { API_KEY, INIT, rpc, startServer } from '../../e2e/transport/helpers.js';
 import type { HttpServerHandle } from '../../../src/http/start.js';
+import { API_KEY, INIT, rpc, startServer } from '../../e2e/transport/helpers.js';
 
 /** A raw request, because fetch will not let a test forge the Host header. */
-function rawPost(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
+function rawPost(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers } }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...headers,
+        },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -51,7 +66,13 @@ describe('HTTP guards', () => {
     assert.equal(good.status, 200);
     assert.equal(good.headers.get('access-control-allow-origin'), '*');
     const exposed = good.headers.get('access-control-expose-headers') ?? '';
-    for (const h of ['WWW-Authenticate', 'Mcp-Protocol-Version', 'Mcp-Session-Id', 'RateLimit-Remaining', 'Retry-After']) {
+    for (const h of [
+      'WWW-Authenticate',
+      'Mcp-Protocol-Version',
+      'Mcp-Session-Id',
+      'RateLimit-Remaining',
+      'Retry-After',
+    ]) {
       assert.ok(exposed.includes(h), `${h} exposed`);
     }
   });
@@ -59,7 +80,11 @@ describe('HTTP guards', () => {
   it('answers a CORS preflight from an allowed origin', async () => {
     const res = await fetch(mcp, {
       method: 'OPTIONS',
-      headers: { origin: 'http://127.0.0.1:3000', 'access-control-request-method': 'POST', 'access-control-request-headers': 'mcp-protocol-version' },
+      headers: {
+        origin: 'http://127.0.0.1:3000',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'mcp-protocol-version',
+      },
     });
     assert.equal(res.status, 204);
     assert.match(res.headers.get('access-control-allow-methods') ?? '', /POST/);
@@ -75,7 +100,11 @@ describe('HTTP guards', () => {
   it('answers a flood with 429 and Retry-After, and counts it in /metrics', async () => {
     let refused: Response | undefined;
     for (let i = 0; i < 30 && !refused; i++) {
-      const res = await rpc(mcp, { jsonrpc: '2.0', id: i, method: 'tools/list' }, { 'mcp-protocol-version': '2025-06-18' });
+      const res = await rpc(
+        mcp,
+        { jsonrpc: '2.0', id: i, method: 'tools/list' },
+        { 'mcp-protocol-version': '2025-06-18' },
+      );
       if (res.status === 429) refused = res;
       else await res.body?.cancel();
     }

@@ -3,7 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import type { HttpServerHandle } from '../../../src/http/start.js';
 import { API_KEY, rpc, startServer } from '../../e2e/transport/helpers.js';
 
-const META = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
+const META = {
+  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+  'io.modelcontextprotocol/clientCapabilities': {},
+};
 const LEGACY = { 'mcp-protocol-version': '2025-06-18' };
 
 type Json = { jsonrpc?: string; id?: unknown; error?: { code: number; message: string } };
@@ -36,7 +39,13 @@ describe('bad input at the protocol level', () => {
     ['a number as method', { jsonrpc: '2.0', id: 1, method: 5 }, {}, 400, -32600],
     ['an empty batch', '[]', {}, 400, -32600],
     ['JSON nested 5000 deep', `${'['.repeat(5000)}${']'.repeat(5000)}`, {}, 400, -32600],
-    ['an unsupported MCP-Protocol-Version', { jsonrpc: '2.0', id: 1, method: 'tools/list' }, { 'mcp-protocol-version': '1999-01-01' }, 400, -32000],
+    [
+      'an unsupported MCP-Protocol-Version',
+      { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+      { 'mcp-protocol-version': '1999-01-01' },
+      400,
+      -32000,
+    ],
     [
       'a 2026 request without MCP-Protocol-Version',
       { jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: META } },
@@ -59,7 +68,13 @@ describe('bad input at the protocol level', () => {
       -32601,
     ],
     ['an unknown 2025 method', { jsonrpc: '2.0', id: 1, method: 'foo/bar' }, LEGACY, 200, -32601],
-    ['a call of an unknown tool', { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'nope', arguments: {} } }, LEGACY, 200, -32602],
+    [
+      'a call of an unknown tool',
+      { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'nope', arguments: {} } },
+      LEGACY,
+      200,
+      -32602,
+    ],
   ];
   for (const [what, body, headers, status, code] of cases) {
     it(`answers ${what} with ${status} and JSON-RPC error ${code}`, async () => {
@@ -88,11 +103,33 @@ describe('bad input at the protocol level', () => {
       return seed / 0x7fffffff;
     };
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
-    const KEYS = ['jsonrpc', 'id', 'method', 'params', 'result', 'error', 'name', 'arguments', '_meta', '__proto__', 'constructor'];
-    const METHODS = ['initialize', 'tools/list', 'tools/call', 'server/discover', 'ping', 'resources/read', 'x', ''];
+    const KEYS = [
+      'jsonrpc',
+      'id',
+      'method',
+      'params',
+      'result',
+      'error',
+      'name',
+      'arguments',
+      '_meta',
+      '__proto__',
+      'constructor',
+    ];
+    const METHODS = [
+      'initialize',
+      'tools/list',
+      'tools/call',
+      'server/discover',
+      'ping',
+      'resources/read',
+      'x',
+      '',
+    ];
     const value = (depth: number): unknown => {
       const r = rand();
-      if (depth > 4 || r < 0.3) return pick([null, true, 0, -1, 1e308, 'a', '', '\u0000', 'é', '2.0', pick(METHODS)]);
+      if (depth > 4 || r < 0.3)
+        return pick([null, true, 0, -1, 1e308, 'a', '', '\u0000', 'é', '2.0', pick(METHODS)]);
       if (r < 0.5) return Array.from({ length: Math.floor(rand() * 4) }, () => value(depth + 1));
       const o: Record<string, unknown> = {};
       for (let i = Math.floor(rand() * 5); i > 0; i--) o[pick(KEYS)] = value(depth + 1);
@@ -102,7 +139,8 @@ describe('bad input at the protocol level', () => {
     for (let i = 0; i < 300; i++) {
       let body: string;
       const shape = rand();
-      if (shape < 0.4) body = JSON.stringify({ jsonrpc: '2.0', id: i, method: pick(METHODS), params: value(1) });
+      if (shape < 0.4)
+        body = JSON.stringify({ jsonrpc: '2.0', id: i, method: pick(METHODS), params: value(1) });
       else if (shape < 0.7) body = JSON.stringify(value(0));
       else {
         const text = JSON.stringify(value(0)) ?? 'null';

@@ -8,7 +8,9 @@ import { API_KEY } from '../../e2e/transport/helpers.js';
 const CLI = new URL('../../../src/cli.js', import.meta.url).pathname;
 
 /** Starts `docspace-mcp` over HTTP on a free port and resolves with the URL it logged. */
-async function startCli(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; logs: () => string }> {
+async function startCli(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string; logs: () => string }> {
   const child = spawn(process.execPath, [CLI, '--transport', 'streamable-http', '--port', '0'], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -37,12 +39,24 @@ describe('graceful shutdown', () => {
   after(() => docspace.close());
 
   it('SIGTERM during a slow tool call lets it finish, refuses new work, then exits 0', async () => {
-    const { child, url, logs } = await startCli({ DOCSPACE_BASE_URL: docspace.url, DOCSPACE_API_KEY: API_KEY });
+    const { child, url, logs } = await startCli({
+      DOCSPACE_BASE_URL: docspace.url,
+      DOCSPACE_API_KEY: API_KEY,
+    });
     const started = docspace.started;
     const call = fetch(`${url}/mcp`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'get_current_user', arguments: {} } }),
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2025-06-18',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'tools/call',
+        params: { name: 'get_current_user', arguments: {} },
+      }),
     }).then(async (res) => ({ status: res.status, body: await res.text() }));
     while (docspace.started === started) await new Promise((r) => setTimeout(r, 50));
     const exited = once(child, 'exit');

@@ -120,6 +120,21 @@ describe('token endpoint: nothing is issued for a wrong or replayed request', ()
     assert.equal(next.status, 200, 'the successor works');
   });
 
+  it('a slow racer holding an older token within the grace window converges on the current token', async () => {
+    const t = await tokensFor(facade.url);
+    const t0 = String(t.body.refresh_token);
+    const r1 = await token({ grant_type: 'refresh_token', refresh_token: t0, client_id: t.clientId });
+    const r2 = await token({
+      grant_type: 'refresh_token',
+      refresh_token: String(r1.body.refresh_token),
+      client_id: t.clientId,
+    });
+    assert.equal(r2.status, 200);
+    const late = await token({ grant_type: 'refresh_token', refresh_token: t0, client_id: t.clientId });
+    assert.equal(late.status, 200, JSON.stringify(late.body));
+    assert.equal(late.body.refresh_token, r2.body.refresh_token);
+  });
+
   it('a replayed refresh token after the grace window revokes the whole family', async () => {
     const t = await tokensFor(facade.url);
     const old = String(t.body.refresh_token);

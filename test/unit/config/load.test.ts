@@ -27,14 +27,28 @@ describe('loading the configuration', () => {
   });
 
   it('reads booleans the reference way: yes/no/true/false/1/0, any case', () => {
-    for (const [raw, value] of [['yes', true], ['Y', true], ['TRUE', true], ['1', true], ['no', false], ['False', false], ['0', false], ['', false]] as const) {
+    for (const [raw, value] of [
+      ['yes', true],
+      ['Y', true],
+      ['TRUE', true],
+      ['1', true],
+      ['no', false],
+      ['False', false],
+      ['0', false],
+      ['', false],
+    ] as const) {
       assert.equal(loadConfig({ env: { ...BASE, DOCSPACE_DYNAMIC: raw } }).dynamic, value, raw);
     }
-    assert.match(issues({ ...BASE, DOCSPACE_DYNAMIC: 'maybe' })[0] ?? '', /DOCSPACE_DYNAMIC is invalid: "maybe" is not a boolean/);
+    assert.match(
+      issues({ ...BASE, DOCSPACE_DYNAMIC: 'maybe' })[0] ?? '',
+      /DOCSPACE_DYNAMIC is invalid: "maybe" is not a boolean/,
+    );
   });
 
   it('reads lists trimmed, lower-cased and de-duplicated', () => {
-    const c = loadConfig({ env: { ...BASE, DOCSPACE_TOOLSETS: ' Files, rooms ,files,', DOCSPACE_DISABLED_TOOLS: 'DELETE_FILE' } });
+    const c = loadConfig({
+      env: { ...BASE, DOCSPACE_TOOLSETS: ' Files, rooms ,files,', DOCSPACE_DISABLED_TOOLS: 'DELETE_FILE' },
+    });
     assert.deepEqual(c.selection.toolsets, ['files', 'rooms']);
     assert.deepEqual(c.selection.disabledTools, ['delete_file']);
   });
@@ -52,7 +66,13 @@ describe('loading the configuration', () => {
 
   it('reports every problem at once, naming the variable or flag', () => {
     const found = issues(
-      { DOCSPACE_PORT: '70000', DOCSPACE_BASE_URL: 'portal.example.com', DOCSPACE_TRANSPORT: 'http', DOCSPACE_USERNAME: 'me', DOCSPACE_TOOLSETS: 'files,bogus' },
+      {
+        DOCSPACE_PORT: '70000',
+        DOCSPACE_BASE_URL: 'portal.example.com',
+        DOCSPACE_TRANSPORT: 'http',
+        DOCSPACE_USERNAME: 'me',
+        DOCSPACE_TOOLSETS: 'files,bogus',
+      },
       ['--unknown-flag'],
     );
     assert.equal(found.length, 5, found.join('\n'));
@@ -64,7 +84,12 @@ describe('loading the configuration', () => {
   });
 
   it('refuses base URLs with a query, fragment or credentials', () => {
-    for (const bad of ['https://p.example.com/?x=1', 'https://p.example.com/#top', 'https://u:p@p.example.com', 'ftp://p.example.com']) {
+    for (const bad of [
+      'https://p.example.com/?x=1',
+      'https://p.example.com/#top',
+      'https://u:p@p.example.com',
+      'ftp://p.example.com',
+    ]) {
       assert.equal(issues({ ...BASE, DOCSPACE_BASE_URL: bad }).length >= 1, true, bad);
     }
   });
@@ -72,31 +97,52 @@ describe('loading the configuration', () => {
   it('accepts both DOCSPACE_SERVER_PROXY_HOPS and the reference’s DOCSPACE_PROXY_HOPS, but not two different values', () => {
     assert.equal(loadConfig({ env: { ...BASE, DOCSPACE_PROXY_HOPS: '2' } }).proxyHops, 2);
     assert.equal(loadConfig({ env: { ...BASE, DOCSPACE_SERVER_PROXY_HOPS: '1' } }).proxyHops, 1);
-    assert.match(issues({ ...BASE, DOCSPACE_PROXY_HOPS: '1', DOCSPACE_SERVER_PROXY_HOPS: '2' })[0] ?? '', /both set/);
+    assert.match(
+      issues({ ...BASE, DOCSPACE_PROXY_HOPS: '1', DOCSPACE_SERVER_PROXY_HOPS: '2' })[0] ?? '',
+      /both set/,
+    );
   });
 
   it('refuses two shared credentials, and a credential without a portal', () => {
     assert.match(issues({ ...BASE, DOCSPACE_AUTH_TOKEN: 't' }).join('\n'), /2 credentials are set/);
-    assert.match(issues({ DOCSPACE_API_KEY: 'k' }).join('\n'), /DOCSPACE_BASE_URL is empty but a DocSpace credential is set/);
+    assert.match(
+      issues({ DOCSPACE_API_KEY: 'k' }).join('\n'),
+      /DOCSPACE_BASE_URL is empty but a DocSpace credential is set/,
+    );
   });
 
   it('needs a credential under stdio but not over HTTP, where clients bring their own', () => {
     assert.match(issues({ DOCSPACE_BASE_URL: 'https://p.example.com' }).join('\n'), /no DocSpace credential/);
-    const http = loadConfig({ env: { DOCSPACE_BASE_URL: 'https://p.example.com', DOCSPACE_TRANSPORT: 'http' } });
+    const http = loadConfig({
+      env: { DOCSPACE_BASE_URL: 'https://p.example.com', DOCSPACE_TRANSPORT: 'http' },
+    });
     assert.equal(http.credential, undefined);
     assert.equal(http.streamable && http.sse, true);
   });
 
   it('turns OAuth on with its settings and refuses mixing it with a shared credential', () => {
-    const env = { DOCSPACE_BASE_URL: 'https://p.example.com', DOCSPACE_TRANSPORT: 'streamable-http', DOCSPACE_OAUTH_CLIENT_ID: 'id' };
+    const env = {
+      DOCSPACE_BASE_URL: 'https://p.example.com',
+      DOCSPACE_TRANSPORT: 'streamable-http',
+      DOCSPACE_OAUTH_CLIENT_ID: 'id',
+    };
     const c = loadConfig({ env, randomSecret: () => 'r'.repeat(48) });
     assert.equal(c.oauth, true);
     assert.equal(c.secretEphemeral, true);
     assert.ok(c.warnings.some((w) => w.includes('DOCSPACE_SECRET')));
-    assert.match(issues({ ...env, DOCSPACE_API_KEY: 'k' }).join('\n'), /OAuth .*or one shared credential|together with a shared DocSpace credential/);
-    assert.match(issues({ ...env, DOCSPACE_STORE: 'redis', DOCSPACE_REDIS_URL: 'redis://x' }).join('\n'), /DOCSPACE_SECRET is empty/);
+    assert.match(
+      issues({ ...env, DOCSPACE_API_KEY: 'k' }).join('\n'),
+      /OAuth .*or one shared credential|together with a shared DocSpace credential/,
+    );
+    assert.match(
+      issues({ ...env, DOCSPACE_STORE: 'redis', DOCSPACE_REDIS_URL: 'redis://x' }).join('\n'),
+      /DOCSPACE_SECRET is empty/,
+    );
     assert.match(issues({ ...env, DOCSPACE_SECRET: 'short' }).join('\n'), /too short/);
-    assert.match(issues({ ...env, DOCSPACE_HOST: '0.0.0.0' }).join('\n'), /DOCSPACE_SERVER_BASE_URL is empty/);
+    assert.match(
+      issues({ ...env, DOCSPACE_HOST: '0.0.0.0' }).join('\n'),
+      /DOCSPACE_SERVER_BASE_URL is empty/,
+    );
   });
 
   it('adds the public hostname to the Host allow-list', () => {
@@ -105,7 +151,10 @@ describe('loading the configuration', () => {
     });
     assert.equal(c.publicBaseUrl, 'https://mcp.example.com/base/');
     assert.deepEqual(c.allowedHostnames, ['localhost', '127.0.0.1', '[::1]', 'mcp.example.com']);
-    assert.match(issues({ ...BASE, DOCSPACE_SERVER_ALLOWED_HOSTNAMES: 'https://x.example.com:443/' }).join('\n'), /not a bare hostname/);
+    assert.match(
+      issues({ ...BASE, DOCSPACE_SERVER_ALLOWED_HOSTNAMES: 'https://x.example.com:443/' }).join('\n'),
+      /not a bare hostname/,
+    );
   });
 
   it('warns about reference variables that no longer do anything', () => {
@@ -123,7 +172,10 @@ describe('loading the configuration', () => {
   });
 
   it('reads sizes with units for the body limit', () => {
-    assert.equal(loadConfig({ env: { ...BASE, DOCSPACE_MAX_BODY_SIZE: '8MB' } }).maxBodySize, 8 * 1024 * 1024);
+    assert.equal(
+      loadConfig({ env: { ...BASE, DOCSPACE_MAX_BODY_SIZE: '8MB' } }).maxBodySize,
+      8 * 1024 * 1024,
+    );
     assert.equal(loadConfig({ env: BASE }).maxBodySize, 32 * 1024 * 1024);
   });
 });

@@ -13,7 +13,8 @@ function seeded() {
   const { portal } = createSeededPortal('http://portal.test', { seed: 'demo' });
   const user = (email: string) => portal.userByEmail(email) ?? assert.fail(email);
   const room = (title: string) =>
-    [...portal.folders.values()].find((f) => f.title === title && f.roomType !== undefined) ?? assert.fail(title);
+    [...portal.folders.values()].find((f) => f.title === title && f.roomType !== undefined) ??
+    assert.fail(title);
   return { portal, user, room };
 }
 
@@ -34,7 +35,12 @@ describe('emulator portal: access', () => {
     const uma = user('user@example.com');
     const ownersFile = portal.childFiles(projects.id)[0] ?? assert.fail('no file');
     assert.equal(canModify(portal, uma, ownersFile), false);
-    const mine = portal.addFile({ folderId: projects.id, title: 'mine.txt', bytes: new Uint8Array(1), createdBy: uma.id });
+    const mine = portal.addFile({
+      folderId: projects.id,
+      title: 'mine.txt',
+      bytes: new Uint8Array(1),
+      createdBy: uma.id,
+    });
     assert.equal(canModify(portal, uma, mine), true);
   });
 
@@ -57,9 +63,14 @@ describe('emulator portal: access', () => {
 
   it('archives one room and rooms of every type exist', () => {
     const { portal } = seeded();
-    const rooms = [...portal.folders.values()].filter((f): f is Folder & { roomType: number } => f.roomType !== undefined);
+    const rooms = [...portal.folders.values()].filter(
+      (f): f is Folder & { roomType: number } => f.roomType !== undefined,
+    );
     assert.deepEqual([...new Set(rooms.map((r) => r.roomType))].sort(), [1, 2, 5, 6, 8]);
-    assert.deepEqual(portal.childFolders(portal.archiveId).map((r) => r.title), ['Old project']);
+    assert.deepEqual(
+      portal.childFolders(portal.archiveId).map((r) => r.title),
+      ['Old project'],
+    );
   });
 });
 
@@ -68,12 +79,18 @@ describe('emulator portal: file operations', () => {
     const ops = new FileOps(() => ({ delayMs: 1 }));
     const held = ops.start('u', 1, true, () => ({ files: [1] }));
     const unheld = ops.start('u', 2, false, () => ({}));
-    assert.deepEqual(ops.list('u').map((o) => [o.id, o.finished]), [
-      [held.id, false],
-      [unheld.id, false],
-    ]);
+    assert.deepEqual(
+      ops.list('u').map((o) => [o.id, o.finished]),
+      [
+        [held.id, false],
+        [unheld.id, false],
+      ],
+    );
     await new Promise((r) => setTimeout(r, 20));
-    assert.deepEqual(ops.list('u').map((o) => [o.id, o.finished, o.progress]), [[held.id, true, 100]]);
+    assert.deepEqual(
+      ops.list('u').map((o) => [o.id, o.finished, o.progress]),
+      [[held.id, true, 100]],
+    );
     assert.deepEqual(ops.list('u'), []);
     ops.clear();
   });
@@ -95,7 +112,10 @@ describe('emulator http: helpers', () => {
   it('maps routes to the scopes DocSpace requires', () => {
     assert.deepEqual(routeScopes('GET', '/api/2.0/files/rooms/5'), ['rooms:read', 'rooms:write']);
     assert.deepEqual(routeScopes('PUT', '/api/2.0/files/fileops/copy'), ['files:write']);
-    assert.deepEqual(routeScopes('GET', '/api/2.0/people/@self'), ['accounts.self:read', 'accounts.self:write']);
+    assert.deepEqual(routeScopes('GET', '/api/2.0/people/@self'), [
+      'accounts.self:read',
+      'accounts.self:write',
+    ]);
     assert.equal(routeScopes('GET', '/api/2.0/keys'), undefined);
     assert.equal(scopeAllows(['files:read'], 'GET', '/api/2.0/keys'), false);
     assert.equal(scopeAllows(['*:read'], 'GET', '/api/2.0/keys'), true);

@@ -7,7 +7,14 @@ const v = new Validator(loadExtract().schemas);
 
 describe('contract-test schema validator', () => {
   it('accepts a minimal folder and rejects unknown fields across allOf parts', () => {
-    const folder = { id: 1, title: 'x', parentId: 0, fileEntryType: 1, type: 5, created: '2026-01-05T09:00:00.0000000Z' };
+    const folder = {
+      id: 1,
+      title: 'x',
+      parentId: 0,
+      fileEntryType: 1,
+      type: 5,
+      created: '2026-01-05T09:00:00.0000000Z',
+    };
     assert.deepEqual(v.validate(folder, 'FolderDtoInteger'), []);
     assert.deepEqual(v.validate({ ...folder, bogus: 1 }, 'FolderDtoInteger'), ['$.bogus: not in the schema']);
   });
@@ -27,7 +34,18 @@ describe('contract-test schema validator', () => {
   });
 
   it('accepts a file where a FileEntryBaseDto is declared (x-derived-types)', () => {
-    const file = { id: 3, title: 'a.txt', folderId: 1, version: 1, fileEntryType: 2, fileType: 7, fileExst: '.txt' };
-    assert.deepEqual(v.validate([file], { type: 'array', items: { $ref: '#/components/schemas/FileEntryBaseDto' } }), []);
+    const file = {
+      id: 3,
+      title: 'a.txt',
+      folderId: 1,
+      version: 1,
+      fileEntryType: 2,
+      fileType: 7,
+      fileExst: '.txt',
+    };
+    assert.deepEqual(
+      v.validate([file], { type: 'array', items: { $ref: '#/components/schemas/FileEntryBaseDto' } }),
+      [],
+    );
   });
 });
