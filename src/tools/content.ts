@@ -10,8 +10,8 @@ import { CREATE, defineTool, READ, type ToolContext, ToolInputError } from './ty
  * body limit (DOCSPACE_MAX_BODY_SIZE) must be at least 48 MiB for the promise to hold.
  */
 export const MAX_UPLOAD_BYTES = 30 * 1024 * 1024;
-/** Largest file `resources/read` returns (base64 in one JSON message). */
-export const MAX_RESOURCE_BYTES = 25 * 1024 * 1024;
+/** Largest file `resources/read` returns (base64 in one JSON message): what can be uploaded. */
+export const MAX_RESOURCE_BYTES = MAX_UPLOAD_BYTES;
 
 const MIME: Record<string, string> = {
   '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',

@@ -1,3 +1,4 @@
+import { MAX_RESOURCE_BYTES } from './content.js';
 import { META_TOOLS } from './meta.js';
 import { TOOLS } from './registry.js';
 import { type JsonSchema, jsonSchemaOf } from './schema.js';
@@ -93,6 +94,13 @@ export function renderToolsDoc(): string {
       `| \`${t.name}\` | **${esc(t.title)}.** ${esc(t.description)} | ${argsCell(jsonSchemaOf(t.input, 'input'))} | ${hintCell(t.hints)} |`,
     );
   }
-  lines.push('');
+  lines.push(
+    '',
+    '## Resources',
+    '',
+    `\`docspace://files/{id}\` reads a file’s original content (text for text formats, base64 otherwise, up to ${MAX_RESOURCE_BYTES / 1024 / 1024} MB).`,
+    '`resources/list` offers the person’s recent files. `download_file` links here for files too large to embed.',
+    '',
+  );
   return lines.join('\n');
 }

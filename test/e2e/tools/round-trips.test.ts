@@ -113,7 +113,7 @@ describe('round trips', () => {
     assert.equal(last.nextOffset, null);
   });
 
-  it('recent and favourite files show what the person touched and marked', async () => {
+  it('recent and favourite files show what the person touched and marked; recent ones are listed as resources', async () => {
     const my = (await s.call('get_my_folder', {})).structuredContent as {
       items: { id: number; title: string }[];
     };
@@ -124,6 +124,10 @@ describe('round trips', () => {
     });
     await ds.files.addFavorites({ fileIds: [report] });
     await ds.request('POST', `files/file/${report}/recent`);
+    const listed = await s.client.listResources();
+    assert.ok(listed.resources.some((r) => r.uri === `docspace://files/${report}` && r.name === 'Report.docx'));
+    const missing = s.client.readResource({ uri: 'docspace://files/987654' });
+    await assert.rejects(missing, /987654 was not found/);
     for (const tool of ['get_favorite_files', 'get_recent_files']) {
       const r = await s.call(tool, {});
       assert.ok(!r.isError, text(r));
