@@ -57,7 +57,19 @@ export class DtoMaker {
     return this.portal.baseUrl;
   }
 
+  private readonly people = new Map<string, Json>();
+
+  /** EmployeeDto; memoised per maker, as one listing names the same few people many times. */
   employee(id: string): Json {
+    let e = this.people.get(id);
+    if (!e) {
+      e = this.makeEmployee(id);
+      this.people.set(id, e);
+    }
+    return e;
+  }
+
+  private makeEmployee(id: string): Json {
     const u = this.portal.users.get(id);
     if (!u) {
       return {

@@ -18,6 +18,9 @@ export interface Operation {
   url?: string;
   files: number[];
   folders: number[];
+  /** When the work started and how long it takes, for the running progress figure. */
+  startedAt: number;
+  durationMs: number;
 }
 
 export interface OperationResult {
@@ -53,11 +56,14 @@ export class FileOps {
       hold,
       files: [],
       folders: [],
+      startedAt: Date.now(),
+      durationMs: 0,
     };
     const list = this.byUser.get(userId) ?? [];
     list.push(op);
     this.byUser.set(userId, list);
     const { delayMs, failWith } = this.timing();
+    op.durationMs = delayMs;
     const t = setTimeout(() => {
       this.timers.delete(t);
       if (op.finished) return;
@@ -86,6 +92,11 @@ export class FileOps {
   /** The user's operations as DocSpace lists them: finished ones are dequeued on this read. */
   list(userId: string): Operation[] {
     const list = this.byUser.get(userId) ?? [];
+    const now = Date.now();
+    for (const op of list) {
+      // Running operations report how far along they are, never 100 before they finish.
+      if (!op.finished && op.durationMs > 0) op.progress = Math.min(99, Math.floor(((now - op.startedAt) / op.durationMs) * 100));
+    }
     const shown = list.filter((op) => !op.finished || op.hold);
     this.byUser.set(
       userId,

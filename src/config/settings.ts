@@ -386,6 +386,14 @@ export const SETTINGS = {
       'Milliseconds a sign-in (its refresh token family) lasts without the person signing in again.',
     schema: int(2_592_000_000, { min: 60_000 }),
   }),
+  oauthRefreshTokenGrace: setting({
+    env: 'DOCSPACE_OAUTH_REFRESH_TOKEN_GRACE',
+    group: 'OAuth',
+    shown: '60000',
+    description:
+      'Milliseconds a just-rotated refresh token still works (clients that refresh concurrently); presenting it later revokes the whole sign-in as a replay.',
+    schema: int(60_000, { max: 600_000 }),
+  }),
   oauthEchoScope: setting({
     env: 'DOCSPACE_OAUTH_ECHO_SCOPE',
     group: 'OAuth',
@@ -449,6 +457,13 @@ export const SETTINGS = {
     secret: true,
     description: 'Redis URL for `DOCSPACE_STORE=redis`, e.g. `redis://127.0.0.1:6379/0`.',
     schema: str(),
+  }),
+  redisKeyPrefix: setting({
+    env: 'DOCSPACE_REDIS_KEY_PREFIX',
+    group: 'Storage',
+    shown: 'docspace-mcp:',
+    description: 'Prefix of every Redis key, so several deployments can share one Redis.',
+    schema: str('docspace-mcp:'),
   }),
   // Logging
   logLevel: setting({

@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import type { McpRoute } from '../mcp/http.js';
 import type { SseRoutes } from '../mcp/sse.js';
+import { isStoreUnavailable } from '../store/errors.js';
 import { requestContext } from './client.js';
 import type { HttpEnv } from './env.js';
 import { errorResponse, shapeForPath } from './errors.js';
@@ -172,6 +173,17 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
   );
   app.onError((err, c) => {
     const ref = c.get('requestId');
+    if (isStoreUnavailable(err)) {
+      // The store (Redis) is away: say "retry", not "your token is bad" (a 401 would make
+      // clients drop tokens that are fine) and not a 500 (nothing is broken here).
+      (c.get('log') ?? deps.logger).warn({ requestId: ref, reason: err.message }, 'store unavailable');
+      return errorResponse(
+        shapeForPath(c.req.path),
+        503,
+        'The server’s session store is unavailable; retry shortly.',
+        { headers: { 'Retry-After': '5' } },
+      );
+    }
     (c.get('log') ?? deps.logger).error({ err, requestId: ref }, 'unhandled error');
     return errorResponse(shapeForPath(c.req.path), 500, `Internal error (reference ${ref}).`, {
       code: -32603,

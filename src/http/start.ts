@@ -109,7 +109,11 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
     const publicBaseUrl =
       config.port === 0 && !config.serverBaseUrl ? `${running.url}/` : config.publicBaseUrl;
     const metrics = new Metrics();
-    const store = opts.store ?? createStore({ kind: config.store, redisUrl: config.redisUrl || undefined });
+    const store = opts.store ?? createStore({
+        kind: config.store,
+        redisUrl: config.redisUrl || undefined,
+        keyPrefix: config.redisKeyPrefix,
+      });
     const selection = config.selection;
     const audit = countingAudit(createAudit(logger), metrics);
     const baseFactory = createServerFactory({
@@ -192,6 +196,7 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
           previousSecrets: config.previousSecrets,
           accessTokenTtlSeconds: Math.round(config.oauthAuthTokenTtl / 1000),
           refreshTokenTtlSeconds: Math.round(config.oauthRefreshTokenTtl / 1000),
+          refreshGraceSeconds: config.oauthRefreshTokenGrace / 1000,
           echoScope: config.oauthEchoScope,
           cimd: { enabled: config.oauthCimd, trustedDomains: config.oauthCimdTrustedDomains },
         })

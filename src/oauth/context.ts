@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Audit } from '../audit/index.js';
+import { isStoreUnavailable } from '../store/errors.js';
 import type { Store } from '../store/store.js';
 import { referenceId } from './crypto.js';
 import { OAuthError } from './errors.js';
@@ -23,8 +24,16 @@ export interface Facade {
   macKey: string;
 }
 
+/** The store (Redis) being away is an outage to retry, not an internal error. */
+function storeOutage(error: unknown): unknown {
+  return isStoreUnavailable(error)
+    ? new OAuthError('temporarily_unavailable', 'the sign-in service cannot reach its session store; retry shortly')
+    : error;
+}
+
 /** A page for the person in the browser; the reference id is in the log line too. */
 export function browserError(f: Facade, error: unknown, status?: number): Response {
+  error = storeOutage(error);
   const ref = referenceId();
   const known = error instanceof OAuthError;
   const message = known ? error.message : 'Something went wrong on our side.';
@@ -45,6 +54,7 @@ export function browserError(f: Facade, error: unknown, status?: number): Respon
 
 /** An OAuth JSON error for API endpoints (token, register, revoke, introspect). */
 export function jsonError(f: Facade, error: unknown): Response {
+  error = storeOutage(error);
   if (error instanceof OAuthError) {
     const headers: Record<string, string> = {
       'content-type': 'application/json',

@@ -267,6 +267,7 @@ export const filesTools = [
         );
       }
       // No portal-wide search endpoint: gather My documents and each room, then page the union.
+      // A section that fails (a guest has no My documents, a room went away) is left out, not fatal.
       const want = a.startIndex + a.count;
       const [my, rooms] = await Promise.all([
         ctx.client.files

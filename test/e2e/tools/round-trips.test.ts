@@ -125,7 +125,9 @@ describe('round trips', () => {
     await ds.files.addFavorites({ fileIds: [report] });
     await ds.request('POST', `files/file/${report}/recent`);
     const listed = await s.client.listResources();
-    assert.ok(listed.resources.some((r) => r.uri === `docspace://files/${report}` && r.name === 'Report.docx'));
+    assert.ok(
+      listed.resources.some((r) => r.uri === `docspace://files/${report}` && r.name === 'Report.docx'),
+    );
     const missing = s.client.readResource({ uri: 'docspace://files/987654' });
     await assert.rejects(missing, /987654 was not found/);
     for (const tool of ['get_favorite_files', 'get_recent_files']) {
