@@ -40,10 +40,12 @@ try {
     .map((f) => join(dir, f))
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
   if (!latest) throw new Error('no profile written');
-  const s = summarizeProfile(latest);
+  const s = summarizeProfile(latest, 40);
   process.stdout.write(`${calls} calls in ${seconds}s with ${clients} clients; profile ${latest}\n`);
   process.stdout.write(`server CPU sampled: ${s.totalMs} ms (${(s.totalMs / Math.max(1, calls)).toFixed(2)} ms per call)\n\nBy module (self time):\n`);
   for (const m of s.byModule) process.stdout.write(`  ${String(m.pct).padStart(5)}%  ${m.module}\n`);
+  process.stdout.write('\nOur code and the SDK, inclusive (time with the function on the stack):\n');
+  for (const f of s.inclusive) process.stdout.write(`  ${String(f.pct).padStart(5)}%  ${f.name}\n`);
   process.stdout.write('\nBy function (self time):\n');
   for (const f of s.byFunction) process.stdout.write(`  ${String(f.pct).padStart(5)}%  ${f.name}\n`);
 } finally {

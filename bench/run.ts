@@ -13,6 +13,7 @@ import { measureLoad } from './measures/load.js';
 import { measureLargeFiles } from './measures/large.js';
 import { measureOAuth } from './measures/oauth.js';
 import { measureOverhead } from './measures/overhead.js';
+import { measureSessions } from './measures/sessions.js';
 import { measureColdStart, measureToolsList } from './measures/startup.js';
 
 const MEASURES: Record<string, (ctx: BenchContext) => Promise<MeasureResult>> = {
@@ -21,6 +22,7 @@ const MEASURES: Record<string, (ctx: BenchContext) => Promise<MeasureResult>> = 
   coldStart: (c) => measureColdStart(c),
   toolsList: (c) => measureToolsList(c),
   oauth: (c) => measureOAuth(c),
+  sessions: (c) => measureSessions(c),
   largeFiles: (c) => measureLargeFiles(c),
 };
 

@@ -35,9 +35,9 @@ export async function runDemo(argv: string[], logger: Logger): Promise<() => Pro
     env.DOCSPACE_OAUTH_CLIENT_ID = app.clientId;
     env.DOCSPACE_OAUTH_CLIENT_SECRET = app.clientSecret;
   }
-  const config = loadConfig({ env, argv });
+  const config = loadConfig({ env, argv, allowEphemeralSecret: true });
   const server = await startHttpServer(config, { logger });
-  logger.info({ ...describeConfig(config), listening: server.url }, 'docspace-mcp demo listening');
+  logger.info({ ...describeConfig(config, server.publicBaseUrl), listening: server.url }, 'docspace-mcp demo listening');
   const owner = emulator.info.users.find((u) => u.role === 'owner') ?? emulator.info.users[0];
   const mcpUrl = new URL('mcp', server.publicBaseUrl).href;
   const lines = [

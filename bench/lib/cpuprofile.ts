@@ -15,6 +15,8 @@ interface Profile {
 
 export interface ProfileSummary {
   totalMs: number;
+  /** Time with the function anywhere on the stack (our code and the SDK only: that is what we can change). */
+  inclusive: { name: string; ms: number; pct: number }[];
   byFunction: { name: string; ms: number; pct: number }[];
   byModule: { module: string; ms: number; pct: number }[];
 }
@@ -48,9 +50,26 @@ export function summarizeProfile(path: string, top = 25): ProfileSummary {
     const m = ['(garbage collector)', '(program)'].includes(name) ? name : moduleOf(n.callFrame.url);
     mod.set(m, (mod.get(m) ?? 0) + t);
   }
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const incl = new Map<string, number>();
+  for (const [id, t] of self) {
+    const seen = new Set<string>();
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const n = byId.get(cur);
+      if (!n || n.callFrame.functionName === '(idle)') break;
+      const m = moduleOf(n.callFrame.url);
+      if (!m.startsWith('src/') && !m.startsWith('@modelcontextprotocol') && !m.startsWith('@hono') && m !== 'hono') continue;
+      const key = `${n.callFrame.functionName || '(anonymous)'} ${m}:${n.callFrame.lineNumber + 1}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      incl.set(key, (incl.get(key) ?? 0) + t);
+    }
+  }
   const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top);
   return {
     totalMs: Math.round(total),
+    inclusive: sorted(incl).map(([name, ms]) => ({ name, ms: Math.round(ms), pct: Math.round((ms / total) * 1000) / 10 })),
     byFunction: sorted(fn).map(([name, ms]) => ({ name, ms: Math.round(ms), pct: Math.round((ms / total) * 1000) / 10 })),
     byModule: sorted(mod).map(([module, ms]) => ({ module, ms: Math.round(ms), pct: Math.round((ms / total) * 1000) / 10 })),
   };

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { request } from './http.js';
 import { cleanEnv } from './stdio.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -143,6 +144,9 @@ export async function startServerProc(
   port = 0,
   opts: { heapProbe?: boolean } = {},
 ): Promise<ServerProc> {
+  const quiet = ['warn', 'error', 'fatal', 'silent'].includes({ ...env, ...extraServerEnv() }.DOCSPACE_LOG_LEVEL ?? '');
+  // Quieter than info, the "listening" line never comes: pick the port here and poll instead.
+  if (quiet && port === 0) port = await freePort();
   const spawnedAt = performance.now();
   const args = opts.heapProbe ? ['--expose-gc', '--import', pathToFileURL(GC_HOOK).href, ...nodeArgs] : nodeArgs;
   const child = spawn(process.execPath, [...args, CLI, 'serve'], {
@@ -158,10 +162,12 @@ export async function startServerProc(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const url = await waitForLine(child, child.stderr as NodeJS.ReadableStream, (line) => {
-    const m = /"listening":"(http:\/\/[^"]+)"/.exec(line);
-    return m ? m[1] : undefined;
-  }, 15_000);
+  const url = quiet
+    ? await pollHealth(child, `http://127.0.0.1:${port}`)
+    : await waitForLine(child, child.stderr as NodeJS.ReadableStream, (line) => {
+        const m = /"listening":"(http:\/\/[^"]+)"/.exec(line);
+        return m ? m[1] : undefined;
+      }, 15_000);
   const listeningAt = performance.now();
   child.stdout?.resume();
   child.stderr?.resume();
@@ -175,6 +181,21 @@ export async function startServerProc(
     return line;
   };
   return { pid: child.pid as number, url: url.replace(/\/+$/, ''), spawnedAt, listeningAt, stop: stopper(child), heap };
+}
+
+async function pollHealth(child: ChildProcess, url: string): Promise<string> {
+  const deadline = performance.now() + 15_000;
+  child.stderr?.resume();
+  while (performance.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}) before it was ready`);
+    try {
+      if ((await request(`${url}/healthz`, { timeoutMs: 1000 })).status === 200) return url;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`server at ${url} not healthy within 15 s`);
 }
 
 export interface ProcSample {

@@ -166,7 +166,7 @@ export async function measureLoad(ctx: BenchContext, opts: { levels?: number[]; 
     return row(
       `Throughput, ${l.clients} client${l.clients > 1 ? 's' : ''} (mixed reads, 2026 HTTP)`,
       l.clients === 50 ? '≥ 2,000 calls/s, 0 errors' : '0 errors',
-      `${l.callsPerSecond} calls/s, ${l.errors} errors, p50 ${ms(l.latency.p50)} p99 ${ms(l.latency.p99)}, server CPU ${l.cpuPercent}% (emulator direct: ${d.callsPerSecond} req/s)`,
+      `${l.callsPerSecond} calls/s, ${l.errors} errors, p50 ${ms(l.latency.p50)} p99 ${ms(l.latency.p99)}, server CPU ${l.cpuPercent}% = ${ms((l.cpuPercent * 10) / Math.max(1, l.callsPerSecond))}/call, emulator ${l.emulatorCpuPercent}%, load generator ${l.benchCpuPercent}% (emulator direct: ${d.callsPerSecond} req/s)`,
       l.errors === 0 && (l.clients !== 50 || l.callsPerSecond >= 2000),
     );
   });

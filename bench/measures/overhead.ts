@@ -1,7 +1,7 @@
 import { request } from '../lib/http.js';
 import type { BenchContext } from '../lib/context.js';
 import { expectOk, HttpMcp } from '../lib/mcp.js';
-import { CLI, startServerProc } from '../lib/procs.js';
+import { CLI, sampleProc, startServerProc } from '../lib/procs.js';
 import { type MeasureResult, row } from '../lib/report.js';
 import { StdioMcp } from '../lib/stdio.js';
 import { ms, round, type Summary, summarize } from '../lib/stats.js';
@@ -49,6 +49,7 @@ export async function measureOverhead(ctx: BenchContext, opts: { samples?: numbe
   ];
   const headers = { authorization: `Bearer ${fx.apiKey}`, accept: 'application/json' };
   const out: Record<string, Record<string, LegFigures>> = {};
+  const cpu: Record<string, { calls: number; serverMsPerCall: number; emulatorMsPerCallViaServer: number; emulatorMsPerDirectRequest: number }> = {};
   const rows = [];
   try {
     for (const c of cases) {
@@ -84,6 +85,23 @@ export async function measureOverhead(ctx: BenchContext, opts: { samples?: numbe
           ratio: round(s.p50 / direct.p50, 2),
         };
       }
+      // CPU per call does not depend on what else the machine runs, unlike latency: measure it
+      // on the 2026 leg alone, for the server and for the emulator behind it.
+      const cpuCalls = Math.max(100, Math.round(samples / 2));
+      const s0 = sampleProc(server.pid);
+      const e0 = sampleProc(ctx.emulator.pid);
+      for (let i = 0; i < cpuCalls; i++) await once['http-2026']();
+      const s1 = sampleProc(server.pid);
+      const e1 = sampleProc(ctx.emulator.pid);
+      const d0 = sampleProc(ctx.emulator.pid);
+      for (let i = 0; i < cpuCalls; i++) await once.direct();
+      const d1 = sampleProc(ctx.emulator.pid);
+      cpu[c.tool] = {
+        calls: cpuCalls,
+        serverMsPerCall: round((s1.cpuMs - s0.cpuMs) / cpuCalls),
+        emulatorMsPerCallViaServer: round((e1.cpuMs - e0.cpuMs) / cpuCalls),
+        emulatorMsPerDirectRequest: round((d1.cpuMs - d0.cpuMs) / cpuCalls),
+      };
       out[c.tool] = figures;
       for (const leg of legs.filter((l) => l !== 'direct')) {
         const f = figures[leg] as LegFigures;
@@ -97,10 +115,18 @@ export async function measureOverhead(ctx: BenchContext, opts: { samples?: numbe
           ),
         );
       }
+      const k = cpu[c.tool] as (typeof cpu)[string];
+      rows.push(
+        row(
+          `Server CPU per ${c.tool} call (2026 HTTP)`,
+          '—',
+          `${ms(k.serverMsPerCall)} (emulator: ${ms(k.emulatorMsPerCallViaServer)} per call via the server, ${ms(k.emulatorMsPerDirectRequest)} per direct request)`,
+        ),
+      );
     }
   } finally {
     await stdio?.close();
     await server.stop();
   }
-  return { name: 'overhead', rows, data: { samplesPerLeg: samples, cases: out } };
+  return { name: 'overhead', rows, data: { samplesPerLeg: samples, cases: out, cpu } };
 }

@@ -30,7 +30,7 @@ export function authModes(c: Config): string[] {
  * The one startup log line's fields: transport, URL, auth modes, tool selection and every
  * setting that differs from its default, with secrets replaced by `***`.
  */
-export function describeConfig(c: Config): Record<string, unknown> {
+export function describeConfig(c: Config, publicBaseUrl = c.publicBaseUrl): Record<string, unknown> {
   const changed: Record<string, unknown> = {};
   for (const [key, s] of Object.entries(SETTINGS) as [SettingKey, Setting][]) {
     const value = c[key as keyof RawConfig];
@@ -42,7 +42,7 @@ export function describeConfig(c: Config): Record<string, unknown> {
   const overHttp = c.streamable || c.sse;
   return {
     transport: c.transport,
-    url: overHttp ? new URL(c.streamable ? 'mcp' : 'sse', c.publicBaseUrl).href : undefined,
+    url: overHttp ? new URL(c.streamable ? 'mcp' : 'sse', publicBaseUrl).href : undefined,
     docspace: c.baseUrl || undefined,
     auth: authModes(c),
     tools: {

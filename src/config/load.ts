@@ -39,6 +39,11 @@ export interface LoadInput {
   argv?: string[];
   /** For the random sealing key; injected by tests. */
   randomSecret?: () => string;
+  /**
+   * The demo only: without `DOCSPACE_SECRET`, make a random sealing key per start. Anywhere else
+   * that would sign everyone out on every restart, so the server refuses to start instead.
+   */
+  allowEphemeralSecret?: boolean;
 }
 
 type Source = { name: string; value: string };
@@ -283,7 +288,13 @@ export function loadConfig(input: LoadInput): Config {
       problem(
         'secret',
         'is empty but several instances (DOCSPACE_STORE=redis) must share one sealing key',
-        'set DOCSPACE_SECRET (or DOCSPACE_SECRET_FILE) to 32+ random characters',
+        'set DOCSPACE_SECRET (or DOCSPACE_SECRET_FILE) to 32+ random characters, e.g. the output of `openssl rand -base64 32`',
+      );
+    } else if (!input.allowEphemeralSecret) {
+      problem(
+        'secret',
+        'is empty but OAuth is on: without a fixed key every restart signs everyone out',
+        'make one with `openssl rand -base64 32` and set it as DOCSPACE_SECRET (or put it in a file named by DOCSPACE_SECRET_FILE)',
       );
     } else {
       secretValue = (input.randomSecret ?? defaultRandomSecret)();

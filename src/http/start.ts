@@ -109,7 +109,9 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
     const publicBaseUrl =
       config.port === 0 && !config.serverBaseUrl ? `${running.url}/` : config.publicBaseUrl;
     const metrics = new Metrics();
-    const store = opts.store ?? createStore({
+    const store =
+      opts.store ??
+      createStore({
         kind: config.store,
         redisUrl: config.redisUrl || undefined,
         keyPrefix: config.redisKeyPrefix,

@@ -27,13 +27,16 @@ export interface Facade {
 /** The store (Redis) being away is an outage to retry, not an internal error. */
 function storeOutage(error: unknown): unknown {
   return isStoreUnavailable(error)
-    ? new OAuthError('temporarily_unavailable', 'the sign-in service cannot reach its session store; retry shortly')
+    ? new OAuthError(
+        'temporarily_unavailable',
+        'the sign-in service cannot reach its session store; retry shortly',
+      )
     : error;
 }
 
 /** A page for the person in the browser; the reference id is in the log line too. */
-export function browserError(f: Facade, error: unknown, status?: number): Response {
-  error = storeOutage(error);
+export function browserError(f: Facade, thrown: unknown, status?: number): Response {
+  const error = storeOutage(thrown);
   const ref = referenceId();
   const known = error instanceof OAuthError;
   const message = known ? error.message : 'Something went wrong on our side.';
@@ -42,8 +45,9 @@ export function browserError(f: Facade, error: unknown, status?: number): Respon
     { ref, code: known ? error.code : 'server_error', err: known ? undefined : error },
     `oauth browser error: ${message}`,
   );
-  const title =
-    known && error.code === 'temporarily_unavailable'
+  const title = isStoreUnavailable(thrown)
+    ? 'Sign-in is briefly unavailable'
+    : known && error.code === 'temporarily_unavailable'
       ? 'DocSpace is not answering'
       : 'This sign-in cannot continue';
   return new Response(errorPage(title, message, ref), {
@@ -53,8 +57,8 @@ export function browserError(f: Facade, error: unknown, status?: number): Respon
 }
 
 /** An OAuth JSON error for API endpoints (token, register, revoke, introspect). */
-export function jsonError(f: Facade, error: unknown): Response {
-  error = storeOutage(error);
+export function jsonError(f: Facade, thrown: unknown): Response {
+  const error = storeOutage(thrown);
   if (error instanceof OAuthError) {
     const headers: Record<string, string> = {
       'content-type': 'application/json',

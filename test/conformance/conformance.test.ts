@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import type { HttpServerHandle } from '../../src/http/start.js';
-import { startConformanceServer } from './server.js';
+import { type ConformanceServer, startConformanceServer } from './server.js';
 
 /**
  * The official MCP conformance suite against the server with auth off and fixtures on.
@@ -38,13 +37,13 @@ function summary(output: string): string {
 }
 
 describe('MCP conformance suite', { skip: process.env.CONFORMANCE === 'skip' }, () => {
-  let server: HttpServerHandle;
+  let server: ConformanceServer;
   let url: string;
   let node22 = false;
   before(async () => {
     server = await startConformanceServer();
     // The suite's DNS-rebinding scenario needs a `localhost` URL.
-    url = `${server.url.replace('127.0.0.1', 'localhost')}/mcp`;
+    url = `${server.server.url.replace('127.0.0.1', 'localhost')}/mcp`;
     const probe = await run('npx', ['-y', 'node@22', '--version'], 120_000);
     node22 = probe.code === 0 && /v22\./.test(probe.output);
   });

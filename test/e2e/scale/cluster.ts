@@ -198,7 +198,12 @@ export async function whoAmI(baseUrl: string, accessToken: string): Promise<stri
 export async function mcpProbe(
   baseUrl: string,
   accessToken: string,
-): Promise<{ status: number; body: Record<string, unknown>; challenge: string | null; retryAfter: string | null }> {
+): Promise<{
+  status: number;
+  body: Record<string, unknown>;
+  challenge: string | null;
+  retryAfter: string | null;
+}> {
   const res = await fetch(`${baseUrl}/mcp`, {
     method: 'POST',
     headers: {

@@ -58,7 +58,9 @@ if (!skipUnlessRedis('multi-instance (two servers, one Redis)')) {
       });
       [a, b] = await Promise.all([startInstance('A', env), startInstance('B', env)]);
       lb.route = () => a;
-      console.log(`[scale] emulator + redis + 2 instances up in ${(performance.now() - started).toFixed(0)} ms`);
+      console.log(
+        `[scale] emulator + redis + 2 instances up in ${(performance.now() - started).toFixed(0)} ms`,
+      );
     });
     after(async () => {
       await stopAll();

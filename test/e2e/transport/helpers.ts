@@ -8,6 +8,8 @@ export const API_KEY = 'sk-test-key';
 export async function startServer(
   env: Record<string, string> = {},
   fetchImpl?: typeof fetch,
+  /** When given, every log line (JSON) is collected here at debug level. */
+  logs?: string[],
 ): Promise<HttpServerHandle> {
   const config = loadConfig({
     env: {

@@ -80,6 +80,14 @@ describe('MCP clients over HTTP list and call tools against the emulator', () =>
     assert.ok(tools.some((t) => t.name === 'get_current_user'));
     assert.ok(!tools.some((t) => t.name === 'create_room'));
     await client.close();
+
+    // The same through the URL query (the reference validated these against an empty list).
+    const viaQuery = new Client({ name: 'e2e', version: '1' });
+    await viaQuery.connect(new StreamableHTTPClientTransport(new URL(`${url.href}?toolsets=rooms&disabled_tools=create_room`)));
+    const listed = (await viaQuery.listTools()).tools.map((t) => t.name);
+    assert.ok(listed.includes('get_rooms_folder'));
+    assert.ok(!listed.includes('create_room') && !listed.includes('get_current_user'));
+    await viaQuery.close();
   });
 });
 

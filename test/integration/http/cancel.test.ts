@@ -113,3 +113,33 @@ describe('request timeout', () => {
     assert.ok(await waitFor(() => docspace.aborted > aborted, 3000), 'DocSpace call abandoned');
   });
 });
+
+describe('request id', () => {
+  let docspace: FakeDocSpace;
+  let server: HttpServerHandle;
+  before(async () => {
+    docspace = await startFakeDocSpace(0);
+    server = await startServer({ DOCSPACE_API_KEY: API_KEY, DOCSPACE_BASE_URL: docspace.url });
+  });
+  after(async () => {
+    await server.close();
+    await docspace.close();
+  });
+
+  it('forwards the caller’s X-Request-ID to DocSpace with the configured credential', async () => {
+    const res = await fetch(`${server.url}/mcp`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2025-06-18',
+        'x-request-id': 'req-42',
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_current_user', arguments: {} } }),
+    });
+    assert.equal(res.headers.get('x-request-id'), 'req-42');
+    assert.match(await res.text(), /Test Owner/);
+    assert.equal(docspace.lastHeaders?.['x-request-id'], 'req-42');
+    assert.equal(docspace.lastHeaders?.authorization, `Bearer ${API_KEY}`);
+  });
+});

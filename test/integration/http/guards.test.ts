@@ -133,3 +133,30 @@ describe('HTTP guards', () => {
     assert.match(made.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
   });
 });
+
+describe('trusted proxy hops', () => {
+  for (const hops of [0, 1]) {
+    it(`${hops ? 'trusts' : 'ignores'} X-Forwarded-For with DOCSPACE_SERVER_PROXY_HOPS=${hops}`, async () => {
+      const server = await startServer({
+        DOCSPACE_API_KEY: API_KEY,
+        DOCSPACE_SERVER_PROXY_HOPS: String(hops),
+        DOCSPACE_SERVER_RATE_LIMITS_MCP_CAPACITY: '2',
+        DOCSPACE_SERVER_RATE_LIMITS_MCP_WINDOW: '60000',
+      });
+      try {
+        const statusFrom = async (ip: string) => {
+          const res = await rpc(`${server.url}/mcp`, INIT, { 'x-forwarded-for': ip });
+          await res.body?.cancel();
+          return res.status;
+        };
+        assert.equal(await statusFrom('203.0.113.1'), 200);
+        assert.equal(await statusFrom('203.0.113.1'), 200);
+        assert.equal(await statusFrom('203.0.113.1'), 429);
+        // Behind a trusted proxy another client has its own budget; without one, the header is a lie.
+        assert.equal(await statusFrom('203.0.113.2'), hops ? 200 : 429);
+      } finally {
+        await server.close();
+      }
+    });
+  }
+});

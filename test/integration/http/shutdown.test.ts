@@ -73,5 +73,14 @@ describe('graceful shutdown', () => {
     const [code] = await exited;
     assert.equal(code, 0, logs());
     assert.doesNotMatch(logs(), new RegExp(API_KEY));
+    const startup = logs()
+      .split('\n')
+      .filter((l) => l.includes('"listening"'))
+      .map((l) => JSON.parse(l) as { transport: string; url: string; auth: string[]; tools: { toolsets: string[] } });
+    assert.equal(startup.length, 1, 'one startup line');
+    assert.equal(startup[0]?.transport, 'streamable-http');
+    assert.match(startup[0]?.url ?? '', /\/mcp$/);
+    assert.ok(startup[0]?.auth.includes('shared apiKey'));
+    assert.deepEqual(startup[0]?.tools.toolsets, ['all']);
   });
 });

@@ -126,10 +126,12 @@ describe('loading the configuration', () => {
       DOCSPACE_TRANSPORT: 'streamable-http',
       DOCSPACE_OAUTH_CLIENT_ID: 'id',
     };
-    const c = loadConfig({ env, randomSecret: () => 'r'.repeat(48) });
+    // Only the demo may make up a per-start key; anywhere else a restart would sign everyone out.
+    const c = loadConfig({ env, randomSecret: () => 'r'.repeat(48), allowEphemeralSecret: true });
     assert.equal(c.oauth, true);
     assert.equal(c.secretEphemeral, true);
     assert.ok(c.warnings.some((w) => w.includes('DOCSPACE_SECRET')));
+    assert.match(issues(env).join('\n'), /DOCSPACE_SECRET is empty but OAuth is on/);
     assert.match(
       issues({ ...env, DOCSPACE_API_KEY: 'k' }).join('\n'),
       /OAuth .*or one shared credential|together with a shared DocSpace credential/,
