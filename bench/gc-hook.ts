@@ -5,5 +5,7 @@ const gc = (globalThis as { gc?: () => void }).gc;
 process.on('SIGUSR2', () => {
   gc?.();
   const m = process.memoryUsage();
-  process.stderr.write(`${JSON.stringify({ benchHeap: { heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, rss: m.rss } })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ benchHeap: { heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, rss: m.rss } })}\n`,
+  );
 });

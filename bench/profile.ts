@@ -18,7 +18,10 @@ mkdirSync(dir, { recursive: true });
 const emulator = await startEmulatorProc(600);
 try {
   const fx = await discoverFixtures(emulator);
-  const server = await startServerProc({ DOCSPACE_BASE_URL: fx.baseUrl, DOCSPACE_API_KEY: fx.apiKey }, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  const server = await startServerProc({ DOCSPACE_BASE_URL: fx.baseUrl, DOCSPACE_API_KEY: fx.apiKey }, [
+    '--cpu-prof',
+    `--cpu-prof-dir=${dir}`,
+  ]);
   const mcp = new HttpMcp(`${server.url}/mcp`, 'modern');
   const deadline = performance.now() + seconds * 1000;
   let calls = 0;
@@ -29,7 +32,11 @@ try {
   const one = async (i: number) => {
     const fileId = fx.fileIds[i % fx.fileIds.length];
     const call: [string, Record<string, unknown>] =
-      i % 3 === 0 ? ['get_file_info', { fileId }] : i % 3 === 1 ? ['get_folder_content', { folderId: fx.folderId, count: 20 }] : ['get_current_user', {}];
+      i % 3 === 0
+        ? ['get_file_info', { fileId }]
+        : i % 3 === 1
+          ? ['get_folder_content', { folderId: fx.folderId, count: 20 }]
+          : ['get_current_user', {}];
     expectOk(await mcp.callTool(...call), call[0]);
     calls++;
   };
@@ -42,7 +49,9 @@ try {
   if (!latest) throw new Error('no profile written');
   const s = summarizeProfile(latest, 40);
   process.stdout.write(`${calls} calls in ${seconds}s with ${clients} clients; profile ${latest}\n`);
-  process.stdout.write(`server CPU sampled: ${s.totalMs} ms (${(s.totalMs / Math.max(1, calls)).toFixed(2)} ms per call)\n\nBy module (self time):\n`);
+  process.stdout.write(
+    `server CPU sampled: ${s.totalMs} ms (${(s.totalMs / Math.max(1, calls)).toFixed(2)} ms per call)\n\nBy module (self time):\n`,
+  );
   for (const m of s.byModule) process.stdout.write(`  ${String(m.pct).padStart(5)}%  ${m.module}\n`);
   process.stdout.write('\nOur code and the SDK, inclusive (time with the function on the stack):\n');
   for (const f of s.inclusive) process.stdout.write(`  ${String(f.pct).padStart(5)}%  ${f.name}\n`);

@@ -9,8 +9,8 @@ import { type BenchContext, discoverFixtures } from './lib/context.js';
 import { closeAgent } from './lib/http.js';
 import { extraServerEnv, startEmulatorProc } from './lib/procs.js';
 import { formatMarkdown, formatTable, type MeasureResult, row } from './lib/report.js';
-import { measureLoad } from './measures/load.js';
 import { measureLargeFiles } from './measures/large.js';
+import { measureLoad } from './measures/load.js';
 import { measureOAuth } from './measures/oauth.js';
 import { measureOverhead } from './measures/overhead.js';
 import { measureSessions } from './measures/sessions.js';
@@ -57,16 +57,22 @@ function progressWriter() {
 
 async function main(argv: string[]): Promise<number> {
   const quick = argv.includes('--quick');
-  const onlyArg = argv.find((a) => a.startsWith('--only='))?.slice(7) ?? (argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined);
+  const onlyArg =
+    argv.find((a) => a.startsWith('--only='))?.slice(7) ??
+    (argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined);
   const names = onlyArg ? onlyArg.split(',').map((s) => s.trim()) : Object.keys(MEASURES);
   const unknown = names.filter((n) => !MEASURES[n]);
   if (unknown.length) {
-    process.stderr.write(`unknown measurement: ${unknown.join(', ')} (known: ${Object.keys(MEASURES).join(', ')})\n`);
+    process.stderr.write(
+      `unknown measurement: ${unknown.join(', ')} (known: ${Object.keys(MEASURES).join(', ')})\n`,
+    );
     return 2;
   }
   const m = machine();
   if (m.loadAverage > m.cpus / 2) {
-    process.stderr.write(`warning: load average ${m.loadAverage} on ${m.cpus} cores: other work is running and will skew the figures\n`);
+    process.stderr.write(
+      `warning: load average ${m.loadAverage} on ${m.cpus} cores: other work is running and will skew the figures\n`,
+    );
   }
   const progress = progressWriter();
   progress.update('starting the emulator');
@@ -74,14 +80,23 @@ async function main(argv: string[]): Promise<number> {
   const results: MeasureResult[] = [];
   let failed = false;
   try {
-    const ctx: BenchContext = { quick, emulator, fx: await discoverFixtures(emulator), progress: (m) => progress.update(m) };
+    const ctx: BenchContext = {
+      quick,
+      emulator,
+      fx: await discoverFixtures(emulator),
+      progress: (m) => progress.update(m),
+    };
     for (const name of names) {
       progress.update(name);
       try {
         results.push(await (MEASURES[name] as (c: BenchContext) => Promise<MeasureResult>)(ctx));
       } catch (e) {
         failed = true;
-        results.push({ name, rows: [row(`${name}: could not run`, '—', (e as Error).message.slice(0, 300), false)], data: { error: (e as Error).message } });
+        results.push({
+          name,
+          rows: [row(`${name}: could not run`, '—', (e as Error).message.slice(0, 300), false)],
+          data: { error: (e as Error).message },
+        });
       }
     }
   } finally {
@@ -91,12 +106,32 @@ async function main(argv: string[]): Promise<number> {
   }
   const rows = results.flatMap((r) => r.rows);
   const extra = Object.keys(extraServerEnv());
-  process.stdout.write(`\ndocspace-mcp bench (${quick ? 'quick' : 'full'}) — ${m.cpus} × ${m.cpuModel}, Node ${m.node}, load average ${m.loadAverage} at start\n`);
-  if (extra.length) process.stdout.write(`experiment: every server ran with ${extra.join(', ')} changed (BENCH_SERVER_ENV)\n`);
+  process.stdout.write(
+    `\ndocspace-mcp bench (${quick ? 'quick' : 'full'}) — ${m.cpus} × ${m.cpuModel}, Node ${m.node}, load average ${m.loadAverage} at start\n`,
+  );
+  if (extra.length)
+    process.stdout.write(
+      `experiment: every server ran with ${extra.join(', ')} changed (BENCH_SERVER_ENV)\n`,
+    );
   process.stdout.write('\n');
   process.stdout.write(`${formatTable(rows)}\n\n`);
-  const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results.json');
-  const report = { mode: quick ? 'quick' : 'full', serverEnvChanged: extra, at: new Date().toISOString(), machine: m, rows, results: Object.fromEntries(results.map((r) => [r.name, r.data])), markdown: formatMarkdown(rows) };
+  // A partial run (--only) must not overwrite the record of a complete one.
+  const out = join(
+    dirname(fileURLToPath(import.meta.url)),
+    '..',
+    '..',
+    'bench',
+    onlyArg ? 'results.only.json' : 'results.json',
+  );
+  const report = {
+    mode: quick ? 'quick' : 'full',
+    serverEnvChanged: extra,
+    at: new Date().toISOString(),
+    machine: m,
+    rows,
+    results: Object.fromEntries(results.map((r) => [r.name, r.data])),
+    markdown: formatMarkdown(rows),
+  };
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`Wrote ${out}\n`);
   // A measurement that could not run is a broken harness; a missed budget fails only with --strict

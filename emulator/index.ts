@@ -36,7 +36,7 @@ export interface EmulatorInfo extends SeedInfo {
 }
 
 export interface Emulator {
-  /** `http://127.0.0.1:PORT` (or `publicUrl`). */
+  /** Where it listens, `http://127.0.0.1:PORT`. Links in responses use `info.baseUrl` (= `publicUrl` when set). */
   url: string;
   info: EmulatorInfo;
   close(): Promise<void>;
@@ -90,12 +90,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     s.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
+  const listening = `http://${formatHost(host)}:${port}`;
   if (!opts.publicUrl) {
-    baseUrl = `http://${formatHost(host)}:${port}`;
+    baseUrl = listening;
     world.portal.baseUrl = baseUrl;
   }
   const emulator: Emulator = {
-    url: baseUrl,
+    url: listening,
     get info(): EmulatorInfo {
       return { baseUrl, users: info.users, oauthApps: info.oauthApps };
     },

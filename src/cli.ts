@@ -62,7 +62,10 @@ async function serve(argv: string[]): Promise<number> {
     return 0;
   }
   const server = await startHttpServer(config, { logger });
-  logger.info({ ...describeConfig(config, server.publicBaseUrl), listening: server.url }, 'docspace-mcp listening');
+  logger.info(
+    { ...describeConfig(config, server.publicBaseUrl), listening: server.url },
+    'docspace-mcp listening',
+  );
   return onSignals(logger, () => server.close());
 }
 

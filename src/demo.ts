@@ -37,7 +37,10 @@ export async function runDemo(argv: string[], logger: Logger): Promise<() => Pro
   }
   const config = loadConfig({ env, argv, allowEphemeralSecret: true });
   const server = await startHttpServer(config, { logger });
-  logger.info({ ...describeConfig(config, server.publicBaseUrl), listening: server.url }, 'docspace-mcp demo listening');
+  logger.info(
+    { ...describeConfig(config, server.publicBaseUrl), listening: server.url },
+    'docspace-mcp demo listening',
+  );
   const owner = emulator.info.users.find((u) => u.role === 'owner') ?? emulator.info.users[0];
   const mcpUrl = new URL('mcp', server.publicBaseUrl).href;
   const lines = [

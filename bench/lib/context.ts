@@ -1,5 +1,5 @@
-import type { EmulatorProc } from './procs.js';
 import { request } from './http.js';
+import type { EmulatorProc } from './procs.js';
 
 /** What every measurement gets: the mode, the emulator process and the portal's ids. */
 export interface BenchContext {
@@ -26,7 +26,9 @@ interface Entry {
 }
 
 async function api<T>(baseUrl: string, apiKey: string, path: string): Promise<T> {
-  const res = await request(`${baseUrl}/api/2.0/${path}`, { headers: { authorization: `Bearer ${apiKey}`, accept: 'application/json' } });
+  const res = await request(`${baseUrl}/api/2.0/${path}`, {
+    headers: { authorization: `Bearer ${apiKey}`, accept: 'application/json' },
+  });
   if (res.status !== 200) throw new Error(`emulator ${path}: HTTP ${res.status}`);
   return (JSON.parse(res.body.toString('utf8')) as { response: T }).response;
 }
@@ -42,7 +44,11 @@ export async function discoverFixtures(emulator: EmulatorProc): Promise<Fixtures
   const inRoom = await api<{ folders: Entry[] }>(baseUrl, owner.apiKey, `files/${room.id}`);
   const batch = inRoom.folders[0];
   if (!batch) throw new Error('the "Load test" room has no batch folder');
-  const content = await api<{ files: Entry[] }>(baseUrl, owner.apiKey, `files/${batch.id}?startIndex=0&count=100`);
+  const content = await api<{ files: Entry[] }>(
+    baseUrl,
+    owner.apiKey,
+    `files/${batch.id}?startIndex=0&count=100`,
+  );
   if (content.files.length < 50) throw new Error('the load-test folder holds fewer than 50 files');
   return {
     baseUrl,
@@ -56,7 +62,11 @@ export async function discoverFixtures(emulator: EmulatorProc): Promise<Fixtures
 }
 
 /** Runs `fn` `count` times with at most `concurrency` in flight. */
-export async function pool(count: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {
+export async function pool(
+  count: number,
+  concurrency: number,
+  fn: (i: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < count) await fn(next++);

@@ -35,7 +35,9 @@ export function summarizeProfile(path: string, top = 25): ProfileSummary {
   const p = JSON.parse(readFileSync(path, 'utf8')) as Profile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
-  p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000));
+  p.samples.forEach((id, i) => {
+    self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
+  });
   const fn = new Map<string, number>();
   const mod = new Map<string, number>();
   let total = 0;
@@ -59,7 +61,13 @@ export function summarizeProfile(path: string, top = 25): ProfileSummary {
       const n = byId.get(cur);
       if (!n || n.callFrame.functionName === '(idle)') break;
       const m = moduleOf(n.callFrame.url);
-      if (!m.startsWith('src/') && !m.startsWith('@modelcontextprotocol') && !m.startsWith('@hono') && m !== 'hono') continue;
+      if (
+        !m.startsWith('src/') &&
+        !m.startsWith('@modelcontextprotocol') &&
+        !m.startsWith('@hono') &&
+        m !== 'hono'
+      )
+        continue;
       const key = `${n.callFrame.functionName || '(anonymous)'} ${m}:${n.callFrame.lineNumber + 1}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -69,8 +77,20 @@ export function summarizeProfile(path: string, top = 25): ProfileSummary {
   const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top);
   return {
     totalMs: Math.round(total),
-    inclusive: sorted(incl).map(([name, ms]) => ({ name, ms: Math.round(ms), pct: Math.round((ms / total) * 1000) / 10 })),
-    byFunction: sorted(fn).map(([name, ms]) => ({ name, ms: Math.round(ms), pct: Math.round((ms / total) * 1000) / 10 })),
-    byModule: sorted(mod).map(([module, ms]) => ({ module, ms: Math.round(ms), pct: Math.round((ms / total) * 1000) / 10 })),
+    inclusive: sorted(incl).map(([name, ms]) => ({
+      name,
+      ms: Math.round(ms),
+      pct: Math.round((ms / total) * 1000) / 10,
+    })),
+    byFunction: sorted(fn).map(([name, ms]) => ({
+      name,
+      ms: Math.round(ms),
+      pct: Math.round((ms / total) * 1000) / 10,
+    })),
+    byModule: sorted(mod).map(([module, ms]) => ({
+      module,
+      ms: Math.round(ms),
+      pct: Math.round((ms / total) * 1000) / 10,
+    })),
   };
 }

@@ -42,12 +42,24 @@ export function parseRpc(res: HttpResponse): RpcResult {
       if (data.includes('"result"') || data.includes('"error"')) json = data;
     }
   }
-  if (!json) return { status: res.status, bytes: res.body.length, error: { code: 0, message: `HTTP ${res.status}, no JSON-RPC answer` } };
+  if (!json)
+    return {
+      status: res.status,
+      bytes: res.body.length,
+      error: { code: 0, message: `HTTP ${res.status}, no JSON-RPC answer` },
+    };
   try {
-    const msg = JSON.parse(json) as { result?: Record<string, unknown>; error?: { code: number; message: string } };
+    const msg = JSON.parse(json) as {
+      result?: Record<string, unknown>;
+      error?: { code: number; message: string };
+    };
     return { status: res.status, bytes: res.body.length, result: msg.result, error: msg.error };
   } catch {
-    return { status: res.status, bytes: res.body.length, error: { code: 0, message: `HTTP ${res.status}, unparsable body` } };
+    return {
+      status: res.status,
+      bytes: res.body.length,
+      error: { code: 0, message: `HTTP ${res.status}, unparsable body` },
+    };
   }
 }
 
@@ -91,7 +103,11 @@ export class HttpMcp {
   }
 
   async rpc(method: string, params: Record<string, unknown> = {}, name?: string): Promise<RpcResult> {
-    const res = await request(this.url, { method: 'POST', headers: this.headers(method, name), body: this.body(method, params) });
+    const res = await request(this.url, {
+      method: 'POST',
+      headers: this.headers(method, name),
+      body: this.body(method, params),
+    });
     return parseRpc(res);
   }
 

@@ -63,11 +63,19 @@ function stopper(child: ChildProcess): () => Promise<void> {
 }
 
 /** Resolves with the first line of `stream` that `pick` accepts, or rejects on exit/timeout. */
-function waitForLine<T>(child: ChildProcess, stream: NodeJS.ReadableStream, pick: (line: string) => T | undefined, timeoutMs: number): Promise<T> {
+function waitForLine<T>(
+  child: ChildProcess,
+  stream: NodeJS.ReadableStream,
+  pick: (line: string) => T | undefined,
+  timeoutMs: number,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     let buffer = '';
     let tail = '';
-    const timer = setTimeout(() => done(new Error(`no ready line within ${timeoutMs} ms: ${tail.slice(-400)}`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(new Error(`no ready line within ${timeoutMs} ms: ${tail.slice(-400)}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer | string) => {
       buffer += chunk.toString();
       tail = (tail + chunk.toString()).slice(-2000);
@@ -80,7 +88,8 @@ function waitForLine<T>(child: ChildProcess, stream: NodeJS.ReadableStream, pick
         if (got !== undefined) return done(undefined, got);
       }
     };
-    const onExit = (code: number | null) => done(new Error(`process exited (${code}) before it was ready: ${tail.slice(-400)}`));
+    const onExit = (code: number | null) =>
+      done(new Error(`process exited (${code}) before it was ready: ${tail.slice(-400)}`));
     const done = (err?: Error, value?: T) => {
       clearTimeout(timer);
       stream.off('data', onData);
@@ -98,22 +107,36 @@ export async function startEmulatorProc(files: number): Promise<EmulatorProc> {
     env: { ...cleanEnv(), BENCH_EMULATOR_FILES: String(files) },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
-  const info = await waitForLine(child, child.stdout as NodeJS.ReadableStream, (line) => {
-    try {
-      const parsed = JSON.parse(line) as EmulatorProc['info'];
-      return parsed.baseUrl ? parsed : undefined;
-    } catch {
-      return undefined;
-    }
-  }, 15_000);
+  const info = await waitForLine(
+    child,
+    child.stdout as NodeJS.ReadableStream,
+    (line) => {
+      try {
+        const parsed = JSON.parse(line) as EmulatorProc['info'];
+        return parsed.baseUrl ? parsed : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    15_000,
+  );
   return { pid: child.pid as number, info, stop: stopper(child) };
 }
 
 /** Every rate limit raised out of reach (the limiter still runs, so its cost is measured). */
 export const NO_RATE_LIMITS: Record<string, string> = Object.fromEntries(
-  ['MCP', 'PRINCIPAL', 'OAUTH_SERVER_METADATA', 'OAUTH_RESOURCE_METADATA', 'OAUTH_AUTHORIZE', 'OAUTH_CALLBACK', 'OAUTH_INTROSPECT', 'OAUTH_REGISTER', 'OAUTH_REVOKE', 'OAUTH_TOKEN'].map(
-    (k) => [`DOCSPACE_SERVER_RATE_LIMITS_${k}_CAPACITY`, '100000000'],
-  ),
+  [
+    'MCP',
+    'PRINCIPAL',
+    'OAUTH_SERVER_METADATA',
+    'OAUTH_RESOURCE_METADATA',
+    'OAUTH_AUTHORIZE',
+    'OAUTH_CALLBACK',
+    'OAUTH_INTROSPECT',
+    'OAUTH_REGISTER',
+    'OAUTH_REVOKE',
+    'OAUTH_TOKEN',
+  ].map((k) => [`DOCSPACE_SERVER_RATE_LIMITS_${k}_CAPACITY`, '100000000']),
 );
 
 /**
@@ -144,11 +167,15 @@ export async function startServerProc(
   port = 0,
   opts: { heapProbe?: boolean } = {},
 ): Promise<ServerProc> {
-  const quiet = ['warn', 'error', 'fatal', 'silent'].includes({ ...env, ...extraServerEnv() }.DOCSPACE_LOG_LEVEL ?? '');
+  const quiet = ['warn', 'error', 'fatal', 'silent'].includes(
+    { ...env, ...extraServerEnv() }.DOCSPACE_LOG_LEVEL ?? '',
+  );
   // Quieter than info, the "listening" line never comes: pick the port here and poll instead.
   if (quiet && port === 0) port = await freePort();
   const spawnedAt = performance.now();
-  const args = opts.heapProbe ? ['--expose-gc', '--import', pathToFileURL(GC_HOOK).href, ...nodeArgs] : nodeArgs;
+  const args = opts.heapProbe
+    ? ['--expose-gc', '--import', pathToFileURL(GC_HOOK).href, ...nodeArgs]
+    : nodeArgs;
   const child = spawn(process.execPath, [...args, CLI, 'serve'], {
     env: {
       ...cleanEnv(),
@@ -164,23 +191,40 @@ export async function startServerProc(
   });
   const url = quiet
     ? await pollHealth(child, `http://127.0.0.1:${port}`)
-    : await waitForLine(child, child.stderr as NodeJS.ReadableStream, (line) => {
-        const m = /"listening":"(http:\/\/[^"]+)"/.exec(line);
-        return m ? m[1] : undefined;
-      }, 15_000);
+    : await waitForLine(
+        child,
+        child.stderr as NodeJS.ReadableStream,
+        (line) => {
+          const m = /"listening":"(http:\/\/[^"]+)"/.exec(line);
+          return m ? m[1] : undefined;
+        },
+        15_000,
+      );
   const listeningAt = performance.now();
   child.stdout?.resume();
   child.stderr?.resume();
   const heap = async (): Promise<HeapSample> => {
     if (!opts.heapProbe) throw new Error('server started without heapProbe');
-    const line = waitForLine(child, child.stderr as NodeJS.ReadableStream, (l) => {
-      const i = l.indexOf('{"benchHeap"');
-      return i >= 0 ? (JSON.parse(l.slice(i)) as { benchHeap: HeapSample }).benchHeap : undefined;
-    }, 10_000);
+    const line = waitForLine(
+      child,
+      child.stderr as NodeJS.ReadableStream,
+      (l) => {
+        const i = l.indexOf('{"benchHeap"');
+        return i >= 0 ? (JSON.parse(l.slice(i)) as { benchHeap: HeapSample }).benchHeap : undefined;
+      },
+      10_000,
+    );
     child.kill('SIGUSR2');
     return line;
   };
-  return { pid: child.pid as number, url: url.replace(/\/+$/, ''), spawnedAt, listeningAt, stop: stopper(child), heap };
+  return {
+    pid: child.pid as number,
+    url: url.replace(/\/+$/, ''),
+    spawnedAt,
+    listeningAt,
+    stop: stopper(child),
+    heap,
+  };
 }
 
 async function pollHealth(child: ChildProcess, url: string): Promise<string> {
@@ -210,7 +254,8 @@ const TICK_MS = 10; // USER_HZ is 100 on every Linux the bench targets (getconf 
 
 export function sampleProc(pid: number): ProcSample {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kbOf = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 'NaN') * 1024;
+  const kbOf = (key: string) =>
+    Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 'NaN') * 1024;
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // Fields after the command name (which may hold spaces) start at field 3; utime/stime are 14/15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

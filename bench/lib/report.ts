@@ -26,7 +26,11 @@ export function formatTable(rows: Row[]): string {
   const head = ['Figure', 'Budget', 'Measured', 'Result'];
   const cells = rows.map((r) => [r.figure, r.budget, r.measured, verdict(r.pass)]);
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
-  const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i] as number)).join('  ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((v, i) => v.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 

@@ -41,14 +41,23 @@ export function ms(v: number): string {
   return v < 10 ? `${v.toFixed(2)} ms` : `${v.toFixed(1)} ms`;
 }
 
+/** A difference with its sign: +1.20 ms, −0.40 ms. */
+export function signedMs(v: number): string {
+  return v < 0 ? `−${ms(-v)}` : `+${ms(v)}`;
+}
+
 export function pct(s: Summary): string {
   return `p50 ${ms(s.p50)} / p95 ${ms(s.p95)} / p99 ${ms(s.p99)}`;
 }
 
+/** Decimal units (1 MB = 10^6 bytes), as the budget is written; the stricter reading. */
+export const MB = 1_000_000;
+export const KB = 1_000;
+
 export function mb(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${(bytes / MB).toFixed(1)} MB`;
 }
 
 export function kb(bytes: number): string {
-  return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / KB).toFixed(1)} KB`;
 }

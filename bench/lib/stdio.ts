@@ -1,5 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { MODERN, McpError } from './mcp.js';
+import { McpError, MODERN } from './mcp.js';
 
 interface Pending {
   resolve: (v: { result?: Record<string, unknown>; error?: { message: string }; bytes: number }) => void;
@@ -28,7 +28,8 @@ export class StdioMcp {
       this.stderr = (this.stderr + c).slice(-4000);
     });
     this.child.on('exit', (code) => {
-      for (const p of this.pending.values()) p.reject(new McpError('exited', `stdio server exited (${code}): ${this.stderr.slice(-500)}`));
+      for (const p of this.pending.values())
+        p.reject(new McpError('exited', `stdio server exited (${code}): ${this.stderr.slice(-500)}`));
       this.pending.clear();
     });
   }
@@ -41,7 +42,11 @@ export class StdioMcp {
       this.buffer = this.buffer.slice(nl + 1);
       nl = this.buffer.indexOf('\n');
       if (!line.trim()) continue;
-      const msg = JSON.parse(line) as { id?: number; result?: Record<string, unknown>; error?: { message: string } };
+      const msg = JSON.parse(line) as {
+        id?: number;
+        result?: Record<string, unknown>;
+        error?: { message: string };
+      };
       if (typeof msg.id !== 'number') continue;
       const p = this.pending.get(msg.id);
       if (!p) continue;
@@ -65,10 +70,12 @@ export class StdioMcp {
         },
       },
     };
-    return new Promise<{ result?: Record<string, unknown>; error?: { message: string }; bytes: number }>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.child.stdin.write(`${JSON.stringify(body)}\n`);
-    });
+    return new Promise<{ result?: Record<string, unknown>; error?: { message: string }; bytes: number }>(
+      (resolve, reject) => {
+        this.pending.set(id, { resolve, reject });
+        this.child.stdin.write(`${JSON.stringify(body)}\n`);
+      },
+    );
   }
 
   callTool(name: string, args: Record<string, unknown>) {
@@ -88,6 +95,7 @@ export class StdioMcp {
 /** The bench's own environment minus every DOCSPACE_* setting, so a developer's shell cannot skew a run. */
 export function cleanEnv(): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('DOCSPACE_')) out[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !k.startsWith('DOCSPACE_')) out[k] = v;
   return out;
 }

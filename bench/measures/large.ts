@@ -14,7 +14,10 @@ import { mb, ms } from '../lib/stats.js';
  */
 const SIZE = 25_000_000;
 
-export async function measureLargeFiles(ctx: BenchContext, opts: { size?: number } = {}): Promise<MeasureResult> {
+export async function measureLargeFiles(
+  ctx: BenchContext,
+  opts: { size?: number } = {},
+): Promise<MeasureResult> {
   const { fx } = ctx;
   const size = opts.size ?? SIZE;
   const env = { DOCSPACE_BASE_URL: fx.baseUrl, DOCSPACE_API_KEY: fx.apiKey };
@@ -32,7 +35,12 @@ export async function measureLargeFiles(ctx: BenchContext, opts: { size?: number
     const watch = watchProc(server.pid, 50);
     const t0 = performance.now();
     const r = expectOk(
-      await mcp.callTool('upload_file', { parentId: fx.roomId, filename: `bench-${Date.now()}.bin`, content, encoding: 'base64' }),
+      await mcp.callTool('upload_file', {
+        parentId: fx.roomId,
+        filename: `bench-${Date.now()}.bin`,
+        content,
+        encoding: 'base64',
+      }),
       'upload_file 25 MB',
     );
     const took = performance.now() - t0;
@@ -59,13 +67,15 @@ export async function measureLargeFiles(ctx: BenchContext, opts: { size?: number
     const w = watch.stop();
     if (r.error || !r.result) throw new Error(`resources/read: ${r.error?.message ?? `HTTP ${r.status}`}`);
     const blob = (r.result.contents as { blob?: string }[] | undefined)?.[0]?.blob ?? '';
-    if (Buffer.from(blob, 'base64').length !== size) throw new Error('resources/read returned a different size than was uploaded');
+    if (Buffer.from(blob, 'base64').length !== size)
+      throw new Error('resources/read returned a different size than was uploaded');
     const d0 = performance.now();
     const direct = await request(`${fx.baseUrl}/filehandler.ashx?action=download&fileid=${fileId}`, {
       headers: { authorization: `Bearer ${fx.apiKey}`, accept: '*/*' },
     });
     const directMs = performance.now() - d0;
-    if (direct.status !== 200 || direct.body.length !== size) throw new Error(`direct download: HTTP ${direct.status}, ${direct.body.length} bytes`);
+    if (direct.status !== 200 || direct.body.length !== size)
+      throw new Error(`direct download: HTTP ${direct.status}, ${direct.body.length} bytes`);
     download = { ms: took, peakRss: sampleProc(server.pid).peakRss, idleRss, sampledMax: w.maxRss, directMs };
   } finally {
     await server.stop();

@@ -1,9 +1,9 @@
-import { request } from '../lib/http.js';
 import { type BenchContext, type Fixtures, pool, sleep } from '../lib/context.js';
+import { request } from '../lib/http.js';
 import { expectOk, HttpMcp, isOk } from '../lib/mcp.js';
 import { sampleProc, startServerProc, watchProc } from '../lib/procs.js';
 import { type MeasureResult, row } from '../lib/report.js';
-import { mb, ms, round, type Summary, summarize } from '../lib/stats.js';
+import { MB, mb, ms, round, type Summary, summarize } from '../lib/stats.js';
 
 /**
  * Throughput and memory: N concurrent clients, each a loop of self-contained 2026-07-28 POSTs
@@ -22,9 +22,17 @@ function mix(fx: Fixtures, i: number): Call {
     case 0:
       return { tool: 'get_file_info', args: { fileId }, path: `files/file/${fileId}` };
     case 1:
-      return { tool: 'get_folder_info', args: { folderId: fx.folderId }, path: `files/folder/${fx.folderId}` };
+      return {
+        tool: 'get_folder_info',
+        args: { folderId: fx.folderId },
+        path: `files/folder/${fx.folderId}`,
+      };
     case 2:
-      return { tool: 'get_folder_content', args: { folderId: fx.folderId, count: 20 }, path: `files/${fx.folderId}?startIndex=0&count=20` };
+      return {
+        tool: 'get_folder_content',
+        args: { folderId: fx.folderId, count: 20 },
+        path: `files/${fx.folderId}?startIndex=0&count=20`,
+      };
     case 3:
       return { tool: 'get_room_info', args: { roomId: fx.roomId }, path: `files/rooms/${fx.roomId}` };
     default:
@@ -74,7 +82,10 @@ async function runLevel(
       try {
         if (target === 'mcp') {
           const r = await mcp.callTool(call.tool, call.args);
-          if (!isOk(r)) throw new Error(`${call.tool}: HTTP ${r.status} ${r.error?.message ?? JSON.stringify(r.result?.content).slice(0, 200)}`);
+          if (!isOk(r))
+            throw new Error(
+              `${call.tool}: HTTP ${r.status} ${r.error?.message ?? JSON.stringify(r.result?.content).slice(0, 200)}`,
+            );
         } else {
           const res = await request(`${fx.baseUrl}/api/2.0/${call.path}`, { headers });
           if (res.status !== 200) throw new Error(`${call.path}: HTTP ${res.status}`);
@@ -107,11 +118,19 @@ async function runLevel(
   };
 }
 
-export async function measureLoad(ctx: BenchContext, opts: { levels?: number[]; seconds?: number } = {}): Promise<MeasureResult> {
+export async function measureLoad(
+  ctx: BenchContext,
+  opts: { levels?: number[]; seconds?: number } = {},
+): Promise<MeasureResult> {
   const { fx } = ctx;
   const levels = opts.levels ?? (ctx.quick ? [1, 10, 50] : [1, 10, 50, 200]);
   const seconds = opts.seconds ?? (ctx.quick ? 1.5 : 10);
-  const server = await startServerProc({ DOCSPACE_BASE_URL: fx.baseUrl, DOCSPACE_API_KEY: fx.apiKey }, [], 0, { heapProbe: true });
+  const server = await startServerProc(
+    { DOCSPACE_BASE_URL: fx.baseUrl, DOCSPACE_API_KEY: fx.apiKey },
+    [],
+    0,
+    { heapProbe: true },
+  );
   const mcp = new HttpMcp(`${server.url}/mcp`, 'modern');
   const pids = { server: server.pid, emulator: ctx.emulator.pid };
   const memory: Record<string, number> = {};
@@ -176,7 +195,12 @@ export async function measureLoad(ctx: BenchContext, opts: { levels?: number[]; 
   const afterWarm = memory.afterWarmup as number;
   rows.push(
     row('RSS idle / after warm-up', '—', `${mb(memory.idle as number)} / ${mb(afterWarm)}`),
-    row('RSS under load (max, all levels)', '< 150 MB', mb(memory.underLoad), memory.underLoad < 150 * 1024 * 1024),
+    row(
+      'RSS under load (max, all levels)',
+      '< 150 MB',
+      mb(memory.underLoad),
+      memory.underLoad < 150 * MB,
+    ),
     row(
       `Live heap after GC, 3 rounds of ${perRoundLabel(ctx.quick)} calls`,
       'nothing grows per request',
@@ -199,8 +223,17 @@ export async function measureLoad(ctx: BenchContext, opts: { levels?: number[]; 
       emulatorDirect: directLevels,
       memory,
       heapUsed: heap,
-      steadyRounds: { rss: rounds, heapUsed: heapRounds, callsPerRound: perRound, bytesPerCall: Math.round(perCall) },
-      at50: at50 && { callsPerSecond: at50.callsPerSecond, serverCpuMsPerCall: round((at50.cpuPercent * 10) / Math.max(1, at50.callsPerSecond), 3), direct: direct50?.callsPerSecond },
+      steadyRounds: {
+        rss: rounds,
+        heapUsed: heapRounds,
+        callsPerRound: perRound,
+        bytesPerCall: Math.round(perCall),
+      },
+      at50: at50 && {
+        callsPerSecond: at50.callsPerSecond,
+        serverCpuMsPerCall: round((at50.cpuPercent * 10) / Math.max(1, at50.callsPerSecond), 3),
+        direct: direct50?.callsPerSecond,
+      },
     },
   };
 }

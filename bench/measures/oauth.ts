@@ -4,7 +4,7 @@ import { CookieJar, type HttpResponse, request } from '../lib/http.js';
 import { expectOk, HttpMcp } from '../lib/mcp.js';
 import { freePort, type ServerProc, startServerProc } from '../lib/procs.js';
 import { type MeasureResult, row } from '../lib/report.js';
-import { ms, round, summarize } from '../lib/stats.js';
+import { ms, round, signedMs, summarize } from '../lib/stats.js';
 
 /**
  * The whole OAuth flow driven headless, as a browser and an MCP client would, following every
@@ -22,12 +22,18 @@ interface Timed {
 function field(html: string, name: string): string {
   const m = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);
   if (!m) throw new Error(`form field ${name} not found`);
-  return (m[1] as string).replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+  return (m[1] as string)
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'");
 }
 
 function location(res: HttpResponse, what: string): string {
   const loc = res.headers.location;
-  if (res.status !== 302 && res.status !== 303) throw new Error(`${what}: expected a redirect, got HTTP ${res.status}: ${res.body.toString().slice(0, 200)}`);
+  if (res.status !== 302 && res.status !== 303)
+    throw new Error(
+      `${what}: expected a redirect, got HTTP ${res.status}: ${res.body.toString().slice(0, 200)}`,
+    );
   if (!loc) throw new Error(`${what}: redirect without Location`);
   return loc;
 }
@@ -39,7 +45,10 @@ class Browser {
   readonly t: Timed = { ours: 0, docspace: 0 };
   constructor(private readonly ourOrigin: string) {}
 
-  async send(url: string, opts: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<HttpResponse> {
+  async send(
+    url: string,
+    opts: { method?: string; body?: string; headers?: Record<string, string> } = {},
+  ): Promise<HttpResponse> {
     const headers: Record<string, string> = { ...this.jar.header(url), ...opts.headers };
     if (opts.body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
     const t0 = performance.now();
@@ -61,9 +70,14 @@ async function oneFlow(server: ServerProc, ctx: BenchContext) {
   const reg = await b.send(`${base}/oauth/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client_name: 'bench', redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none' }),
+    body: JSON.stringify({
+      client_name: 'bench',
+      redirect_uris: [REDIRECT],
+      token_endpoint_auth_method: 'none',
+    }),
   });
-  if (reg.status !== 201) throw new Error(`register: HTTP ${reg.status} ${reg.body.toString().slice(0, 200)}`);
+  if (reg.status !== 201)
+    throw new Error(`register: HTTP ${reg.status} ${reg.body.toString().slice(0, 200)}`);
   const clientId = (JSON.parse(reg.body.toString()) as { client_id: string }).client_id;
   const query = new URLSearchParams({
     response_type: 'code',
@@ -75,13 +89,18 @@ async function oneFlow(server: ServerProc, ctx: BenchContext) {
     resource: `${base}/mcp`,
   });
   const page = await b.send(`${base}/oauth/authorize?${query}`);
-  if (page.status !== 200) throw new Error(`authorize: HTTP ${page.status} ${page.body.toString().slice(0, 300)}`);
+  if (page.status !== 200)
+    throw new Error(`authorize: HTTP ${page.status} ${page.body.toString().slice(0, 300)}`);
   const html = page.body.toString();
   let next = location(
     await b.send(`${base}/oauth/consent`, {
       method: 'POST',
       headers: { origin: base },
-      body: form([['request', field(html, 'request')], ['csrf', field(html, 'csrf')], ['decision', 'allow']]),
+      body: form([
+        ['request', field(html, 'request')],
+        ['csrf', field(html, 'csrf')],
+        ['decision', 'allow'],
+      ]),
     }),
     'consent',
   );
@@ -89,20 +108,36 @@ async function oneFlow(server: ServerProc, ctx: BenchContext) {
   const signInPage = await b.send(next);
   let res: HttpResponse = signInPage;
   if (signInPage.status === 200 && signInPage.body.includes('id="signin"')) {
-    res = await b.send(next, { method: 'POST', body: form([['email', ctx.fx.email], ['password', ctx.fx.password]]) });
+    res = await b.send(next, {
+      method: 'POST',
+      body: form([
+        ['email', ctx.fx.email],
+        ['password', ctx.fx.password],
+      ]),
+    });
   }
   if (res.status === 200 && res.body.includes('consent-allow')) {
     const consentHtml = res.body.toString();
-    const allow = consentHtml.slice(consentHtml.indexOf('id="consent-allow"'), consentHtml.indexOf('id="consent-deny"'));
-    const fields: [string, string][] = [...allow.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1] as string, m[2] as string]);
+    const allow = consentHtml.slice(
+      consentHtml.indexOf('id="consent-allow"'),
+      consentHtml.indexOf('id="consent-deny"'),
+    );
+    const fields: [string, string][] = [...allow.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [
+      m[1] as string,
+      m[2] as string,
+    ]);
     const action = /action="([^"]+)"/.exec(allow)?.[1] ?? '/oauth2/authorize';
     res = await b.send(new URL(action, next).toString(), { method: 'POST', body: form(fields) });
   }
   next = location(res, 'DocSpace sign-in');
-  if (!next.startsWith(`${base}/oauth/callback`)) throw new Error(`DocSpace sent the browser to ${next.split('?')[0]}`);
+  if (!next.startsWith(`${base}/oauth/callback`))
+    throw new Error(`DocSpace sent the browser to ${next.split('?')[0]}`);
   const back = new URL(location(await b.send(next), 'callback'));
   const code = back.searchParams.get('code');
-  if (!code) throw new Error(`callback: no code (${back.searchParams.get('error')}: ${back.searchParams.get('error_description')})`);
+  if (!code)
+    throw new Error(
+      `callback: no code (${back.searchParams.get('error')}: ${back.searchParams.get('error_description')})`,
+    );
   const tok = await b.send(`${base}/oauth/token`, {
     method: 'POST',
     body: form([
@@ -120,7 +155,10 @@ async function oneFlow(server: ServerProc, ctx: BenchContext) {
   return { total, ours: b.t.ours, docspace: b.t.docspace, tokens, clientId, browser: b };
 }
 
-export async function measureOAuth(ctx: BenchContext, opts: { flows?: number; validations?: number } = {}): Promise<MeasureResult> {
+export async function measureOAuth(
+  ctx: BenchContext,
+  opts: { flows?: number; validations?: number } = {},
+): Promise<MeasureResult> {
   const { fx } = ctx;
   const flows = opts.flows ?? (ctx.quick ? 3 : 30);
   const validations = opts.validations ?? (ctx.quick ? 100 : 1000);
@@ -160,7 +198,11 @@ export async function measureOAuth(ctx: BenchContext, opts: { flows?: number; va
         const r = await request(`${server.url}/oauth/token`, {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: form([['grant_type', 'refresh_token'], ['refresh_token', last.tokens.refresh_token], ['client_id', last.clientId]]),
+          body: form([
+            ['grant_type', 'refresh_token'],
+            ['refresh_token', last.tokens.refresh_token],
+            ['client_id', last.clientId],
+          ]),
         });
         if (r.status !== 200) throw new Error(`refresh: HTTP ${r.status} ${r.body.toString().slice(0, 200)}`);
         refreshes.push(performance.now() - t0);
@@ -201,11 +243,15 @@ export async function measureOAuth(ctx: BenchContext, opts: { flows?: number; va
         `p50 ${ms(f.flow.p50)} (p95 ${ms(f.flow.p95)}); our server ${ms(f.flowOurs.p50)}, DocSpace (emulator) ${ms(f.flowDocSpace.p50)}`,
         f.flow.p50 < 50,
       ),
-      row('OAuth refresh', '—', refreshes.length ? `p50 ${ms(f.refresh.p50)} (p95 ${ms(f.refresh.p95)})` : 'no refresh token issued'),
+      row(
+        'OAuth refresh',
+        '—',
+        refreshes.length ? `p50 ${ms(f.refresh.p50)} (p95 ${ms(f.refresh.p95)})` : 'no refresh token issued',
+      ),
       row(
         'Token validation per request',
         '—',
-        `+${ms(validation)} p50 (tools/list ${ms(f.tokenRequest.p50)} with our token vs ${ms(f.apiKeyRequest.p50)} with an API key)`,
+        `${signedMs(validation)} p50 (tools/list ${ms(f.tokenRequest.p50)} with our token vs ${ms(f.apiKeyRequest.p50)} with an API key)`,
       ),
     ],
     data: { flows: totals.length, ...f, validationP50: validation },

@@ -1,10 +1,10 @@
-import { request } from '../lib/http.js';
 import type { BenchContext } from '../lib/context.js';
+import { request } from '../lib/http.js';
 import { expectOk, HttpMcp } from '../lib/mcp.js';
 import { CLI, sampleProc, startServerProc } from '../lib/procs.js';
 import { type MeasureResult, row } from '../lib/report.js';
+import { ms, round, type Summary, signedMs, summarize } from '../lib/stats.js';
 import { StdioMcp } from '../lib/stdio.js';
-import { ms, round, type Summary, summarize } from '../lib/stats.js';
 
 /**
  * Overhead per tool call: the DocSpace request a tool makes, timed straight against the
@@ -29,7 +29,10 @@ export interface LegFigures {
   ratio?: number;
 }
 
-export async function measureOverhead(ctx: BenchContext, opts: { samples?: number; legs?: Leg[] } = {}): Promise<MeasureResult> {
+export async function measureOverhead(
+  ctx: BenchContext,
+  opts: { samples?: number; legs?: Leg[] } = {},
+): Promise<MeasureResult> {
   const { fx } = ctx;
   const samples = opts.samples ?? (ctx.quick ? 150 : 2000);
   const legs = opts.legs ?? LEGS;
@@ -49,7 +52,15 @@ export async function measureOverhead(ctx: BenchContext, opts: { samples?: numbe
   ];
   const headers = { authorization: `Bearer ${fx.apiKey}`, accept: 'application/json' };
   const out: Record<string, Record<string, LegFigures>> = {};
-  const cpu: Record<string, { calls: number; serverMsPerCall: number; emulatorMsPerCallViaServer: number; emulatorMsPerDirectRequest: number }> = {};
+  const cpu: Record<
+    string,
+    {
+      calls: number;
+      serverMsPerCall: number;
+      emulatorMsPerCallViaServer: number;
+      emulatorMsPerDirectRequest: number;
+    }
+  > = {};
   const rows = [];
   try {
     for (const c of cases) {
@@ -62,7 +73,8 @@ export async function measureOverhead(ctx: BenchContext, opts: { samples?: numbe
         'http-2025': async () => void expectOk(await legacy.callTool(c.tool, c.args), `${c.tool} (2025)`),
         stdio: async () => {
           const r = await (stdio as StdioMcp).callTool(c.tool, c.args);
-          if (r.error || r.result?.isError) throw new Error(`${c.tool} (stdio): ${r.error?.message ?? JSON.stringify(r.result?.content)}`);
+          if (r.error || r.result?.isError)
+            throw new Error(`${c.tool} (stdio): ${r.error?.message ?? JSON.stringify(r.result?.content)}`);
         },
       };
       const times: Record<string, number[]> = Object.fromEntries(legs.map((l) => [l, []]));
@@ -81,7 +93,11 @@ export async function measureOverhead(ctx: BenchContext, opts: { samples?: numbe
         const s = summarize(times[leg] as number[]);
         figures[leg] = {
           latency: s,
-          overhead: { p50: round(s.p50 - direct.p50), p95: round(s.p95 - direct.p95), p99: round(s.p99 - direct.p99) },
+          overhead: {
+            p50: round(s.p50 - direct.p50),
+            p95: round(s.p95 - direct.p95),
+            p99: round(s.p99 - direct.p99),
+          },
           ratio: round(s.p50 / direct.p50, 2),
         };
       }
@@ -110,7 +126,7 @@ export async function measureOverhead(ctx: BenchContext, opts: { samples?: numbe
           row(
             `Overhead ${c.tool}${c.tool === 'get_folder_content' ? ' (50 items)' : ''}, ${leg}`,
             'p50 < 1 ms',
-            `p50 +${ms(o.p50)} (p95 +${ms(o.p95)}, p99 +${ms(o.p99)}); ${ms(f.latency.p50)} vs direct ${ms(direct.p50)}, ×${f.ratio}`,
+            `p50 ${signedMs(o.p50)} (p95 ${signedMs(o.p95)}, p99 ${signedMs(o.p99)}); ${ms(f.latency.p50)} vs direct ${ms(direct.p50)}, ×${f.ratio}`,
             o.p50 < 1,
           ),
         );

@@ -12,24 +12,31 @@ import { kb, mb } from '../lib/stats.js';
  */
 function openSse(url: string, auth: string): Promise<{ endpoint: string; close: () => void }> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { headers: { accept: 'text/event-stream', authorization: `Bearer ${auth}` } }, (res) => {
-      if (res.statusCode !== 200) return reject(new Error(`GET /sse: HTTP ${res.statusCode}`));
-      let buffer = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        const m = /event: endpoint\ndata: (\S+)\n/.exec(buffer);
-        if (m) {
-          buffer = '';
-          resolve({ endpoint: m[1] as string, close: () => req.destroy() });
-        }
-      });
-    });
+    const req = http.get(
+      url,
+      { headers: { accept: 'text/event-stream', authorization: `Bearer ${auth}` } },
+      (res) => {
+        if (res.statusCode !== 200) return reject(new Error(`GET /sse: HTTP ${res.statusCode}`));
+        let buffer = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buffer += chunk;
+          const m = /event: endpoint\ndata: (\S+)\n/.exec(buffer);
+          if (m) {
+            buffer = '';
+            resolve({ endpoint: m[1] as string, close: () => req.destroy() });
+          }
+        });
+      },
+    );
     req.on('error', reject);
   });
 }
 
-export async function measureSessions(ctx: BenchContext, opts: { sessions?: number } = {}): Promise<MeasureResult> {
+export async function measureSessions(
+  ctx: BenchContext,
+  opts: { sessions?: number } = {},
+): Promise<MeasureResult> {
   const { fx } = ctx;
   const n = opts.sessions ?? (ctx.quick ? 50 : 200);
   const server = await startServerProc(
@@ -49,7 +56,11 @@ export async function measureSessions(ctx: BenchContext, opts: { sessions?: numb
         jsonrpc: '2.0',
         id: 1,
         method: 'initialize',
-        params: { protocolVersion: '2024-11-05', capabilities: {}, clientInfo: { name: 'bench', version: '1' } },
+        params: {
+          protocolVersion: '2024-11-05',
+          capabilities: {},
+          clientInfo: { name: 'bench', version: '1' },
+        },
       });
       const post = await request(new URL(s.endpoint, server.url).toString(), {
         method: 'POST',
@@ -74,7 +85,14 @@ export async function measureSessions(ctx: BenchContext, opts: { sessions?: numb
           `${kb(perSession)} live heap each; heap ${mb(before.heapUsed)} → ${mb(withSessions.heapUsed)} → ${mb(after.heapUsed)} after closing`,
         ),
       ],
-      data: { sessions: n, heapBefore: before.heapUsed, heapWith: withSessions.heapUsed, heapAfterClose: after.heapUsed, rssWith: withSessions.rss, bytesPerSession: Math.round(perSession) },
+      data: {
+        sessions: n,
+        heapBefore: before.heapUsed,
+        heapWith: withSessions.heapUsed,
+        heapAfterClose: after.heapUsed,
+        rssWith: withSessions.rss,
+        bytesPerSession: Math.round(perSession),
+      },
     };
   } finally {
     for (const s of open) s.close();

@@ -3,11 +3,14 @@ import type { BenchContext } from '../lib/context.js';
 import { expectOk, HttpMcp } from '../lib/mcp.js';
 import { CLI, startServerProc } from '../lib/procs.js';
 import { type MeasureResult, row } from '../lib/report.js';
+import { KB, kb, ms, type Summary, summarize } from '../lib/stats.js';
 import { StdioMcp } from '../lib/stdio.js';
-import { kb, ms, type Summary, summarize } from '../lib/stats.js';
 
 /** Cold start: process spawn to the first successful `tools/list` answer. */
-export async function measureColdStart(ctx: BenchContext, opts: { runs?: number } = {}): Promise<MeasureResult> {
+export async function measureColdStart(
+  ctx: BenchContext,
+  opts: { runs?: number } = {},
+): Promise<MeasureResult> {
   const runs = opts.runs ?? (ctx.quick ? 3 : 15);
   const env = { DOCSPACE_BASE_URL: ctx.fx.baseUrl, DOCSPACE_API_KEY: ctx.fx.apiKey };
   const stdio: number[] = [];
@@ -19,7 +22,8 @@ export async function measureColdStart(ctx: BenchContext, opts: { runs?: number 
     bare.push(await bareNode());
     const s = new StdioMcp(CLI, env);
     const r = await s.rpc('tools/list');
-    if (r.error || !Array.isArray(r.result?.tools)) throw new Error(`stdio tools/list failed: ${r.error?.message}`);
+    if (r.error || !Array.isArray(r.result?.tools))
+      throw new Error(`stdio tools/list failed: ${r.error?.message}`);
     stdio.push(performance.now() - s.spawnedAt);
     await s.close();
     const server = await startServerProc(env);
@@ -31,12 +35,22 @@ export async function measureColdStart(ctx: BenchContext, opts: { runs?: number 
       await server.stop();
     }
   }
-  const figures = { stdio: summarize(stdio), http: summarize(http), httpListening: summarize(httpListening), bareNode: summarize(bare) };
+  const figures = {
+    stdio: summarize(stdio),
+    http: summarize(http),
+    httpListening: summarize(httpListening),
+    bareNode: summarize(bare),
+  };
   const describe = (s: Summary) => `p50 ${ms(s.p50)} (p95 ${ms(s.p95)}, max ${ms(s.max)}, n=${s.n})`;
   return {
     name: 'coldStart',
     rows: [
-      row('Cold start to first tools/list, stdio', '< 300 ms', describe(figures.stdio), figures.stdio.p50 < 300),
+      row(
+        'Cold start to first tools/list, stdio',
+        '< 300 ms',
+        describe(figures.stdio),
+        figures.stdio.p50 < 300,
+      ),
       row('Cold start to first tools/list, HTTP', '< 300 ms', describe(figures.http), figures.http.p50 < 300),
       row('  of which: bare `node -e ""` start', '—', describe(figures.bareNode)),
     ],
@@ -80,7 +94,7 @@ export async function measureToolsList(ctx: BenchContext): Promise<MeasureResult
           `tools/list, ${label}`,
           budget,
           `${kb(bytes)} (${bytes} B, ${tools.length} tools, ≈${Math.round(bytes / 4)} tokens at bytes/4)`,
-          label.startsWith('every') ? bytes < 25 * 1024 : null,
+          label.startsWith('every') ? bytes < 25 * KB : null,
         ),
       );
     } finally {

@@ -35,6 +35,21 @@ export async function readBytes(c: Context, limit: number): Promise<Uint8Array> 
   return out;
 }
 
+/** System.Text.Json's wording for where a body stops being JSON. */
+function jsonErrorText(text: string, err: unknown): string {
+  const message = err instanceof Error ? err.message : '';
+  const token = /Unexpected token '(.)'/.exec(message)?.[1];
+  const at = /position (\d+)/.exec(message) ?? (token ? [token, String(text.indexOf(token))] : null);
+  if (!at) {
+    return `Expected depth to be zero at the end of the JSON payload. There is an open JSON object or array that should be closed. Path: $ | LineNumber: 0 | BytePositionInLine: ${text.length}.`;
+  }
+  const pos = Number(at[1]);
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length - 1;
+  const column = pos - (before.lastIndexOf('\n') + 1);
+  return `'${text[pos] ?? ''}' is an invalid start of a value. Path: $ | LineNumber: ${line} | BytePositionInLine: ${column}.`;
+}
+
 /** The JSON object body; absent or empty → `{}` (DocSpace binds defaults). */
 export async function readJson(c: Context): Promise<Body> {
   const bytes = await readBytes(c, JSON_LIMIT);
@@ -43,11 +58,8 @@ export async function readJson(c: Context): Promise<Body> {
   let v: unknown;
   try {
     v = JSON.parse(text);
-  } catch {
-    throw new ValidationError({
-      $: [`'${text[0]}' is an invalid start of a value. Path: $ | LineNumber: 0 | BytePositionInLine: 0.`],
-      inDto: ['The inDto field is required.'],
-    });
+  } catch (err) {
+    throw new ValidationError({ $: [jsonErrorText(text, err)], inDto: ['The inDto field is required.'] });
   }
   if (!v || typeof v !== 'object' || Array.isArray(v)) {
     throw new ValidationError({
@@ -130,6 +142,18 @@ export function qInt(c: Context, key: string): number | undefined {
     });
   }
   return n;
+}
+
+/** A query enum: MVC model binding takes the number or the member name (any case). */
+export function qEnum(c: Context, key: string, names: Record<string, number>): number | undefined {
+  const v = c.req.query(key);
+  if (v === undefined || v === '') return undefined;
+  if (/^\d+$/.test(v)) return Number(v);
+  const hit = Object.entries(names).find(([k]) => k.toLowerCase() === v.toLowerCase());
+  if (hit) return hit[1];
+  throw new ValidationError({
+    [key]: [`The value '${v}' is not valid for ${key[0]?.toUpperCase()}${key.slice(1)}.`],
+  });
 }
 
 export function qBool(c: Context, key: string): boolean | undefined {

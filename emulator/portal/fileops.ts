@@ -95,7 +95,8 @@ export class FileOps {
     const now = Date.now();
     for (const op of list) {
       // Running operations report how far along they are, never 100 before they finish.
-      if (!op.finished && op.durationMs > 0) op.progress = Math.min(99, Math.floor(((now - op.startedAt) / op.durationMs) * 100));
+      if (!op.finished && op.durationMs > 0)
+        op.progress = Math.min(99, Math.floor(((now - op.startedAt) / op.durationMs) * 100));
     }
     const shown = list.filter((op) => !op.finished || op.hold);
     this.byUser.set(

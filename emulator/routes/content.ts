@@ -2,7 +2,7 @@
 
 import { type Ctx, caller, dto, world } from '../http/env.js';
 import { ok } from '../http/envelope.js';
-import { qBool, qInt } from '../http/input.js';
+import { qBool, qEnum } from '../http/input.js';
 import { accessOf, assertRead, canRead } from '../portal/access.js';
 import { extOf, fileTypeOf } from '../portal/dto.js';
 import { ValidationError } from '../portal/errors.js';
@@ -32,6 +32,29 @@ const roomTypeNames: Record<string, number> = {
   customroom: 5,
   publicroom: 6,
   virtualdataroom: 8,
+};
+
+/** FilterType members (reference/docspace-api.md §3.1). */
+const filterTypeNames: Record<string, number> = {
+  None: 0,
+  FilesOnly: 1,
+  FoldersOnly: 2,
+  DocumentsOnly: 3,
+  PresentationsOnly: 4,
+  SpreadsheetsOnly: 5,
+  ImagesOnly: 7,
+  ByUser: 8,
+  ByDepartment: 9,
+  ArchiveOnly: 10,
+  ByExtension: 11,
+  MediaOnly: 12,
+  FillingFormsRooms: 13,
+  EditingRooms: 14,
+  CustomRooms: 17,
+  PublicRooms: 20,
+  Pdf: 22,
+  PdfForm: 23,
+  VirtualDataRooms: 24,
 };
 
 /** FilterType values that select rooms by their type. */
@@ -144,7 +167,7 @@ export function folderContent(c: Ctx, current: Folder) {
   const me = caller(c);
   assertRead(p, me, current);
   const text = c.req.query('filterValue')?.trim().toLowerCase() ?? '';
-  const filterType = qInt(c, 'filterType') ?? 0;
+  const filterType = qEnum(c, 'filterType', filterTypeNames) ?? 0;
   const isSection = current.id === p.roomsRootId || current.id === p.archiveId;
   let folders: Folder[];
   let files: File[];

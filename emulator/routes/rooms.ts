@@ -2,7 +2,7 @@
 import type { Hono } from 'hono';
 import { type Ctx, caller, dto, type Env, world } from '../http/env.js';
 import { ok } from '../http/envelope.js';
-import { arr, type Body, bool, enumValue, readJson, str } from '../http/input.js';
+import { arr, type Body, bool, enumValue, qEnum, readJson, str } from '../http/input.js';
 import { accessOf, canManageRoom, canRead, isAdmin, isArchived } from '../portal/access.js';
 import { denied, PortalError, ValidationError } from '../portal/errors.js';
 import { Access, type Folder, RoomType, type RoomTypeNumber } from '../portal/types.js';
@@ -187,7 +187,16 @@ export function registerRooms(app: Hono<Env>) {
   app.get('/rooms/:id/share', (c) => {
     const room = roomParam(c);
     const d = dto(c);
-    const filter = Number(c.req.query('filterType') ?? '0');
+    const filter =
+      qEnum(c, 'filterType', {
+        UserOrGroup: 0,
+        InvitationLink: 1,
+        ExternalLink: 2,
+        AdditionalExternalLink: 4,
+        PrimaryExternalLink: 8,
+        User: 16,
+        Group: 32,
+      }) ?? 0;
     const text = c.req.query('filterValue')?.toLowerCase();
     const p = world(c).portal;
     let rows: Record<string, unknown>[] = [];

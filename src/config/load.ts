@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Credential } from '../docspace/credential.js';
+import { MAX_UPLOAD_BYTES } from '../tools/content.js';
 import { resolveSelection, SelectionError, type ToolSelection } from '../tools/selection.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import {
@@ -301,6 +302,14 @@ export function loadConfig(input: LoadInput): Config {
       secretEphemeral = true;
       warnings.push('DOCSPACE_SECRET is not set: issued tokens stop working when the server restarts');
     }
+  }
+
+  // base64 (4/3) plus room for the JSON-RPC envelope around the file.
+  const uploadBody = Math.ceil((MAX_UPLOAD_BYTES * 4) / 3) + 1024 * 1024;
+  if (overHttp && c.maxBodySize < uploadBody) {
+    warnings.push(
+      `DOCSPACE_MAX_BODY_SIZE is ${c.maxBodySize} bytes: uploads larger than about ${Math.floor(((c.maxBodySize - 1024 * 1024) * 3) / 4 / 1024 / 1024)} MB will be refused with 413`,
+    );
   }
 
   let selection: ToolSelection | undefined;

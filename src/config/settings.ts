@@ -297,10 +297,10 @@ export const SETTINGS = {
   maxBodySize: setting({
     env: 'DOCSPACE_MAX_BODY_SIZE',
     group: 'HTTP',
-    shown: '32MB',
+    shown: '48MB',
     description:
-      'Largest request body accepted (413 above); must fit the biggest upload (base64 grows files by a third).',
-    schema: bytes(32 * 1024 ** 2),
+      'Largest request body accepted (413 above). The default fits the upload tool’s 30 MB files, which base64 inside JSON grows by a third.',
+    schema: bytes(48 * 1024 ** 2),
   }),
   requestTimeout: setting({
     env: 'DOCSPACE_REQUEST_TIMEOUT',
@@ -423,7 +423,7 @@ export const SETTINGS = {
     shown: '',
     secret: true,
     description:
-      'Key (32+ characters) that seals issued tokens. Needed with OAuth and `DOCSPACE_STORE=redis`; with the memory store a random one is made per start.',
+      'Key (32+ characters) that seals issued tokens; required with OAuth, the same on every instance. Make one with `openssl rand -base64 32` (docs/deployment.md). Only `docspace-mcp demo` makes a random one per start.',
     schema: str(),
   }),
   previousSecrets: setting({

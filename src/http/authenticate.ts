@@ -22,6 +22,28 @@ export function credentialLabel(c: Credential): string {
   return `${c.kind}:${createHash('sha256').update(secret).digest('base64url').slice(0, 16)}`;
 }
 
+/**
+ * The auth module answers in RFC 6750's shape; on MCP routes the body becomes a JSON-RPC error
+ * (status and `WWW-Authenticate`, which clients act on, unchanged).
+ */
+async function asJsonRpc(res: Response): Promise<Response> {
+  let body: { error?: unknown; error_description?: unknown } = {};
+  try {
+    body = (await res.clone().json()) as typeof body;
+  } catch {
+    // not JSON: keep the generic message
+  }
+  const message = typeof body.error_description === 'string' ? body.error_description : 'Authentication required.';
+  const error = typeof body.error === 'string' ? body.error : undefined;
+  const headers = new Headers(res.headers);
+  headers.set('content-type', 'application/json');
+  headers.delete('content-length');
+  return new Response(
+    JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32001, message, ...(error ? { data: { error } } : {}) } }),
+    { status: res.status, headers },
+  );
+}
+
 export interface EdgeAuthOptions {
   /** `createAuthenticator` from src/auth: OAuth tokens, DocSpace bearer, the shared credential. */
   inner: Authenticate;
@@ -54,7 +76,7 @@ export function createEdgeAuthenticator(opts: EdgeAuthOptions) {
       };
     }
     const outcome = await opts.inner(req);
-    if (!outcome.ok) return outcome;
+    if (!outcome.ok) return { ok: false, response: await asJsonRpc(outcome.response) };
     if (outcome.credential === opts.shared)
       return { ...outcome, principal: { ...outcome.principal, kind: 'shared' } };
     if (!outcome.principal.userId && !outcome.principal.clientId) {

@@ -5,9 +5,9 @@ import type {
   ServerContext,
 } from '@modelcontextprotocol/server';
 import { META_TOOLS, type MetaToolDef } from '../tools/meta.js';
-import { describeIssues, jsonSchemaOf, wireSchema } from '../tools/schema.js';
+import { describeIssues, jsonSchemaOf, lenientInput, wireSchema } from '../tools/schema.js';
 import { type AnyToolRecord, TOOLSETS, type ToolsetName } from '../tools/types.js';
-import { type CallEnv, errorResult, runTool } from './run-tool.js';
+import { type CallEnv, errorResult, report, runTool } from './run-tool.js';
 
 function ok(data: Record<string, unknown>, text: string): CallToolResult {
   return { content: [{ type: 'text', text }], structuredContent: data };
@@ -69,12 +69,11 @@ export function registerMetaTools(server: McpServer, tools: readonly AnyToolReco
       const schema = jsonSchemaOf(tool.output, 'output');
       return ok({ tool: tool.name, schema }, JSON.stringify(schema));
     },
+    // The runner validates `input` and reports the call under the inner tool's name.
     call_tool: async (args, ctx) => {
       const tool = byName.get(String(args.tool));
       if (!tool) return unknownTool(String(args.tool));
-      const parsed = tool.input.safeParse(args.input ?? {});
-      if (!parsed.success) return errorResult(`${tool.name}: ${describeIssues(parsed.error)}`);
-      return runTool(tool, parsed.data, ctx, env);
+      return runTool(tool, args.input ?? {}, ctx, env);
     },
   };
 
@@ -84,13 +83,29 @@ export function registerMetaTools(server: McpServer, tools: readonly AnyToolReco
       {
         title: def.title,
         description: def.description,
-        inputSchema: wireSchema(def.input),
+        inputSchema: lenientInput(def.input),
         ...(def.output ? { outputSchema: wireSchema(def.output) } : {}),
         annotations: def.hints,
       },
-      (args: unknown, ctx: ServerContext) => {
-        if (env.configError && def.name === 'call_tool') return errorResult(env.configError);
-        return handlers[def.name](args as Record<string, unknown>, ctx);
+      async (args: unknown, ctx: ServerContext) => {
+        const parsed = def.input.safeParse(args ?? {});
+        // A call that reaches a selected tool is run, and reported, under that tool's name.
+        if (parsed.success && def.name === 'call_tool' && byName.has(String(parsed.data.tool))) {
+          return handlers.call_tool(parsed.data, ctx);
+        }
+        const started = performance.now();
+        let result: CallToolResult | InputRequiredResult;
+        let outcome = 'ok';
+        if (!parsed.success) {
+          result = errorResult(describeIssues(parsed.error));
+          outcome = 'invalid_arguments';
+        } else {
+          result = await handlers[def.name](parsed.data, ctx);
+          if ('isError' in result && result.isError)
+            outcome = def.name === 'call_tool' ? 'unknown_tool' : 'invalid_arguments';
+        }
+        report(env, { tool: def.name, outcome, durationMs: performance.now() - started });
+        return result;
       },
     );
   }

@@ -4,6 +4,7 @@ import {
   type InputRequiredResult,
   inputRequired,
   inputResponse,
+  isInputRequiredResult,
   type ServerContext,
 } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
@@ -26,6 +27,28 @@ export interface CallEnv {
   canElicit: (ctx: ServerContext) => boolean;
   logger?: Logger;
   requestId?: string;
+  /**
+   * Told once per tool call how it ended: `ok`, `cancelled`, `input_required`, or an error code
+   * (a DocSpace code such as `forbidden`, a tool's input code, `invalid_arguments`, `internal`…).
+   * The set is fixed by the code, so it is safe as a metrics label. `ref` names a logged bug.
+   */
+  observe?: (call: CallOutcome) => void;
+}
+
+export interface CallOutcome {
+  tool: string;
+  outcome: string;
+  durationMs: number;
+  ref?: string;
+}
+
+/** Tells the observer how a call ended; an observer that throws must not change the result. */
+export function report(env: Pick<CallEnv, 'observe' | 'logger'>, call: CallOutcome): void {
+  try {
+    env.observe?.(call);
+  } catch (err) {
+    env.logger?.warn({ err, tool: call.tool }, 'tool call observer failed');
+  }
 }
 
 export function errorResult(message: string): CallToolResult {
@@ -84,39 +107,84 @@ function progressReporter(ctx: ServerContext): ToolContext['progress'] {
   };
 }
 
+interface Failure {
+  result: CallToolResult;
+  outcome: string;
+  ref?: string;
+}
+
+/** Maps a thrown error to the result the model sees and an outcome code; bugs are logged. */
+function describeFailure(
+  record: { name: string },
+  error: unknown,
+  env: Pick<CallEnv, 'logger' | 'requestId'>,
+): Failure {
+  if (error instanceof DocSpaceError) {
+    if (error.code === 'aborted')
+      return { result: errorResult('Cancelled before DocSpace answered.'), outcome: 'cancelled' };
+    return { result: errorResult(error.message), outcome: error.code };
+  }
+  if (error instanceof ToolInputError) return { result: errorResult(error.message), outcome: error.code };
+  if (error instanceof ZodError)
+    return { result: errorResult(describeIssues(error)), outcome: 'invalid_arguments' };
+  if (error instanceof Error && error.name === 'AbortError')
+    return { result: errorResult('Cancelled.'), outcome: 'cancelled' };
+  const ref = randomUUID().slice(0, 8);
+  env.logger?.error(
+    { err: error, ref, tool: record.name, requestId: env.requestId },
+    'tool failed unexpectedly',
+  );
+  return {
+    result: errorResult(
+      `${record.name} failed unexpectedly (reference ${ref}). This is a fault in docspace-mcp, not in the request; the reference is in the server log.`,
+    ),
+    outcome: 'internal',
+    ref,
+  };
+}
+
 /** Turns a thrown error into the result the model sees; bugs are logged with a reference id. */
 export function failureResult(
   record: { name: string },
   error: unknown,
   env: Pick<CallEnv, 'logger' | 'requestId'>,
 ): CallToolResult {
-  if (error instanceof DocSpaceError) {
-    if (error.code === 'aborted') return errorResult('Cancelled before DocSpace answered.');
-    return errorResult(error.message);
-  }
-  if (error instanceof ToolInputError) return errorResult(error.message);
-  if (error instanceof ZodError) return errorResult(describeIssues(error));
-  if (error instanceof Error && error.name === 'AbortError') return errorResult('Cancelled.');
-  const ref = randomUUID().slice(0, 8);
-  env.logger?.error(
-    { err: error, ref, tool: record.name, requestId: env.requestId },
-    'tool failed unexpectedly',
-  );
-  return errorResult(
-    `${record.name} failed unexpectedly (reference ${ref}). This is a fault in docspace-mcp, not in the request; the reference is in the server log.`,
-  );
+  return describeFailure(record, error, env).result;
 }
 
-/** Runs one tool call: config check, confirmation, handler, result shaping, error mapping. */
+/**
+ * Runs one tool call: argument check, config check, confirmation, handler, result shaping,
+ * error mapping, and one report to `env.observe`. Arguments arrive unvalidated (the SDK passes
+ * them through, see `lenientInput`) so that a bad call is reported and worded like any other.
+ */
 export async function runTool(
   record: AnyToolRecord,
-  args: unknown,
+  rawArgs: unknown,
   ctx: ServerContext,
   env: CallEnv,
 ): Promise<CallToolResult | InputRequiredResult> {
-  if (env.configError) return errorResult(env.configError);
+  const started = performance.now();
+  const { result, outcome, ref } = await attempt(record, rawArgs, ctx, env);
+  report(env, { tool: record.name, outcome, durationMs: performance.now() - started, ref });
+  return result;
+}
+
+async function attempt(
+  record: AnyToolRecord,
+  rawArgs: unknown,
+  ctx: ServerContext,
+  env: CallEnv,
+): Promise<{ result: CallToolResult | InputRequiredResult; outcome: string; ref?: string }> {
+  if (env.configError) return { result: errorResult(env.configError), outcome: 'not_configured' };
+  const parsed = record.input.safeParse(rawArgs ?? {});
+  if (!parsed.success) {
+    return { result: errorResult(describeIssues(parsed.error)), outcome: 'invalid_arguments' };
+  }
+  const args = parsed.data;
   const gate = confirmation(record, args, ctx, env);
-  if (gate) return gate;
+  if (gate) {
+    return { result: gate, outcome: isInputRequiredResult(gate) ? 'input_required' : 'not_confirmed' };
+  }
   try {
     const toolCtx: ToolContext = {
       client: env.client(),
@@ -127,10 +195,13 @@ export async function runTool(
     };
     const out = await record.handler(args as never, toolCtx);
     return {
-      content: [{ type: 'text', text: out.text }, ...(out.extra ?? [])],
-      structuredContent: out.data as Record<string, unknown>,
+      result: {
+        content: [{ type: 'text', text: out.text }, ...(out.extra ?? [])],
+        structuredContent: out.data as Record<string, unknown>,
+      },
+      outcome: 'ok',
     };
   } catch (error) {
-    return failureResult(record, error, env);
+    return describeFailure(record, error, env);
   }
 }

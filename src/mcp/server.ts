@@ -1,13 +1,14 @@
 import { McpServer, type ServerContext } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
+import { type Audit, createAudit } from '../audit/index.js';
 import type { Credential } from '../docspace/credential.js';
 import { createDocSpaceClient, type DocSpaceClient } from '../docspace/index.js';
-import { wireSchema } from '../tools/schema.js';
+import { lenientInput, wireSchema } from '../tools/schema.js';
 import { selectTools, type ToolSelection } from '../tools/selection.js';
 import type { AnyToolRecord } from '../tools/types.js';
 import { registerMetaTools } from './meta-server.js';
 import { registerFileResources } from './resources.js';
-import { type CallEnv, runTool } from './run-tool.js';
+import { type CallEnv, type CallOutcome, runTool } from './run-tool.js';
 
 export const SERVER_NAME = 'docspace-mcp';
 export const SERVER_VERSION = '0.1.0';
@@ -22,6 +23,16 @@ export interface ServerDeps {
   requestTimeoutMs?: number;
   /** Largest file returned inline by download_file (base64); above it a resource link. Default 1 MiB. */
   maxInlineBytes?: number;
+  /**
+   * Where `tool.called` audit events go. Default: `createAudit(logger)` when a logger is given.
+   * Pass an audit that does not count OAuth metrics: tool calls are counted by `onToolResult`.
+   */
+  audit?: Audit;
+  /**
+   * Called once per tool call, e.g. to count calls for /metrics. `outcome` is `ok`, `cancelled`,
+   * `input_required` or an error code from a fixed set (safe as a label); see `CallEnv.observe`.
+   */
+  onToolResult?: (tool: string, outcome: string, durationMs: number) => void;
 }
 
 export interface ServerRequest {
@@ -32,6 +43,8 @@ export interface ServerRequest {
   selection?: ToolSelection;
   requestId?: string;
   userAgent?: string;
+  /** Who is calling, for the audit log (never a token). */
+  principal?: { userId?: string; clientId?: string };
 }
 
 const INSTRUCTIONS =
@@ -46,7 +59,7 @@ function registerRecord(server: McpServer, record: AnyToolRecord, env: CallEnv):
     {
       title: record.title,
       description: record.description,
-      inputSchema: wireSchema(record.input),
+      inputSchema: lenientInput(record.input),
       outputSchema: wireSchema(record.output),
       annotations: record.hints,
     },
@@ -61,6 +74,7 @@ function registerRecord(server: McpServer, record: AnyToolRecord, env: CallEnv):
  */
 export function createServerFactory(deps: ServerDeps): (req: ServerRequest) => McpServer {
   const maxInlineBytes = deps.maxInlineBytes ?? 1024 * 1024;
+  const audit = deps.audit ?? (deps.logger ? createAudit(deps.logger) : undefined);
   return (req) => {
     const selection = req.selection ?? deps.selection;
     const server = new McpServer(
@@ -93,6 +107,10 @@ export function createServerFactory(deps: ServerDeps): (req: ServerRequest) => M
       canElicit: (ctx) => clientCanElicit(server, ctx),
       logger: deps.logger,
       requestId: req.requestId,
+      observe: (call) => {
+        audit?.record(toolCalledEvent(call, req));
+        deps.onToolResult?.(call.tool, call.outcome, call.durationMs);
+      },
     };
     const tools = selectTools(selection);
     if (selection.dynamic) registerMetaTools(server, tools, env);
@@ -100,6 +118,26 @@ export function createServerFactory(deps: ServerDeps): (req: ServerRequest) => M
     registerFileResources(server, env);
     return server;
   };
+}
+
+/**
+ * The audit line for one call: who, which tool, how it ended, how long it took. Never the
+ * arguments: they can hold file content, emails or link passwords.
+ */
+function toolCalledEvent(call: CallOutcome, req: ServerRequest) {
+  const ok = call.outcome === 'ok' || call.outcome === 'input_required';
+  const event = {
+    event: 'tool.called' as const,
+    outcome: ok ? ('success' as const) : ('failure' as const),
+    tool: call.tool,
+    ...(call.outcome === 'ok' ? {} : { reason: call.outcome }),
+    ...(req.principal?.userId ? { userId: req.principal.userId } : {}),
+    ...(req.principal?.clientId ? { clientId: req.principal.clientId } : {}),
+    ...(call.ref ? { ref: call.ref } : {}),
+    ...(req.requestId ? { requestId: req.requestId } : {}),
+    durationMs: Math.round(call.durationMs),
+  };
+  return event;
 }
 
 /**

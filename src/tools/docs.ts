@@ -101,6 +101,17 @@ export function renderToolsDoc(): string {
     `\`docspace://files/{id}\` reads a file’s original content (text for text formats, base64 otherwise, up to ${MAX_RESOURCE_BYTES / 1024 / 1024} MB).`,
     '`resources/list` offers the person’s recent files. `download_file` links here for files too large to embed.',
     '',
+    '## Limited accounts',
+    '',
+    'Tools act with the signed-in person’s rights and the sign-in’s scopes. Where part of a tool is out of reach, it does what it can and says so:',
+    '',
+    '- `search_files` without `folderId` searches My documents and every room. Guests have no My documents, so only rooms are searched; a sign-in without `rooms:read` searches only My documents. The result’s `note` says which part was left out.',
+    '- Only DocSpace admins and room admins may list people. For Users and Guests, `find_person` by `name` searches the members of their rooms (with a `note`), and by exact `email` anyone; `get_all_people` refuses with that advice.',
+    '',
+    '## Audit and metrics',
+    '',
+    'Every tool call, in both modes, is one `tool.called` audit event (tool, user and client ids when known, outcome, duration; never arguments or tokens) and one report to the server’s metrics (`docspace_mcp_tool_calls_total{tool,outcome}`). Outcomes: `ok`, `input_required` (a confirmation question), `cancelled`, or an error code: a DocSpace one (`forbidden`, `not_found`, `unauthorized`, `bad_request`, `quota`, `conflict`, `rate_limited`, `unavailable`, `timeout`, `operation_failed`, `too_large`, `network`, `invalid_response`), a tool’s own argument check (such as `bad_target`), `invalid_arguments`, `not_confirmed`, `not_configured`, `unknown_tool` or `internal` (a fault, logged with a reference).',
+    '',
   );
   return lines.join('\n');
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DocSpaceError } from '../docspace/errors.js';
 import type { FileOperationDto, FolderContentDto } from '../docspace/types.js';
 import { entityId, entityOut, fieldsArg, listOutput, pagingArgs } from './schema.js';
 import {
@@ -254,7 +255,7 @@ export const filesTools = [
       folderId: entityId('Folder or room to search in').optional(),
       ...pagingArgs,
     }),
-    output: listOutput(entityOut),
+    output: listOutput(entityOut).extend({ note: z.string().optional() }),
     hints: READ,
     async handler(a, ctx) {
       const page = { startIndex: a.startIndex, count: a.count, filterType: 1 } as const;
@@ -266,30 +267,7 @@ export const filesTools = [
           res.total ?? res.files.length,
         );
       }
-      // No portal-wide search endpoint: gather My documents and each room, then page the union.
-      // A section that fails (a guest has no My documents, a room went away) is left out, not fatal.
-      const want = a.startIndex + a.count;
-      const [my, rooms] = await Promise.all([
-        ctx.client.files
-          .search(a.query, { count: Math.min(100, want), filterType: 1 }, ctx.signal)
-          .catch(() => undefined),
-        ctx.client.folders.rooms({ count: 100 }, ctx.signal),
-      ]);
-      const found = (my?.files ?? []).map((f) => projectFile(f));
-      let total = my?.total ?? found.length;
-      const roomResults = await Promise.all(
-        rooms.folders.map((r) =>
-          ctx.client.files
-            .search(a.query, { folderId: r.id, count: Math.min(100, want), filterType: 1 }, ctx.signal)
-            .catch(() => undefined),
-        ),
-      );
-      for (const res of roomResults) {
-        if (!res) continue;
-        found.push(...res.files.map((f) => projectFile(f)));
-        total += res.total ?? res.files.length;
-      }
-      return searchResult(a, found.slice(a.startIndex, want), Math.max(total, found.length));
+      return searchEverywhere(a, ctx);
     },
   }),
   listTool(
@@ -334,10 +312,80 @@ function listTool(
   });
 }
 
-function searchResult(a: { query: string; startIndex: number }, items: Entity[], total: number) {
+function searchResult(
+  a: { query: string; startIndex: number },
+  items: Entity[],
+  total: number,
+  note?: string,
+) {
   const page = pageText(items.length, a.startIndex, total, 'search_files');
   return {
-    data: { items, total, nextStartIndex: page.next },
-    text: [`Files matching "${a.query}": ${page.text}`, ...items.map(entryLine)].join('\n'),
+    data: { items, total, nextStartIndex: page.next, ...(note ? { note } : {}) },
+    text: [
+      `Files matching "${a.query}": ${page.text}`,
+      ...(note ? [note] : []),
+      ...items.map(entryLine),
+    ].join('\n'),
   };
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+const settle = <T>(p: Promise<T>): Promise<Settled<T>> =>
+  p.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
+
+/** A section the caller may not use: no rights (guests have no My documents) or no token scope. */
+function isOffLimits(s: Settled<unknown>): boolean {
+  return (
+    !s.ok &&
+    s.error instanceof DocSpaceError &&
+    (s.error.code === 'forbidden' || s.error.code === 'not_found')
+  );
+}
+
+/**
+ * No portal-wide search endpoint: gather My documents and each room, then page the union. A
+ * section the caller may not use is left out and the result says so; any other failure of a
+ * section fails the call rather than silently returning less.
+ */
+async function searchEverywhere(a: { query: string; startIndex: number; count: number }, ctx: ToolContext) {
+  const want = a.startIndex + a.count;
+  const perSection = { count: Math.min(100, want), filterType: 1 } as const;
+  const [my, rooms] = await Promise.all([
+    settle(ctx.client.files.search(a.query, perSection, ctx.signal)),
+    settle(ctx.client.folders.rooms({ count: 100 }, ctx.signal)),
+  ]);
+  const skipped: string[] = [];
+  if (!my.ok) {
+    if (!isOffLimits(my)) throw my.error;
+    skipped.push('My documents');
+  }
+  if (!rooms.ok) {
+    if (!isOffLimits(rooms)) throw rooms.error;
+    // Nothing was searchable: the rooms error is the one that says what is missing.
+    if (!my.ok) throw rooms.error;
+    skipped.push('rooms');
+  }
+  const found = my.ok ? my.value.files.map((f) => projectFile(f)) : [];
+  let total = my.ok ? (my.value.total ?? found.length) : 0;
+  const roomResults = await Promise.all(
+    (rooms.ok ? rooms.value.folders : []).map((r) =>
+      // A room that went away or that this person cannot search is left out.
+      ctx.client.files.search(a.query, { ...perSection, folderId: r.id }, ctx.signal).catch(() => undefined),
+    ),
+  );
+  for (const res of roomResults) {
+    if (!res) continue;
+    found.push(...res.files.map((f) => projectFile(f)));
+    total += res.total ?? res.files.length;
+  }
+  const note =
+    skipped.length === 0
+      ? undefined
+      : skipped[0] === 'rooms'
+        ? 'Only My documents was searched: this sign-in may not list rooms (it lacks the rooms:read scope or room access). Give folderId to search a room you know.'
+        : 'Only rooms were searched: this account has no My documents (guests have none).';
+  return searchResult(a, found.slice(a.startIndex, want), Math.max(total, found.length), note);
 }

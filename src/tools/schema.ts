@@ -105,6 +105,32 @@ export function wireSchema(schema: z.ZodType): WireSchema {
   return wire;
 }
 
+const lenientCache = new WeakMap<z.ZodType, WireSchema>();
+
+/**
+ * The input schema as registered with the SDK: listed like `wireSchema`, but every value passes
+ * the SDK's check. The tool runner validates instead, so a call with bad arguments gets our
+ * one-sentence message and is audited and counted like any other call.
+ */
+export function lenientInput(schema: z.ZodType): WireSchema {
+  let wire = lenientCache.get(schema);
+  if (!wire) {
+    wire = {
+      '~standard': {
+        version: 1,
+        vendor: 'docspace-mcp',
+        validate: (value) => ({ value }),
+        jsonSchema: {
+          input: () => jsonSchemaOf(schema, 'input'),
+          output: () => jsonSchemaOf(schema, 'output'),
+        },
+      },
+    };
+    lenientCache.set(schema, wire);
+  }
+  return wire;
+}
+
 /**
  * One sentence naming the first bad field, for an `isError` result a model can act on:
  * "Invalid argument `fileId`: expected a positive integer." Never a dump of zod internals.

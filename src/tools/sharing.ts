@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import type { FileShareDto } from '../docspace/types.js';
 import { entityOut } from './schema.js';
 import { ACCESS_IDS, entryLine, projectShare } from './shape.js';
-import { CREATE, defineTool, READ, type ToolContext, ToolInputError } from './types.js';
+import { CREATE, defineTool, READ, ToolInputError } from './types.js';
 
 const target = {
   fileId: z.number().int().optional().describe('File id (give this or roomId)'),
@@ -14,16 +13,6 @@ function pickTarget(a: { fileId?: number; roomId?: number }): { kind: 'file' | '
     throw new ToolInputError('bad_target', 'Give exactly one of `fileId` or `roomId`.');
   }
   return a.fileId !== undefined ? { kind: 'file', id: a.fileId } : { kind: 'room', id: a.roomId as number };
-}
-
-// Room links are not wrapped by the client's rooms module; the endpoints are plain REST.
-async function roomLinks(ctx: ToolContext, roomId: number): Promise<FileShareDto[]> {
-  const list = await ctx.client.request<FileShareDto[]>('GET', `files/rooms/${roomId}/links`, {
-    query: { type: 1 },
-    signal: ctx.signal,
-    subject: `room ${roomId}`,
-  });
-  return Array.isArray(list) ? list : [];
 }
 
 export const sharingTools = [
@@ -40,7 +29,7 @@ export const sharingTools = [
       const raw =
         t.kind === 'file'
           ? await ctx.client.files.links(t.id, { signal: ctx.signal })
-          : await roomLinks(ctx, t.id);
+          : await ctx.client.rooms.links(t.id, { type: 1, signal: ctx.signal });
       const links = raw.filter((s) => s.sharedLink).map(projectShare);
       const text =
         links.length === 0
@@ -81,11 +70,7 @@ export const sharingTools = [
       const share =
         t.kind === 'file'
           ? await ctx.client.files.setLink(t.id, req, { signal: ctx.signal })
-          : await ctx.client.request<FileShareDto>('PUT', `files/rooms/${t.id}/links`, {
-              body: { ...req, linkType: 1 },
-              signal: ctx.signal,
-              subject: `room ${t.id}`,
-            });
+          : await ctx.client.rooms.setLink(t.id, { ...req, linkType: 1 }, { signal: ctx.signal });
       const link = projectShare(share);
       return {
         data: link,

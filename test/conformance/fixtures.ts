@@ -1,6 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 import { ResourceTemplate } from '@modelcontextprotocol/server';
 import { z } from 'zod';
+import { addInputRequiredFixtures } from './input-required.js';
 
 /**
  * The surface the MCP conformance scenarios call by name (tools `test_*`, prompts
@@ -217,6 +218,7 @@ export function addConformanceFixtures(server: McpServer): void {
   registerTools(server);
   registerResources(server);
   registerPrompts(server);
+  addInputRequiredFixtures(server);
   server.server.setRequestHandler('resources/subscribe', async () => ({}));
   server.server.setRequestHandler('resources/unsubscribe', async () => ({}));
   server.server.setRequestHandler('logging/setLevel', async () => ({}));

@@ -103,6 +103,12 @@ if (!skipUnlessRedis('Redis outage')) {
       assert.match(JSON.stringify(mcp.body.error), /session store is unavailable/);
       const ready = await fetch(`${server.url}/readyz`);
       assert.equal(ready.status, 503);
+      // What needs no store keeps working: DocSpace API keys, discovery documents.
+      const apiKey = emu.info.users.find((u) => u.email === 'user@example.com')?.apiKey ?? '';
+      assert.equal((await mcpProbe(server.url, apiKey)).status, 200);
+      const meta = await fetch(`${server.url}/.well-known/oauth-authorization-server`);
+      assert.equal(meta.status, 200);
+      await meta.body?.cancel();
 
       await redis.restart();
       const recoveredMs = await until(5000, async () => (await register()).status === 201);

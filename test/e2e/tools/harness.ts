@@ -4,7 +4,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { createMcpHandler, InMemoryTransport } from '@modelcontextprotocol/server';
 import { type Emulator, type FaultOptions, startEmulator } from '../../../emulator/index.js';
 import type { Credential } from '../../../src/docspace/credential.js';
-import { createServerFactory, type ServerDeps } from '../../../src/mcp/server.js';
+import { createServerFactory, type ServerDeps, type ServerRequest } from '../../../src/mcp/server.js';
 import { resolveSelection, type ToolSelection } from '../../../src/tools/selection.js';
 
 export type Role = 'owner' | 'admin' | 'roomAdmin' | 'user' | 'guest';
@@ -24,6 +24,8 @@ export interface ConnectOptions {
   /** modern: 2026-07-28 over HTTP; legacy: 2025 over stateless HTTP; session: 2025 in one connection (as stdio). */
   era?: 'modern' | 'legacy' | 'session';
   deps?: Partial<ServerDeps>;
+  /** Extra per-request values (principal, request id), as the HTTP edge would set them. */
+  request?: Omit<ServerRequest, 'credential'>;
 }
 
 export interface Session {
@@ -61,7 +63,9 @@ export class Harness {
       ...opts.deps,
     });
     // Large enough for a 25 MB upload as base64 (the HTTP server must allow the same).
-    const handler = createMcpHandler(() => factory({ credential }), { maxRequestBodySize: 64 * 1024 * 1024 });
+    const handler = createMcpHandler(() => factory({ credential, ...opts.request }), {
+      maxRequestBodySize: 64 * 1024 * 1024,
+    });
     const asked: string[] = [];
     const client = new Client(
       { name: 'harness', version: '1' },
@@ -82,7 +86,7 @@ export class Harness {
     }
     if (opts.era === 'session') {
       const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-      await factory({ credential }).connect(serverSide);
+      await factory({ credential, ...opts.request }).connect(serverSide);
       await client.connect(clientSide);
     } else {
       const transport = new StreamableHTTPClientTransport(new URL('http://mcp.test/mcp'), {
@@ -102,6 +106,18 @@ export class Harness {
     };
     this.sessions.push(session);
     return session;
+  }
+
+  /** A new API key of a seeded user carrying only these scopes (DocSpace `POST keys`). */
+  async scopedKey(role: Role, permissions: string[]): Promise<Credential> {
+    const res = await fetch(`${this.emu.url}/api/2.0/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.apiKey(role)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `scoped ${permissions.join(' ')}`.slice(0, 30), permissions }),
+    });
+    const body = (await res.json()) as { response?: { key?: string } };
+    if (!res.ok || !body.response?.key) throw new Error(`could not create a key: ${res.status}`);
+    return { kind: 'apiKey', apiKey: body.response.key };
   }
 
   async close(): Promise<void> {

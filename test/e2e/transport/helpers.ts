@@ -21,7 +21,11 @@ export async function startServer(
     },
   });
   const logger = logs
-    ? createLogger({ level: 'debug', pretty: false, destination: { write: (line: string) => void logs.push(line) } })
+    ? createLogger({
+        level: 'debug',
+        pretty: false,
+        destination: { write: (line: string) => void logs.push(line) },
+      })
     : createLogger({ level: process.env.DEBUG_TESTS ? 'debug' : 'silent', pretty: false });
   return startHttpServer(config, { logger, fetch: fetchImpl });
 }

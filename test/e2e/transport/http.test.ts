@@ -4,8 +4,8 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport as V1SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport as V1StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { HttpServerHandle } from '../../../src/http/start.js';
 import { type Emulator, startEmulator } from '../../../emulator/index.js';
+import type { HttpServerHandle } from '../../../src/http/start.js';
 import { startServer } from './helpers.js';
 
 type TextResult = { content: { type: string; text?: string }[]; isError?: boolean };
@@ -83,7 +83,9 @@ describe('MCP clients over HTTP list and call tools against the emulator', () =>
 
     // The same through the URL query (the reference validated these against an empty list).
     const viaQuery = new Client({ name: 'e2e', version: '1' });
-    await viaQuery.connect(new StreamableHTTPClientTransport(new URL(`${url.href}?toolsets=rooms&disabled_tools=create_room`)));
+    await viaQuery.connect(
+      new StreamableHTTPClientTransport(new URL(`${url.href}?toolsets=rooms&disabled_tools=create_room`)),
+    );
     const listed = (await viaQuery.listTools()).tools.map((t) => t.name);
     assert.ok(listed.includes('get_rooms_folder'));
     assert.ok(!listed.includes('create_room') && !listed.includes('get_current_user'));

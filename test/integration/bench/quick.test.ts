@@ -32,14 +32,14 @@ describe('bench harness (quick)', () => {
     assert.equal(summarize([3, 1, 2]).p50, 2);
   });
 
-  test('tools/list stays under 25 KB with every tool, and dynamic mode is smaller', async () => {
+  test('tools/list stays under 25 KB (25,000 bytes) with every tool, and dynamic mode is smaller', async () => {
     const r = await measureToolsList(ctx);
     const data = r.data as Record<string, { bytes: number; tools: number }>;
     const all = data['every tool (the default: all toolsets)'];
     const dynamic = data['dynamic mode (meta tools)'];
     assert.ok(all && dynamic, 'both selections measured');
     assert.ok(all.tools >= 23, `the reference's 23 tools at least, got ${all.tools}`);
-    assert.ok(all.bytes < 25 * 1024, `tools/list is ${all.bytes} bytes`);
+    assert.ok(all.bytes < 25_000, `tools/list is ${all.bytes} bytes`);
     assert.ok(dynamic.bytes < all.bytes && dynamic.tools < all.tools);
   });
 
@@ -50,12 +50,19 @@ describe('bench harness (quick)', () => {
       assert.equal(data[leg]?.n, 1, leg);
       assert.ok((data[leg]?.p50 ?? 0) > 0, `${leg} took a positive time`);
     }
-    assert.ok((data.stdio?.p50 ?? 0) > (data.bareNode?.p50 ?? 0) * 0.5, 'a server start is not faster than half a bare node start');
+    assert.ok(
+      (data.stdio?.p50 ?? 0) > (data.bareNode?.p50 ?? 0) * 0.5,
+      'a server start is not faster than half a bare node start',
+    );
   });
 
   test('overhead compares the emulator-direct call with a real tools/call', async () => {
     const r = await measureOverhead(ctx, { samples: 20, legs: ['direct', 'http-2026'] });
-    const cases = (r.data as { cases: Record<string, Record<string, { latency: { n: number; p50: number }; ratio?: number }>> }).cases;
+    const cases = (
+      r.data as {
+        cases: Record<string, Record<string, { latency: { n: number; p50: number }; ratio?: number }>>;
+      }
+    ).cases;
     for (const tool of ['get_file_info', 'get_folder_content']) {
       assert.equal(cases[tool]?.direct?.latency.n, 20, `${tool} direct samples`);
       assert.equal(cases[tool]?.['http-2026']?.latency.n, 20, `${tool} MCP samples`);

@@ -65,7 +65,10 @@ describe('emulator: fault injection', () => {
     const mid = await h.get<{ id: string; finished: boolean; progress: number }[]>('files/fileops', 'owner');
     const running = mid.body.response.find((o) => o.id === id);
     assert.equal(running?.finished, false);
-    assert.ok((running?.progress ?? -1) > 0 && (running?.progress ?? 100) < 100, `progress ${running?.progress}`);
+    assert.ok(
+      (running?.progress ?? -1) > 0 && (running?.progress ?? 100) < 100,
+      `progress ${running?.progress}`,
+    );
 
     h.emu.setFaults({ failOperations: 'Disk is full' });
     const f2 = await h.call<{ id: number }>('POST', `files/folder/${my}`, {

@@ -210,14 +210,24 @@ describe('emulator: upload, download, conversion', () => {
     assert.equal(created.body.response.title, 'Versioned.txt');
     const id = created.body.response.id;
     const form = chunk(new TextEncoder().encode('second'), 'Versioned.txt');
-    const updated = await h.call<FileDto & { version: number }>('PUT', `files/${id}/update`, { as: 'user', body: form });
+    const updated = await h.call<FileDto & { version: number }>('PUT', `files/${id}/update`, {
+      as: 'user',
+      body: form,
+    });
     assert.equal(updated.status, 200, updated.text);
     assert.equal(updated.body.response.version, 2);
-    const latest = await fetch(`${h.url}/filehandler.ashx?action=download&fileid=${id}`, { headers: h.key('user') });
+    const latest = await fetch(`${h.url}/filehandler.ashx?action=download&fileid=${id}`, {
+      headers: h.key('user'),
+    });
     assert.equal(await latest.text(), 'second');
-    const old = await fetch(`${h.url}/filehandler.ashx?action=download&fileid=${id}&version=1`, { headers: h.key('user') });
+    const old = await fetch(`${h.url}/filehandler.ashx?action=download&fileid=${id}&version=1`, {
+      headers: h.key('user'),
+    });
     assert.equal(await old.text(), 'first');
-    const v1 = await h.get<{ version: number; pureContentLength: number }>(`files/file/${id}?version=1`, 'user');
+    const v1 = await h.get<{ version: number; pureContentLength: number }>(
+      `files/file/${id}?version=1`,
+      'user',
+    );
     assert.equal(v1.body.response.version, 1);
     assert.equal(v1.body.response.pureContentLength, 5);
   });

@@ -135,7 +135,12 @@ describe('request id', () => {
         'mcp-protocol-version': '2025-06-18',
         'x-request-id': 'req-42',
       },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_current_user', arguments: {} } }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'get_current_user', arguments: {} },
+      }),
     });
     assert.equal(res.headers.get('x-request-id'), 'req-42');
     assert.match(await res.text(), /Test Owner/);

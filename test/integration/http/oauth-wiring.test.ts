@@ -36,8 +36,14 @@ describe('the HTTP server with OAuth on', () => {
   it('answers an unauthenticated MCP request 401 with a WWW-Authenticate pointing at the metadata', async () => {
     const res = await rpc(`${server.url}/mcp`, INIT, { origin: 'http://localhost:6274' });
     assert.equal(res.status, 401);
-    assert.match(res.headers.get('www-authenticate') ?? '', /resource_metadata="http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-protected-resource\/mcp"/);
+    assert.match(
+      res.headers.get('www-authenticate') ?? '',
+      /resource_metadata="http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-protected-resource\/mcp"/,
+    );
     assert.match(res.headers.get('access-control-expose-headers') ?? '', /WWW-Authenticate/);
+    const body = (await res.json()) as { jsonrpc: string; error: { code: number; message: string } };
+    assert.equal(body.jsonrpc, '2.0');
+    assert.equal(body.error.code, -32001);
   });
 
   it('limits /oauth/token per IP with an OAuth-shaped 429', async () => {

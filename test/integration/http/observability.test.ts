@@ -22,7 +22,10 @@ describe('logs, health, readiness and metrics', () => {
   });
 
   async function callTools(): Promise<void> {
-    const client = new Client({ name: 'obs', version: '1' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+    const client = new Client(
+      { name: 'obs', version: '1' },
+      { versionNegotiation: { mode: { pin: '2026-07-28' } } },
+    );
     await client.connect(
       new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
         requestInit: { headers: { Authorization: `Bearer ${apiKey}`, 'X-Request-ID': 'trace-me-1' } },
@@ -35,7 +38,9 @@ describe('logs, health, readiness and metrics', () => {
 
   it('logs one JSON line per request with id, principal, route, status and duration, and no secret', async () => {
     await callTools();
-    const lines = logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request');
+    const lines = logs
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.msg === 'request');
     const call = lines.find((l) => l.tool === 'get_current_user');
     assert.ok(call, 'a request line for the tool call');
     assert.equal(call.requestId, 'trace-me-1');
@@ -75,7 +80,13 @@ describe('logs, health, readiness and metrics', () => {
     assert.match(text, /docspace_mcp_http_requests_total\{method="POST",route="\/mcp",status="200"\} \d+/);
     assert.match(text, /docspace_mcp_tool_calls_total\{outcome="ok",tool="get_current_user"\} [1-9]/);
     assert.match(text, /docspace_mcp_tool_calls_total\{outcome="error",tool="get_room_info"\} [1-9]/);
-    assert.match(text, /docspace_mcp_tool_call_duration_seconds_bucket\{tool="get_current_user",le="\+Inf"\} [1-9]/);
-    assert.match(text, /docspace_mcp_docspace_request_duration_seconds_count\{method="GET",status="200"\} [1-9]/);
+    assert.match(
+      text,
+      /docspace_mcp_tool_call_duration_seconds_bucket\{tool="get_current_user",le="\+Inf"\} [1-9]/,
+    );
+    assert.match(
+      text,
+      /docspace_mcp_docspace_request_duration_seconds_count\{method="GET",status="200"\} [1-9]/,
+    );
   });
 });

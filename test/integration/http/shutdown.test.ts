@@ -76,7 +76,10 @@ describe('graceful shutdown', () => {
     const startup = logs()
       .split('\n')
       .filter((l) => l.includes('"listening"'))
-      .map((l) => JSON.parse(l) as { transport: string; url: string; auth: string[]; tools: { toolsets: string[] } });
+      .map(
+        (l) =>
+          JSON.parse(l) as { transport: string; url: string; auth: string[]; tools: { toolsets: string[] } },
+      );
     assert.equal(startup.length, 1, 'one startup line');
     assert.equal(startup[0]?.transport, 'streamable-http');
     assert.match(startup[0]?.url ?? '', /\/mcp$/);

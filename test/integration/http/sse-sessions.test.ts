@@ -11,7 +11,9 @@ interface OpenStream {
 }
 
 async function openSse(url: string, key: string): Promise<OpenStream | Response> {
-  const res = await fetch(`${url}/sse`, { headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream' } });
+  const res = await fetch(`${url}/sse`, {
+    headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream' },
+  });
   if (res.status !== 200 || !res.body) return res;
   const reader = res.body.getReader();
   const decoder = new TextDecoder();
@@ -80,7 +82,10 @@ describe('per-principal rate limit', () => {
 
   it('refuses one key past its budget while another key from the same IP goes on', async () => {
     const list = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
-    const headers = (key: string) => ({ authorization: `Bearer ${key}`, 'mcp-protocol-version': '2025-06-18' });
+    const headers = (key: string) => ({
+      authorization: `Bearer ${key}`,
+      'mcp-protocol-version': '2025-06-18',
+    });
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) {
       const res = await rpc(`${server.url}/mcp`, list, headers('sk-busy'));

@@ -178,6 +178,12 @@ describe('loading the configuration', () => {
       loadConfig({ env: { ...BASE, DOCSPACE_MAX_BODY_SIZE: '8MB' } }).maxBodySize,
       8 * 1024 * 1024,
     );
-    assert.equal(loadConfig({ env: BASE }).maxBodySize, 32 * 1024 * 1024);
+    assert.equal(loadConfig({ env: BASE }).maxBodySize, 48 * 1024 * 1024);
+    const small = loadConfig({ env: { ...BASE, DOCSPACE_TRANSPORT: 'http', DOCSPACE_MAX_BODY_SIZE: '8MB' } });
+    assert.ok(
+      small.warnings.some((w) =>
+        w.startsWith('DOCSPACE_MAX_BODY_SIZE is 8388608 bytes: uploads larger than about 5 MB'),
+      ),
+    );
   });
 });
