@@ -11,7 +11,8 @@ const { renderToolsDoc, toolsSnapshot } = await import(new URL('dist/src/tools/d
 const snapshot = new URL('test/fixtures/tools.snapshot.json', root);
 writeFileSync(new URL('docs/tools.md', root), renderToolsDoc());
 writeFileSync(snapshot, `${JSON.stringify(toolsSnapshot(), null, 2)}\n`);
-// Keep the fixture in the repository's own JSON style so `npm run lint` passes on it.
-const biome = fileURLToPath(new URL('node_modules/.bin/biome', root));
-spawnSync(biome, ['format', '--write', fileURLToPath(snapshot)], { stdio: 'ignore' });
+// Keep the fixture in the repository's own JSON style so `npm run lint` (prettier) passes on it.
+const prettier = fileURLToPath(new URL('node_modules/.bin/prettier', root));
+const formatted = spawnSync(prettier, ['--write', fileURLToPath(snapshot)], { stdio: 'ignore' });
+if (formatted.status !== 0) console.warn('prettier did not format the snapshot; run `npm run format`');
 console.log('wrote docs/tools.md and test/fixtures/tools.snapshot.json');

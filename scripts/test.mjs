@@ -26,5 +26,14 @@ if (files.length === 0) {
   console.error(`no test files matched ${filters.join(' ') || '(all)'} under ${root}`);
   process.exit(1);
 }
-const child = spawn(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
-child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
+const child = spawn(process.execPath, ['--test', '--test-reporter=spec', '--test-timeout=180000', ...files], { stdio: 'inherit' });
+// A file that never exits (an open handle) would hold CI for its whole 90 minutes; fail fast instead.
+const limitMinutes = Number(process.env.TEST_WATCHDOG_MINUTES ?? 25);
+const watchdog = setTimeout(() => {
+  console.error(`test run exceeded ${limitMinutes} minutes: stopping it`);
+  child.kill('SIGKILL');
+}, limitMinutes * 60_000);
+child.on('exit', (code, signal) => {
+  clearTimeout(watchdog);
+  process.exit(signal ? 1 : (code ?? 1));
+});

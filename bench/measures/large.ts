@@ -13,13 +13,15 @@ import { mb, ms } from '../lib/stats.js';
  * (VmHWM) belongs to that one operation.
  */
 const SIZE = 25_000_000;
+/** The quick mode checks the path works, not how fast: 5 MB is enough for that. */
+const QUICK_SIZE = 5_000_000;
 
 export async function measureLargeFiles(
   ctx: BenchContext,
   opts: { size?: number } = {},
 ): Promise<MeasureResult> {
   const { fx } = ctx;
-  const size = opts.size ?? SIZE;
+  const size = opts.size ?? (ctx.quick ? QUICK_SIZE : SIZE);
   const env = { DOCSPACE_BASE_URL: fx.baseUrl, DOCSPACE_API_KEY: fx.apiKey };
   const bytes = randomBytes(size);
   const content = bytes.toString('base64');

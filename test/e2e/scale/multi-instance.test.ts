@@ -1,6 +1,7 @@
 // Two server processes on one Redis behind one public URL: what a hosted deployment does.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
 import { type Emulator, startEmulator } from '../../../emulator/index.js';
 import { startRedis, type RedisServer, skipUnlessRedis } from '../../helpers/redis.js';
 import { emulatorPerson } from '../../integration/oauth/helpers/emulator-leg.js';
@@ -18,6 +19,7 @@ import {
 } from './cluster.js';
 
 const INTROSPECT_LIMIT = 4;
+const PREFIX = 'scale-test:';
 
 if (!skipUnlessRedis('multi-instance (two servers, one Redis)')) {
   describe('two instances, one Redis, one public URL', () => {
@@ -53,6 +55,7 @@ if (!skipUnlessRedis('multi-instance (two servers, one Redis)')) {
           DOCSPACE_SERVER_RATE_LIMITS_OAUTH_INTROSPECT_WINDOW: '60000',
           // The tests below use /oauth/token a dozen times from one IP; only introspection is under test.
           DOCSPACE_SERVER_RATE_LIMITS_OAUTH_TOKEN_CAPACITY: '1000',
+          DOCSPACE_REDIS_KEY_PREFIX: PREFIX,
           // Replays are told from racing refreshes by a grace window (60 s by default); a short
           // one lets the test replay a spent token without waiting a minute.
           DOCSPACE_OAUTH_REFRESH_TOKEN_GRACE: '100',
@@ -75,10 +78,13 @@ if (!skipUnlessRedis('multi-instance (two servers, one Redis)')) {
       return emulatorPerson({ email: u.email, password: u.password });
     };
 
+    const issuedTokens: string[] = [];
+
     /** A whole sign-in through the balancer as it routes now; the token response. */
     async function signIn(email: string) {
       const issued = await tokensFor(lb.url, { upstream: person(email) });
       assert.equal(issued.status, 200, JSON.stringify(issued.body));
+      issuedTokens.push(String(issued.body.access_token), String(issued.body.refresh_token));
       return {
         clientId: issued.clientId,
         access: String(issued.body.access_token),
@@ -187,6 +193,33 @@ if (!skipUnlessRedis('multi-instance (two servers, one Redis)')) {
       assert.ok(Number(refused.headers.get('retry-after')) > 0);
       const body = (await refused.json()) as { error: string };
       assert.equal(body.error, 'slow_down');
+    });
+
+    it('Redis holds every key under DOCSPACE_REDIS_KEY_PREFIX and no token or secret in clear', async () => {
+      const raw = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+      await raw.connect();
+      try {
+        const keys = await raw.keys('*');
+        assert.ok(keys.some((k) => k.startsWith(`${PREFIX}oauth:grant:`)));
+        assert.deepEqual(
+          keys.filter((k) => !k.startsWith(PREFIX)),
+          [],
+        );
+        const dump: string[] = [];
+        for (const key of keys) {
+          const value = (await raw.type(key)) === 'string' ? await raw.get(key) : '';
+          dump.push(key, value ?? '');
+        }
+        const text = dump.join('\n');
+        const app = emu.info.oauthApps.find((x) => !x.isPublic);
+        // Refresh tokens are `<grant id>.<secret>`: the grant id names a key, the secret must not appear.
+        const secretPart = (t: string) => (t.split('.').length === 2 ? (t.split('.')[1] as string) : t);
+        const secrets = [...issuedTokens.map(secretPart), app?.clientSecret ?? 'none'];
+        const leaked = secrets.filter((t) => text.includes(t));
+        assert.equal(leaked.length, 0, `${leaked.length} tokens or secrets readable in Redis`);
+      } finally {
+        raw.disconnect();
+      }
     });
   });
 }

@@ -37,8 +37,7 @@ describe('round trips', () => {
     const down = await s.call('download_file', { fileId });
     assert.ok(!down.isError, text(down));
     const blob = down.content.find((c) => c.type === 'resource') as
-      | { resource: { blob: string; mimeType: string } }
-      | undefined;
+      { resource: { blob: string; mimeType: string } } | undefined;
     assert.ok(blob, 'no embedded resource');
     assert.equal(
       blob.resource.mimeType,
