@@ -10,7 +10,12 @@ const { renderToolsDoc, toolsSnapshot } = await import(new URL('dist/src/tools/d
 
 const snapshot = new URL('test/fixtures/tools.snapshot.json', root);
 writeFileSync(new URL('docs/tools.md', root), renderToolsDoc());
-writeFileSync(snapshot, `${JSON.stringify(toolsSnapshot(), null, 2)}\n`);
+// Short arrays of plain values on one line, as prettier leaves them: the diff stays readable.
+const json = JSON.stringify(toolsSnapshot(), null, 2).replace(/\[\n\s+([^[\]{}]*?)\n\s+\]/g, (all, inner) => {
+  const one = `[${inner.split(/,\n\s+/).join(', ')}]`;
+  return one.length <= 80 ? one : all;
+});
+writeFileSync(snapshot, `${json}\n`);
 // Keep the fixture in the repository's own JSON style so `npm run lint` (prettier) passes on it.
 const prettier = fileURLToPath(new URL('node_modules/.bin/prettier', root));
 const formatted = spawnSync(prettier, ['--write', fileURLToPath(snapshot)], { stdio: 'ignore' });

@@ -99,3 +99,25 @@ describe('stdio transport against the emulator', () => {
     assert.doesNotMatch(stderr, /sk-secret-value/);
   });
 });
+
+describe('command line', () => {
+  it('prints --help generated from the settings and --version', async () => {
+    for (const [flag, pattern] of [
+      ['--help', /Usage: docspace-mcp \[serve\|demo\|emulator\][\s\S]*--base-url <value> {2}\[DOCSPACE_BASE_URL\]/],
+      ['--version', /^\d+\.\d+\.\d+\n$/],
+    ] as const) {
+      const child = spawn(process.execPath, [CLI, flag], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (c) => (out += c));
+      const [code] = await once(child, 'exit');
+      assert.equal(code, 0);
+      assert.match(out, pattern);
+    }
+  });
+
+  it('refuses an unknown command with exit code 2', async () => {
+    const child = spawn(process.execPath, [CLI, 'frobnicate'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 2);
+  });
+});
