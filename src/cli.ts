@@ -2,9 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, describeConfig, helpText, loadConfig, SETTINGS, VERSION } from './config/index.js';
-import { startHttpServer } from './http/start.js';
 import { createLogger, type Logger } from './log.js';
-import { runStdio } from './mcp/stdio.js';
 
 /** Stops on SIGTERM/SIGINT after `stop` drains; a second signal exits at once. */
 function onSignals(logger: Logger, stop: () => Promise<void>): Promise<number> {
@@ -36,14 +34,21 @@ function requestedTransport(argv: string[]): string {
   return parsed.success ? parsed.data : 'invalid';
 }
 
+/** DOCSPACE_LOG_LEVEL when it is valid, for logging before (or without) a loaded config. */
+function envLogLevel(): string {
+  const parsed = SETTINGS.logLevel.schema.safeParse(process.env.DOCSPACE_LOG_LEVEL);
+  return parsed.success ? parsed.data : 'info';
+}
+
 async function serve(argv: string[]): Promise<number> {
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig({ env: process.env, argv });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    const logger = createLogger({ level: process.env.DOCSPACE_LOG_LEVEL });
+    const logger = createLogger({ level: envLogLevel() });
     if (requestedTransport(argv) === 'stdio') {
+      const { runStdio } = await import('./mcp/stdio.js');
       logger.error(
         { issues: err.issues },
         'configuration invalid; serving stdio with every tool call returning the error',
@@ -56,11 +61,14 @@ async function serve(argv: string[]): Promise<number> {
   }
   const logger = createLogger({ level: config.logLevel });
   for (const warning of config.warnings) logger.warn(warning);
+  // Each transport loads its own modules: stdio never pays for Hono, OAuth or Redis.
   if (config.transport === 'stdio') {
+    const { runStdio } = await import('./mcp/stdio.js');
     logger.info(describeConfig(config), 'docspace-mcp serving stdio');
     await runStdio({ logger, config });
     return 0;
   }
+  const { startHttpServer } = await import('./http/start.js');
   const server = await startHttpServer(config, { logger });
   logger.info(
     { ...describeConfig(config, server.publicBaseUrl), listening: server.url },
@@ -88,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (command === 'serve') return serve(rest);
   if (command === 'demo') {
-    const logger = createLogger({ level: process.env.DOCSPACE_LOG_LEVEL });
+    const logger = createLogger({ level: envLogLevel() });
     const { runDemo } = await import('./demo.js');
     const stop = await runDemo(rest, logger);
     return onSignals(logger, stop);

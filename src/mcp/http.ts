@@ -159,6 +159,9 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     // signal also fires on our timeout; aborting it cancels the tool (and its DocSpace calls).
     const forwarded = new Request(raw.url, { method: raw.method, headers: raw.headers, signal });
     const started = performance.now();
+    const forget = () => {
+      if (cancelKey && cancellable.get(cancelKey) === cancel) cancellable.delete(cancelKey);
+    };
     const pending = handler.fetch(forwarded, {
       parsedBody: body.value,
       authInfo: {
@@ -168,6 +171,7 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
         extra: { serverRequest, signal } satisfies Carried as unknown as Record<string, unknown>,
       },
     });
+    pending.catch(forget);
     let res: Response;
     if (timeout) {
       const timedOut = new Promise<'timeout'>((resolve) =>
@@ -175,8 +179,7 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
       );
       const first = await Promise.race([pending, timedOut]);
       if (first === 'timeout') {
-        if (cancelKey) cancellable.delete(cancelKey);
-        pending.catch(() => undefined);
+        forget();
         return errorResponse(
           'jsonrpc',
           504,
@@ -192,10 +195,8 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     }
     const tool = c.get('toolName');
     if (tool) {
-      res = observeToolCall(res, tool, started, signal, deps.metrics, () => {
-        if (cancelKey && cancellable.get(cancelKey) === cancel) cancellable.delete(cancelKey);
-      });
-    }
+      res = observeToolCall(res, tool, started, signal, deps.metrics, forget);
+    } else forget();
     return withHeaders(res, limit.headers);
   }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { HttpServerHandle } from '../../../src/http/start.js';
 import { type FakeDocSpace, startFakeDocSpace } from '../../e2e/transport/fake-docspace.js';
 import { API_KEY, startServer } from '../../e2e/transport/helpers.js';
@@ -146,5 +147,32 @@ describe('request id', () => {
     assert.match(await res.text(), /Test Owner/);
     assert.equal(docspace.lastHeaders?.['x-request-id'], 'req-42');
     assert.equal(docspace.lastHeaders?.authorization, `Bearer ${API_KEY}`);
+  });
+});
+
+describe('cancelling over stdio', () => {
+  let docspace: FakeDocSpace;
+  before(async () => {
+    docspace = await startFakeDocSpace(5000);
+  });
+  after(() => docspace.close());
+
+  it('notifications/cancelled aborts the DocSpace call', async () => {
+    const client = new Client({ name: 'cancel-stdio', version: '1' });
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [new URL('../../../src/cli.js', import.meta.url).pathname],
+        env: { PATH: process.env.PATH ?? '', DOCSPACE_BASE_URL: docspace.url, DOCSPACE_API_KEY: API_KEY, DOCSPACE_LOG_LEVEL: 'silent' },
+        stderr: 'pipe',
+      }),
+    );
+    const controller = new AbortController();
+    const call = client.callTool({ name: 'get_current_user', arguments: {} }, { signal: controller.signal });
+    assert.ok(await waitFor(() => docspace.started > 0, 5000), 'the DocSpace call started');
+    controller.abort();
+    await assert.rejects(call);
+    assert.ok(await waitFor(() => docspace.aborted > 0, 3000), 'DocSpace saw the call abandoned');
+    await client.close();
   });
 });
