@@ -1,7 +1,7 @@
-// `npm run bench [-- --quick] [-- --only overhead,load,…] [-- --strict]`: starts the emulator and the server
+// `npm run bench [-- --quick] [-- --only overhead,load,…] [-- --strict] [-- --write-docs]`: starts the emulator and the server
 // as separate processes on loopback, runs each measurement, prints one table and writes
 // bench/results.json. See docs/performance.md.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,20 @@ export function machine() {
     /** 1-minute load average when the run started: anything near the core count skews every figure. */
     loadAverage: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
   };
+}
+
+const START = '<!-- bench:table:start -->';
+const END = '<!-- bench:table:end -->';
+
+/** The page with the block between the markers replaced by this run's machine line and table. */
+function withTable(page: string, at: string, m: ReturnType<typeof machine>, table: string): string {
+  const i = page.indexOf(START);
+  const j = page.indexOf(END);
+  if (i < 0 || j < i) throw new Error('docs/performance.md has no bench:table markers');
+  const head =
+    `Run finished ${at.slice(0, 16).replace('T', ' ')} UTC on ${m.cpus} × ${m.cpuModel} (\`nproc\` ${m.cpus}), ${m.memory}, ` +
+    `${m.platform}, Node ${m.node}; load average ${m.loadAverage} at start.`;
+  return `${page.slice(0, i + START.length)}\n${head}\n\n${table}\n${page.slice(j)}`;
 }
 
 function progressWriter() {
@@ -115,14 +129,9 @@ async function main(argv: string[]): Promise<number> {
     );
   process.stdout.write('\n');
   process.stdout.write(`${formatTable(rows)}\n\n`);
-  // A partial run (--only) must not overwrite the record of a complete one.
-  const out = join(
-    dirname(fileURLToPath(import.meta.url)),
-    '..',
-    '..',
-    'bench',
-    onlyArg ? 'results.only.json' : 'results.json',
-  );
+  // Only a complete full run is the record; quick and partial runs must not overwrite it.
+  const file = onlyArg ? 'results.only.json' : quick ? 'results.quick.json' : 'results.json';
+  const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', file);
   const report = {
     mode: quick ? 'quick' : 'full',
     serverEnvChanged: extra,
@@ -134,6 +143,11 @@ async function main(argv: string[]): Promise<number> {
   };
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`Wrote ${out}\n`);
+  if (argv.includes('--write-docs') && !onlyArg && !quick) {
+    const docs = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'performance.md');
+    writeFileSync(docs, withTable(readFileSync(docs, 'utf8'), report.at, m, formatMarkdown(rows)));
+    process.stdout.write(`Updated ${docs}\n`);
+  }
   // A measurement that could not run is a broken harness; a missed budget fails only with --strict
   // (shared CI runners are too noisy to gate on).
   return failed || (argv.includes('--strict') && rows.some((r) => r.pass === false)) ? 1 : 0;

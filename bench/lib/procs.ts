@@ -62,6 +62,16 @@ function stopper(child: ChildProcess): () => Promise<void> {
   };
 }
 
+/** A child that never became ready is killed, so a failed start leaves nothing running. */
+async function killOnFailure<T>(child: ChildProcess, ready: Promise<T>): Promise<T> {
+  try {
+    return await ready;
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  }
+}
+
 /** Resolves with the first line of `stream` that `pick` accepts, or rejects on exit/timeout. */
 function waitForLine<T>(
   child: ChildProcess,
@@ -107,19 +117,15 @@ export async function startEmulatorProc(files: number): Promise<EmulatorProc> {
     env: { ...cleanEnv(), BENCH_EMULATOR_FILES: String(files) },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
-  const info = await waitForLine(
-    child,
-    child.stdout as NodeJS.ReadableStream,
-    (line) => {
-      try {
-        const parsed = JSON.parse(line) as EmulatorProc['info'];
-        return parsed.baseUrl ? parsed : undefined;
-      } catch {
-        return undefined;
-      }
-    },
-    15_000,
-  );
+  const parseInfo = (line: string) => {
+    try {
+      const parsed = JSON.parse(line) as EmulatorProc['info'];
+      return parsed.baseUrl ? parsed : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const info = await killOnFailure(child, waitForLine(child, child.stdout as NodeJS.ReadableStream, parseInfo, 15_000));
   return { pid: child.pid as number, info, stop: stopper(child) };
 }
 
@@ -189,17 +195,13 @@ export async function startServerProc(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const url = quiet
-    ? await pollHealth(child, `http://127.0.0.1:${port}`)
-    : await waitForLine(
-        child,
-        child.stderr as NodeJS.ReadableStream,
-        (line) => {
-          const m = /"listening":"(http:\/\/[^"]+)"/.exec(line);
-          return m ? m[1] : undefined;
-        },
-        15_000,
-      );
+  const listening = (line: string) => /"listening":"(http:\/\/[^"]+)"/.exec(line)?.[1];
+  const url = await killOnFailure(
+    child,
+    quiet
+      ? pollHealth(child, `http://127.0.0.1:${port}`)
+      : waitForLine(child, child.stderr as NodeJS.ReadableStream, listening, 15_000),
+  );
   const listeningAt = performance.now();
   child.stdout?.resume();
   child.stderr?.resume();

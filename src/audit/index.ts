@@ -27,6 +27,10 @@ export interface AuditEvent {
   reason?: string;
   /** Tool name for `tool.called`. */
   tool?: string;
+  /** How long a tool call took, rounded to milliseconds (`tool.called`). */
+  durationMs?: number;
+  /** The HTTP request id (`X-Request-ID`), to join the audit line with the access log. */
+  requestId?: string;
 }
 
 export interface Audit {

@@ -8,7 +8,14 @@ export interface OriginPolicy {
   allowedHostnames: string[];
   /** Origins listed for CORS; an explicit entry (not `*`) is also accepted by the Origin check. */
   corsOrigins: string[];
+  /**
+   * Origins listed for CORS on the OAuth and metadata routes: accepted there too, so a browser
+   * client listed only for OAuth is not refused by the Origin check it was configured past.
+   */
+  oauthOrigins?: string[];
 }
+
+const OAUTH_PREFIXES = ['/oauth/', '/.well-known/'];
 
 function hostnameOf(hostHeader: string): string | undefined {
   try {
@@ -53,7 +60,12 @@ export function hostAndOriginGuard(policy: OriginPolicy): MiddlewareHandler<Http
       }
     }
     const origin = c.req.header('origin');
-    if (origin !== undefined && !originAllowed(origin, policy)) {
+    const oauthPath = OAUTH_PREFIXES.some((p) => c.req.path.startsWith(p));
+    const effective =
+      oauthPath && policy.oauthOrigins
+        ? { ...policy, corsOrigins: [...policy.corsOrigins, ...policy.oauthOrigins] }
+        : policy;
+    if (origin !== undefined && !originAllowed(origin, effective)) {
       return errorResponse(shape, 403, `Origin "${origin.slice(0, 100)}" is not allowed.`);
     }
     await next();

@@ -82,7 +82,7 @@ export class Metrics {
   );
   readonly toolCalls = new Counter(
     'docspace_mcp_tool_calls_total',
-    'Tool calls by tool and outcome (ok, error, cancelled).',
+    'Tool calls by tool and outcome: ok, input_required, cancelled, or an error code (forbidden, not_found, invalid_arguments, not_confirmed, internal, …).',
   );
   readonly toolDuration = new Histogram(
     'docspace_mcp_tool_call_duration_seconds',

@@ -117,13 +117,20 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
         keyPrefix: config.redisKeyPrefix,
       });
     const selection = config.selection;
-    const audit = countingAudit(createAudit(logger), metrics);
+    const toolAudit = createAudit(logger);
+    const audit = countingAudit(toolAudit, metrics);
     const baseFactory = createServerFactory({
       baseUrl: config.baseUrl,
       selection,
       logger,
       fetch: timedFetch(opts.fetch ?? fetch, metrics),
       requestTimeoutMs: config.apiTimeout,
+      // Not the counting audit: `docspace_mcp_oauth_events_total` is for OAuth events only.
+      audit: toolAudit,
+      onToolResult: (tool, outcome, durationMs) => {
+        metrics.toolCalls.inc({ tool, outcome });
+        metrics.toolDuration.observe({ tool }, durationMs / 1000);
+      },
     });
     const decorate = opts.decorateServer;
     const factory = decorate
@@ -164,7 +171,6 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
           maxBodySize: config.maxBodySize,
           requestTimeoutMs: config.requestTimeout,
           userAgent,
-          metrics,
           logger,
         })
       : undefined;
@@ -210,7 +216,11 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
       serveMetrics: config.metrics,
       limiter,
       proxyHops: config.proxyHops,
-      origins: { allowedHostnames: config.allowedHostnames, corsOrigins: config.corsMcpOrigin },
+      origins: {
+        allowedHostnames: config.allowedHostnames,
+        corsOrigins: config.corsMcpOrigin,
+        oauthOrigins: config.corsOauthOrigin,
+      },
       cors: {
         mcp: config.corsMcpOrigin,
         mcpMaxAgeMs: config.corsMcpMaxAge,

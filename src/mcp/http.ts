@@ -5,7 +5,6 @@ import type { Authenticate, AuthOutcome, Principal } from '../http/authenticate.
 import { readJsonBody } from '../http/body.js';
 import type { HttpEnv } from '../http/env.js';
 import { errorResponse, RPC } from '../http/errors.js';
-import type { Metrics } from '../http/metrics.js';
 import { type Limit, type RateLimiter, withHeaders } from '../http/rate-limit.js';
 import {
   type RequestOptionsConfig,
@@ -37,7 +36,6 @@ export interface McpRouteDeps {
   /** 0 = no timeout. */
   requestTimeoutMs: number;
   userAgent?: string;
-  metrics: Metrics;
   logger: Logger;
 }
 
@@ -139,6 +137,7 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
       selection,
       requestId: c.get('requestId'),
       userAgent: deps.userAgent,
+      principal: auth.principal,
     };
     // 2025 clients cancel with a separate `notifications/cancelled` POST, which the stateless
     // leg would hand to a fresh instance that knows nothing of the call: match it here.
@@ -158,7 +157,6 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     // The body was read above, so the SDK gets the parsed value and a body-less copy whose
     // signal also fires on our timeout; aborting it cancels the tool (and its DocSpace calls).
     const forwarded = new Request(raw.url, { method: raw.method, headers: raw.headers, signal });
-    const started = performance.now();
     const forget = () => {
       if (cancelKey && cancellable.get(cancelKey) === cancel) cancellable.delete(cancelKey);
     };
@@ -193,68 +191,31 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     } else {
       res = await pending;
     }
-    const tool = c.get('toolName');
-    if (tool) {
-      res = observeToolCall(res, tool, started, signal, deps.metrics, forget);
-    } else forget();
+    // Tool calls are counted by the server factory's `onToolResult`; here only the cancel key
+    // is kept until the answer has been sent (progress may stream before it).
+    if (c.get('toolName')) res = releaseWhenSent(res, signal, forget);
+    else forget();
     return withHeaders(res, limit.headers);
   }
 
   return { handle, close: () => handler.close() };
 }
 
-const ERROR_MARKERS = ['"isError":true', '"error":{'];
 const MAX_CANCELLABLE = 10_000;
 
-/**
- * Counts a tool call by outcome once its response body has been sent. The body is scanned for
- * an error marker chunk by chunk, not parsed: results can be megabytes of file content.
- */
-function observeToolCall(
-  res: Response,
-  tool: string,
-  started: number,
-  signal: AbortSignal,
-  metrics: Metrics,
-  onDone: () => void,
-): Response {
-  let failed = res.status >= 400;
-  const done = (outcome: string) => {
-    onDone();
-    metrics.toolCalls.inc({ tool, outcome });
-    metrics.toolDuration.observe({ tool }, (performance.now() - started) / 1000);
-  };
+/** Calls `onDone` once the response body has been sent, or the request was aborted. */
+function releaseWhenSent(res: Response, signal: AbortSignal, onDone: () => void): Response {
   if (!res.body) {
-    done(failed ? 'error' : 'ok');
+    onDone();
     return res;
   }
-  const decoder = new TextDecoder();
   let finished = false;
-  const observed = res.body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        if (!failed) {
-          const text = decoder.decode(chunk, { stream: true });
-          failed = ERROR_MARKERS.some((m) => text.includes(m));
-        }
-        controller.enqueue(chunk);
-      },
-      flush() {
-        if (finished) return;
-        finished = true;
-        done(signal.aborted ? 'cancelled' : failed ? 'error' : 'ok');
-      },
-    }),
-  );
-  signal.addEventListener(
-    'abort',
-    () => {
-      if (!finished) {
-        finished = true;
-        done('cancelled');
-      }
-    },
-    { once: true },
-  );
-  return new Response(observed, { status: res.status, statusText: res.statusText, headers: res.headers });
+  const done = () => {
+    if (finished) return;
+    finished = true;
+    onDone();
+  };
+  signal.addEventListener('abort', done, { once: true });
+  const passed = res.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ flush: done }));
+  return new Response(passed, { status: res.status, statusText: res.statusText, headers: res.headers });
 }

@@ -1,4 +1,4 @@
-import { McpServer, type ServerContext } from '@modelcontextprotocol/server';
+import { CLIENT_CAPABILITIES_META_KEY, McpServer, type ServerContext } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
 import { type Audit, createAudit } from '../audit/index.js';
 import type { Credential } from '../docspace/credential.js';
@@ -81,7 +81,9 @@ export function createServerFactory(deps: ServerDeps): (req: ServerRequest) => M
       { name: SERVER_NAME, version: SERVER_VERSION },
       { capabilities: { tools: { listChanged: false }, resources: {} }, instructions: INSTRUCTIONS },
     );
-    let client: DocSpaceClient | undefined;
+    // SSE sessions replace `req.credential` on every POST (a refreshed token): a client built for
+    // an older credential is dropped. Calls already running keep the client they started with.
+    let client: { for: Credential; api: DocSpaceClient } | undefined;
     const env: CallEnv = {
       configError:
         req.configError ??
@@ -89,17 +91,21 @@ export function createServerFactory(deps: ServerDeps): (req: ServerRequest) => M
           ? 'No DocSpace credential for this request: sign in, or configure DOCSPACE_API_KEY (or another credential) for the server.'
           : undefined),
       client: () => {
-        if (!req.credential) throw new Error('client requested without a credential');
-        client ??= createDocSpaceClient({
-          baseUrl: deps.baseUrl,
-          credential: req.credential,
-          fetch: deps.fetch,
-          timeoutMs: deps.requestTimeoutMs,
-          requestId: req.requestId,
-          userAgent: req.userAgent,
-          logger: deps.logger,
-        });
-        return client;
+        const credential = req.credential;
+        if (!credential) throw new Error('client requested without a credential');
+        if (client?.for !== credential) {
+          const api = createDocSpaceClient({
+            baseUrl: deps.baseUrl,
+            credential,
+            fetch: deps.fetch,
+            timeoutMs: deps.requestTimeoutMs,
+            requestId: req.requestId,
+            userAgent: req.userAgent,
+            logger: deps.logger,
+          });
+          client = { for: credential, api };
+        }
+        return client.api;
       },
       baseUrl: deps.baseUrl,
       confirmDestructive: selection.confirmDestructive,
@@ -141,12 +147,14 @@ function toolCalledEvent(call: CallOutcome, req: ServerRequest) {
 }
 
 /**
- * Modern (2026-07-28) requests carry the client's capabilities in the request envelope; 2025
- * sessions declared them at `initialize`.
+ * Modern (2026-07-28) requests carry the client's capabilities in the request envelope, under
+ * the full wire key; 2025 sessions declared them at `initialize`. `createMcpHandler` also copies
+ * the envelope into `getClientCapabilities()`, but `serveStdio` does not, so the envelope comes first.
  */
 function clientCanElicit(server: McpServer, ctx: ServerContext): boolean {
-  const envelope = ctx.mcpReq.envelope as { clientCapabilities?: { elicitation?: unknown } } | undefined;
-  const caps = envelope?.clientCapabilities ?? server.server.getClientCapabilities();
+  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+  const fromEnvelope = envelope?.[CLIENT_CAPABILITIES_META_KEY] as { elicitation?: unknown } | undefined;
+  const caps = fromEnvelope ?? server.server.getClientCapabilities();
   const elicitation = caps?.elicitation as Record<string, unknown> | undefined;
   if (elicitation === undefined || elicitation === null) return false;
   // An empty `elicitation: {}` means form mode (2025-06-18 clients declared it that way);

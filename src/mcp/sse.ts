@@ -161,6 +161,7 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
       selection,
       requestId: c.get('requestId'),
       userAgent: deps.userAgent,
+      principal: auth.principal,
     };
     const server = deps.factory(serverRequest);
     const session: Session = {

@@ -3,8 +3,9 @@ import type { Audit } from '../audit/index.js';
 import type { Store } from '../store/store.js';
 
 /**
- * Everything the OAuth facade needs, as the server wires it from the configuration
- * (environment variable names in comments; see docs/security.md).
+ * Everything the OAuth facade needs, as `src/http/start.ts` wires it from the configuration
+ * (the environment variable behind each field in its comment, as in `src/config/settings.ts`;
+ * fields without one have no setting). See docs/security.md.
  */
 export interface OAuthDeps {
   /** Public URL of this server, e.g. `https://mcp.example.com` (`DOCSPACE_SERVER_BASE_URL`). Issuer and callback derive from it. */
@@ -13,10 +14,11 @@ export interface OAuthDeps {
   docspaceBaseUrl: string;
   /** DocSpace's OAuth server (`DOCSPACE_OAUTH_BASE_URL`); default: the portal. `/oauth2/*` is appended. */
   docspaceOAuthBaseUrl?: string;
-  /** The operator's DocSpace OAuth app (`DOCSPACE_OAUTH_CLIENT_ID` / `_SECRET`): enables registration and CIMD. */
+  /** The operator's DocSpace OAuth app (`DOCSPACE_OAUTH_CLIENT_ID`): enables registration and CIMD. */
   clientId?: string;
+  /** That app's secret (`DOCSPACE_OAUTH_CLIENT_SECRET`); empty for a public app with PKCE. */
   clientSecret?: string;
-  /** Sealing secret, ≥ 16 characters (`DOCSPACE_SECRET`). */
+  /** Sealing key (`DOCSPACE_SECRET`, or read from `DOCSPACE_SECRET_FILE`); the config requires 32+ characters. */
   secret: string;
   /** Older secrets still accepted when opening tokens (`DOCSPACE_SECRET_PREVIOUS`, comma-separated). */
   previousSecrets?: string[];
@@ -27,11 +29,17 @@ export interface OAuthDeps {
   fetch?: typeof fetch;
   /** Path of the MCP endpoint under the public base URL; default `/mcp`. */
   mcpPath?: string;
-  /** Our access token lifetime in seconds, capped by the DocSpace token's (`DOCSPACE_OAUTH_AUTH_TOKEN_TTL`, ms). Default 3600; 0 = the DocSpace token's. */
+  /**
+   * Our access token lifetime in seconds, capped by the DocSpace token's (`DOCSPACE_OAUTH_AUTH_TOKEN_TTL`,
+   * in ms, converted). Default 3600; 0 = the DocSpace token's (not reachable from the config, whose minimum is 1 s).
+   */
   accessTokenTtlSeconds?: number;
-  /** Our refresh token (and grant) lifetime in seconds (`DOCSPACE_OAUTH_REFRESH_TOKEN_TTL`, ms). Default 30 days. */
+  /** Our refresh token (and grant) lifetime in seconds (`DOCSPACE_OAUTH_REFRESH_TOKEN_TTL`, in ms, converted). Default 30 days. */
   refreshTokenTtlSeconds?: number;
-  /** How long a just-rotated refresh token still works, for clients that refresh concurrently. Default 60 s. */
+  /**
+   * Seconds a just-rotated refresh token still works, for clients that refresh concurrently
+   * (`DOCSPACE_OAUTH_REFRESH_TOKEN_GRACE`, in ms, converted). Default 60.
+   */
   refreshGraceSeconds?: number;
   /** Registered (DCR) clients are forgotten after this long without use. Default 90 days. */
   clientTtlSeconds?: number;
@@ -48,11 +56,11 @@ export interface OAuthDeps {
 }
 
 export interface CimdSettings {
-  /** Default true when the operator's DocSpace app is configured (`DOCSPACE_OAUTH_CIMD`). */
+  /** Default true; has effect only when the operator's DocSpace app is configured (`DOCSPACE_OAUTH_CIMD`). */
   enabled?: boolean;
   timeoutMs?: number;
   maxBytes?: number;
-  /** Domains whose documents get a "verified" badge on the consent page. */
+  /** Domains whose documents get a "verified" badge on the consent page (`DOCSPACE_OAUTH_CIMD_TRUSTED_DOMAINS`). */
   trustedDomains?: string[];
   /** TEST ONLY: accept `http://127.0.0.1:<port>/…` documents and loopback addresses. */
   allowInsecureLoopback?: boolean;

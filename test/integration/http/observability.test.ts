@@ -79,7 +79,7 @@ describe('logs, health, readiness and metrics', () => {
     const text = await res.text();
     assert.match(text, /docspace_mcp_http_requests_total\{method="POST",route="\/mcp",status="200"\} \d+/);
     assert.match(text, /docspace_mcp_tool_calls_total\{outcome="ok",tool="get_current_user"\} [1-9]/);
-    assert.match(text, /docspace_mcp_tool_calls_total\{outcome="error",tool="get_room_info"\} [1-9]/);
+    assert.match(text, /docspace_mcp_tool_calls_total\{outcome="forbidden",tool="get_room_info"\} 1/);
     assert.match(
       text,
       /docspace_mcp_tool_call_duration_seconds_bucket\{tool="get_current_user",le="\+Inf"\} [1-9]/,
