@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
+import nodeModule from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, describeConfig, helpText, loadConfig, SETTINGS, VERSION } from './config/index.js';
 import { createLogger, type Logger } from './log.js';
@@ -107,6 +108,9 @@ export async function main(argv: string[]): Promise<number> {
 
 const invoked = process.argv[1] ? pathToFileURL(realpathSync(process.argv[1])).href : '';
 if (invoked === import.meta.url) {
+  // Node >= 22.1 caches compiled modules on disk: the transport's module graph (loaded by
+  // main with import()) then starts faster from the second launch on. Absent on Node 20.
+  (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err) => {

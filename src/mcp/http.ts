@@ -43,8 +43,12 @@ export type { Authenticate };
 
 interface Carried {
   serverRequest: ServerRequest;
-  /** Fires when the client disconnects or the request times out. */
-  signal: AbortSignal;
+  /**
+   * Runs `fn` when the client disconnects, cancels or the request times out, unless the request
+   * has finished first. Not a listener on the request's signal: that signal is kept alive by
+   * the forwarded `Request`, and a listener holding the per-request server would go with it.
+   */
+  onAbort(fn: () => void): void;
 }
 
 export interface McpRoute {
@@ -66,11 +70,7 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
       const server = deps.factory(carried?.serverRequest ?? { credential: undefined });
       // The stateless 2025 leg does not cancel its handler when the client goes away or the
       // request times out; closing the one-request instance aborts the tool's signal.
-      if (ctx.era === 'legacy' && carried) {
-        const stop = () => void server.close().catch(() => undefined);
-        if (carried.signal.aborted) stop();
-        else carried.signal.addEventListener('abort', stop, { once: true });
-      }
+      if (ctx.era === 'legacy' && carried) carried.onAbort(() => void server.close().catch(() => undefined));
       return server;
     },
     {
@@ -146,55 +146,78 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
       cancellable.get(`${owner}|${JSON.stringify(message.params?.requestId)}`)?.abort();
       return new Response(null, { status: 202 });
     }
+    // One plain controller per request, aborted by the client going away, a matching
+    // `notifications/cancelled` or the timeout. Not `AbortSignal.any`/`AbortSignal.timeout`: in
+    // Node 20 those stay in memory, with all their listeners reach, until they abort
+    // (docs/performance.md §1). Every listener and timer is removed in `finish`.
     const cancel = new AbortController();
+    const signal = cancel.signal;
+    const onClientGone = () => cancel.abort(raw.signal.reason);
+    if (raw.signal.aborted) onClientGone();
+    else raw.signal.addEventListener('abort', onClientGone, { once: true });
     const cancelKey =
       c.get('toolName') && message?.id !== undefined ? `${owner}|${JSON.stringify(message.id)}` : undefined;
     if (cancelKey && cancellable.size < MAX_CANCELLABLE) cancellable.set(cancelKey, cancel);
-    const timeout = deps.requestTimeoutMs > 0 ? AbortSignal.timeout(deps.requestTimeoutMs) : undefined;
-    const signal = AbortSignal.any(
-      timeout ? [raw.signal, cancel.signal, timeout] : [raw.signal, cancel.signal],
-    );
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut =
+      deps.requestTimeoutMs > 0
+        ? new Promise<'timeout'>((resolve) => {
+            timer = setTimeout(() => {
+              resolve('timeout');
+              cancel.abort(new DOMException('The request timed out.', 'TimeoutError'));
+            }, deps.requestTimeoutMs);
+          })
+        : undefined;
+    let abortHooks: (() => void)[] = [];
+    const runAbortHooks = () => {
+      for (const hook of abortHooks) hook();
+      abortHooks = [];
+    };
+    signal.addEventListener('abort', runAbortHooks, { once: true });
+    const onAbort = (fn: () => void) => {
+      if (signal.aborted) fn();
+      else abortHooks.push(fn);
+    };
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      raw.signal.removeEventListener('abort', onClientGone);
+      signal.removeEventListener('abort', runAbortHooks);
+      abortHooks = [];
+      if (cancelKey && cancellable.get(cancelKey) === cancel) cancellable.delete(cancelKey);
+    };
     // The body was read above, so the SDK gets the parsed value and a body-less copy whose
     // signal also fires on our timeout; aborting it cancels the tool (and its DocSpace calls).
     const forwarded = new Request(raw.url, { method: raw.method, headers: raw.headers, signal });
-    const forget = () => {
-      if (cancelKey && cancellable.get(cancelKey) === cancel) cancellable.delete(cancelKey);
-    };
     const pending = handler.fetch(forwarded, {
       parsedBody: body.value,
       authInfo: {
         token: '',
         clientId: auth.principal.clientId ?? '',
         scopes: [],
-        extra: { serverRequest, signal } satisfies Carried as unknown as Record<string, unknown>,
+        extra: { serverRequest, onAbort } satisfies Carried as unknown as Record<string, unknown>,
       },
     });
-    pending.catch(forget);
-    let res: Response;
-    if (timeout) {
-      const timedOut = new Promise<'timeout'>((resolve) =>
-        timeout.addEventListener('abort', () => resolve('timeout'), { once: true }),
+    pending.catch(finish);
+    const first = await (timedOut ? Promise.race([pending, timedOut]) : pending);
+    if (first === 'timeout') {
+      finish();
+      return errorResponse(
+        'jsonrpc',
+        504,
+        `The request took longer than ${deps.requestTimeoutMs} ms and was cancelled.`,
+        { code: RPC.serverError },
       );
-      const first = await Promise.race([pending, timedOut]);
-      if (first === 'timeout') {
-        forget();
-        return errorResponse(
-          'jsonrpc',
-          504,
-          `The request took longer than ${deps.requestTimeoutMs} ms and was cancelled.`,
-          {
-            code: RPC.serverError,
-          },
-        );
-      }
-      res = first;
-    } else {
-      res = await pending;
     }
-    // Tool calls are counted by the server factory's `onToolResult`; here only the cancel key
-    // is kept until the answer has been sent (progress may stream before it).
-    if (c.get('toolName')) res = releaseWhenSent(res, signal, forget);
-    else forget();
+    let res = first;
+    // A JSON answer is complete once here; a stream (SSE: progress, the 2025 leg) is not, and
+    // the timeout and cancel key stay until it ends. Tool calls are counted by the factory's
+    // `onToolResult`, not here.
+    if (res.body && /^text\/event-stream/i.test(res.headers.get('content-type') ?? ''))
+      res = whenStreamEnds(res, signal, finish);
+    else finish();
     return withHeaders(res, limit.headers);
   }
 
@@ -203,19 +226,14 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
 
 const MAX_CANCELLABLE = 10_000;
 
-/** Calls `onDone` once the response body has been sent, or the request was aborted. */
-function releaseWhenSent(res: Response, signal: AbortSignal, onDone: () => void): Response {
-  if (!res.body) {
-    onDone();
-    return res;
-  }
-  let finished = false;
+/** Calls `onDone` once a streamed body has ended, was cancelled, or the request was aborted. */
+function whenStreamEnds(res: Response, signal: AbortSignal, onDone: () => void): Response {
+  const body = res.body as ReadableStream<Uint8Array>;
   const done = () => {
-    if (finished) return;
-    finished = true;
+    signal.removeEventListener('abort', done);
     onDone();
   };
   signal.addEventListener('abort', done, { once: true });
-  const passed = res.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ flush: done }));
+  const passed = body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ flush: done }));
   return new Response(passed, { status: res.status, statusText: res.statusText, headers: res.headers });
 }

@@ -1,4 +1,4 @@
-import { decodeJwt } from 'jose';
+import { decodeJwt } from 'jose/jwt/decode';
 import { OAuthError } from './errors.js';
 import type { OAuthSettings } from './settings.js';
 

@@ -1,10 +1,11 @@
 import { createMemoryStore } from './memory.js';
-import { createRedisStore } from './redis.js';
+import type { RedisStoreOptions } from './redis.js';
 import type { Store } from './store.js';
 
 export { isStoreUnavailable, StoreUnavailableError } from './errors.js';
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './memory.js';
-export { createRedisStore, DEFAULT_KEY_PREFIX, type RedisStoreOptions } from './redis.js';
+// Types only: the Redis module (and ioredis, 40–140 ms to load) is imported when a redis store is made.
+export type { RedisStoreOptions } from './redis.js';
 export type { Store } from './store.js';
 
 export interface StoreConfig {
@@ -18,6 +19,28 @@ export interface StoreConfig {
   maxEntries?: number;
 }
 
+/**
+ * A Redis store whose module loads in the background: every call waits for it (a few ms,
+ * once), so a server on the memory store never loads ioredis.
+ */
+function deferredRedisStore(opts: RedisStoreOptions): Store {
+  const loading = import('./redis.js').then((m) => m.createRedisStore(opts));
+  // A failed load surfaces on the first call; this keeps it from being an unhandled rejection meanwhile.
+  loading.catch(() => undefined);
+  return {
+    get: (key) => loading.then((s) => s.get(key)),
+    set: (key, value, ttl) => loading.then((s) => s.set(key, value, ttl)),
+    setIfAbsent: (key, value, ttl) => loading.then((s) => s.setIfAbsent(key, value, ttl)),
+    take: (key) => loading.then((s) => s.take(key)),
+    delete: (key) => loading.then((s) => s.delete(key)),
+    compareAndSet: (key, expected, value, ttl) =>
+      loading.then((s) => s.compareAndSet(key, expected, value, ttl)),
+    increment: (key, windowSeconds) => loading.then((s) => s.increment(key, windowSeconds)),
+    ping: () => loading.then((s) => s.ping()).catch(() => false),
+    close: () => loading.then((s) => s.close()).catch(() => undefined),
+  };
+}
+
 /** Builds the configured backend; the Redis client starts connecting at once, in the background. */
 export function createStore(config: StoreConfig): Store {
   if (config.kind === 'memory') return createMemoryStore({ maxEntries: config.maxEntries });
@@ -25,7 +48,7 @@ export function createStore(config: StoreConfig): Store {
     if (!config.redisUrl) {
       throw new TypeError('The redis store needs a URL: set DOCSPACE_REDIS_URL (redis://… or rediss://…).');
     }
-    return createRedisStore({ url: config.redisUrl, keyPrefix: config.keyPrefix });
+    return deferredRedisStore({ url: config.redisUrl, keyPrefix: config.keyPrefix });
   }
   throw new TypeError(`Unknown store kind "${String(config.kind)}": use memory or redis.`);
 }

@@ -52,13 +52,24 @@ export function isTextMime(mime: string): boolean {
 
 export const fileUri = (id: number | string) => `docspace://files/${id}`;
 
-/** Base64 with a strict alphabet check: a model that sends text here should hear so. */
-function decodeBase64(content: string): Uint8Array {
-  const clean = content.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 === 1) {
+// A search for one bad character: 4× faster on 33 MB than matching the whole string against
+// an anchored `^[…]*={0,2}$`.
+const NOT_BASE64 = /[^A-Za-z0-9+/=]/;
+
+/**
+ * Base64 with a strict alphabet check: a model that sends text here should hear so. Uploads go
+ * up to 30 MB, so nothing is copied that need not be: the whitespace pass runs only when there
+ * is whitespace, and the decoded Buffer (a Uint8Array) is returned as is.
+ */
+export function decodeBase64(content: string): Uint8Array {
+  const clean = /\s/.test(content) ? content.replace(/\s+/g, '') : content;
+  // `=` only as padding: one or two, at the very end.
+  const pad = clean.indexOf('=');
+  const padded = pad < 0 || pad === clean.length - 1 || (pad === clean.length - 2 && clean.endsWith('='));
+  if (!padded || NOT_BASE64.test(clean) || clean.length % 4 === 1) {
     throw new ToolInputError('bad_base64', '`content` is not valid base64; send encoding "utf8" for text.');
   }
-  return new Uint8Array(Buffer.from(clean, 'base64'));
+  return Buffer.from(clean, 'base64');
 }
 
 async function uploadBytes(

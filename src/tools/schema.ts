@@ -48,23 +48,24 @@ function compact(node: unknown, root: boolean, output = false): unknown {
   return out;
 }
 
-const jsonCache = new WeakMap<z.ZodType, { input: JsonSchema; output: JsonSchema }>();
+const jsonCache = {
+  input: new WeakMap<z.ZodType, JsonSchema>(),
+  output: new WeakMap<z.ZodType, JsonSchema>(),
+};
 
-/** Compact JSON Schema of a zod schema, computed once per schema for the process lifetime. */
+/**
+ * Compact JSON Schema of a zod schema, computed once per schema and direction for the process
+ * lifetime. Only the direction asked for: `tools/list` never needs the output form of an
+ * input schema, and converting both doubled the first `tools/list` (cold start).
+ */
 export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  let entry = jsonCache.get(schema);
-  if (!entry) {
-    entry = {
-      input: compact(z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' }), true) as JsonSchema,
-      output: compact(
-        z.toJSONSchema(schema, { io: 'output', target: 'draft-2020-12' }),
-        true,
-        true,
-      ) as JsonSchema,
-    };
-    jsonCache.set(schema, entry);
+  let json = jsonCache[io].get(schema);
+  if (!json) {
+    const raw = z.toJSONSchema(schema, { io, target: 'draft-2020-12' });
+    json = compact(raw, true, io === 'output') as JsonSchema;
+    jsonCache[io].set(schema, json);
   }
-  return entry[io];
+  return json;
 }
 
 /**
