@@ -54,9 +54,11 @@ export function registerFileResources(server: McpServer, env: CallEnv): void {
           maxBytes: MAX_RESOURCE_BYTES,
           signal: ctx.mcpReq.signal,
         });
+        // A Buffer view over the downloaded bytes: `Buffer.from(bytes)` would copy up to 30 MB first.
+        const view = Buffer.from(got.bytes.buffer, got.bytes.byteOffset, got.bytes.byteLength);
         const contents = isTextMime(mimeType)
           ? { uri: uri.href, mimeType, text: new TextDecoder().decode(got.bytes) }
-          : { uri: uri.href, mimeType, blob: Buffer.from(got.bytes).toString('base64') };
+          : { uri: uri.href, mimeType, blob: view.toString('base64') };
         return { contents: [contents] };
       });
     },
