@@ -6,12 +6,9 @@ import { readJsonBody } from '../http/body.js';
 import type { HttpEnv } from '../http/env.js';
 import { errorResponse, RPC } from '../http/errors.js';
 import { type Limit, type RateLimiter, withHeaders } from '../http/rate-limit.js';
-import {
-  type RequestOptionsConfig,
-  RequestOptionsError,
-  readRequestOptions,
-} from '../http/request-options.js';
-import { narrowSelection, type ToolSelection } from '../tools/selection.js';
+import type { RequestOptionsConfig } from '../http/request-options.js';
+import type { ToolSelection } from '../tools/selection.js';
+import { admit, requireJson, selectionFor } from './admit.js';
 import type { ServerRequest } from './server.js';
 
 /**
@@ -89,12 +86,8 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
         headers: { Allow: 'POST, OPTIONS' },
       });
     }
-    const type = raw.headers.get('content-type') ?? '';
-    if (!/^application\/json\s*(;|$)/i.test(type)) {
-      return errorResponse('jsonrpc', 415, 'Content-Type must be application/json.', {
-        code: RPC.invalidRequest,
-      });
-    }
+    const notJson = requireJson(raw);
+    if (notJson) return notJson;
     const body = await readJsonBody(raw, deps.maxBodySize);
     if (!body.ok) return body.response;
     const message = body.value as {
@@ -108,29 +101,15 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
         c.set('toolName', message.params.name.slice(0, 64));
     }
 
-    let options: ReturnType<typeof readRequestOptions>;
-    try {
-      options = readRequestOptions(raw, deps.options);
-    } catch (err) {
-      if (err instanceof RequestOptionsError)
-        return errorResponse('jsonrpc', 400, err.message, { code: RPC.invalidRequest });
-      throw err;
-    }
-    const auth = await deps.authenticate(raw, options.credential);
+    const auth = await admit(c, deps);
     if (!auth.ok) return auth.response;
-    c.set('principal', auth.principal);
 
     const key = principalKey(auth.principal);
     const limit = key ? await deps.limiter.check(deps.principalLimit, key, 'jsonrpc') : { headers: {} };
     if ('refused' in limit && limit.refused) return limit.refused;
 
-    let selection = deps.selection;
-    if (Object.keys(options.selection).length > 0) {
-      const narrowed = narrowSelection(deps.selection, options.selection);
-      if ('error' in narrowed)
-        return errorResponse('jsonrpc', 400, narrowed.error, { code: RPC.invalidRequest });
-      selection = narrowed;
-    }
+    const selection = selectionFor(deps, auth.options);
+    if (selection instanceof Response) return selection;
 
     const serverRequest: ServerRequest = {
       credential: auth.credential,

@@ -5,12 +5,9 @@ import type { AuthOutcome, Principal } from '../http/authenticate.js';
 import { readJsonBody } from '../http/body.js';
 import type { HttpEnv } from '../http/env.js';
 import { errorResponse, RPC } from '../http/errors.js';
-import {
-  type RequestOptionsConfig,
-  RequestOptionsError,
-  readRequestOptions,
-} from '../http/request-options.js';
-import { narrowSelection, type ToolSelection } from '../tools/selection.js';
+import type { RequestOptionsConfig } from '../http/request-options.js';
+import type { ToolSelection } from '../tools/selection.js';
+import { admit, requireJson, selectionFor } from './admit.js';
 import type { ServerRequest } from './server.js';
 
 /**
@@ -131,24 +128,10 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
 
   async function open(c: Context<HttpEnv>): Promise<Response> {
     const raw = c.req.raw;
-    let options: ReturnType<typeof readRequestOptions>;
-    try {
-      options = readRequestOptions(raw, deps.options);
-    } catch (err) {
-      if (err instanceof RequestOptionsError)
-        return errorResponse('jsonrpc', 400, err.message, { code: RPC.invalidRequest });
-      throw err;
-    }
-    const auth = await deps.authenticate(raw, options.credential);
+    const auth = await admit(c, deps);
     if (!auth.ok) return auth.response;
-    c.set('principal', auth.principal);
-    let selection = deps.selection;
-    if (Object.keys(options.selection).length > 0) {
-      const narrowed = narrowSelection(deps.selection, options.selection);
-      if ('error' in narrowed)
-        return errorResponse('jsonrpc', 400, narrowed.error, { code: RPC.invalidRequest });
-      selection = narrowed;
-    }
+    const selection = selectionFor(deps, auth.options);
+    if (selection instanceof Response) return selection;
     if (sessions.size >= deps.maxSessions) {
       return errorResponse('jsonrpc', 503, 'Too many open SSE sessions; try again later or use /mcp.', {
         headers: { 'Retry-After': '30' },
@@ -204,23 +187,11 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
         code: -32001,
       });
     }
-    const type = raw.headers.get('content-type') ?? '';
-    if (!/^application\/json\s*(;|$)/i.test(type)) {
-      return errorResponse('jsonrpc', 415, 'Content-Type must be application/json.', {
-        code: RPC.invalidRequest,
-      });
-    }
-    let options: ReturnType<typeof readRequestOptions>;
-    try {
-      options = readRequestOptions(raw, { ...deps.options, query: false });
-    } catch (err) {
-      if (err instanceof RequestOptionsError)
-        return errorResponse('jsonrpc', 400, err.message, { code: RPC.invalidRequest });
-      throw err;
-    }
-    const auth = await deps.authenticate(raw, options.credential);
+    const notJson = requireJson(raw);
+    if (notJson) return notJson;
+    // The session's tools were fixed when it opened; a message only proves who sends it.
+    const auth = await admit(c, deps, { query: false });
     if (!auth.ok) return auth.response;
-    c.set('principal', auth.principal);
     if (ownerOf(auth.principal) !== session.owner) {
       return errorResponse('jsonrpc', 403, 'This session belongs to another user.', {
         code: RPC.invalidRequest,
