@@ -146,25 +146,5 @@ export interface PersonalToken {
   expires: Date;
 }
 
-/** An OAuth app as DocSpace's registration service keeps it (reference/docspace-api.md §4.4). */
-export interface OAuthApp {
-  clientId: string;
-  clientSecret: string;
-  name: string;
-  description: string;
-  redirectUris: string[];
-  allowedOrigins: string[];
-  logoutRedirectUri: string;
-  scopes: string[];
-  /** DocSpace `allow_pkce`: the app may authenticate with method `none` (a public client). */
-  allowPkce: boolean;
-  /** DocSpace `is_public`: visible to other tenants; HEAD refuses /oauth2/authorize when false. */
-  isPublic: boolean;
-  enabled: boolean;
-  websiteUrl: string;
-  termsUrl: string;
-  policyUrl: string;
-  logo: string;
-  createdBy: string;
-  created: Date;
-}
+/** OAuth apps are the OAuth server's own record; the portal keeps them in its state. */
+export type { OAuthApp } from '../oauth/directory.js';
