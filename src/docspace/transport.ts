@@ -155,10 +155,16 @@ export class Transport {
    */
   async fetchRaw(method: string, url: string, opts: RequestOptions = {}): Promise<Response> {
     const target = this.url(url, opts.query);
-    return this.run(method, target, opts, async (res) => {
-      if (!res.ok) throw await errorFromAnswer(res, this.context(method, target, opts));
-      return res;
-    });
+    return this.run(
+      method,
+      target,
+      opts,
+      async (res) => {
+        if (!res.ok) throw await errorFromAnswer(res, this.context(method, target, opts));
+        return res;
+      },
+      true,
+    );
   }
 
   /** Resolves `path`: absolute URL, `/portal-root-path`, or a path below `/api/2.0/`. */
@@ -226,6 +232,8 @@ export class Transport {
     url: URL,
     opts: RequestOptions,
     consume: (res: Response) => Promise<R>,
+    /** The body is read after `run` returns: the caller's signal must keep cancelling it. */
+    streamed = false,
   ): Promise<R> {
     const idempotent = opts.idempotent ?? (method === 'GET' || method === 'HEAD');
     const started = this.clock.now();
@@ -233,9 +241,16 @@ export class Transport {
     let renewed = false;
     for (let attempt = 1; ; attempt++) {
       if (opts.signal?.aborted) throw this.aborted(label, opts.signal.reason);
+      // One controller per attempt, aborted by the timeout or the caller's signal. Not
+      // `AbortSignal.any`: an extra signal per request, and in Node 20 a composite signal with
+      // listeners stays in memory until it aborts (docs/performance.md §1).
       const timer = new AbortController();
       const t = setTimeout(() => timer.abort(TIMEOUT), opts.timeoutMs ?? this.timeoutMs);
-      const signal = opts.signal ? AbortSignal.any([timer.signal, opts.signal]) : timer.signal;
+      const caller = opts.signal;
+      const onCallerAbort = () => timer.abort(caller?.reason);
+      caller?.addEventListener('abort', onCallerAbort, { once: true });
+      const signal = timer.signal;
+      let handedOver = false;
       let authValue: string | undefined;
       try {
         const own = url.origin === this.origin;
@@ -260,7 +275,9 @@ export class Transport {
             continue;
           }
         }
-        return await consume(res);
+        const result = await consume(res);
+        handedOver = streamed;
+        return result;
       } catch (e) {
         if (e instanceof DocSpaceError) throw e;
         if (opts.signal?.aborted) throw this.aborted(label, opts.signal.reason);
@@ -289,6 +306,7 @@ export class Transport {
         );
       } finally {
         clearTimeout(t);
+        if (!handedOver) caller?.removeEventListener('abort', onCallerAbort);
       }
     }
   }

@@ -117,6 +117,8 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
       requestId: c.get('requestId'),
       userAgent: deps.userAgent,
       principal: auth.principal,
+      // One request, one method: a tools/call instance needs only the tool it names.
+      toolName: c.get('toolName'),
     };
     // 2025 clients cancel with a separate `notifications/cancelled` POST, which the stateless
     // leg would hand to a fresh instance that knows nothing of the call: match it here.

@@ -45,6 +45,12 @@ export interface ServerRequest {
   userAgent?: string;
   /** Who is calling, for the audit log (never a token). */
   principal?: { userId?: string; clientId?: string };
+  /**
+   * The tool a single `tools/call` request names, for an instance that serves only that request
+   * (`/mcp`, both eras; never a session or stdio). Only that tool is then registered; a name
+   * outside the selection registers everything, so the SDK refuses it exactly as before.
+   */
+  toolName?: string;
 }
 
 const INSTRUCTIONS =
@@ -118,12 +124,32 @@ export function createServerFactory(deps: ServerDeps): (req: ServerRequest) => M
         deps.onToolResult?.(call.tool, call.outcome, call.durationMs);
       },
     };
-    const tools = selectTools(selection);
+    const tools = selectedTools(selection);
     if (selection.dynamic) registerMetaTools(server, tools, env);
-    else for (const record of tools) registerRecord(server, record, env);
+    else {
+      // Registering all 35 tools costs more than most calls; an instance that serves one
+      // `tools/call` needs only the tool it names (and no resources).
+      const only = req.toolName === undefined ? undefined : tools.find((t) => t.name === req.toolName);
+      if (only) {
+        registerRecord(server, only, env);
+        return server;
+      }
+      for (const record of tools) registerRecord(server, record, env);
+    }
     registerFileResources(server, env);
     return server;
   };
+}
+
+/** The server's own selection object lives for the process: filter the catalogue once for it. */
+const selectionCache = new WeakMap<ToolSelection, AnyToolRecord[]>();
+function selectedTools(selection: ToolSelection): AnyToolRecord[] {
+  let tools = selectionCache.get(selection);
+  if (!tools) {
+    tools = selectTools(selection);
+    selectionCache.set(selection, tools);
+  }
+  return tools;
 }
 
 /**
