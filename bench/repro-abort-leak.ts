@@ -16,9 +16,11 @@ async function retainedPerIteration(mode: Mode, n = 20_000): Promise<number> {
     const signal = AbortSignal.any([new AbortController().signal, new AbortController().signal]);
     const payload = new Array(100).fill(i);
     const listener = () => payload.length;
-    if (mode === 'listener' || mode === 'listener-removed') signal.addEventListener('abort', listener, { once: true });
+    if (mode === 'listener' || mode === 'listener-removed')
+      signal.addEventListener('abort', listener, { once: true });
     if (mode === 'listener-removed') signal.removeEventListener('abort', listener);
-    if (mode === 'timeout-listener') AbortSignal.timeout(300_000).addEventListener('abort', listener, { once: true });
+    if (mode === 'timeout-listener')
+      AbortSignal.timeout(300_000).addEventListener('abort', listener, { once: true });
   }
   await new Promise((r) => setTimeout(r, 50));
   gc?.();
@@ -26,6 +28,8 @@ async function retainedPerIteration(mode: Mode, n = 20_000): Promise<number> {
 }
 
 for (const mode of ['none', 'listener', 'listener-removed', 'timeout-listener'] as Mode[]) {
-  process.stdout.write(`${mode.padEnd(18)} ${await retainedPerIteration(mode)} B retained per signal (Node ${process.version})\n`);
+  process.stdout.write(
+    `${mode.padEnd(18)} ${await retainedPerIteration(mode)} B retained per signal (Node ${process.version})\n`,
+  );
 }
 process.exit(0);

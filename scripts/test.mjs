@@ -26,7 +26,9 @@ if (files.length === 0) {
   console.error(`no test files matched ${filters.join(' ') || '(all)'} under ${root}`);
   process.exit(1);
 }
-const child = spawn(process.execPath, ['--test', '--test-reporter=spec', '--test-timeout=180000', ...files], { stdio: 'inherit' });
+const child = spawn(process.execPath, ['--test', '--test-reporter=spec', '--test-timeout=180000', ...files], {
+  stdio: 'inherit',
+});
 // A file that never exits (an open handle) would hold CI for its whole 90 minutes; fail fast instead.
 const limitMinutes = Number(process.env.TEST_WATCHDOG_MINUTES ?? 25);
 const watchdog = setTimeout(() => {

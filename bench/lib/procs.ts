@@ -125,7 +125,10 @@ export async function startEmulatorProc(files: number): Promise<EmulatorProc> {
       return undefined;
     }
   };
-  const info = await killOnFailure(child, waitForLine(child, child.stdout as NodeJS.ReadableStream, parseInfo, 15_000));
+  const info = await killOnFailure(
+    child,
+    waitForLine(child, child.stdout as NodeJS.ReadableStream, parseInfo, 15_000),
+  );
   return { pid: child.pid as number, info, stop: stopper(child) };
 }
 

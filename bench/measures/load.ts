@@ -195,12 +195,7 @@ export async function measureLoad(
   const afterWarm = memory.afterWarmup as number;
   rows.push(
     row('RSS idle / after warm-up', '—', `${mb(memory.idle as number)} / ${mb(afterWarm)}`),
-    row(
-      'RSS under load (max, all levels)',
-      '< 150 MB',
-      mb(memory.underLoad),
-      memory.underLoad < 150 * MB,
-    ),
+    row('RSS under load (max, all levels)', '< 150 MB', mb(memory.underLoad), memory.underLoad < 150 * MB),
     row(
       `Live heap after GC, 3 rounds of ${perRoundLabel(ctx.quick)} calls`,
       'nothing grows per request',

@@ -22,7 +22,6 @@ function stripInvalidChars(text: string): string {
 
 export function escapeXml(text: string): string {
   return stripInvalidChars(text)
-
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

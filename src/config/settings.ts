@@ -23,14 +23,7 @@ export interface Setting<S extends z.ZodType = z.ZodType> {
 }
 
 export type Group =
-  | 'DocSpace'
-  | 'Tools'
-  | 'Transport'
-  | 'HTTP'
-  | 'Rate limits'
-  | 'OAuth'
-  | 'Storage'
-  | 'Logging';
+  'DocSpace' | 'Tools' | 'Transport' | 'HTTP' | 'Rate limits' | 'OAuth' | 'Storage' | 'Logging';
 
 function setting<S extends z.ZodType>(s: Setting<S>): Setting<S> {
   return s;

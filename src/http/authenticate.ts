@@ -33,13 +33,18 @@ async function asJsonRpc(res: Response): Promise<Response> {
   } catch {
     // not JSON: keep the generic message
   }
-  const message = typeof body.error_description === 'string' ? body.error_description : 'Authentication required.';
+  const message =
+    typeof body.error_description === 'string' ? body.error_description : 'Authentication required.';
   const error = typeof body.error === 'string' ? body.error : undefined;
   const headers = new Headers(res.headers);
   headers.set('content-type', 'application/json');
   headers.delete('content-length');
   return new Response(
-    JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32001, message, ...(error ? { data: { error } } : {}) } }),
+    JSON.stringify({
+      jsonrpc: '2.0',
+      id: null,
+      error: { code: -32001, message, ...(error ? { data: { error } } : {}) },
+    }),
     { status: res.status, headers },
   );
 }

@@ -41,8 +41,7 @@ export async function mintAccessToken(
 }
 
 export type AccessTokenCheck =
-  | { ok: true; claims: AccessTokenClaims }
-  | { ok: false; reason: 'malformed' | 'expired' | 'audience' };
+  { ok: true; claims: AccessTokenClaims } | { ok: false; reason: 'malformed' | 'expired' | 'audience' };
 
 /** Opens and checks a token's integrity, expiry and audience (not revocation: that needs the store). */
 export async function checkAccessToken(

@@ -49,48 +49,56 @@ describe('MCP conformance suite', { skip: process.env.CONFORMANCE === 'skip' }, 
   });
   after(() => server.close());
 
-  it('passes 0.1.16 (2025-11-25 scenarios) except the listed expected failures', {
-    timeout: 240_000,
-  }, async (t) => {
-    if (!node22) return t.skip('Node 22 is not obtainable with npx here');
-    const result = await run(
-      'npx',
-      [
-        '-y',
-        'node@22',
-        LOCAL_SUITE,
-        'server',
-        '--url',
-        url,
-        '--expected-failures',
-        `${SRC}expected-failures-2025-11-25.yml`,
-      ],
-      220_000,
-    );
-    assert.equal(result.code, 0, summary(result.output));
-    assert.match(result.output, /Baseline check passed/);
-  });
+  it(
+    'passes 0.1.16 (2025-11-25 scenarios) except the listed expected failures',
+    {
+      timeout: 240_000,
+    },
+    async (t) => {
+      if (!node22) return t.skip('Node 22 is not obtainable with npx here');
+      const result = await run(
+        'npx',
+        [
+          '-y',
+          'node@22',
+          LOCAL_SUITE,
+          'server',
+          '--url',
+          url,
+          '--expected-failures',
+          `${SRC}expected-failures-2025-11-25.yml`,
+        ],
+        220_000,
+      );
+      assert.equal(result.code, 0, summary(result.output));
+      assert.match(result.output, /Baseline check passed/);
+    },
+  );
 
-  it('passes 0.2.0-alpha (--requirements 2026-07-28) except the listed expected failures', {
-    timeout: 300_000,
-  }, async (t) => {
-    if (!node22) return t.skip('Node 22 is not obtainable with npx here');
-    const result = await run(
-      'npx',
-      [
-        '-y',
-        '-p',
-        'node@22',
-        '-p',
-        ALPHA,
-        '-c',
-        `conformance server --url ${url} --requirements 2026-07-28 --timeout 20000 --expected-failures ${SRC}expected-failures-2026-07-28.yml`,
-      ],
-      280_000,
-    );
-    if (/E404|ENOTFOUND|EAI_AGAIN/.test(result.output) && result.code !== 0)
-      return t.skip(`${ALPHA} is not obtainable here`);
-    assert.equal(result.code, 0, summary(result.output));
-    assert.match(result.output, /Baseline check passed/);
-  });
+  it(
+    'passes 0.2.0-alpha (--requirements 2026-07-28) except the listed expected failures',
+    {
+      timeout: 300_000,
+    },
+    async (t) => {
+      if (!node22) return t.skip('Node 22 is not obtainable with npx here');
+      const result = await run(
+        'npx',
+        [
+          '-y',
+          '-p',
+          'node@22',
+          '-p',
+          ALPHA,
+          '-c',
+          `conformance server --url ${url} --requirements 2026-07-28 --timeout 20000 --expected-failures ${SRC}expected-failures-2026-07-28.yml`,
+        ],
+        280_000,
+      );
+      if (/E404|ENOTFOUND|EAI_AGAIN/.test(result.output) && result.code !== 0)
+        return t.skip(`${ALPHA} is not obtainable here`);
+      assert.equal(result.code, 0, summary(result.output));
+      assert.match(result.output, /Baseline check passed/);
+    },
+  );
 });

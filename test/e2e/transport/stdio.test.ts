@@ -103,7 +103,10 @@ describe('stdio transport against the emulator', () => {
 describe('command line', () => {
   it('prints --help generated from the settings and --version', async () => {
     for (const [flag, pattern] of [
-      ['--help', /Usage: docspace-mcp \[serve\|demo\|emulator\][\s\S]*--base-url <value> {2}\[DOCSPACE_BASE_URL\]/],
+      [
+        '--help',
+        /Usage: docspace-mcp \[serve\|demo\|emulator\][\s\S]*--base-url <value> {2}\[DOCSPACE_BASE_URL\]/,
+      ],
       ['--version', /^\d+\.\d+\.\d+\n$/],
     ] as const) {
       const child = spawn(process.execPath, [CLI, flag], { stdio: ['ignore', 'pipe', 'pipe'] });

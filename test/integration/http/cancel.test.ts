@@ -163,7 +163,12 @@ describe('cancelling over stdio', () => {
       new StdioClientTransport({
         command: process.execPath,
         args: [new URL('../../../src/cli.js', import.meta.url).pathname],
-        env: { PATH: process.env.PATH ?? '', DOCSPACE_BASE_URL: docspace.url, DOCSPACE_API_KEY: API_KEY, DOCSPACE_LOG_LEVEL: 'silent' },
+        env: {
+          PATH: process.env.PATH ?? '',
+          DOCSPACE_BASE_URL: docspace.url,
+          DOCSPACE_API_KEY: API_KEY,
+          DOCSPACE_LOG_LEVEL: 'silent',
+        },
         stderr: 'pipe',
       }),
     );

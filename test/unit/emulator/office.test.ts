@@ -233,7 +233,7 @@ describe('png', () => {
     assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const types: string[] = [];
-    for (let at = 8; at < bytes.length; ) {
+    for (let at = 8; at < bytes.length;) {
       const length = view.getUint32(at);
       const type = latin1(bytes.subarray(at + 4, at + 8));
       types.push(type);
