@@ -13,6 +13,7 @@ import type { ServerRequest } from './server.js';
 
 /** What both HTTP transports need to let an MCP request in. */
 export interface AdmitDeps {
+  /** The server's own tool selection; requests can only narrow it. */
   selection: ToolSelection;
   authenticate: (req: Request, headerCredential: ServerRequest['credential']) => Promise<AuthOutcome>;
   options: RequestOptionsConfig;

@@ -1,14 +1,12 @@
 import { createMcpHandler, type McpServer } from '@modelcontextprotocol/server';
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
-import type { Authenticate, AuthOutcome, Principal } from '../http/authenticate.js';
+import type { Authenticate, Principal } from '../http/authenticate.js';
 import { readJsonBody } from '../http/body.js';
 import type { HttpEnv } from '../http/env.js';
 import { errorResponse, RPC } from '../http/errors.js';
 import { type Limit, type RateLimiter, withHeaders } from '../http/rate-limit.js';
-import type { RequestOptionsConfig } from '../http/request-options.js';
-import type { ToolSelection } from '../tools/selection.js';
-import { admit, requireJson, selectionFor } from './admit.js';
+import { type AdmitDeps, admit, requireJson, selectionFor } from './admit.js';
 import type { ServerRequest } from './server.js';
 
 /**
@@ -21,14 +19,10 @@ import type { ServerRequest } from './server.js';
  * cannot be sent requests (elicitation, sampling); the tools layer checks `canElicit` and
  * explains instead of asking. See docs/configuration.md "HTTP sessions".
  */
-export interface McpRouteDeps {
+export interface McpRouteDeps extends AdmitDeps {
   factory: (req: ServerRequest) => McpServer;
-  /** The server's own tool selection; requests can only narrow it. */
-  selection: ToolSelection;
-  authenticate: (req: Request, headerCredential: ServerRequest['credential']) => Promise<AuthOutcome>;
   limiter: RateLimiter;
   principalLimit: Limit;
-  options: RequestOptionsConfig;
   maxBodySize: number;
   /** 0 = no timeout. */
   requestTimeoutMs: number;

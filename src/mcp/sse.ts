@@ -1,13 +1,11 @@
 import type { JSONRPCMessage, McpServer, Transport } from '@modelcontextprotocol/server';
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
-import type { AuthOutcome, Principal } from '../http/authenticate.js';
+import type { Principal } from '../http/authenticate.js';
 import { readJsonBody } from '../http/body.js';
 import type { HttpEnv } from '../http/env.js';
 import { errorResponse, RPC } from '../http/errors.js';
-import type { RequestOptionsConfig } from '../http/request-options.js';
-import type { ToolSelection } from '../tools/selection.js';
-import { admit, requireJson, selectionFor } from './admit.js';
+import { type AdmitDeps, admit, requireJson, selectionFor } from './admit.js';
 import type { ServerRequest } from './server.js';
 
 /**
@@ -88,11 +86,8 @@ interface Session {
   expiresAt: number;
 }
 
-export interface SseDeps {
+export interface SseDeps extends AdmitDeps {
   factory: (req: ServerRequest) => McpServer;
-  selection: ToolSelection;
-  authenticate: (req: Request, headerCredential: ServerRequest['credential']) => Promise<AuthOutcome>;
-  options: RequestOptionsConfig;
   maxBodySize: number;
   /** 0 = sessions never expire. */
   ttlMs: number;
