@@ -9,6 +9,7 @@ import {
   readEnvelope,
 } from './envelope.js';
 import { DocSpaceError } from './errors.js';
+import { portalFetch } from './portal-fetch.js';
 import type { AuthenticationTokenDto } from './types.js';
 
 /** Time, sleeping and randomness, injectable so retry tests run instantly and deterministically. */
@@ -118,7 +119,7 @@ export class Transport {
     }
     this.baseUrl = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
     this.origin = url.origin;
-    this.fetchImpl = opts.fetch ?? globalThis.fetch;
+    this.fetchImpl = opts.fetch ?? portalFetch;
     this.clock = { ...systemClock, ...opts.clock };
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };

@@ -37,7 +37,6 @@ const OAUTH_FORM_LIMIT = 64 * 1024;
 function accessLog(logger: Logger, metrics: Metrics): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
     const started = performance.now();
-    c.set('log', logger.child({ requestId: c.get('requestId') }));
     await next();
     const ms = performance.now() - started;
     const route = c.res.status === 404 ? 'unmatched' : c.req.routePath;
@@ -176,7 +175,7 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
     if (isStoreUnavailable(err)) {
       // The store (Redis) is away: say "retry", not "your token is bad" (a 401 would make
       // clients drop tokens that are fine) and not a 500 (nothing is broken here).
-      (c.get('log') ?? deps.logger).warn({ requestId: ref, reason: err.message }, 'store unavailable');
+      deps.logger.warn({ requestId: ref, reason: err.message }, 'store unavailable');
       return errorResponse(
         shapeForPath(c.req.path),
         503,
@@ -184,7 +183,7 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
         { headers: { 'Retry-After': '5' } },
       );
     }
-    (c.get('log') ?? deps.logger).error({ err, requestId: ref }, 'unhandled error');
+    deps.logger.error({ err, requestId: ref }, 'unhandled error');
     return errorResponse(shapeForPath(c.req.path), 500, `Internal error (reference ${ref}).`, {
       code: -32603,
     });

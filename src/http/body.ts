@@ -47,6 +47,25 @@ export async function readJsonBody(
 ): Promise<BodyResult> {
   const declared = Number(req.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > max) return tooLarge(shape, max);
+  let text: string;
+  let size = 0;
+  if (Number.isFinite(declared)) {
+    // A declared length is what HTTP/1.1 delivers, so the whole body can be read in one go:
+    // on the Node server that reads the socket directly, without a web stream per request.
+    text = await req.text();
+    size = declared;
+    // Characters never outnumber bytes: a longer text means the declared length was a lie.
+    if (text.length > max) return tooLarge(shape, max);
+  } else {
+    const read = await readStreamed(req, max);
+    if (read === undefined) return tooLarge(shape, max);
+    ({ text, size } = read);
+  }
+  return parseJson(text, size, shape);
+}
+
+/** Reads a body of unknown length, stopping as soon as it passes `max` (undefined then). */
+async function readStreamed(req: Request, max: number): Promise<{ text: string; size: number } | undefined> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (req.body) {
@@ -57,12 +76,15 @@ export async function readJsonBody(
       size += value.byteLength;
       if (size > max) {
         await reader.cancel().catch(() => undefined);
-        return tooLarge(shape, max);
+        return undefined;
       }
       chunks.push(value);
     }
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  return { text: Buffer.concat(chunks).toString('utf8'), size };
+}
+
+function parseJson(text: string, size: number, shape: ErrorShape): BodyResult {
   if (jsonDepth(text) > MAX_JSON_DEPTH) {
     return {
       ok: false,

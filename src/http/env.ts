@@ -1,5 +1,3 @@
-import type { Logger } from 'pino';
-
 /** Per-request values the edge middleware sets for later handlers. */
 export interface HttpVariables {
   requestId: string;
@@ -9,7 +7,6 @@ export interface HttpVariables {
   /** Set by the MCP route for the access log and metrics. */
   mcpMethod?: string;
   toolName?: string;
-  log: Logger;
 }
 
 export type HttpEnv = { Variables: HttpVariables };

@@ -7,6 +7,7 @@ import type { Config } from '../config/load.js';
 import { createMcpRoute, type McpRoute } from '../mcp/http.js';
 import { createServerFactory, type ServerRequest } from '../mcp/server.js';
 import { createSseRoutes, type SseRoutes } from '../mcp/sse.js';
+import { portalFetch } from '../docspace/portal-fetch.js';
 import { createStore } from '../store/index.js';
 import type { Store } from '../store/store.js';
 import { createHttpApp } from './app.js';
@@ -122,7 +123,7 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
       baseUrl: config.baseUrl,
       selection,
       logger,
-      fetch: timedFetch(opts.fetch ?? fetch, metrics),
+      fetch: timedFetch(opts.fetch ?? portalFetch, metrics),
       requestTimeoutMs: config.apiTimeout,
       // Not the counting audit: `docspace_mcp_oauth_events_total` is for OAuth events only.
       audit: toolAudit,

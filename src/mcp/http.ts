@@ -59,9 +59,10 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
       const carried = ctx.authInfo?.extra as Carried | undefined;
       // The edge always authenticates first; an instance without a request gets no credential.
       const server = deps.factory(carried?.serverRequest ?? { credential: undefined });
-      // The stateless 2025 leg does not cancel its handler when the client goes away or the
-      // request times out; closing the one-request instance aborts the tool's signal.
-      if (ctx.era === 'legacy' && carried) carried.onAbort(() => void server.close().catch(() => undefined));
+      // The SDK is handed the request as Hono made it, whose signal only knows the client going
+      // away; a timeout or a `notifications/cancelled` closes the one-request instance instead,
+      // which aborts the tool's signal (and its DocSpace calls) in either era.
+      carried?.onAbort(() => void server.close().catch(() => undefined));
       return server;
     },
     {
@@ -163,10 +164,10 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
       abortHooks = [];
       if (cancelKey && cancellable.get(cancelKey) === cancel) cancellable.delete(cancelKey);
     };
-    // The body was read above, so the SDK gets the parsed value and a body-less copy whose
-    // signal also fires on our timeout; aborting it cancels the tool (and its DocSpace calls).
-    const forwarded = new Request(raw.url, { method: raw.method, headers: raw.headers, signal });
-    const pending = handler.fetch(forwarded, {
+    // The body was read above, so the SDK gets the parsed value and the request itself: a
+    // copy (for a signal that also fires on our timeout) cost a whole WHATWG Request per call;
+    // the factory's `onAbort` hook cancels instead.
+    const pending = handler.fetch(raw, {
       parsedBody: body.value,
       authInfo: {
         token: '',
