@@ -106,7 +106,13 @@ describe('HTTP guards', () => {
         { 'mcp-protocol-version': '2025-06-18' },
       );
       if (res.status === 429) refused = res;
-      else await res.body?.cancel();
+      else {
+        // Answers that pass carry the limit's state and the request id, set once on the way out.
+        assert.equal(res.status, 200);
+        assert.match(res.headers.get('ratelimit-remaining') ?? '', /^\d+$/);
+        assert.match(res.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+        assert.match(await res.text(), /"jsonrpc":"2.0"/);
+      }
     }
     assert.ok(refused, 'a request was refused');
     const retry = Number(refused.headers.get('retry-after'));
