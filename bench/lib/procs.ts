@@ -174,7 +174,7 @@ export async function startServerProc(
   env: Record<string, string>,
   nodeArgs: string[] = [],
   port = 0,
-  opts: { heapProbe?: boolean } = {},
+  opts: { heapProbe?: boolean; /** Another build's dist/src/cli.js (A/B runs). */ cli?: string } = {},
 ): Promise<ServerProc> {
   const quiet = ['warn', 'error', 'fatal', 'silent'].includes(
     { ...env, ...extraServerEnv() }.DOCSPACE_LOG_LEVEL ?? '',
@@ -185,7 +185,7 @@ export async function startServerProc(
   const args = opts.heapProbe
     ? ['--expose-gc', '--import', pathToFileURL(GC_HOOK).href, ...nodeArgs]
     : nodeArgs;
-  const child = spawn(process.execPath, [...args, CLI, 'serve'], {
+  const child = spawn(process.execPath, [...args, opts.cli ?? CLI, 'serve'], {
     env: {
       ...cleanEnv(),
       // The default level (info): what people run, and it logs the listening URL we read.

@@ -10,13 +10,14 @@ import { MB, mb, ms, round, type Summary, summarize } from '../lib/stats.js';
  * over keep-alive connections, with a mix of read tools, for a fixed time. The same mix is run
  * straight against the emulator so its own ceiling sits beside ours.
  */
-interface Call {
+export interface Call {
   tool: string;
   args: Record<string, unknown>;
   path: string;
 }
 
-function mix(fx: Fixtures, i: number): Call {
+/** The mixed read load: five tools in turn, with the REST path each one wraps. */
+export function mix(fx: Fixtures, i: number): Call {
   const fileId = fx.fileIds[i % fx.fileIds.length] as number;
   switch (i % 5) {
     case 0:

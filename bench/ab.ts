@@ -1,0 +1,101 @@
+// `node dist/bench/ab.js <other checkout> [--clients 20] [--calls 3000] [--rounds 4]`: the same
+// mixed read load through this build's server and another build's (a checkout of another commit,
+// built), in interleaved rounds against one emulator, and the server CPU per call and calls/s of
+// each. On a shared 2-core VM the speed of the machine drifts by up to 2× within an hour, so two
+// separate `npm run bench` runs cannot tell a 10 % change apart; interleaving can.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { discoverFixtures } from './lib/context.js';
+import { closeAgent } from './lib/http.js';
+import { expectOk, HttpMcp } from './lib/mcp.js';
+import {
+  NO_RATE_LIMITS,
+  type ServerProc,
+  sampleProc,
+  startEmulatorProc,
+  startServerProc,
+} from './lib/procs.js';
+import { summarize } from './lib/stats.js';
+import { mix } from './measures/load.js';
+
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} takes a positive whole number`);
+  return value;
+}
+
+const other = process.argv[2];
+if (!other || other.startsWith('--')) {
+  process.stderr.write(
+    'usage: node dist/bench/ab.js <other checkout> [--clients N] [--calls N] [--rounds N]\n',
+  );
+  process.exit(2);
+}
+const otherCli = join(resolve(other), 'dist', 'src', 'cli.js');
+if (!existsSync(otherCli)) {
+  process.stderr.write(`${otherCli} does not exist: build that checkout first (npm ci && npm run build).\n`);
+  process.exit(2);
+}
+const clients = flag('clients', 20);
+const calls = flag('calls', 3000);
+const rounds = flag('rounds', 4);
+
+const emulator = await startEmulatorProc(600);
+const servers: { name: string; proc: ServerProc; cpu: number[]; rate: number[] }[] = [];
+try {
+  const fx = await discoverFixtures(emulator);
+  const env = { DOCSPACE_BASE_URL: fx.baseUrl, DOCSPACE_API_KEY: fx.apiKey, ...NO_RATE_LIMITS };
+  servers.push({ name: 'this build', proc: await startServerProc(env), cpu: [], rate: [] });
+  servers.push({
+    name: other,
+    proc: await startServerProc(env, [], 0, { cli: otherCli }),
+    cpu: [],
+    rate: [],
+  });
+
+  const round = async (proc: ServerProc, count: number) => {
+    const mcp = new HttpMcp(`${proc.url}/mcp`, 'modern');
+    const before = sampleProc(proc.pid).cpuMs;
+    const started = performance.now();
+    let next = 0;
+    const worker = async () => {
+      while (next < count) {
+        const c = mix(fx, next++);
+        expectOk(await mcp.callTool(c.tool, c.args), c.tool);
+      }
+    };
+    await Promise.all(Array.from({ length: clients }, worker));
+    return {
+      cpu: (sampleProc(proc.pid).cpuMs - before) / count,
+      rate: count / ((performance.now() - started) / 1000),
+    };
+  };
+  // Warm-up: JIT and caches, untimed.
+  for (const s of servers) await round(s.proc, Math.min(1500, calls));
+  for (let r = 0; r < rounds; r++) {
+    // ABBA order, so a machine slowing down or speeding up hits both alike.
+    const order = r % 2 === 0 ? servers : [...servers].reverse();
+    for (const s of order) {
+      process.stderr.write(`[round ${r + 1}/${rounds}] ${s.name}\n`);
+      const got = await round(s.proc, calls);
+      s.cpu.push(got.cpu);
+      s.rate.push(got.rate);
+    }
+  }
+  process.stdout.write(`\n${clients} clients, ${rounds} rounds of ${calls} mixed read calls each\n`);
+  for (const s of servers) {
+    const cpu = summarize(s.cpu);
+    const rate = summarize(s.rate);
+    process.stdout.write(
+      `${s.name.padEnd(24)} server CPU per call: median ${cpu.p50.toFixed(3)} ms (min ${cpu.min.toFixed(3)}); calls/s: median ${Math.round(rate.p50)}\n`,
+    );
+  }
+  const [a, b] = servers as [(typeof servers)[0], (typeof servers)[0]];
+  const ratio = summarize(a.cpu).p50 / summarize(b.cpu).p50;
+  process.stdout.write(`CPU per call, this build / other: ×${ratio.toFixed(2)}\n`);
+} finally {
+  for (const s of servers) await s.proc.stop();
+  await emulator.stop();
+  closeAgent();
+}
