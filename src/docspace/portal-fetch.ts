@@ -49,7 +49,7 @@ export function createPortalFetch(opts: PortalFetchOptions = {}): typeof fetch {
     const agent =
       url.protocol === 'http:'
         ? agents['http:']
-        : (agents['https:'] ??= new (loadHttps().Agent)(agentOptions));
+        : (agents['https:'] ??= new (loadHttps().Agent)({ ...agentOptions, ...opts.tls }));
     return exchange(agent, url, init, body ?? undefined, true);
   };
   return portalFetch as typeof fetch;
@@ -58,6 +58,11 @@ export function createPortalFetch(opts: PortalFetchOptions = {}): typeof fetch {
 export interface PortalFetchOptions {
   maxSockets?: number;
   idleTimeoutMs?: number;
+  /**
+   * Extra trusted CAs for https portals (tests). Certificates are always verified; in production
+   * a private CA is added with `NODE_EXTRA_CA_CERTS`, as for any Node program.
+   */
+  tls?: { ca?: string | Buffer };
   /** Where requests this path does not take go (default: the global `fetch`). */
   fallback?: typeof fetch;
 }

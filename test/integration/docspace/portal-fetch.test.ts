@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createPortalFetch } from '../../../src/docspace/portal-fetch.js';
@@ -145,5 +147,40 @@ describe('portal fetch', () => {
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { response: { ok: true }, status: 0 });
     assert.equal(seen.length, 1, 'the server saw the request once');
+  });
+});
+
+describe('portal fetch over https', () => {
+  const fixture = (name: string) =>
+    readFileSync(new URL(`../../../../test/fixtures/tls/${name}`, import.meta.url));
+  const cert = fixture('localhost.crt');
+  let server: https.Server;
+  let base: string;
+  before(async () => {
+    server = https.createServer({ cert, key: fixture('localhost.key') }, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"response":{"tls":true},"status":0}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  it('verifies the certificate: one nobody vouches for is refused', async () => {
+    const strict = createPortalFetch();
+    await assert.rejects(strict(`${base}/`, { redirect: 'manual' }), (err: unknown) => {
+      assert.ok(err instanceof TypeError);
+      assert.match(String((err.cause as NodeJS.ErrnoException).code), /SELF_SIGNED|UNABLE_TO_VERIFY/);
+      return true;
+    });
+  });
+
+  it('talks to a portal whose CA is trusted', async () => {
+    const trusting = createPortalFetch({ tls: { ca: cert } });
+    const res = await trusting(`${base}/`, { redirect: 'manual' });
+    assert.deepEqual(await res.json(), { response: { tls: true }, status: 0 });
   });
 });
