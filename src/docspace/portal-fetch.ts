@@ -41,6 +41,9 @@ export function createPortalFetch(opts: PortalFetchOptions = {}): typeof fetch {
     if (
       !url ||
       init.redirect !== 'manual' ||
+      // Headers as a plain record only (what the DocSpace client sends).
+      init.headers instanceof Headers ||
+      Array.isArray(init.headers) ||
       (url.protocol !== 'http:' && url.protocol !== 'https:') ||
       !(body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array)
     ) {

@@ -80,11 +80,15 @@ describe('portal fetch', () => {
       await fetchFn(`${base}/json`, manual({ method: 'POST', headers: { 'x-a': '1' }, body: '{"a":1}' }))
     ).text();
     await (await fetchFn(`${base}/json`, manual({ method: 'PUT', body: new Uint8Array([104, 105]) }))).text();
+    // A DELETE with a body (DocSpace's delete calls have one) is framed with its length.
+    await (await fetchFn(`${base}/json`, manual({ method: 'DELETE', body: '{"immediately":false}' }))).text();
     assert.equal(seen[0]?.method, 'POST');
     assert.equal(seen[0]?.headers['x-a'], '1');
     assert.equal(seen[0]?.body, '{"a":1}');
     assert.equal(seen[1]?.method, 'PUT');
     assert.equal(seen[1]?.body, 'hi');
+    assert.equal(seen[2]?.method, 'DELETE');
+    assert.equal(seen[2]?.body, '{"immediately":false}');
   });
 
   it('streams a binary answer byte for byte', async () => {
@@ -110,6 +114,8 @@ describe('portal fetch', () => {
     form.append('a', 'b');
     assert.equal((await fetchFn(`${base}/json`, manual({ method: 'POST', body: form }))).status, 299);
     assert.equal((await fetchFn(`${base}/json`, {})).status, 299);
+    const headers = new Headers({ accept: 'application/json' });
+    assert.equal((await fetchFn(`${base}/json`, manual({ headers }))).status, 299);
   });
 
   it('rejects like fetch when nothing listens: a TypeError whose cause has the code', async () => {
@@ -132,6 +138,13 @@ describe('portal fetch', () => {
     const pending = fetchFn(`${base}/slow`, manual({ signal: late.signal }));
     setTimeout(() => late.abort(new Error('gone during')), 50);
     await assert.rejects(pending, /gone during/);
+  });
+
+  it('lets an answer take longer than the idle timeout of kept-alive sockets', async () => {
+    // The idle timeout closes free sockets only; a slow portal is the caller's timeout to judge.
+    const quick = createPortalFetch({ idleTimeoutMs: 100 });
+    const res = await quick(`${base}/slow`, manual());
+    assert.equal(await res.text(), 'late');
   });
 
   it('fails a JSON answer cut short instead of returning half of it', async () => {
