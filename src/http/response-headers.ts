@@ -10,7 +10,7 @@ import { withHeaders } from './rate-limit.js';
  * On the Node server they go on the `ServerResponse`, which merges them when the answer is
  * written. Setting them on the `Response` instead made @hono/node-server's lightweight response
  * build its full WHATWG twin, and Hono copy it once more, so every answer was pumped through a
- * web stream: ≈ 10 % of the CPU of a tool call. In-process (`app.request`, tests) there is no
+ * web stream. In-process (`app.request`, tests) there is no
  * `ServerResponse`, and the headers are set on the `Response` as before.
  */
 export function addResponseHeaders(c: Context<HttpEnv>, headers: Record<string, string>): void {
