@@ -10,8 +10,7 @@ import { errorResponse, shapeForPath } from './errors.js';
 import { corsFor, hostAndOriginGuard, type OriginPolicy } from './guards.js';
 import type { ReadyReport } from './health.js';
 import type { Metrics } from './metrics.js';
-import { type Limit, type RateLimiter } from './rate-limit.js';
-import { addResponseHeaders } from './response-headers.js';
+import { type Limit, type RateLimiter, withHeaders } from './rate-limit.js';
 
 export interface HttpAppDeps {
   logger: Logger;
@@ -73,7 +72,7 @@ function perIpLimit(
     const decision = await limiter.check(l, c.get('clientIp'), shapeForPath(c.req.path));
     if (decision.refused) return decision.refused;
     await next();
-    addResponseHeaders(c, decision.headers);
+    c.res = withHeaders(c.res, decision.headers);
   };
 }
 

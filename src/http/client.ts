@@ -1,7 +1,6 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { HttpEnv } from './env.js';
-import { addResponseHeaders } from './response-headers.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -37,6 +36,6 @@ export function requestContext(hops: number): MiddlewareHandler<HttpEnv> {
     c.set('requestId', requestId);
     c.set('clientIp', clientIp(c, hops));
     await next();
-    addResponseHeaders(c, { 'X-Request-ID': requestId });
+    c.res.headers.set('X-Request-ID', requestId);
   };
 }

@@ -5,8 +5,7 @@ import type { Authenticate, Principal } from '../http/authenticate.js';
 import { readJsonBody } from '../http/body.js';
 import type { HttpEnv } from '../http/env.js';
 import { errorResponse, RPC } from '../http/errors.js';
-import type { Limit, RateLimiter } from '../http/rate-limit.js';
-import { withResponseHeaders } from '../http/response-headers.js';
+import { type Limit, type RateLimiter, withHeaders } from '../http/rate-limit.js';
 import { type AdmitDeps, admit, requireJson, selectionFor } from './admit.js';
 import type { ServerRequest } from './server.js';
 
@@ -195,7 +194,7 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     if (res.body && /^text\/event-stream/i.test(res.headers.get('content-type') ?? ''))
       res = whenStreamEnds(res, signal, finish);
     else finish();
-    return withResponseHeaders(c, res, limit.headers);
+    return withHeaders(res, limit.headers);
   }
 
   return { handle, close: () => handler.close() };
