@@ -1,8 +1,10 @@
-// `node dist/bench/ab.js <other checkout> [--clients 20] [--calls 3000] [--rounds 4]`: the same
+// `node dist/bench/ab.js <other checkout> [--clients 20] [--calls 3000] [--rounds 4]
+// [--other-env '{"DOCSPACE_LOG_LEVEL":"warn"}']`: the same
 // mixed read load through this build's server and another build's (a checkout of another commit,
 // built), in interleaved rounds against one emulator, and the server CPU per call and calls/s of
 // each. On a shared 2-core VM the speed of the machine drifts by up to 2× within an hour, so two
-// separate `npm run bench` runs cannot tell a 10 % change apart; interleaving can.
+// separate `npm run bench` runs cannot tell a 10 % change apart; interleaving can. `.` as the other
+// checkout with `--other-env` compares a setting on this build.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { discoverFixtures } from './lib/context.js';
@@ -28,7 +30,7 @@ function flag(name: string, fallback: number): number {
 const other = process.argv[2];
 if (!other || other.startsWith('--')) {
   process.stderr.write(
-    'usage: node dist/bench/ab.js <other checkout> [--clients N] [--calls N] [--rounds N]\n',
+    'usage: node dist/bench/ab.js <other checkout> [--clients N] [--calls N] [--rounds N] [--other-env JSON]\n',
   );
   process.exit(2);
 }
@@ -40,6 +42,7 @@ if (!existsSync(otherCli)) {
 const clients = flag('clients', 20);
 const calls = flag('calls', 3000);
 const rounds = flag('rounds', 4);
+const otherEnv = parseOtherEnv();
 
 const emulator = await startEmulatorProc(600);
 const servers: { name: string; proc: ServerProc; cpu: number[]; rate: number[] }[] = [];
@@ -48,8 +51,8 @@ try {
   const env = { DOCSPACE_BASE_URL: fx.baseUrl, DOCSPACE_API_KEY: fx.apiKey, ...NO_RATE_LIMITS };
   servers.push({ name: 'this build', proc: await startServerProc(env), cpu: [], rate: [] });
   servers.push({
-    name: other,
-    proc: await startServerProc(env, [], 0, { cli: otherCli }),
+    name: Object.keys(otherEnv).length > 0 ? `${other} ${JSON.stringify(otherEnv)}` : other,
+    proc: await startServerProc({ ...env, ...otherEnv }, [], 0, { cli: otherCli }),
     cpu: [],
     rate: [],
   });
@@ -88,7 +91,7 @@ try {
     const cpu = summarize(s.cpu);
     const rate = summarize(s.rate);
     process.stdout.write(
-      `${s.name.padEnd(24)} server CPU per call: median ${cpu.p50.toFixed(3)} ms (min ${cpu.min.toFixed(3)}); calls/s: median ${Math.round(rate.p50)}\n`,
+      `${s.name.padEnd(24)}\n  server CPU per call: median ${cpu.p50.toFixed(3)} ms (min ${cpu.min.toFixed(3)}); calls/s: median ${Math.round(rate.p50)}\n`,
     );
   }
   const [a, b] = servers as [(typeof servers)[0], (typeof servers)[0]];
@@ -98,4 +101,22 @@ try {
   for (const s of servers) await s.proc.stop();
   await emulator.stop();
   closeAgent();
+}
+
+/** `--other-env '{"NAME":"value"}'`: settings only the other server gets. */
+function parseOtherEnv(): Record<string, string> {
+  const at = process.argv.indexOf('--other-env');
+  if (at < 0) return {};
+  try {
+    const parsed: unknown = JSON.parse(process.argv[at + 1] ?? '');
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
+    }
+  } catch {
+    // fall through to the usage message
+  }
+  process.stderr.write(
+    '--other-env wants a JSON object of environment variables, e.g. \'{"DOCSPACE_LOG_LEVEL":"warn"}\'\n',
+  );
+  process.exit(2);
 }
