@@ -4,6 +4,7 @@ import { expectOk, HttpMcp, isOk } from '../lib/mcp.js';
 import { sampleProc, startServerProc, watchProc } from '../lib/procs.js';
 import { type MeasureResult, row } from '../lib/report.js';
 import { MB, mb, ms, round, type Summary, summarize } from '../lib/stats.js';
+import { contentFields, FILE_FIELDS, FOLDER_FIELDS, PERSON_FIELDS } from '../../src/tools/shape.js';
 
 /**
  * Throughput and memory: N concurrent clients, each a loop of self-contained 2026-07-28 POSTs
@@ -16,28 +17,51 @@ export interface Call {
   path: string;
 }
 
+/**
+ * A REST path with the `fields` filter the tool sends, so the emulator-direct request is the
+ * same request the tool makes (the fields come from the tools' own lists).
+ */
+export function withFields(path: string, fields: readonly string[], query: Record<string, number> = {}) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) q.append(k, String(v));
+  for (const f of fields) q.append('fields', f);
+  return `${path}?${q.toString()}`;
+}
+
 /** The mixed read load: five tools in turn, with the REST path each one wraps. */
 export function mix(fx: Fixtures, i: number): Call {
   const fileId = fx.fileIds[i % fx.fileIds.length] as number;
   switch (i % 5) {
     case 0:
-      return { tool: 'get_file_info', args: { fileId }, path: `files/file/${fileId}` };
+      return {
+        tool: 'get_file_info',
+        args: { fileId },
+        path: withFields(`files/file/${fileId}`, FILE_FIELDS),
+      };
     case 1:
       return {
         tool: 'get_folder_info',
         args: { folderId: fx.folderId },
-        path: `files/folder/${fx.folderId}`,
+        path: withFields(`files/folder/${fx.folderId}`, FOLDER_FIELDS),
       };
     case 2:
       return {
         tool: 'get_folder_content',
         args: { folderId: fx.folderId, count: 20 },
-        path: `files/${fx.folderId}?startIndex=0&count=20`,
+        path: withFields(`files/${fx.folderId}`, contentFields(), { startIndex: 0, count: 20 }),
       };
     case 3:
-      return { tool: 'get_room_info', args: { roomId: fx.roomId }, path: `files/rooms/${fx.roomId}` };
+      return {
+        tool: 'get_room_info',
+        args: { roomId: fx.roomId },
+        path: withFields(`files/rooms/${fx.roomId}`, FOLDER_FIELDS),
+      };
     default:
-      return { tool: 'get_current_user', args: {}, path: 'people/@self' };
+      return {
+        tool: 'get_current_user',
+        args: {},
+        path: withFields('people/@self', PERSON_FIELDS),
+      };
   }
 }
 

@@ -5,6 +5,8 @@ import { CLI, sampleProc, startServerProc } from '../lib/procs.js';
 import { type MeasureResult, row } from '../lib/report.js';
 import { ms, round, type Summary, signedMs, summarize } from '../lib/stats.js';
 import { StdioMcp } from '../lib/stdio.js';
+import { contentFields, FILE_FIELDS } from '../../src/tools/shape.js';
+import { withFields } from './load.js';
 
 /**
  * Overhead per tool call: the DocSpace request a tool makes, timed straight against the
@@ -43,11 +45,15 @@ export async function measureOverhead(
   const legacy = new HttpMcp(`${server.url}/mcp`, 'legacy');
   expectOk(await legacy.initialize(), '2025 initialize');
   const cases: Case[] = [
-    { tool: 'get_file_info', args: { fileId: fx.fileIds[0] }, path: `files/file/${fx.fileIds[0]}` },
+    {
+      tool: 'get_file_info',
+      args: { fileId: fx.fileIds[0] },
+      path: withFields(`files/file/${fx.fileIds[0]}`, FILE_FIELDS),
+    },
     {
       tool: 'get_folder_content',
       args: { folderId: fx.folderId, count: 50 },
-      path: `files/${fx.folderId}?startIndex=0&count=50`,
+      path: withFields(`files/${fx.folderId}`, contentFields(), { startIndex: 0, count: 50 }),
     },
   ];
   const headers = { authorization: `Bearer ${fx.apiKey}`, accept: 'application/json' };

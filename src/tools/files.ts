@@ -5,6 +5,8 @@ import { entityId, entityOut, fieldsArg, listOutput, pagingArgs } from './schema
 import {
   type Entity,
   entryLine,
+  FILE_FIELDS,
+  fieldsFor,
   formatBytes,
   pageText,
   projectFile,
@@ -89,7 +91,10 @@ export const filesTools = [
     output: entityOut,
     hints: READ,
     async handler(a, ctx) {
-      const file = await ctx.client.files.info(a.fileId, { signal: ctx.signal });
+      const file = await ctx.client.files.info(a.fileId, {
+        fields: fieldsFor(FILE_FIELDS, a.fields),
+        signal: ctx.signal,
+      });
       const data = projectFile(file, a.fields);
       return { data: data, text: entryLine(data).slice(2) };
     },

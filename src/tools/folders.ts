@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import type { FolderContentDto } from '../docspace/types.js';
 import { entityId, entityOut, fieldsArg, pagingArgs, searchArg } from './schema.js';
-import { entryLine, pageText, projectFile, projectFolder } from './shape.js';
+import {
+  contentFields,
+  entryLine,
+  FOLDER_FIELDS,
+  fieldsFor,
+  pageText,
+  projectFile,
+  projectFolder,
+} from './shape.js';
 import { CREATE, DESTROY, defineTool, READ, UPDATE } from './types.js';
 
 const folderId = entityId('Folder or room');
@@ -24,8 +32,9 @@ export function contentResult(
   tool: string,
 ): { data: z.output<typeof contentOutput>; text: string } {
   const items = [
-    ...res.folders.map((f) => projectFolder(f, a.fields)),
-    ...res.files.map((f) => projectFile(f, a.fields)),
+    // `?? []`: a trimmed answer may leave out an empty list.
+    ...(res.folders ?? []).map((f) => projectFolder(f, a.fields)),
+    ...(res.files ?? []).map((f) => projectFile(f, a.fields)),
   ];
   const total = res.total ?? items.length;
   const page = pageText(items.length, a.startIndex, total, tool);
@@ -99,7 +108,7 @@ export const foldersTools = [
           count: a.count,
           search: a.search,
           applyFilterOption: SHOW[a.show],
-          fields: undefined,
+          fields: contentFields(a.fields),
         },
         ctx.signal,
       );
@@ -115,7 +124,10 @@ export const foldersTools = [
     output: entityOut,
     hints: READ,
     async handler(a, ctx) {
-      const folder = await ctx.client.folders.info(a.folderId, { signal: ctx.signal });
+      const folder = await ctx.client.folders.info(a.folderId, {
+        fields: fieldsFor(FOLDER_FIELDS, a.fields),
+        signal: ctx.signal,
+      });
       const data = projectFolder(folder, a.fields);
       return { data: data, text: entryLine(data).slice(2) };
     },
@@ -145,7 +157,13 @@ export const foldersTools = [
     hints: READ,
     async handler(a, ctx) {
       const res = await ctx.client.folders.my(
-        { startIndex: a.startIndex, count: a.count, search: a.search, filterType: SHOW[a.show] },
+        {
+          startIndex: a.startIndex,
+          count: a.count,
+          search: a.search,
+          filterType: SHOW[a.show],
+          fields: contentFields(a.fields),
+        },
         ctx.signal,
       );
       return contentResult(res, a, 'get_my_folder');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DocSpaceError } from '../docspace/errors.js';
 import { entityOut, fieldsArg, listOutput, pagingArgs } from './schema.js';
-import { type Entity, entryLine, pageText, projectPerson } from './shape.js';
+import { type Entity, entryLine, fieldsFor, PERSON_FIELDS, pageText, projectPerson } from './shape.js';
 import { defineTool, READ, type ToolContext, ToolInputError } from './types.js';
 
 type Person = Entity;
@@ -32,7 +32,7 @@ function listDenied(e: DocSpaceError, hint = WHAT_WORKS): DocSpaceError {
  * emails contain `name` (room member lists are open to members). Deduplicated by user id.
  */
 async function roomMembersNamed(name: string, ctx: ToolContext): Promise<Person[]> {
-  const rooms = await ctx.client.folders.rooms({ count: 100 }, ctx.signal);
+  const rooms = await ctx.client.folders.rooms({ count: 100, fields: ['folders.id'] }, ctx.signal);
   const pages = await Promise.all(
     rooms.folders.map((r) =>
       ctx.client.rooms
@@ -71,7 +71,15 @@ export const peopleTools = [
     hints: READ,
     async handler(a, ctx) {
       const page = await ctx.client.people
-        .list({ search: a.search, startIndex: a.startIndex, count: a.count }, ctx.signal)
+        .list(
+          {
+            search: a.search,
+            startIndex: a.startIndex,
+            count: a.count,
+            fields: fieldsFor(PERSON_FIELDS, a.fields),
+          },
+          ctx.signal,
+        )
         .catch((e: unknown) => {
           throw isForbidden(e) ? listDenied(e as DocSpaceError) : e;
         });
@@ -92,7 +100,10 @@ export const peopleTools = [
     output: entityOut,
     hints: READ,
     async handler(a, ctx) {
-      const me = await ctx.client.people.self({ signal: ctx.signal });
+      const me = await ctx.client.people.self({
+        fields: fieldsFor(PERSON_FIELDS, a.fields),
+        signal: ctx.signal,
+      });
       const data = projectPerson(me, a.fields);
       return { data, text: `Signed in as ${entryLine(data).slice(2)}` };
     },
@@ -114,7 +125,11 @@ export const peopleTools = [
       let note: string | undefined;
       if (a.email) {
         try {
-          people = [projectPerson(await ctx.client.people.byEmail(a.email, { signal: ctx.signal }))];
+          people = [
+            projectPerson(
+              await ctx.client.people.byEmail(a.email, { fields: PERSON_FIELDS, signal: ctx.signal }),
+            ),
+          ];
         } catch (e) {
           if (!(e instanceof DocSpaceError && e.code === 'not_found')) throw e;
           people = [];
@@ -122,7 +137,10 @@ export const peopleTools = [
       } else {
         const name = a.name as string;
         try {
-          const page = await ctx.client.people.list({ search: name, count: 25 }, ctx.signal);
+          const page = await ctx.client.people.list(
+            { search: name, count: 25, fields: PERSON_FIELDS },
+            ctx.signal,
+          );
           people = page.items.map((p) => projectPerson(p));
         } catch (e) {
           if (!isForbidden(e)) throw e;

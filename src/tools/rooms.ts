@@ -5,7 +5,10 @@ import { entityId, entityOut, fieldsArg, listOutput, pagingArgs, searchArg } fro
 import {
   ACCESS_IDS,
   accessName,
+  contentFields,
   entryLine,
+  FOLDER_FIELDS,
+  fieldsFor,
   pageText,
   projectFolder,
   projectShare,
@@ -63,7 +66,10 @@ export const roomsTools = [
     output: entityOut,
     hints: READ,
     async handler(a, ctx) {
-      const room = await ctx.client.rooms.info(a.roomId, { signal: ctx.signal });
+      const room = await ctx.client.rooms.info(a.roomId, {
+        fields: fieldsFor(FOLDER_FIELDS, a.fields),
+        signal: ctx.signal,
+      });
       const data = projectFolder(room, a.fields);
       return { data: data, text: entryLine(data).slice(2) };
     },
@@ -238,6 +244,7 @@ export const roomsTools = [
           searchArea: a.archived ? 1 : 0,
           startIndex: a.startIndex,
           count: a.count,
+          fields: contentFields(a.fields),
         },
         ctx.signal,
       );
