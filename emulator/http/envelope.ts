@@ -20,7 +20,7 @@ function omitNulls(this: unknown, _key: string, value: unknown): unknown {
   return value === null && !Array.isArray(this) ? undefined : value;
 }
 
-type FieldTree = Map<string, FieldTree>;
+export type FieldTree = Map<string, FieldTree>;
 
 /** `fields=a,b.c` / repeated `fields=` / `fields[]=` → a selector tree. Empty → no projection. */
 export function fieldTree(c: Context): FieldTree | undefined {
@@ -29,16 +29,19 @@ export function fieldTree(c: Context): FieldTree | undefined {
     .flatMap((s) => s.split(','))
     .map((s) => s.trim())
     .filter(Boolean);
-  if (names.length === 0) return undefined;
+  return names.length === 0 ? undefined : selectorTree(names);
+}
+
+/** Field names, dotted for nesting (`createdBy.displayName`), as a tree of selectors. */
+export function selectorTree(names: readonly string[]): FieldTree {
   const root: FieldTree = new Map();
   for (const n of names) {
     let node = root;
     for (const part of n.split('.')) {
-      const key = part.toLowerCase();
-      let next = node.get(key);
+      let next = node.get(part);
       if (!next) {
         next = new Map();
-        node.set(key, next);
+        node.set(part, next);
       }
       node = next;
     }
@@ -46,14 +49,17 @@ export function fieldTree(c: Context): FieldTree | undefined {
   return root;
 }
 
-/** Applies a `fields` tree inside `response`; names match case-insensitively, arrays apply per element. */
+/**
+ * Applies a `fields` tree inside `response`. Names are the camelCase JSON names and match exactly,
+ * as DocSpace compares them ordinally (DynamicIgnoreResolver.cs); arrays apply per element.
+ */
 export function project(v: unknown, tree: FieldTree): unknown {
   if (tree.size === 0) return v;
   if (Array.isArray(v)) return v.map((x) => project(x, tree));
   if (!v || typeof v !== 'object') return v;
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) {
-    const sub = tree.get(k.toLowerCase());
+    const sub = tree.get(k);
     if (sub) out[k] = project(x, sub);
   }
   return out;

@@ -68,6 +68,8 @@ export function accessName(n: number | undefined): string | undefined {
  * serialises, and we parse, only those: a full FileDto is ~3 KB, these ~0.3 KB, and a 50-item
  * listing went from ≈ 150 KB to ≈ 20 KB. Keep each list beside its projection; the shaping test
  * checks that projecting a trimmed DTO gives the same entity as projecting the whole one.
+ * DocSpace matches these camelCase names exactly (DynamicIgnoreResolver.cs compares ordinally); a
+ * plain name keeps the whole value, so `pathParts` brings every part.
  */
 export const FILE_FIELDS = ['id', 'title', 'folderId', 'version', 'pureContentLength', 'updated', 'webUrl'];
 export const FOLDER_FIELDS = ['id', 'title', 'roomType', 'parentId', 'filesCount', 'foldersCount', 'updated'];

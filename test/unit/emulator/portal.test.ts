@@ -123,7 +123,7 @@ describe('emulator http: helpers', () => {
     assert.equal(scopeAllows(['rooms:write'], 'POST', '/api/2.0/files/rooms'), true);
   });
 
-  it('projects fields case-insensitively through arrays and nested objects', () => {
+  it('projects fields through arrays and nested objects, names matched exactly', () => {
     const tree = new Map([
       ['files', new Map([['title', new Map()]])],
       ['total', new Map()],
@@ -132,6 +132,8 @@ describe('emulator http: helpers', () => {
       files: [{ title: 'a' }],
       total: 1,
     });
+    // DocSpace compares names ordinally: `Title` is not `title`.
+    assert.deepEqual(project({ files: [{ Title: 'a' }], Total: 1 }, tree), { files: [{}] });
   });
 
   it('formats dates and sizes like DocSpace', () => {

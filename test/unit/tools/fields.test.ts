@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { project } from '../../../emulator/http/envelope.js';
+import { project, selectorTree } from '../../../emulator/http/envelope.js';
 import { contentResult } from '../../../src/tools/folders.js';
 import {
   contentFields,
@@ -13,26 +13,9 @@ import {
   projectPerson,
 } from '../../../src/tools/shape.js';
 
-type Tree = Map<string, Tree>;
-
-/** The selector tree DocSpace (and the emulator) build from `fields=a,b.c`. */
-function tree(names: readonly string[]): Tree {
-  const root: Tree = new Map();
-  for (const n of names) {
-    let node = root;
-    for (const part of n.split('.')) {
-      const key = part.toLowerCase();
-      const next = node.get(key) ?? new Map();
-      node.set(key, next);
-      node = next;
-    }
-  }
-  return root;
-}
-
 /** What DocSpace answers when asked for only `names`. */
 function trimmed<T>(dto: T, names: readonly string[]): T {
-  return project(dto, tree(names)) as T;
+  return project(dto, selectorTree(names)) as T;
 }
 
 // Every field a projection could read, and more it must not need.
