@@ -20,7 +20,7 @@ function omitNulls(this: unknown, _key: string, value: unknown): unknown {
   return value === null && !Array.isArray(this) ? undefined : value;
 }
 
-export type FieldTree = Map<string, FieldTree>;
+type FieldTree = Map<string, FieldTree>;
 
 /** `fields=a,b.c` / repeated `fields=` / `fields[]=` → a selector tree. Empty → no projection. */
 export function fieldTree(c: Context): FieldTree | undefined {
