@@ -1,6 +1,7 @@
 // The emulator's HTTP surface: faults first, then the OAuth server's paths, the non-enveloped
 // handlers (.ashx), the admin routes and the REST API under /api/2.0.
 import { type Context, Hono } from 'hono';
+import { rootPage } from './oauth/pages.js';
 import type { FaultController, FaultOptions } from './faults.js';
 import { type ApiAuth, scopeAllows } from './http/auth.js';
 import type { Env } from './http/env.js';
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
   }
 
   if (deps.admin) app.route('/__emulator', adminRoutes(deps));
+  app.get('/', (c) => c.html(rootPage()));
 
   app.post('/ChunkedUploader.ashx', (c) => chunkedUploader(deps.world, deps.auth)(c));
   app.get('/filehandler.ashx', (c) => fileHandler(deps.world, deps.auth)(c));

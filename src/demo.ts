@@ -2,51 +2,91 @@ import type { Logger } from 'pino';
 import { type Emulator, startEmulator } from '../emulator/index.js';
 import { describeConfig } from './config/describe.js';
 import { loadConfig } from './config/load.js';
-import { startHttpServer } from './http/start.js';
+import { type HttpServerHandle, startHttpServer } from './http/start.js';
 
-async function startSeededEmulator(): Promise<Emulator> {
+async function startSeededEmulator(port: number): Promise<Emulator> {
   try {
-    return await startEmulator({ port: 8081, host: '127.0.0.1', seed: 'demo' });
+    return await startEmulator({ port, host: '127.0.0.1', seed: 'demo' });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0) throw err;
     return startEmulator({ port: 0, host: '127.0.0.1', seed: 'demo' });
   }
 }
 
 // The demo is the one place that wires the emulator (a separate codebase) to the server.
 
+export interface Demo {
+  emulator: Emulator;
+  server: HttpServerHandle;
+  /** The MCP endpoint to paste into a client. */
+  mcpUrl: string;
+  /** Whether OAuth sign-in is on (the emulator has a confidential app). */
+  oauth: boolean;
+  stop(): Promise<void>;
+}
+
+export interface DemoOptions {
+  /** Flags as on the command line; they override the demo's settings (e.g. `--port 0`). */
+  argv?: string[];
+  logger: Logger;
+  /** Where the emulator listens; 8081 by default, any free port when that one is taken. */
+  emulatorPort?: number;
+}
+
 /**
- * `docspace-mcp demo`: a seeded DocSpace emulator plus the MCP server on
- * http://127.0.0.1:8080/mcp with OAuth on (the emulator's confidential OAuth app), and the
- * sign-in and an API key printed. Flags override the demo's settings (e.g. `--port 9000`).
+ * A seeded DocSpace emulator plus the MCP server wired to it with OAuth on (the emulator's
+ * confidential OAuth app). `docspace-mcp demo` runs this; end-to-end tests start the same.
+ */
+export async function startDemo(opts: DemoOptions): Promise<Demo> {
+  const emulator = await startSeededEmulator(opts.emulatorPort ?? 8081);
+  try {
+    const app = emulator.info.oauthApps.find((a) => !a.isPublic);
+    const env: Record<string, string> = {
+      DOCSPACE_TRANSPORT: 'http',
+      DOCSPACE_HOST: '127.0.0.1',
+      DOCSPACE_PORT: '8080',
+      DOCSPACE_BASE_URL: emulator.url,
+      DOCSPACE_LOG_LEVEL: process.env.DOCSPACE_LOG_LEVEL ?? 'info',
+    };
+    if (app) {
+      env.DOCSPACE_OAUTH_BASE_URL = emulator.url;
+      env.DOCSPACE_OAUTH_CLIENT_ID = app.clientId;
+      env.DOCSPACE_OAUTH_CLIENT_SECRET = app.clientSecret;
+    }
+    const config = loadConfig({ env, argv: opts.argv ?? [], demo: true });
+    const server = await startHttpServer(config, { logger: opts.logger });
+    opts.logger.info(
+      { ...describeConfig(config, server.publicBaseUrl), listening: server.url },
+      'docspace-mcp demo listening',
+    );
+    return {
+      emulator,
+      server,
+      mcpUrl: new URL('mcp', server.publicBaseUrl).href,
+      oauth: Boolean(app),
+      async stop() {
+        await server.close();
+        await emulator.close();
+      },
+    };
+  } catch (err) {
+    await emulator.close();
+    throw err;
+  }
+}
+
+/**
+ * `docspace-mcp demo`: the demo on http://127.0.0.1:8080/mcp, with the sign-in and an API key
+ * printed. Flags override the demo's settings (e.g. `--port 9000`).
  */
 export async function runDemo(argv: string[], logger: Logger): Promise<() => Promise<void>> {
-  const emulator = await startSeededEmulator();
-  const app = emulator.info.oauthApps.find((a) => !a.isPublic);
-  const env: Record<string, string> = {
-    DOCSPACE_TRANSPORT: 'http',
-    DOCSPACE_HOST: '127.0.0.1',
-    DOCSPACE_PORT: '8080',
-    DOCSPACE_BASE_URL: emulator.url,
-    DOCSPACE_LOG_LEVEL: process.env.DOCSPACE_LOG_LEVEL ?? 'info',
-  };
-  if (app) {
-    env.DOCSPACE_OAUTH_BASE_URL = emulator.url;
-    env.DOCSPACE_OAUTH_CLIENT_ID = app.clientId;
-    env.DOCSPACE_OAUTH_CLIENT_SECRET = app.clientSecret;
-  }
-  const config = loadConfig({ env, argv, allowEphemeralSecret: true });
-  const server = await startHttpServer(config, { logger });
-  logger.info(
-    { ...describeConfig(config, server.publicBaseUrl), listening: server.url },
-    'docspace-mcp demo listening',
-  );
+  const demo = await startDemo({ argv, logger });
+  const { emulator } = demo;
   const owner = emulator.info.users.find((u) => u.role === 'owner') ?? emulator.info.users[0];
-  const mcpUrl = new URL('mcp', server.publicBaseUrl).href;
   const lines = [
     '',
     'docspace-mcp demo is running.',
-    `  MCP server:        ${mcpUrl}${app ? ' (OAuth sign-in on)' : ''}`,
+    `  MCP server:        ${demo.mcpUrl}${demo.oauth ? ' (OAuth sign-in on)' : ''}`,
     `  DocSpace emulator: ${emulator.url}`,
   ];
   if (owner) {
@@ -55,8 +95,5 @@ export async function runDemo(argv: string[], logger: Logger): Promise<() => Pro
   }
   lines.push('  Stop with Ctrl+C.', '');
   process.stderr.write(`${lines.join('\n')}\n`);
-  return async () => {
-    await server.close();
-    await emulator.close();
-  };
+  return demo.stop;
 }

@@ -106,3 +106,13 @@ ${error ? `<p class="muted">Error code: <code id="error-code">${escapeHtml(error
 ${clientId ? `<p class="muted">Client: <code>${escapeHtml(clientId)}</code></p>` : ''}`,
   );
 }
+
+/** `GET /` of the emulator: what this is, so a person who opens it in a browser is not lost. */
+export function rootPage(): string {
+  return page(
+    'DocSpace emulator',
+    `<h1>DocSpace emulator</h1>
+<p>This is a stand-in for an ONLYOFFICE DocSpace portal, for docspace-mcp’s tests, benchmarks and demo. It keeps a seeded portal in memory and answers the DocSpace REST API under <code>/api/2.0</code> and DocSpace’s OAuth server under <code>/oauth2</code>.</p>
+<p class="muted">It is not a real portal: nothing here is saved, and there is no DocSpace user interface. To use the demo, connect your MCP client to the docspace-mcp server the demo printed (http://127.0.0.1:8080/mcp by default).</p>`,
+  );
+}

@@ -25,6 +25,8 @@ export interface Config extends RawConfig {
   secretValue: string;
   /** True when the sealing key was made up at startup. */
   secretEphemeral: boolean;
+  /** Started by `docspace-mcp demo` (pages then address the person trying it out). */
+  demo: boolean;
   /** Whether `/mcp` and `/sse` are served. */
   streamable: boolean;
   sse: boolean;
@@ -45,6 +47,11 @@ export interface LoadInput {
    * that would sign everyone out on every restart, so the server refuses to start instead.
    */
   allowEphemeralSecret?: boolean;
+  /**
+   * `docspace-mcp demo`: implies `allowEphemeralSecret`, and pages speak to the person trying the
+   * demo (no "ask your administrator": they are the administrator).
+   */
+  demo?: boolean;
 }
 
 type Source = { name: string; value: string };
@@ -291,7 +298,7 @@ export function loadConfig(input: LoadInput): Config {
         'is empty but several instances (DOCSPACE_STORE=redis) must share one sealing key',
         'set DOCSPACE_SECRET (or DOCSPACE_SECRET_FILE) to 32+ random characters, e.g. the output of `openssl rand -base64 32`',
       );
-    } else if (!input.allowEphemeralSecret) {
+    } else if (!input.allowEphemeralSecret && !input.demo) {
       problem(
         'secret',
         'is empty but OAuth is on: without a fixed key every restart signs everyone out',
@@ -333,6 +340,7 @@ export function loadConfig(input: LoadInput): Config {
     publicBaseUrl,
     secretValue,
     secretEphemeral,
+    demo: input.demo === true,
     streamable,
     sse,
     warnings,

@@ -7,9 +7,11 @@ import { isStoreUnavailable } from '../store/errors.js';
 import { requestContext } from './client.js';
 import type { HttpEnv } from './env.js';
 import { errorResponse, shapeForPath } from './errors.js';
-import { corsFor, hostAndOriginGuard, type OriginPolicy } from './guards.js';
+import { corsFor, hostAndOriginGuard, type OriginPolicy, refuse } from './guards.js';
 import type { ReadyReport } from './health.js';
 import type { Metrics } from './metrics.js';
+import { clientGuide, landingPage, mcpEndpointPage, type ServerFacts } from './pages.js';
+import { htmlResponse, wantsHtml } from '../pages/html.js';
 import { type Limit, type RateLimiter, withHeaders } from './rate-limit.js';
 
 export interface HttpAppDeps {
@@ -28,6 +30,10 @@ export interface HttpAppDeps {
   /** The OAuth facade (`createOAuthApp`), mounted at the root when OAuth is on. */
   oauth?: Hono;
   readiness: () => Promise<ReadyReport>;
+  /** What the landing and `/mcp` pages tell a person. */
+  facts: ServerFacts;
+  /** `docspace-mcp demo`: pages address the person trying it. */
+  demo?: boolean;
 }
 
 const MCP_PATHS = ['/mcp', '/sse', '/messages'];
@@ -55,10 +61,11 @@ function accessLog(logger: Logger, metrics: Metrics): MiddlewareHandler<HttpEnv>
       user: principal?.userId,
       client: principal?.clientId,
       auth: principal?.kind,
+      refused: c.get('refusal'),
     };
     const quiet = c.req.path === '/healthz' || c.req.path === '/readyz' || c.req.path === '/metrics';
     if (quiet) logger.debug(line, 'request');
-    else logger.info(line, 'request');
+    else logger.info(line, line.refused ? 'request refused' : 'request');
   };
 }
 
@@ -70,7 +77,10 @@ function perIpLimit(
     const l = limit(c.req.path);
     if (!l || c.req.method === 'OPTIONS') return next();
     const decision = await limiter.check(l, c.get('clientIp'), shapeForPath(c.req.path));
-    if (decision.refused) return decision.refused;
+    if (decision.refused) {
+      c.set('refusal', `rate limit "${l.name}" reached for this address`);
+      return decision.refused;
+    }
     await next();
     c.res = withHeaders(c.res, decision.headers);
   };
@@ -126,7 +136,7 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
     );
   }
 
-  app.use('*', hostAndOriginGuard(deps.origins));
+  app.use('*', hostAndOriginGuard(deps.origins, { demo: deps.demo }));
   for (const path of MCP_PATHS) {
     app.use(path, corsFor(deps.cors.mcp, deps.cors.mcpMaxAgeMs, ['GET', 'POST', 'OPTIONS']));
   }
@@ -145,14 +155,34 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
     '/oauth/*',
     bodyLimit({
       maxSize: OAUTH_FORM_LIMIT,
-      onError: () =>
-        errorResponse('oauth', 413, `The request body is larger than ${OAUTH_FORM_LIMIT} bytes.`),
+      onError: (c) => refuse(c, 413, `The request body is larger than ${OAUTH_FORM_LIMIT} bytes.`),
     }),
   );
 
+  app.all(
+    '/',
+    only('GET', () => htmlResponse(landingPage(deps.facts), 200)),
+  );
+  app.all(
+    '/docs/clients.md',
+    only('GET', async (c) => {
+      const guide = await clientGuide();
+      return guide === undefined
+        ? errorResponse('plain', 404, 'The client guides are not installed with this server.')
+        : c.body(guide, 200, {
+            'content-type': 'text/plain; charset=utf-8',
+            'x-content-type-options': 'nosniff',
+          });
+    }),
+  );
   if (deps.mcp) {
     const mcp = deps.mcp;
-    app.all('/mcp', (c) => mcp.handle(c));
+    app.all('/mcp', (c) => {
+      // A person who opened the URL in a browser: explain, instead of a protocol error.
+      if (c.req.method === 'GET' && wantsHtml(c.req.raw) && !c.req.header('authorization'))
+        return htmlResponse(mcpEndpointPage(deps.facts), 200);
+      return mcp.handle(c);
+    });
   }
   if (deps.sse) {
     const sse = deps.sse;

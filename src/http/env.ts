@@ -7,6 +7,8 @@ export interface HttpVariables {
   /** Set by the MCP route for the access log and metrics. */
   mcpMethod?: string;
   toolName?: string;
+  /** Why the edge refused the request, for its access-log line. */
+  refusal?: string;
 }
 
 export type HttpEnv = { Variables: HttpVariables };

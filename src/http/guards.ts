@@ -1,5 +1,6 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
+import { errorPage, htmlResponse, wantsHtml } from '../pages/html.js';
 import type { HttpEnv } from './env.js';
 import { errorResponse, shapeForPath } from './errors.js';
 
@@ -41,22 +42,54 @@ export function originAllowed(origin: string, policy: OriginPolicy): boolean {
 }
 
 /**
+ * A refusal at the edge: the reason goes into the request's access-log line (with its request
+ * id), and a person in a browser gets a page with that id as the reference, not raw JSON.
+ */
+export function refuse(
+  c: Context<HttpEnv>,
+  status: number,
+  reason: string,
+  opts: { demo?: boolean; headers?: Record<string, string> } = {},
+): Response {
+  c.set('refusal', reason);
+  if (wantsHtml(c.req.raw)) {
+    const title = c.req.path.startsWith('/oauth/')
+      ? 'This sign-in cannot continue'
+      : 'This request was refused';
+    return htmlResponse(
+      errorPage(title, reason, c.get('requestId'), { demo: opts.demo }),
+      status,
+      opts.headers,
+    );
+  }
+  return errorResponse(shapeForPath(c.req.path), status, reason, { headers: opts.headers });
+}
+
+/**
+ * `Origin: null` that the browser itself vouches for: `Sec-Fetch-Site` is set by the browser
+ * only (no page script can), and `same-origin` means one of our own pages sent it. Browsers
+ * send `null` on their own form posts under some referrer policies or privacy settings; a
+ * page on another site that hides its origin gets `cross-site` and is still refused.
+ */
+function ownPageWithHiddenOrigin(origin: string, fetchSite: string | undefined): boolean {
+  return origin === 'null' && fetchSite === 'same-origin';
+}
+
+/**
  * Host allow-list and Origin check (403), the DNS-rebinding defence the MCP spec requires.
  * A request without `Origin` (non-browser clients) passes the Origin check.
  */
-export function hostAndOriginGuard(policy: OriginPolicy): MiddlewareHandler<HttpEnv> {
+export function hostAndOriginGuard(
+  policy: OriginPolicy,
+  opts: { demo?: boolean } = {},
+): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
-    const shape = shapeForPath(c.req.path);
     if (policy.allowedHostnames.length > 0) {
       const host = c.req.header('host');
       const hostname = host ? hostnameOf(host) : undefined;
       if (!hostname || !policy.allowedHostnames.includes(hostname)) {
         const what = host ? `Host "${host.slice(0, 100)}" is not allowed` : 'The Host header is missing';
-        return errorResponse(
-          shape,
-          403,
-          `${what}; add it to DOCSPACE_SERVER_ALLOWED_HOSTNAMES if it is yours.`,
-        );
+        return refuse(c, 403, `${what}; add it to DOCSPACE_SERVER_ALLOWED_HOSTNAMES if it is yours.`, opts);
       }
     }
     const origin = c.req.header('origin');
@@ -65,8 +98,12 @@ export function hostAndOriginGuard(policy: OriginPolicy): MiddlewareHandler<Http
       oauthPath && policy.oauthOrigins
         ? { ...policy, corsOrigins: [...policy.corsOrigins, ...policy.oauthOrigins] }
         : policy;
-    if (origin !== undefined && !originAllowed(origin, effective)) {
-      return errorResponse(shape, 403, `Origin "${origin.slice(0, 100)}" is not allowed.`);
+    if (
+      origin !== undefined &&
+      !ownPageWithHiddenOrigin(origin, c.req.header('sec-fetch-site')) &&
+      !originAllowed(origin, effective)
+    ) {
+      return refuse(c, 403, `Origin "${origin.slice(0, 100)}" is not allowed.`, opts);
     }
     await next();
   };

@@ -208,6 +208,7 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
           refreshGraceSeconds: config.oauthRefreshTokenGrace / 1000,
           echoScope: config.oauthEchoScope,
           cimd: { enabled: config.oauthCimd, trustedDomains: config.oauthCimdTrustedDomains },
+          demo: config.demo,
         })
       : undefined;
 
@@ -286,6 +287,15 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
       mcp,
       sse,
       oauth,
+      demo: config.demo,
+      facts: {
+        mcpUrl: new URL('mcp', publicBaseUrl).href,
+        portalUrl: config.baseUrl ? config.baseUrl.replace(/\/+$/, '') : undefined,
+        oauth: config.oauth,
+        bearerKeys: config.requestAuthorizationHeader,
+        sharedAccount: config.credential !== undefined,
+        sseUrl: config.sse ? new URL('sse', publicBaseUrl).href : undefined,
+      },
       readiness: createReadiness({ docspaceUrl: config.baseUrl || undefined, store, fetch: opts.fetch }),
     });
 

@@ -118,6 +118,8 @@ export async function resolveClient(
       throw new OAuthError(
         'invalid_client',
         'this client is unknown or its registration expired; register again',
+        undefined,
+        'This app’s connection to the server is unknown or has expired. Go back to your app and connect again (if it keeps happening, remove the server in the app and add it anew).',
       );
     const record = JSON.parse(raw) as ClientRecord;
     // Sliding lifetime: a client in use stays registered. Best-effort.

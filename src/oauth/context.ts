@@ -40,6 +40,7 @@ export function browserError(f: Facade, thrown: unknown, status?: number): Respo
   const ref = referenceId();
   const known = error instanceof OAuthError;
   const message = known ? error.message : 'Something went wrong on our side.';
+  const shown = known ? (error.forPerson ?? message) : message;
   const code = known ? error.status : 500;
   f.logger[known && code < 500 ? 'warn' : 'error'](
     { ref, code: known ? error.code : 'server_error', err: known ? undefined : error },
@@ -50,7 +51,7 @@ export function browserError(f: Facade, thrown: unknown, status?: number): Respo
     : known && error.code === 'temporarily_unavailable'
       ? 'DocSpace is not answering'
       : 'This sign-in cannot continue';
-  return new Response(errorPage(title, message, ref), {
+  return new Response(errorPage(title, shown, ref, { demo: f.settings.demo }), {
     status: status ?? (code === 401 ? 400 : code),
     headers: PAGE_HEADERS,
   });

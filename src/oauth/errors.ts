@@ -24,6 +24,8 @@ export class OAuthError extends Error {
     readonly code: OAuthErrorCode,
     message: string,
     readonly status: number = defaultStatus(code),
+    /** What the person in the browser should read instead, where the wire text speaks to the client. */
+    readonly forPerson?: string,
   ) {
     super(message);
   }

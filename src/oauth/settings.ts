@@ -53,6 +53,8 @@ export interface OAuthDeps {
   upstreamTimeoutMs?: number;
   /** Clock, for tests. */
   now?: () => number;
+  /** `docspace-mcp demo`: pages address the person trying it, who is also its operator. */
+  demo?: boolean;
 }
 
 export interface CimdSettings {
@@ -85,6 +87,7 @@ export interface OAuthSettings {
   cimd: Required<Omit<CimdSettings, 'trustedDomains'>> & { trustedDomains: string[] };
   upstreamTimeoutMs: number;
   now: () => number;
+  demo: boolean;
 }
 
 const stripSlash = (url: string) => url.replace(/\/+$/, '');
@@ -132,5 +135,6 @@ export function resolveSettings(deps: OAuthDeps): OAuthSettings {
     },
     upstreamTimeoutMs: deps.upstreamTimeoutMs ?? 10_000,
     now: deps.now ?? Date.now,
+    demo: deps.demo ?? false,
   };
 }

@@ -77,6 +77,33 @@ describe('HTTP guards', () => {
     }
   });
 
+  // Browsers send `Origin: null` on a page's own form post under some referrer policies; only
+  // `Sec-Fetch-Site: same-origin` (set by the browser, never by a page) vouches for it.
+  for (const [fetchSite, status] of [
+    ['same-origin', 200],
+    ['cross-site', 403],
+    ['same-site', 403],
+    [undefined, 403],
+  ] as const) {
+    it(`Origin: null with Sec-Fetch-Site ${fetchSite ?? '(absent)'} → ${status}`, async () => {
+      const headers: Record<string, string> = { origin: 'null', authorization: `Bearer ${API_KEY}` };
+      if (fetchSite) headers['sec-fetch-site'] = fetchSite;
+      const res = await rawPost(mcp, headers, JSON.stringify(INIT));
+      assert.equal(res.status, status, res.body);
+    });
+  }
+
+  it('a refused browser navigation gets a page with the reference that the log line carries', async () => {
+    const res = await fetch(`${server.url}/mcp`, {
+      headers: { origin: 'https://evil.example', accept: 'text/html', 'x-request-id': 'ref-guard-1' },
+    });
+    assert.equal(res.status, 403);
+    assert.match(res.headers.get('content-type') ?? '', /text\/html/);
+    const html = await res.text();
+    assert.match(html, /ref-guard-1/);
+    assert.match(html, /evil\.example/);
+  });
+
   it('answers a CORS preflight from an allowed origin', async () => {
     const res = await fetch(mcp, {
       method: 'OPTIONS',

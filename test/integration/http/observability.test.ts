@@ -52,6 +52,26 @@ describe('logs, health, readiness and metrics', () => {
     assert.ok(!logs.join('\n').includes(apiKey), 'the API key never appears in logs');
   });
 
+  it('a request the edge refuses is logged at info with the reason, not only its status', async () => {
+    const res = await fetch(`${server.url}/mcp`, {
+      method: 'POST',
+      headers: {
+        origin: 'https://evil.example',
+        'x-request-id': 'refused-1',
+        'content-type': 'application/json',
+      },
+      body: '{}',
+    });
+    assert.equal(res.status, 403);
+    const line = logs
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.requestId === 'refused-1');
+    assert.ok(line, 'an access-log line for the refused request');
+    assert.equal(line.msg, 'request refused');
+    assert.equal(line.level, 'info');
+    assert.match(String(line.refused), /Origin "https:\/\/evil\.example" is not allowed/);
+  });
+
   it('/healthz answers while /readyz checks DocSpace and the store', async () => {
     assert.deepEqual(await (await fetch(`${server.url}/healthz`)).json(), { status: 'ok' });
     const ready = await fetch(`${server.url}/readyz`);

@@ -129,7 +129,7 @@ describe('discovery documents say what works', () => {
       `${withoutApp.url}/oauth/authorize?response_type=code&client_id=${OWN.clientId}&redirect_uri=${encodeURIComponent('http://localhost:9999/client-callback')}&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256`,
     );
     const html = await res.text();
-    assert.match(html, /your DocSpace app/);
+    assert.match(html, /signing in with the DocSpace OAuth app <code>users-own-app<\/code>/);
     assert.match(html, /this computer/);
     assert.equal(res.headers.get('content-security-policy')?.includes("frame-ancestors 'none'"), true);
   });
