@@ -15,8 +15,7 @@ export interface Logs {
   find(msg: string | RegExp): Record<string, unknown>[];
 }
 
-export function collectLogs(): Logs {
-  const lines: string[] = [];
+export function collectLogs(lines: string[] = []): Logs {
   return {
     lines,
     find: (msg) =>

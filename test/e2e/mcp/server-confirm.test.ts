@@ -1,7 +1,7 @@
 // Destructive tools ask the person first where the client can ask; elsewhere they act as annotated.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { Harness, type Session, text } from '../tools/harness.js';
+import { Harness, type Session, text } from '../../helpers/harness.js';
 
 async function personalFolder(s: Session): Promise<number> {
   const my = (await s.call('get_my_folder', {})).structuredContent as {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { TOOLS } from '../../../src/tools/registry.js';
-import { Harness, type Role, type ToolResult, text } from './harness.js';
+import { Harness, type Role, type ToolResult, text } from '../../helpers/harness.js';
 
 type Ids = Record<string, number>;
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { TOOLS } from '../../../src/tools/registry.js';
-import { Harness, text } from './harness.js';
+import { Harness, text } from '../../helpers/harness.js';
 
 describe('faults', () => {
   let h: Harness;

@@ -3,7 +3,7 @@
 // or a refusal that says what works instead.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { Harness, text } from './harness.js';
+import { Harness, text } from '../../helpers/harness.js';
 
 interface Listed {
   items: { id: number; title: string }[];

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createOfficeFile } from '../../../emulator/office/index.js';
 import { createDocSpaceClient } from '../../../src/docspace/index.js';
-import { Harness, type Session, text } from './harness.js';
+import { Harness, type Session, text } from '../../helpers/harness.js';
 
 describe('round trips', () => {
   let h: Harness;
@@ -56,8 +56,8 @@ describe('round trips', () => {
     );
   });
 
-  it('a file above the inline limit comes back as a resource link that reads the same bytes', async () => {
-    const bytes = randomBytes(300 * 1024);
+  it('a file above the inline limit (1 MiB) comes back as a resource link that reads the same bytes', async () => {
+    const bytes = randomBytes(1200 * 1024);
     const up = await s.call('upload_file', {
       parentId: personalId,
       filename: 'noise.bin',
@@ -65,12 +65,11 @@ describe('round trips', () => {
       encoding: 'base64',
     });
     const fileId = (up.structuredContent as { id: number }).id;
-    const small = await h.connect({ role: 'user', deps: { maxInlineBytes: 100 * 1024 } });
-    const down = await small.call('download_file', { fileId });
+    const down = await s.call('download_file', { fileId });
     const link = down.content.find((c) => c.type === 'resource_link') as { uri: string } | undefined;
     assert.ok(link, text(down));
     assert.equal((down.structuredContent as { embedded: boolean }).embedded, false);
-    const res = await small.client.readResource({ uri: link.uri });
+    const res = await s.client.readResource({ uri: link.uri });
     assert.deepEqual(Buffer.from((res.contents[0] as { blob: string }).blob, 'base64'), bytes);
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TOOLS } from '../../../src/tools/registry.js';
-import { Harness } from './harness.js';
+import { Harness } from '../../helpers/harness.js';
 
 describe('tools/list as a client sees it', () => {
   let h: Harness;

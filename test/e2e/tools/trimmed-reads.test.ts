@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FILE_FIELDS, PERSON_FIELDS } from '../../../src/tools/shape.js';
-import { Harness, type Session } from './harness.js';
+import { Harness, type Session } from '../../helpers/harness.js';
 
 describe('read tools trim what DocSpace sends', () => {
   let h: Harness;

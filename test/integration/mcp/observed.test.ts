@@ -6,14 +6,14 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import pino from 'pino';
 import { createAudit, createMemoryAuditSink } from '../../../src/audit/index.js';
 import { Metrics } from '../../../src/http/metrics.js';
-import { type ConnectOptions, Harness, text } from './harness.js';
+import { type ConnectOptions, Harness, text } from '../../helpers/harness.js';
 
 const SECRET_TEXT = 'zebra-7781-confidential';
 
 describe('tool calls are audited and counted', () => {
   let h: Harness;
   before(async () => {
-    h = await Harness.start();
+    h = await Harness.start({ assembly: 'in-process' });
   });
   after(() => h.close());
   beforeEach(() => h.emu.reset());

@@ -5,12 +5,12 @@ import { Client } from '@modelcontextprotocol/client';
 import { InMemoryTransport } from '@modelcontextprotocol/server';
 import { createServerFactory } from '../../../src/mcp/server.js';
 import { resolveSelection } from '../../../src/tools/selection.js';
-import { Harness, text } from '../tools/harness.js';
+import { Harness, text } from '../../helpers/harness.js';
 
 describe('server factory', () => {
   let h: Harness;
   before(async () => {
-    h = await Harness.start();
+    h = await Harness.start({ assembly: 'in-process' });
   });
   after(() => h.close());
   beforeEach(() => h.emu.reset());
@@ -130,7 +130,7 @@ describe('server factory', () => {
 describe('cancellation', () => {
   let h: Harness;
   before(async () => {
-    h = await Harness.start();
+    h = await Harness.start({ assembly: 'in-process' });
   });
   after(() => h.close());
 
