@@ -2,19 +2,14 @@
 // consent page, the emulator's DocSpace sign-in and consent, back at the client, a token, a tool
 // call. The guard, CORS, limits and logging are all in front, as in production.
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { Browser, Page } from 'playwright-core';
 import type { Demo } from '../../../src/demo.js';
 import { collectLogs, type Logs, startDemoServer } from '../../helpers/assembled.js';
 import { chromiumSkip, launchChromium, screenshot } from '../../helpers/browser.js';
+import { pkcePair } from '../../helpers/pkce.js';
 import { type Listening, listen } from '../../integration/oauth/helpers/listen.js';
-
-function pkcePair(): { verifier: string; challenge: string } {
-  const verifier = randomBytes(48).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-}
 
 async function register(base: string, name: string, redirectUri: string): Promise<string> {
   const res = await fetch(`${base}/oauth/register`, {

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { type Emulator, startEmulator } from '../../../emulator/index.js';
 import { type RedisServer, skipUnlessRedis, startRedis } from '../../helpers/redis.js';
 import { emulatorPerson } from '../../integration/oauth/helpers/emulator-leg.js';
-import { authorizeUrl, pkcePair } from '../../integration/oauth/helpers/facade.js';
+import { authorizeUrl, pkcePair } from '../../helpers/pkce.js';
 import { postForm, tokensFor } from '../../integration/oauth/helpers/flow.js';
 import {
   type Instance,

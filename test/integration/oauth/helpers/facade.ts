@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { pino } from 'pino';
 import { type AuditEvent, createAudit, createMemoryAuditSink } from '../../../../src/audit/index.js';
@@ -7,6 +7,8 @@ import { createOAuthApp, type OAuthDeps } from '../../../../src/oauth/index.js';
 import { createMemoryStore } from '../../../../src/store/memory.js';
 import type { Store } from '../../../../src/store/store.js';
 import { type Listening, listen } from './listen.js';
+
+export { authorizeUrl, pkcePair } from '../../../helpers/pkce.js';
 
 export const SECRET = 'test-secret-that-is-long-enough-0123456789';
 
@@ -88,11 +90,6 @@ export class CookieJar {
   }
 }
 
-export function pkcePair(): { verifier: string; challenge: string } {
-  const verifier = randomBytes(48).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-}
-
 export async function register(
   url: string,
   body: Record<string, unknown>,
@@ -104,12 +101,6 @@ export async function register(
   });
   if (res.status !== 201) throw new Error(`registration failed: ${res.status} ${await res.text()}`);
   return (await res.json()) as Record<string, unknown> & { client_id: string };
-}
-
-export function authorizeUrl(url: string, params: Record<string, string | undefined>): string {
-  const u = new URL(`${url}/oauth/authorize`);
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) u.searchParams.set(k, v);
-  return u.toString();
 }
 
 export function hiddenInputs(html: string): Record<string, string> {
