@@ -56,7 +56,16 @@ const RATE_LIMITED = [
   ['OauthIntrospect', 'OAUTH_INTROSPECT', 10, 60_000, '`/oauth/introspect` per IP'],
   ['OauthRegister', 'OAUTH_REGISTER', 10, 60_000, '`/oauth/register` per IP'],
   ['OauthRevoke', 'OAUTH_REVOKE', 10, 60_000, '`/oauth/revoke` per IP'],
-  ['OauthToken', 'OAUTH_TOKEN', 10, 60_000, '`/oauth/token` per IP'],
+  // Per IP sized for an office behind one NAT; one client or sign-in is held back by its own limits.
+  ['OauthToken', 'OAUTH_TOKEN', 600, 60_000, '`/oauth/token` per IP'],
+  ['OauthTokenClient', 'OAUTH_TOKEN_CLIENT', 60, 60_000, '`/oauth/token` per client id and IP'],
+  [
+    'OauthTokenGrant',
+    'OAUTH_TOKEN_GRANT',
+    30,
+    60_000,
+    '`/oauth/token` refreshes per sign-in (refresh family)',
+  ],
 ] as const;
 
 function rateLimitSettings() {

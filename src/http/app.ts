@@ -13,6 +13,7 @@ import type { Metrics } from './metrics.js';
 import { clientGuide, landingPage, mcpEndpointPage, type ServerFacts } from './pages.js';
 import { htmlResponse, wantsHtml } from '../pages/html.js';
 import { type Limit, type RateLimiter, withHeaders } from './rate-limit.js';
+import { type TokenLimits, tokenEndpointLimits } from './token-limits.js';
 
 export interface HttpAppDeps {
   logger: Logger;
@@ -23,8 +24,8 @@ export interface HttpAppDeps {
   proxyHops: number;
   origins: OriginPolicy;
   cors: { mcp: string[]; mcpMaxAgeMs: number; oauth: string[]; oauthMaxAgeMs: number };
-  /** Per-IP limits: `mcp` for MCP routes, the rest by OAuth path. */
-  limits: { mcp: Limit; byPath: Record<string, Limit> };
+  /** Per-IP limits: `mcp` for MCP routes, the rest by OAuth path; `token` per client and per sign-in. */
+  limits: { mcp: Limit; byPath: Record<string, Limit>; token?: TokenLimits };
   mcp?: McpRoute;
   sse?: SseRoutes;
   /** The OAuth facade (`createOAuthApp`), mounted at the root when OAuth is on. */
@@ -175,6 +176,8 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
           });
     }),
   );
+  if (deps.oauth && deps.limits.token)
+    app.use('/oauth/token', tokenEndpointLimits(deps.limiter, deps.limits.token));
   if (deps.mcp) {
     const mcp = deps.mcp;
     app.all('/mcp', (c) => {

@@ -22,7 +22,9 @@ const OAUTH_CODE: Record<number, string> = {
   404: 'invalid_request',
   405: 'invalid_request',
   413: 'invalid_request',
-  429: 'slow_down',
+  // RFC 6749 §5.2 has no rate-limit code (`slow_down` is the device flow's). invalid_request with
+  // Retry-After makes clients wait and keep their tokens (invalid_grant would make them drop them).
+  429: 'invalid_request',
   503: 'temporarily_unavailable',
   504: 'temporarily_unavailable',
 };

@@ -231,6 +231,18 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
       },
       limits: {
         mcp: limit('mcp', config.rateLimitMcpCapacity, config.rateLimitMcpWindow),
+        token: {
+          client: limit(
+            'oauth-token-client',
+            config.rateLimitOauthTokenClientCapacity,
+            config.rateLimitOauthTokenClientWindow,
+          ),
+          grant: limit(
+            'oauth-token-grant',
+            config.rateLimitOauthTokenGrantCapacity,
+            config.rateLimitOauthTokenGrantWindow,
+          ),
+        },
         byPath: {
           '/.well-known/oauth-authorization-server': limit(
             'oauth-server-metadata',

@@ -192,7 +192,7 @@ if (!skipUnlessRedis('multi-instance (two servers, one Redis)')) {
       assert.equal(refused.status, 429);
       assert.ok(Number(refused.headers.get('retry-after')) > 0);
       const body = (await refused.json()) as { error: string };
-      assert.equal(body.error, 'slow_down');
+      assert.equal(body.error, 'invalid_request');
     });
 
     it('Redis holds every key under DOCSPACE_REDIS_KEY_PREFIX and no token or secret in clear', async () => {
