@@ -3,7 +3,7 @@ import type { ClientRecord } from './clients.js';
 import { sha256 } from './crypto.js';
 import { OAuthError } from './errors.js';
 import { type ApplicationType, checkRedirectUri } from './redirect.js';
-import { SafeFetchError, safeGet } from './safe-fetch.js';
+import { SafeFetchError, safeGet, UNREACHABLE } from './safe-fetch.js';
 import type { OAuthSettings } from './settings.js';
 
 /**
@@ -38,7 +38,12 @@ export async function fetchClientMetadata(
     return record;
   } catch (error) {
     // A document that answered but lied or broke the rules is not papered over with a stale copy.
-    if (cached && error instanceof SafeFetchError && (error.code === 'network' || error.code === 'timeout'))
+    if (
+      cached &&
+      error instanceof OAuthError &&
+      error.cause instanceof SafeFetchError &&
+      UNREACHABLE.includes(error.cause.code)
+    )
       return cached.record;
     throw error;
   }
@@ -76,10 +81,7 @@ async function download(
       allowInsecureLoopback: settings.cimd.allowInsecureLoopback,
     });
   } catch (error) {
-    const why = error instanceof SafeFetchError ? error.message : 'the document could not be fetched';
-    throw Object.assign(new OAuthError('invalid_client', `client metadata document refused: ${why}`), {
-      cause: error,
-    });
+    throw unreachable(url, error);
   }
   if (res.status !== 200)
     throw new OAuthError('invalid_client', `client metadata document answered HTTP ${res.status}`);
@@ -135,4 +137,30 @@ function maxAgeOf(cacheControl: string | undefined): number {
   const match = /max-age=(\d+)/i.exec(cacheControl ?? '');
   const seconds = match ? Number(match[1]) : 3600;
   return Math.min(MAX_FRESH, Math.max(MIN_FRESH, seconds));
+}
+
+/**
+ * A document this server could not fetch. Clients that sign in with one (Codex, Claude Code) do
+ * not fall back to registration, so the person must learn what to pass on, and the operator's
+ * log line must name the cause: no outbound internet is common where DocSpace is self-hosted.
+ */
+function unreachable(url: URL, error: unknown): OAuthError {
+  const why = error instanceof SafeFetchError ? error.message : 'the document could not be fetched';
+  const network =
+    error instanceof SafeFetchError && (UNREACHABLE.includes(error.code) || error.code === 'tls');
+  const advice = network
+    ? `; this server needs outbound https to ${url.host}, or DOCSPACE_OAUTH_CIMD=false so that clients register instead`
+    : '';
+  const forPerson = network
+    ? `Your app identifies itself with a document at ${url.host}, and this server could not fetch it (${why}). Pass this on to whoever runs the server: it needs outbound https access to ${url.host}, or client metadata documents turned off (DOCSPACE_OAUTH_CIMD=false), after which your app can connect by registering itself.`
+    : undefined;
+  return Object.assign(
+    new OAuthError(
+      'invalid_client',
+      `client metadata document refused: ${why}${advice}`,
+      undefined,
+      forPerson,
+    ),
+    { cause: error },
+  );
 }

@@ -21,10 +21,45 @@ export interface SafeResponse {
   body: string;
 }
 
+/**
+ * Why a fetch failed. The network ones are kept apart so an operator can tell "this server has
+ * no outbound internet" (dns, connect) from a broken or intercepted host (tls) or a slow one.
+ */
+export type SafeFetchFailure =
+  'scheme' | 'address' | 'timeout' | 'too_large' | 'dns' | 'connect' | 'tls' | 'network';
+
+/** The failures that say nothing about the document itself: this server could not reach it. */
+export const UNREACHABLE: readonly SafeFetchFailure[] = ['dns', 'connect', 'timeout', 'network'];
+
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'ESERVFAIL', 'ENODATA']);
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EACCES',
+  'EPERM',
+]);
+
+/** A network error as one of our failures, its system code kept in the message. */
+export function classifyNetworkError(error: unknown, host: string): SafeFetchError {
+  const code = String((error as NodeJS.ErrnoException | undefined)?.code ?? '');
+  if (DNS_CODES.has(code)) return new SafeFetchError('dns', `could not resolve ${host} (${code})`);
+  if (CONNECT_CODES.has(code)) return new SafeFetchError('connect', `could not connect to ${host} (${code})`);
+  if (/^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH|ERR_OSSL)/.test(code))
+    return new SafeFetchError('tls', `the TLS connection to ${host} failed (${code})`);
+  return new SafeFetchError(
+    'network',
+    `the document could not be fetched from ${host}${code ? ` (${code})` : ''}`,
+  );
+}
+
 export class SafeFetchError extends Error {
   override readonly name = 'SafeFetchError';
   constructor(
-    readonly code: 'scheme' | 'address' | 'timeout' | 'too_large' | 'network',
+    readonly code: SafeFetchFailure,
     message: string,
   ) {
     super(message);
@@ -108,11 +143,7 @@ export function safeGet(url: URL, opts: SafeFetchOptions): Promise<SafeResponse>
       if (settled) return;
       settled = true;
       req.destroy();
-      reject(
-        error instanceof SafeFetchError
-          ? error
-          : new SafeFetchError('network', 'the document could not be fetched'),
-      );
+      reject(error instanceof SafeFetchError ? error : classifyNetworkError(error, url.host));
     };
     const req = client.request(
       url,
@@ -146,7 +177,7 @@ export function safeGet(url: URL, opts: SafeFetchOptions): Promise<SafeResponse>
     );
     // `timeout` above is per idle socket; the deadline bounds the whole exchange (slow drip).
     const deadline = setTimeout(
-      () => fail(new SafeFetchError('timeout', 'the document took too long')),
+      () => fail(new SafeFetchError('timeout', `${url.host} took longer than ${opts.timeoutMs} ms`)),
       opts.timeoutMs,
     );
     // Belt and braces: whatever resolved, the connected peer must be public.
@@ -157,7 +188,9 @@ export function safeGet(url: URL, opts: SafeFetchOptions): Promise<SafeResponse>
         }
       });
     });
-    req.on('timeout', () => fail(new SafeFetchError('timeout', 'the document took too long')));
+    req.on('timeout', () =>
+      fail(new SafeFetchError('timeout', `${url.host} took longer than ${opts.timeoutMs} ms`)),
+    );
     req.on('error', (error) => {
       clearTimeout(deadline);
       fail(error);

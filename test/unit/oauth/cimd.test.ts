@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import { type AddressInfo, createServer } from 'node:net';
 import { pino } from 'pino';
 import { fetchClientMetadata } from '../../../src/oauth/cimd.js';
 import { OAuthError } from '../../../src/oauth/errors.js';
@@ -7,6 +10,15 @@ import { isPublicAddress } from '../../../src/oauth/safe-fetch.js';
 import { type CimdSettings, resolveSettings } from '../../../src/oauth/settings.js';
 import { createMemoryStore } from '../../../src/store/memory.js';
 import { type Listening, listen } from '../../integration/oauth/helpers/listen.js';
+
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
 
 function settings(cimd: CimdSettings) {
   return resolveSettings({
@@ -52,7 +64,22 @@ describe('Client ID Metadata Documents', () => {
       return new Response('no', { status: 404 });
     });
   });
-  after(() => server.close());
+  let tlsServer: { url: string; close(): Promise<void> };
+  before(async () => {
+    // Serves the self-signed fixture certificate, which nothing here trusts.
+    const fixtures = new URL('../../../../test/fixtures/tls/', import.meta.url);
+    const srv = createHttpsServer(
+      {
+        key: readFileSync(new URL('localhost.key', fixtures)),
+        cert: readFileSync(new URL('localhost.crt', fixtures)),
+      },
+      (_req, res) => res.end('{}'),
+    );
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const { port } = srv.address() as AddressInfo;
+    tlsServer = { url: `https://127.0.0.1:${port}`, close: () => new Promise((r) => srv.close(() => r())) };
+  });
+  after(() => Promise.all([server.close(), tlsServer.close()]));
 
   const fetchDoc = (path: string, cimd: CimdSettings = { allowInsecureLoopback: true }) => {
     const s = settings(cimd);
@@ -83,7 +110,7 @@ describe('Client ID Metadata Documents', () => {
   it('refuses a document lying about its URL', () => refused(fetchDoc('/liar.json'), /different client_id/));
   it('refuses a document that is too large', () => refused(fetchDoc('/big.json'), /larger than/));
   it('refuses a slow document', () =>
-    refused(fetchDoc('/slow.json', { allowInsecureLoopback: true, timeoutMs: 300 }), /too long/));
+    refused(fetchDoc('/slow.json', { allowInsecureLoopback: true, timeoutMs: 300 }), /took longer than 300 ms/));
   it('refuses a document with a secret', () => refused(fetchDoc('/secret.json'), /secret/));
   it('does not follow redirects', () => refused(fetchDoc('/redirect.json'), /HTTP 302/));
   it('refuses a document that is not JSON', () => refused(fetchDoc('/html.json'), /not JSON/));
@@ -98,6 +125,48 @@ describe('Client ID Metadata Documents', () => {
     await refused(fetchClientMetadata(store, s, 'https://[::1]/client.json'), /private address/);
     await refused(fetchClientMetadata(store, s, 'https://localhost/client.json'), /private address/);
     await refused(fetchClientMetadata(store, s, 'https://example.com/'), /path/);
+  });
+
+  it('names why a document could not be fetched: DNS, connect, TLS — and tells the person what to pass on', async () => {
+    const s = settings({ allowInsecureLoopback: true, timeoutMs: 3000 });
+    const cases: [string, RegExp][] = [
+      // A closed port on loopback: this server cannot connect.
+      [
+        `http://127.0.0.1:${await closedPort()}/client.json`,
+        /could not connect to 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/,
+      ],
+      // A name no resolver knows (RFC 6761 reserves .invalid).
+      [
+        'https://client-metadata.invalid/client.json',
+        /could not resolve client-metadata\.invalid \((ENOTFOUND|EAI_AGAIN)\)/,
+      ],
+      // A certificate this server does not trust.
+      [`${tlsServer.url}/client.json`, /TLS connection to 127\.0\.0\.1:\d+ failed \([A-Z_]+\)/],
+    ];
+    for (const [url, why] of cases) {
+      await assert.rejects(fetchClientMetadata(createMemoryStore(), s, url), (e: unknown) => {
+        assert.ok(e instanceof OAuthError);
+        assert.equal(e.code, 'invalid_client');
+        assert.match(e.message, why);
+        assert.match(e.message, /DOCSPACE_OAUTH_CIMD=false/);
+        assert.match(e.forPerson ?? '', /Pass this on/);
+        return true;
+      });
+    }
+  });
+
+  it('serves the last good copy while the host cannot be reached', async () => {
+    let now = Date.now();
+    const store = createMemoryStore();
+    const flaky = await listen(
+      (req) => new Response(doc(req.url), { headers: { 'cache-control': 'max-age=300' } }),
+    );
+    const s = { ...settings({ allowInsecureLoopback: true }), now: () => now };
+    const id = `${flaky.url}/flaky.json`;
+    assert.equal((await fetchClientMetadata(store, s, id)).clientName, 'Doc Client');
+    await flaky.close();
+    now += 3_600_000; // past its freshness; the host is gone
+    assert.equal((await fetchClientMetadata(store, s, id)).clientName, 'Doc Client');
   });
 
   it('classifies addresses', () => {
