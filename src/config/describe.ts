@@ -21,7 +21,9 @@ export function authModes(c: Config): string[] {
   // Clients that sign in with a metadata document need this server to reach their host; say so
   // at start, since the first person to find out would otherwise wait behind a stuck sign-in.
   if (c.oauth && c.oauthClientId && c.oauthCimd)
-    modes.push('oauth client metadata documents (fetched over outbound https; DOCSPACE_OAUTH_CIMD=false turns them off)');
+    modes.push(
+      'oauth client metadata documents (fetched over outbound https; DOCSPACE_OAUTH_CIMD=false turns them off)',
+    );
   if (c.credential) modes.push(`shared ${c.credential.kind}`);
   if (c.streamable || c.sse) {
     if (c.requestAuthorizationHeader) modes.push('bearer api key/token');

@@ -110,7 +110,10 @@ describe('Client ID Metadata Documents', () => {
   it('refuses a document lying about its URL', () => refused(fetchDoc('/liar.json'), /different client_id/));
   it('refuses a document that is too large', () => refused(fetchDoc('/big.json'), /larger than/));
   it('refuses a slow document', () =>
-    refused(fetchDoc('/slow.json', { allowInsecureLoopback: true, timeoutMs: 300 }), /took longer than 300 ms/));
+    refused(
+      fetchDoc('/slow.json', { allowInsecureLoopback: true, timeoutMs: 300 }),
+      /took longer than 300 ms/,
+    ));
   it('refuses a document with a secret', () => refused(fetchDoc('/secret.json'), /secret/));
   it('does not follow redirects', () => refused(fetchDoc('/redirect.json'), /HTTP 302/));
   it('refuses a document that is not JSON', () => refused(fetchDoc('/html.json'), /not JSON/));
