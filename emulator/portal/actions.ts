@@ -248,6 +248,26 @@ export function fileBytes(file: File, toExt?: string): { bytes: Uint8Array; titl
   return { bytes: converted, title: `${stem}${toExt.toLowerCase()}` };
 }
 
+/** Whether any named file, or any file inside a named folder, is one the user may download. */
+export function anythingToDownload(
+  portal: Portal,
+  user: User,
+  items: BatchTarget,
+  converts: Map<number, string>,
+): boolean {
+  const readable = (e: Entry | undefined) => !!e && canRead(accessOf(portal, user, e));
+  const inFolder = (d: Folder): boolean =>
+    portal.childFiles(d.id).some(readable) ||
+    portal.childFolders(d.id).some((s) => readable(s) && inFolder(s));
+  return (
+    [...items.fileIds, ...converts.keys()].some((id) => readable(portal.files.get(id))) ||
+    items.folderIds.some((id) => {
+      const d = portal.folders.get(id);
+      return !!d && readable(d) && inFolder(d);
+    })
+  );
+}
+
 /** One file → its (converted) bytes; several items or a folder → a zip archive. */
 export function buildDownload(
   portal: Portal,
