@@ -4,7 +4,14 @@ import type { Hono } from 'hono';
 import { type Ctx, caller, type Env, world } from '../http/env.js';
 import { ok } from '../http/envelope.js';
 import { arr, type Body, bool, enumValue, int, intList, readJson, str } from '../http/input.js';
-import { anythingToDownload, buildDownload, type Conflict, remove, transfer } from '../portal/actions.js';
+import {
+  anythingToDownload,
+  assertDeletable,
+  buildDownload,
+  type Conflict,
+  remove,
+  transfer,
+} from '../portal/actions.js';
 import { invalidOp, messages, PortalError, ValidationError } from '../portal/errors.js';
 import { ALL_QUEUES } from '../portal/fileops.js';
 import { opDto, queueResponse } from './common.js';
@@ -73,6 +80,7 @@ export function registerFileOps(app: Hono<Env>) {
     const me = caller(c);
     const hold = !(bool(body, 'deleteAfter') ?? false);
     const immediately = bool(body, 'immediately') ?? false;
+    assertDeletable(w.portal, me, items, immediately);
     const op = w.ops.start(me.id, 2, hold, () => remove(w.portal, me, items, immediately));
     return ok(c, queueResponse(c, op, single(body)));
   });
