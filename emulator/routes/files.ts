@@ -5,7 +5,7 @@ import { ok } from '../http/envelope.js';
 import { bool, formFiles, int, intList, qInt, readForm, readJson, str } from '../http/input.js';
 import { CONVERTIBLE_EXTENSIONS, createOfficeFile, type OfficeExtension } from '../office/index.js';
 import { accessOf, assertRead, canCreateIn, canEditContent, canModify, canRead } from '../portal/access.js';
-import { remove, uniqueTitle } from '../portal/actions.js';
+import { assertDeletable, remove, uniqueTitle } from '../portal/actions.js';
 import { apiDate, extOf } from '../portal/dto.js';
 import { badArgument, denied, messages, PortalError } from '../portal/errors.js';
 import type { File, Folder } from '../portal/types.js';
@@ -147,6 +147,7 @@ export function registerFiles(app: Hono<Env>) {
     const body = await readJson(c);
     const { deleteAfter, immediately } = deleteFlags(body);
     const me = caller(c);
+    assertDeletable(w.portal, me, { fileIds: [f.id], folderIds: [] }, immediately);
     const op = w.ops.start(me.id, 2, !deleteAfter, () =>
       remove(w.portal, me, { fileIds: [f.id], folderIds: [] }, immediately),
     );

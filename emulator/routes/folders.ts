@@ -12,7 +12,7 @@ import {
   canModify,
   canRead,
 } from '../portal/access.js';
-import { remove } from '../portal/actions.js';
+import { assertDeletable, remove } from '../portal/actions.js';
 import { denied, messages, PortalError } from '../portal/errors.js';
 import { type File, type Folder, FolderType } from '../portal/types.js';
 import { deleteFlags, folderParam, queueResponse, title } from './common.js';
@@ -143,6 +143,7 @@ export function registerFolders(app: Hono<Env>) {
     const { deleteAfter, immediately } = deleteFlags(body);
     const me = caller(c);
     if (f.parentId === 0 || f.roomType) throw denied();
+    assertDeletable(w.portal, me, { fileIds: [], folderIds: [f.id] }, immediately);
     const op = w.ops.start(me.id, 2, !deleteAfter, () =>
       remove(w.portal, me, { fileIds: [], folderIds: [f.id] }, immediately),
     );

@@ -219,6 +219,15 @@ describe('emulator: what a real portal does that a kind one would not', () => {
     });
   });
 
+  it('deletes check before queueing: missing → 404, not allowed → 403 (DeletePermissionsCheck.cs)', async () => {
+    const missing = await h.call('PUT', 'files/fileops/delete', { as: 'user', json: { fileIds: [999999] } });
+    assert.equal(missing.status, 404);
+    assert.equal(missing.body.error?.message, 'The required file was not found');
+    const others = await h.call('PUT', 'files/fileops/delete', { as: 'admin', json: { fileIds: [report] } });
+    assert.equal(others.status, 403);
+    assert.equal((await h.call('DELETE', `files/file/${report}`, { as: 'admin', json: {} })).status, 403);
+  });
+
   it('fileops?id= dequeues only that operation; the plain list dequeues every finished one (FileOperationsManager.cs GetOperationResults; item 5)', async () => {
     const a = await h.call<Op[]>('PUT', 'files/fileops/delete', {
       as: 'user',
