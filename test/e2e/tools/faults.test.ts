@@ -110,23 +110,4 @@ describe('faults', () => {
     assert.equal(r.isError, true);
     assert.match(text(r), /API key/);
   });
-
-  it('parallel reads of documents as text all answer; the waiting ones say so in their progress', async () => {
-    // DocSpace runs one conversion (bulk download) per person and refuses a second one.
-    const s = await h.connect({ role: 'user' });
-    h.emu.setFaults({ slowOperationsMs: 150 });
-    const progress: string[][] = [[], [], []];
-    const results = await Promise.all(
-      progress.map((seen) =>
-        s.call(
-          'download_file_as_text',
-          { fileId: reportId },
-          { onprogress: (p) => seen.push(String((p as { message?: string }).message)) },
-        ),
-      ),
-    );
-    for (const r of results) assert.ok(!r.isError, text(r));
-    const waited = progress.filter((m) => m.some((x) => /waiting for your other conversion/.test(x)));
-    assert.equal(waited.length, 2, JSON.stringify(progress));
-  });
 });
