@@ -3,7 +3,7 @@
 import { type Context, Hono } from 'hono';
 import { rootPage } from './oauth/pages.js';
 import type { FaultController, FaultOptions } from './faults.js';
-import { type ApiAuth, scopeAllows } from './http/auth.js';
+import { ANONYMOUS, type ApiAuth, allowsAnonymous, isApiKeyRequest, scopeAllows } from './http/auth.js';
 import type { Env } from './http/env.js';
 import { errorBody, errorResponse, HttpStatusError, ok } from './http/envelope.js';
 import { readJson } from './http/input.js';
@@ -95,11 +95,24 @@ export function createApp(deps: AppDeps): Hono<Env> {
   );
   api.route('/authentication', signInRoutes());
   api.use('*', async (c, next) => {
+    const method = c.req.method;
+    const path = new URL(c.req.url).pathname;
+    // BasicAuthHandler adds the challenge header to every Basic request, answered 200 or not.
+    if (c.req.header('authorization')?.startsWith('Basic ')) c.header('WWW-Authenticate', 'Basic');
+    if (allowsAnonymous(method, path)) {
+      // Authorization is skipped: failed credentials leave the caller anonymous, and OAuth scopes are
+      // not checked. Only API-key requests meet a scope check here (ApiKeyScopesFilter.cs), and a key
+      // that failed to authenticate has no scopes: a bare 403.
+      const principal = await deps.auth.resolve(c.req.raw).catch(() => undefined);
+      if (isApiKeyRequest(c.req.raw) && !scopeAllows(principal?.scopes ?? [], method, path))
+        throw new HttpStatusError(403);
+      c.set('principal', principal ?? { user: ANONYMOUS, kind: 'token', scopes: [] });
+      return next();
+    }
     const principal = await deps.auth.resolve(c.req.raw);
     if (!principal) throw new HttpStatusError(401);
     // Scopes bind OAuth tokens and API keys; logins carry `*:write` (reference/docspace-api.md §2.5).
-    if (!scopeAllows(principal.scopes, c.req.method, new URL(c.req.url).pathname))
-      throw new HttpStatusError(403);
+    if (!scopeAllows(principal.scopes, method, path)) throw new HttpStatusError(403);
     c.set('principal', principal);
     await next();
   });

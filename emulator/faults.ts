@@ -16,7 +16,10 @@ export interface FaultOptions {
   slowOperationsMs?: number;
   /** File operations finish with this error text instead of succeeding. */
   failOperations?: string;
-  /** Every API key, personal token and OAuth token is treated as expired (401). */
+  /**
+   * Every API key, personal token and OAuth token is treated as expired: 401, or on `[AllowAnonymous]`
+   * routes what DocSpace answers a signed-out visitor (403, an empty operation list, …).
+   */
   expiredTokens?: boolean;
   /** The OAuth server (`/oauth2/*`, `/.well-known/*`) answers 503; applied by the OAuth server itself. */
   oauthDown?: boolean;

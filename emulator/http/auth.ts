@@ -27,6 +27,54 @@ export type OAuthVerifier = (token: string) => Promise<OAuthTokenInfo | undefine
 
 const JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
+/** DocSpace's Guest account (ASC.Core.Configuration.Constants.Guest.ID): who an unauthenticated caller is. */
+export const ANONYMOUS: User = {
+  id: '712d9ec3-5d2b-4b13-824f-71f00191dcca',
+  email: '',
+  password: '',
+  firstName: 'Guest',
+  lastName: '',
+  role: 'guest',
+  status: 1,
+  activationStatus: 1,
+  created: new Date(0),
+  trashFolderId: -1,
+  cultureName: 'en-US',
+  anonymous: true,
+};
+
+/**
+ * Routes the emulator serves that DocSpace marks `[AllowAnonymous]`: a request whose credentials
+ * fail to authenticate runs there as the anonymous user instead of getting 401
+ * (SRV:products/ASC.Files/Server/Api/FilesController.cs GetFileInfo, GetFileVersionInfo, UpdateFile,
+ * RestoreFileVersion, GetFilePrimaryExternalLink; FoldersController.cs GetFolderByFolderId,
+ * GetFolderInfo, GetFolderPrimaryExternalLink; VirtualRoomsController.cs GetRoomInfo;
+ * OperationController.cs BulkDownload, GetOperationStatuses, TerminateTasks; SettingsController.cs
+ * GetFilesSettings).
+ */
+const ANONYMOUS_ROUTES: readonly [string, RegExp][] = [
+  ['GET', /^files\/\d+$/],
+  ['GET', /^files\/folder\/\d+(\/link)?$/],
+  ['GET', /^files\/rooms\/\d+$/],
+  ['GET', /^files\/file\/\d+(\/history|\/link)?$/],
+  ['PUT', /^files\/file\/\d+$/],
+  ['POST', /^files\/file\/\d+\/restoreversion$/],
+  ['GET', /^files\/fileops$/],
+  ['PUT', /^files\/fileops\/(bulkdownload|terminate(\/[^/]+)?)$/],
+  ['GET', /^files\/settings$/],
+];
+
+export function allowsAnonymous(method: string, path: string): boolean {
+  const p = path.replace(/^\/api\/[^/]+\//, '').replace(/\/+$/, '');
+  return ANONYMOUS_ROUTES.some(([m, re]) => m === method && re.test(p));
+}
+
+/** `Bearer sk-…`: the requests ApiKeyScopesFilter checks on `[AllowAnonymous]` routes. */
+export function isApiKeyRequest(req: Request): boolean {
+  const h = req.headers.get('authorization') ?? '';
+  return h.startsWith('Bearer ') && h.slice(7).trim().startsWith('sk-');
+}
+
 function cookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
@@ -83,8 +131,10 @@ export class ApiAuth {
       const t = cookie(req.headers.get('cookie') ?? undefined, 'asc_auth_key');
       return t && !expired ? this.byToken(t) : undefined;
     }
-    if (/^basic /i.test(header)) return this.byBasic(header.slice(6).trim());
-    const bearer = /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
+    // Scheme names are matched case-sensitively (BaseStartup.cs ForwardDefaultSelector uses
+    // StartsWith("Basic ") / StartsWith("Bearer ")); "bearer x" goes to the cookie handler whole.
+    if (header.startsWith('Basic ')) return this.byBasic(header.slice(6).trim());
+    const bearer = header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
     if (bearer?.startsWith('sk-')) return expired ? undefined : this.byApiKey(bearer);
     if (bearer && JWT.test(bearer)) return expired ? undefined : this.byOAuth(bearer);
     // Anything else goes to the cookie handler: the cookie first, else the header value without `Bearer `.

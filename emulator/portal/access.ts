@@ -1,6 +1,6 @@
 // Who may do what, in DocSpace's terms: personal folders are private to their owner (admins included),
 // rooms grant what the member list says, portal owner and DocSpace admins manage every room.
-import { denied, messages, PortalError } from './errors.js';
+import { messages, PortalError } from './errors.js';
 import type { Portal } from './state.js';
 import { Access, type Entry, type Folder, FolderType, type User } from './types.js';
 
@@ -13,6 +13,8 @@ export function isAdmin(user: User): boolean {
 
 /** The caller's access level (FileShare number) on an entry; 0 when it cannot even see it. */
 export function accessOf(portal: Portal, user: User, entry: Entry): number {
+  // Without a share link, an anonymous caller reads nothing.
+  if (user.anonymous) return None;
   const root = portal.rootOf(entry);
   if (root.folderType === FolderType.User || root.folderType === FolderType.Trash) {
     return root.createdBy === user.id ? ReadWrite : None;
@@ -66,9 +68,24 @@ export function canManageRoom(_portal: Portal, user: User, room: Folder): boolea
 export function assertRead(portal: Portal, user: User, entry: Entry): number {
   const a = accessOf(portal, user, entry);
   if (!canRead(a)) {
-    throw entry.kind === 'folder' ? new PortalError('invalidOperation', messages.folderReadDenied) : denied();
+    // GetFileAsync / GetFolderItemsAsync throw InvalidOperationException (403) with these texts
+    // (SRV:products/ASC.Files/Core/Core/FileStorageService.cs).
+    throw new PortalError(
+      'invalidOperation',
+      entry.kind === 'folder' ? messages.folderReadDenied : messages.fileReadDenied,
+    );
   }
   return a;
+}
+
+/**
+ * `GET files/folder/{id}` and `GET files/rooms/{id}`: GetFolderAsync answers an anonymous caller
+ * who may not read the folder with AuthenticationException (401), others with 403.
+ */
+export function assertFolderInfo(portal: Portal, user: User, folder: Folder): void {
+  if (user.anonymous && !canRead(accessOf(portal, user, folder)))
+    throw new PortalError('unauthenticated', messages.authenticationFailed);
+  assertRead(portal, user, folder);
 }
 
 /** The `security` map of a FileEntry DTO (PascalCase keys as DocSpace writes them). */

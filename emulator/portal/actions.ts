@@ -2,9 +2,9 @@
 // conversion. Each runs inside a FileOps task, so failures become the operation's `error` text.
 import { zipSync } from 'fflate';
 import { convertFile } from '../office/index.js';
-import { accessOf, canCreateIn, canModify, canRead } from './access.js';
+import { accessOf, canCreateIn, canManageRoom, canModify, canRead } from './access.js';
 import { extOf } from './dto.js';
-import { messages } from './errors.js';
+import { denied, messages, PortalError } from './errors.js';
 import type { OperationResult } from './fileops.js';
 import type { Portal } from './state.js';
 import { type Entry, type File, type Folder, FolderType, type User } from './types.js';
@@ -179,6 +179,29 @@ export function transfer(
   return out;
 }
 
+/** Rooms are deleted by whoever manages them; other entries by whoever may modify them. */
+function canDelete(portal: Portal, user: User, e: Entry): boolean {
+  return e.kind === 'folder' && e.roomType ? canManageRoom(portal, user, e) : canModify(portal, user, e);
+}
+
+/**
+ * The check every delete runs before its operation is queued
+ * (SRV:products/ASC.Files/Core/Services/WCFService/FileOperations/DeletePermissionsCheck.cs): a
+ * missing item → 404, a room without `immediately` or an item the caller may not delete → 403.
+ */
+export function assertDeletable(portal: Portal, user: User, items: BatchTarget, immediately: boolean): void {
+  for (const id of items.folderIds) {
+    const f = portal.folders.get(id);
+    if (!f) throw new PortalError('notFound', messages.folderNotFound);
+    if ((f.roomType && !immediately) || !canDelete(portal, user, f)) throw denied();
+  }
+  for (const id of items.fileIds) {
+    const f = portal.files.get(id);
+    if (!f) throw new PortalError('notFound', messages.fileNotFound);
+    if (!canDelete(portal, user, f)) throw denied();
+  }
+}
+
 /** Delete to the caller's Trash, or for good when `immediately` or already in Trash. */
 export function remove(
   portal: Portal,
@@ -197,12 +220,13 @@ export function remove(
       errors.push(i < items.folderIds.length ? messages.folderNotFound : messages.fileNotFound);
       continue;
     }
-    if (!canModify(portal, user, e)) {
+    if (!canDelete(portal, user, e)) {
       errors.push(messages.accessDenied);
       continue;
     }
     const root = portal.rootOf(e);
-    if (immediately || root.folderType === FolderType.Trash) {
+    // Rooms never go to Trash (FileDeleteOperation deletes them for good).
+    if (immediately || root.folderType === FolderType.Trash || (e.kind === 'folder' && e.roomType)) {
       portal.remove(e);
     } else {
       const parent = e.kind === 'file' ? e.folderId : e.parentId;
@@ -246,6 +270,26 @@ export function fileBytes(file: File, toExt?: string): { bytes: Uint8Array; titl
   if (!converted) throw new Error(`The file "${file.title}" cannot be converted to ${toExt}`);
   const stem = from ? file.title.slice(0, -from.length) : file.title;
   return { bytes: converted, title: `${stem}${toExt.toLowerCase()}` };
+}
+
+/** Whether any named file, or any file inside a named folder, is one the user may download. */
+export function anythingToDownload(
+  portal: Portal,
+  user: User,
+  items: BatchTarget,
+  converts: Map<number, string>,
+): boolean {
+  const readable = (e: Entry | undefined) => !!e && canRead(accessOf(portal, user, e));
+  const inFolder = (d: Folder): boolean =>
+    portal.childFiles(d.id).some(readable) ||
+    portal.childFolders(d.id).some((s) => readable(s) && inFolder(s));
+  return (
+    [...items.fileIds, ...converts.keys()].some((id) => readable(portal.files.get(id))) ||
+    items.folderIds.some((id) => {
+      const d = portal.folders.get(id);
+      return !!d && readable(d) && inFolder(d);
+    })
+  );
 }
 
 /** One file → its (converted) bytes; several items or a folder → a zip archive. */

@@ -37,6 +37,13 @@ export const messages = {
   userNotFound: 'The user could not be found',
   itemNotFound: 'Item not found',
   accessDenied: 'Access denied',
+  // FilesCommonResource.resx ErrorMessage_SecurityException_ReadFile (GetFileAsync's InvalidOperationException).
+  fileReadDenied: "You don't have enough permission to view the file",
+  // ErrorMessage_ManyDownloads: a second bulk download while one runs (FileOperationsManager.cs CheckRunning).
+  tooManyDownloads: 'Too many downloads.',
+  // System.Security.Authentication.AuthenticationException's default text, thrown by GetFolderAsync
+  // for an anonymous caller who may not read the folder (FileStorageService.cs), answered with 401.
+  authenticationFailed: 'Authentication failed, see inner exception.',
   folderReadDenied: "You don't have enough permission to view the folder content",
   createDenied: "You don't have enough permission to create",
   authFailed: 'User authentication failed',

@@ -51,7 +51,7 @@ export const ALL_SCOPES = [
 ];
 
 function demoKey(email: string): string {
-  return `sk-${createHash('sha256').update(`docspace-emulator-api-key:${email}`).digest('hex').slice(0, 48)}`;
+  return `sk-${createHash('sha256').update(`docspace-emulator-api-key:${email}`).digest('hex')}`;
 }
 
 function secret(seed: string): string {

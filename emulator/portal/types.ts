@@ -66,6 +66,8 @@ export interface User {
   myFolderId?: number;
   trashFolderId: number;
   cultureName: string;
+  /** The anonymous caller of an [AllowAnonymous] route whose credentials did not authenticate. */
+  anonymous?: true;
 }
 
 export interface ShareLink {

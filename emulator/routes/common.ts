@@ -2,7 +2,7 @@
 import { type Ctx, caller, dto, world } from '../http/env.js';
 import { type Body, bool, pathId, str } from '../http/input.js';
 import { denied, notFoundFile, notFoundFolder, ValidationError } from '../portal/errors.js';
-import type { Operation } from '../portal/fileops.js';
+import { type Operation, queueOf } from '../portal/fileops.js';
 import type { File, Folder } from '../portal/types.js';
 
 /** A folder from a path segment: a number, `@my` or `@trash`. */
@@ -39,6 +39,15 @@ export function title(body: Body, max = 165, required = true): string | undefine
   return t.trim();
 }
 
+/** A bool bound from the query string; ASP.NET matches query keys regardless of case. */
+export function queryFlag(c: Ctx, name: string): boolean {
+  const url = new URL(c.req.url);
+  for (const [k, v] of url.searchParams) {
+    if (k.toLowerCase() === name.toLowerCase()) return v.toLowerCase() === 'true';
+  }
+  return false;
+}
+
 export function deleteFlags(body: Body) {
   return { deleteAfter: bool(body, 'deleteAfter') ?? false, immediately: bool(body, 'immediately') ?? false };
 }
@@ -54,6 +63,8 @@ export function opDto(c: Ctx, op: Operation) {
     error: op.error,
     processed: String(op.processed),
     finished: op.finished,
+    // Always written (a non-nullable enum in FileOperationDto.cs).
+    status: op.status,
   };
   if (op.url) out.url = op.url;
   if (op.type === 0 || op.type === 1) {
@@ -69,9 +80,16 @@ export function opDto(c: Ctx, op: Operation) {
   return out;
 }
 
-/** The caller's operation list as a mutating call returns it (or the new one alone). */
-export function opsResponse(c: Ctx, created: Operation, single: boolean, typeFilter?: number) {
-  const all = world(c).ops.list(caller(c).id);
-  if (single) return opDto(c, all.find((o) => o.id === created.id) ?? created);
-  return all.filter((o) => typeFilter === undefined || o.type === typeFilter).map((o) => opDto(c, o));
+/**
+ * What a call that started `created` answers: an array of the caller's operations in that queue
+ * (reading them dequeues the finished ones), or only `created` when `single`, i.e. when the
+ * endpoint honours `returnSingleOperation` (OperationController.cs, FilesController.cs DeleteFile).
+ * `type` keeps only operations of that type (copy and move share a queue but list only their own).
+ */
+export function queueResponse(c: Ctx, created: Operation, single: boolean, type?: number) {
+  const list = world(c).ops.list(caller(c).id, {
+    queues: [queueOf(created.type)],
+    id: single ? created.id : undefined,
+  });
+  return list.filter((o) => type === undefined || o.type === type).map((o) => opDto(c, o));
 }

@@ -4,9 +4,17 @@ import type { Hono } from 'hono';
 import { type Ctx, caller, type Env, world } from '../http/env.js';
 import { ok } from '../http/envelope.js';
 import { arr, type Body, bool, enumValue, int, intList, readJson, str } from '../http/input.js';
-import { buildDownload, type Conflict, remove, transfer } from '../portal/actions.js';
-import { ValidationError } from '../portal/errors.js';
-import { opDto, opsResponse } from './common.js';
+import {
+  anythingToDownload,
+  assertDeletable,
+  buildDownload,
+  type Conflict,
+  remove,
+  transfer,
+} from '../portal/actions.js';
+import { invalidOp, messages, PortalError, ValidationError } from '../portal/errors.js';
+import { ALL_QUEUES } from '../portal/fileops.js';
+import { opDto, queueResponse } from './common.js';
 
 function targets(body: Body) {
   return { fileIds: intList(body, 'fileIds'), folderIds: intList(body, 'folderIds') };
@@ -30,7 +38,7 @@ async function copyOrMove(c: Ctx, move: boolean) {
   const me = caller(c);
   const type = move ? 0 : 1;
   const op = w.ops.start(me.id, type, hold, () => transfer(w.portal, me, items, dest ?? -1, conflict, move));
-  return ok(c, opsResponse(c, op, single(body), type));
+  return ok(c, queueResponse(c, op, single(body), type));
 }
 
 /** `fileConvertIds: [{key: fileId, value: ".txt"}]`; keys may be numbers or numeric strings. */
@@ -51,12 +59,11 @@ function converts(body: Body): Map<number, string> {
 }
 
 export function registerFileOps(app: Hono<Env>) {
+  // [AllowAnonymous]: without a valid credential the caller is anonymous and has no operations,
+  // so the answer is 200 with an empty list (OperationController.cs GetOperationStatuses).
   app.get('/fileops', (c) => {
-    const me = caller(c);
-    const id = c.req.query('id');
-    const list = world(c)
-      .ops.list(me.id)
-      .filter((o) => !id || o.id === id);
+    const id = c.req.query('id') || undefined;
+    const list = world(c).ops.list(caller(c).id, { id });
     return ok(
       c,
       list.map((o) => opDto(c, o)),
@@ -73,8 +80,9 @@ export function registerFileOps(app: Hono<Env>) {
     const me = caller(c);
     const hold = !(bool(body, 'deleteAfter') ?? false);
     const immediately = bool(body, 'immediately') ?? false;
+    assertDeletable(w.portal, me, items, immediately);
     const op = w.ops.start(me.id, 2, hold, () => remove(w.portal, me, items, immediately));
-    return ok(c, opsResponse(c, op, single(body), 2));
+    return ok(c, queueResponse(c, op, single(body)));
   });
 
   app.put('/fileops/emptytrash', (c) => {
@@ -91,7 +99,8 @@ export function registerFileOps(app: Hono<Env>) {
         true,
       ),
     );
-    return ok(c, opsResponse(c, op, false, 2));
+    // `?single=true` (EmptyTrashRequestDto) asks for the new operation alone.
+    return ok(c, queueResponse(c, op, c.req.query('single')?.toLowerCase() === 'true'));
   });
 
   app.put('/fileops/bulkdownload', async (c) => {
@@ -100,6 +109,17 @@ export function registerFileOps(app: Hono<Env>) {
     const items = targets(body);
     const conv = converts(body);
     const me = caller(c);
+    // One download per person: FileOperationsManagerHolder.CheckRunning throws
+    // InvalidOperationException(ErrorMessage_ManyDownloads) → 403 "Too many downloads."
+    if (w.ops.downloadRunning(me.id)) throw invalidOp(messages.tooManyDownloads);
+    // DownloadPermissionsCheck runs before the operation is queued: nothing the caller may download
+    // → FileNotFoundException (404) when files were named, else DirectoryNotFoundException (404).
+    if (!anythingToDownload(w.portal, me, items, conv)) {
+      throw new PortalError(
+        'notFound',
+        items.fileIds.length + conv.size > 0 ? messages.fileNotFound : messages.folderNotFound,
+      );
+    }
     // Download operations always hold their result (FileDownloadOperation holdResult = true).
     const op = w.ops.start(me.id, 3, true, () => {
       const { download, errors } = buildDownload(w.portal, me, items, conv);
@@ -112,16 +132,19 @@ export function registerFileOps(app: Hono<Env>) {
         url: `${w.portal.baseUrl}/filehandler.ashx?action=bulk&filename=${encodeURIComponent(key)}`,
       };
     });
-    return ok(c, opsResponse(c, op, false, 3));
+    // The only one of these that honours `returnSingleOperation` besides copy, move and fileops/delete.
+    return ok(c, queueResponse(c, op, single(body)));
   });
 
+  // Terminating dequeues the operations (never reported as canceled), then answers with every
+  // remaining operation of the caller, which dequeues the finished ones too (CancelOperations).
   const terminate = (c: Ctx) => {
     const me = caller(c);
     world(c).ops.terminate(me.id, c.req.param('id'));
     return ok(
       c,
       world(c)
-        .ops.list(me.id)
+        .ops.list(me.id, { queues: ALL_QUEUES })
         .map((o) => opDto(c, o)),
     );
   };

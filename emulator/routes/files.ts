@@ -5,11 +5,11 @@ import { ok } from '../http/envelope.js';
 import { bool, formFiles, int, intList, qInt, readForm, readJson, str } from '../http/input.js';
 import { CONVERTIBLE_EXTENSIONS, createOfficeFile, type OfficeExtension } from '../office/index.js';
 import { accessOf, assertRead, canCreateIn, canEditContent, canModify, canRead } from '../portal/access.js';
-import { remove, uniqueTitle } from '../portal/actions.js';
+import { assertDeletable, remove, uniqueTitle } from '../portal/actions.js';
 import { apiDate, extOf } from '../portal/dto.js';
 import { badArgument, denied, messages, PortalError } from '../portal/errors.js';
 import type { File, Folder } from '../portal/types.js';
-import { deleteFlags, fileParam, folderParam, opsResponse, title } from './common.js';
+import { deleteFlags, fileParam, folderParam, queryFlag, queueResponse, title } from './common.js';
 import { type LinkPolicy, listLinks, primaryLink, sendLink, upsertLink } from './links.js';
 
 const creatable: OfficeExtension[] = ['docx', 'xlsx', 'pptx', 'pdf', 'txt', 'md', 'csv'];
@@ -147,10 +147,13 @@ export function registerFiles(app: Hono<Env>) {
     const body = await readJson(c);
     const { deleteAfter, immediately } = deleteFlags(body);
     const me = caller(c);
+    assertDeletable(w.portal, me, { fileIds: [f.id], folderIds: [] }, immediately);
     const op = w.ops.start(me.id, 2, !deleteAfter, () =>
       remove(w.portal, me, { fileIds: [f.id], folderIds: [] }, immediately),
     );
-    return ok(c, opsResponse(c, op, bool(body, 'returnSingleOperation') ?? false, 2));
+    // DeleteRequestDto binds only `deleteAfter` and `immediately` from the body; `ReturnSingleOperation`
+    // comes from the query string (BatchModelRequestDto.cs; files_2.0.json lists it `in: query`).
+    return ok(c, queueResponse(c, op, queryFlag(c, 'returnSingleOperation')));
   });
 
   app.get('/file/:fileId/history', (c) => {

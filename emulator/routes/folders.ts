@@ -3,11 +3,19 @@ import type { Hono } from 'hono';
 import { type Ctx, caller, dto, type Env, world } from '../http/env.js';
 import { ok } from '../http/envelope.js';
 import { bool, readJson } from '../http/input.js';
-import { accessOf, assertRead, canCreateIn, canManageRoom, canModify, canRead } from '../portal/access.js';
-import { remove } from '../portal/actions.js';
+import {
+  accessOf,
+  assertFolderInfo,
+  assertRead,
+  canCreateIn,
+  canManageRoom,
+  canModify,
+  canRead,
+} from '../portal/access.js';
+import { assertDeletable, remove } from '../portal/actions.js';
 import { denied, messages, PortalError } from '../portal/errors.js';
 import { type File, type Folder, FolderType } from '../portal/types.js';
-import { deleteFlags, folderParam, opsResponse, title } from './common.js';
+import { deleteFlags, folderParam, queueResponse, title } from './common.js';
 import { folderContent, pathParts } from './content.js';
 import { type LinkPolicy, listLinks, primaryLink, sendLink, upsertLink } from './links.js';
 import { paging } from './paging.js';
@@ -85,7 +93,7 @@ export function registerFolderSections(app: Hono<Env>) {
 export function registerFolders(app: Hono<Env>) {
   app.get('/folder/:folderId', (c) => {
     const f = folderParam(c);
-    assertRead(world(c).portal, caller(c), f);
+    assertFolderInfo(world(c).portal, caller(c), f);
     return ok(c, dto(c).folder(f));
   });
 
@@ -135,10 +143,13 @@ export function registerFolders(app: Hono<Env>) {
     const { deleteAfter, immediately } = deleteFlags(body);
     const me = caller(c);
     if (f.parentId === 0 || f.roomType) throw denied();
+    assertDeletable(w.portal, me, { fileIds: [], folderIds: [f.id] }, immediately);
     const op = w.ops.start(me.id, 2, !deleteAfter, () =>
       remove(w.portal, me, { fileIds: [], folderIds: [f.id] }, immediately),
     );
-    return ok(c, opsResponse(c, op, bool(body, 'returnSingleOperation') ?? false, 2));
+    // DeleteFolder has no `returnSingleOperation`: the answer is every delete operation of the
+    // caller (FoldersController.cs DeleteFolder calls GetOperationResults() without the task id).
+    return ok(c, queueResponse(c, op, false));
   });
 
   const linkPolicy = (c: Ctx, f: Folder): LinkPolicy => {

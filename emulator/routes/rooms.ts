@@ -3,7 +3,7 @@ import type { Hono } from 'hono';
 import { type Ctx, caller, dto, type Env, world } from '../http/env.js';
 import { ok } from '../http/envelope.js';
 import { arr, type Body, bool, enumValue, qEnum, readJson, str } from '../http/input.js';
-import { accessOf, canManageRoom, canRead, isAdmin, isArchived } from '../portal/access.js';
+import { accessOf, assertFolderInfo, canManageRoom, canRead, isAdmin, isArchived } from '../portal/access.js';
 import { denied, PortalError, ValidationError } from '../portal/errors.js';
 import { Access, type Folder, RoomType, type RoomTypeNumber } from '../portal/types.js';
 import { opDto } from './common.js';
@@ -140,7 +140,14 @@ export function registerRooms(app: Hono<Env>) {
     return ok(c, dto(c).folder(room));
   });
 
-  app.get('/rooms/:id', (c) => ok(c, dto(c).folder(roomParam(c))));
+  app.get('/rooms/:id', (c) => {
+    const p = world(c).portal;
+    const raw = c.req.param('id');
+    const room = /^\d+$/.test(raw) ? p.folders.get(Number(raw)) : undefined;
+    // [AllowAnonymous]: GetFolderAsync answers an anonymous caller with 401 (VirtualRoomsController.cs GetRoomInfo).
+    if (room?.roomType !== undefined) assertFolderInfo(p, caller(c), room);
+    return ok(c, dto(c).folder(roomParam(c)));
+  });
 
   app.put('/rooms/:id', async (c) => {
     const p = world(c).portal;
@@ -167,7 +174,9 @@ export function registerRooms(app: Hono<Env>) {
       room.updated = w.portal.now();
       return { folders: [room.id] };
     });
-    return ok(c, opDto(c, op));
+    // ArchiveRoom/UnarchiveRoom read the new task by id: a single object (VirtualRoomsController.cs).
+    const [mine] = w.ops.list(me.id, { queues: ['moveCopy'], id: op.id });
+    return ok(c, opDto(c, mine ?? op));
   };
   app.put('/rooms/:id/archive', relocate('archive'));
   app.put('/rooms/:id/unarchive', relocate('rooms'));
@@ -181,7 +190,10 @@ export function registerRooms(app: Hono<Env>) {
       w.portal.remove(room);
       return { processed: 1 };
     });
-    return ok(c, opDto(c, op));
+    // DeleteRoom answers with the *first* of the caller's delete operations, which is another one
+    // when an earlier delete still runs (VirtualRoomsController.cs: GetOperationResults().FirstOrDefault()).
+    const [first] = w.ops.list(me.id, { queues: ['delete'] });
+    return ok(c, opDto(c, first ?? op));
   });
 
   app.get('/rooms/:id/share', (c) => {

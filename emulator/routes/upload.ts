@@ -15,7 +15,14 @@ import type { UploadSession, World } from '../portal/world.js';
 import { folderParam } from './common.js';
 
 const SESSION_TTL_MS = 12 * 3600 * 1000;
-const CHUNK_LIMIT = 100 * 1024 * 1024;
+// A request larger than this is not read at all.
+const REQUEST_LIMIT = 100 * 1024 * 1024;
+// One chunk may carry at most `files:uploader:chunk-size`, 10 MiB by default (SRV:web/ASC.Web.Core/SetupInfo.cs);
+// a larger one is refused with TenantQuotaException(FileSizeMaxExceed + the portal's upload limit,
+// `web:available-file-size` = 100 MB) (SRV:products/ASC.Files/Core/Utils/FileUploader.cs UploadChunkAsync),
+// which the handler answers as HTTP 200 `success: false` like every other error.
+const CHUNK_LIMIT = 10 * 1024 * 1024;
+const CHUNK_TOO_LARGE = 'The maximum file size is exceeded (100 MB).';
 
 /** Stores bytes as a new file, or as a new version of a same-named file when duplicates are not wanted. */
 function store(
@@ -166,17 +173,18 @@ export function chunkedUploader(getWorld: () => World, auth: ApiAuth) {
     try {
       const type = c.req.header('content-type') ?? '';
       if (/^multipart\/form-data/i.test(type)) {
-        const part = formFiles(await readForm(c, CHUNK_LIMIT))[0];
+        const part = formFiles(await readForm(c, REQUEST_LIMIT))[0];
         if (!part) return failure(c, 'No file in the request');
         bytes = new Uint8Array(await part.arrayBuffer());
       } else {
         // A chunk may also come as the raw request body (inferred: the handler falls back to the body stream).
-        bytes = await readBytes(c, CHUNK_LIMIT);
+        bytes = await readBytes(c, REQUEST_LIMIT);
         if (bytes.length === 0) return failure(c, 'No file in the request');
       }
     } catch (err) {
       return failure(c, err instanceof Error ? err.message : 'Upload failed');
     }
+    if (bytes.length > CHUNK_LIMIT) return failure(c, CHUNK_TOO_LARGE);
     s.chunks.push(bytes);
     s.bytesUploaded += bytes.length;
     if (s.bytesUploaded > s.fileSize && s.fileSize > 0) {

@@ -43,6 +43,22 @@ export function clearTokenCache(): void {
   pending.clear();
 }
 
+function secretTag(value: string): string {
+  return createHmac('sha256', cacheKeySecret).update(value).digest('base64url');
+}
+
+/** The `sub` claim of a JWT, read without verifying it (only to group work by person). */
+function jwtSubject(token: string): string | undefined {
+  const payload = token.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: unknown };
+    return typeof claims.sub === 'string' && claims.sub ? claims.sub : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function basic(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
 }
@@ -68,6 +84,28 @@ export class Authenticator {
 
   get kind(): Credential['kind'] {
     return this.credential.kind;
+  }
+
+  /**
+   * Who DocSpace sees behind the credential, as a key for work it allows one person at a time:
+   * the user of an OAuth token (its `sub`), the user name of a password or Basic sign-in, else the
+   * credential itself. Secrets appear only as an HMAC under a per-process key.
+   */
+  get personKey(): string {
+    const c = this.credential;
+    switch (c.kind) {
+      case 'oauth':
+        return `user:${jwtSubject(c.accessToken) ?? secretTag(c.accessToken)}`;
+      case 'password':
+      case 'basic':
+        return `name:${c.username.trim().toLowerCase()}`;
+      case 'apiKey':
+        return `key:${secretTag(c.apiKey)}`;
+      case 'personalToken':
+        return `token:${secretTag(c.token)}`;
+      case 'authorization':
+        return `header:${secretTag(c.value)}`;
+    }
   }
 
   /** Only password sign-ins can get a fresh token after a 401; the others are what they are. */

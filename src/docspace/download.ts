@@ -1,6 +1,7 @@
 import { DocSpaceError } from './errors.js';
-import type { OperationOptions, OperationsApi } from './operations.js';
+import type { OperationOptions, OperationsApi, ProgressCallback } from './operations.js';
 import type { Transport } from './transport.js';
+import { inTurn } from './turns.js';
 import type { EntryId, FileDto, FileOperationDto, FilesSettingsDto } from './types.js';
 
 export interface DownloadOptions {
@@ -49,6 +50,24 @@ const TEXT_EXTENSIONS = new Set([
   '.yml',
 ]);
 const TEXT_TARGETS = ['.txt', '.csv'];
+const CONVERSION_TIMEOUT_MS = 120_000;
+
+/** DocSpace refuses a second bulk download of a person while one runs (FileOperationsManager CheckRunning). */
+function isTooManyDownloads(e: unknown): boolean {
+  return (
+    e instanceof DocSpaceError &&
+    e.code === 'forbidden' &&
+    /too many downloads/i.test(e.docspaceMessage ?? '')
+  );
+}
+
+function tell(cb: ProgressCallback | undefined, percent: number, message: string): void {
+  try {
+    cb?.(percent, message);
+  } catch {
+    // A failing progress sink must not fail the conversion.
+  }
+}
 
 interface FileSource {
   info(fileId: EntryId, opts?: { signal?: AbortSignal }): Promise<FileDto>;
@@ -146,18 +165,73 @@ export class Downloads {
     return { bytes, truncated, contentType: res.headers.get('content-type') ?? undefined };
   }
 
-  async convertUrl(fileId: EntryId, toExt: string, opts: OperationOptions = {}): Promise<string> {
-    const started = await this.t.request<FileOperationDto[]>('PUT', 'files/fileops/bulkdownload', {
-      body: {
-        fileConvertIds: [{ key: fileId, value: toExt }],
-        fileIds: [],
-        folderIds: [],
-        returnSingleOperation: true,
-      },
+  /**
+   * Converts through `files/fileops/bulkdownload`. DocSpace runs one such download per person and
+   * refuses a second with 403 "Too many downloads.", so conversions queue here per person, and one
+   * that meets another still running elsewhere (another server, the DocSpace web app) waits for it.
+   * Either way the progress message says it is waiting.
+   */
+  convertUrl(fileId: EntryId, toExt: string, opts: OperationOptions = {}): Promise<string> {
+    const what = `Converting file ${fileId} to ${toExt}`;
+    const waiting = `${what}: waiting for your other conversion to finish (DocSpace converts one file at a time per person)`;
+    const deadline = this.t.clock.now() + (opts.timeoutMs ?? CONVERSION_TIMEOUT_MS);
+    return inTurn(this.t.personKey, () => this.convertNow(fileId, toExt, opts, what, waiting, deadline), {
       signal: opts.signal,
-      subject: `file ${fileId}`,
+      timeoutMs: opts.timeoutMs ?? CONVERSION_TIMEOUT_MS,
+      what,
+      onWait: () => tell(opts.onProgress, 0, waiting),
     });
-    const done = await this.ops.wait(started, { ...opts, what: `Converting file ${fileId} to ${toExt}` });
+  }
+
+  private async convertNow(
+    fileId: EntryId,
+    toExt: string,
+    opts: OperationOptions,
+    what: string,
+    waiting: string,
+    deadline: number,
+  ): Promise<string> {
+    const clock = this.t.clock;
+    let pause = 500;
+    let started: unknown;
+    for (;;) {
+      try {
+        started = await this.t.request<unknown>('PUT', 'files/fileops/bulkdownload', {
+          body: {
+            fileConvertIds: [{ key: fileId, value: toExt }],
+            fileIds: [],
+            folderIds: [],
+            returnSingleOperation: true,
+          },
+          signal: opts.signal,
+          subject: `file ${fileId}`,
+        });
+        break;
+      } catch (e) {
+        if (!isTooManyDownloads(e)) throw e;
+        if (clock.now() + pause > deadline) {
+          throw new DocSpaceError(
+            'timeout',
+            `${what} could not start: another conversion of yours kept DocSpace busy (it converts one file at a time per person); try again later.`,
+            { cause: e },
+          );
+        }
+        tell(opts.onProgress, 0, waiting);
+        try {
+          await clock.sleep(pause, opts.signal);
+        } catch (err) {
+          throw new DocSpaceError('aborted', `${what} was cancelled while waiting for its turn.`, {
+            cause: err,
+          });
+        }
+        pause = Math.min(2_000, Math.round(pause * 1.5));
+      }
+    }
+    const done = await this.ops.wait(
+      started,
+      { type: 3 },
+      { ...opts, timeoutMs: Math.max(1, deadline - clock.now()), what },
+    );
     const url = done.find((op) => typeof op.url === 'string' && op.url.length > 0)?.url;
     if (!url) {
       throw new DocSpaceError(

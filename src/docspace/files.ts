@@ -96,18 +96,27 @@ export class FilesApi {
     });
   }
 
-  /** Moves the file to Trash (or deletes it for good) and waits for DocSpace to finish. */
-  async delete(fileId: EntryId, opts: DeleteOptions = {}): Promise<FileOperationDto[]> {
-    const started = await this.t.request<FileOperationDto[]>('DELETE', `files/file/${seg(fileId)}`, {
-      body: { deleteAfter: false, immediately: opts.immediately ?? false, returnSingleOperation: true },
-      signal: opts.signal,
-      subject: `file ${fileId}`,
-    });
-    return this.ops.wait(started, { ...opts, what: `Deleting file ${fileId}` });
+  /**
+   * Moves the file to Trash (or deletes it for good) and waits for DocSpace to finish. Through
+   * `files/fileops/delete`, whose `returnSingleOperation` DocSpace honours from the body:
+   * `DELETE files/file/{id}` reads that flag from the query string only, and without it answers
+   * with every delete operation of the person.
+   */
+  delete(fileId: EntryId, opts: DeleteOptions = {}): Promise<FileOperationDto[]> {
+    return this.deleteItems({ fileIds: [fileId] }, opts, `Deleting file ${fileId}`, `file ${fileId}`);
   }
 
-  async deleteBatch(items: BatchItems, opts: DeleteOptions = {}): Promise<FileOperationDto[]> {
-    const started = await this.t.request<FileOperationDto[]>('PUT', 'files/fileops/delete', {
+  deleteBatch(items: BatchItems, opts: DeleteOptions = {}): Promise<FileOperationDto[]> {
+    return this.deleteItems(items, opts, `Deleting ${countItems(items)}`);
+  }
+
+  private async deleteItems(
+    items: BatchItems,
+    opts: DeleteOptions,
+    what: string,
+    subject?: string,
+  ): Promise<FileOperationDto[]> {
+    const started = await this.t.request<unknown>('PUT', 'files/fileops/delete', {
       body: {
         fileIds: items.fileIds ?? [],
         folderIds: items.folderIds ?? [],
@@ -116,8 +125,9 @@ export class FilesApi {
         returnSingleOperation: true,
       },
       signal: opts.signal,
+      subject,
     });
-    return this.ops.wait(started, { ...opts, what: `Deleting ${countItems(items)}` });
+    return this.ops.wait(started, { type: 2 }, { ...opts, what });
   }
 
   /** Copies files and folders into `destFolderId`; waits and returns the finished operations. */
@@ -134,7 +144,7 @@ export class FilesApi {
     req: TransferRequest,
     opts: OperationOptions,
   ): Promise<FileOperationDto[]> {
-    const started = await this.t.request<FileOperationDto[]>('PUT', `files/fileops/${kind}`, {
+    const started = await this.t.request<unknown>('PUT', `files/fileops/${kind}`, {
       body: {
         fileIds: req.fileIds ?? [],
         folderIds: req.folderIds ?? [],
@@ -149,10 +159,14 @@ export class FilesApi {
       subject: `folder ${req.destFolderId}`,
     });
     const verb = kind === 'copy' ? 'Copying' : 'Moving';
-    return this.ops.wait(started, {
-      ...opts,
-      what: `${verb} ${countItems(req)} to folder ${req.destFolderId}`,
-    });
+    return this.ops.wait(
+      started,
+      { type: kind === 'copy' ? 1 : 0 },
+      {
+        ...opts,
+        what: `${verb} ${countItems(req)} to folder ${req.destFolderId}`,
+      },
+    );
   }
 
   /** Every version of a file, newest first (one FileDto per version). */

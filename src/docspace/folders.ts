@@ -107,14 +107,24 @@ export class FoldersApi {
     });
   }
 
-  /** Moves the folder to Trash (or deletes it for good) and waits for DocSpace to finish. */
+  /**
+   * Moves the folder to Trash (or deletes it for good) and waits for DocSpace to finish. Through
+   * `files/fileops/delete`, which honours `returnSingleOperation`: `DELETE files/folder/{id}`
+   * answers with every delete operation of the person, and we would wait on (and fail with) theirs.
+   */
   async delete(folderId: EntryId, opts: DeleteOptions = {}): Promise<FileOperationDto[]> {
-    const started = await this.t.request<FileOperationDto[]>('DELETE', `files/folder/${seg(folderId)}`, {
+    const started = await this.t.request<unknown>('PUT', 'files/fileops/delete', {
       // deleteAfter:false keeps the finished result readable once (docspace-api.md §3.4).
-      body: { deleteAfter: false, immediately: opts.immediately ?? false, returnSingleOperation: true },
+      body: {
+        fileIds: [],
+        folderIds: [folderId],
+        deleteAfter: false,
+        immediately: opts.immediately ?? false,
+        returnSingleOperation: true,
+      },
       signal: opts.signal,
       subject: `folder ${folderId}`,
     });
-    return this.ops.wait(started, { ...opts, what: `Deleting folder ${folderId}` });
+    return this.ops.wait(started, { type: 2 }, { ...opts, what: `Deleting folder ${folderId}` });
   }
 }

@@ -55,6 +55,18 @@ const CREDENTIAL_ADVICE: Record<CredentialKind, string> = {
 };
 
 /**
+ * DocSpace answered as it answers a signed-out visitor (403 on an `[AllowAnonymous]` route) and
+ * `people/@self` then answered 401: the credential is no longer valid, whatever the first answer said.
+ */
+export function signedOutError(request: string, credentialKind: CredentialKind): DocSpaceError {
+  return new DocSpaceError(
+    'unauthorized',
+    `DocSpace no longer accepts the credentials: it answered ${request} as it answers someone who is not signed in. ${CREDENTIAL_ADVICE[credentialKind]}`,
+    { status: 401, request },
+  );
+}
+
+/**
  * DocSpace's scope map (docspace-api.md §2.5), used to name the scope a bodiless 403 most
  * likely lacked.
  */

@@ -21,15 +21,20 @@ export interface WaitOptions {
 /** Options the area modules accept for calls that start a long-running operation. */
 export type OperationOptions = Omit<WaitOptions, 'what'>;
 
+/** What the caller knows about the operation its request started, to find it in DocSpace's answer. */
+export interface StartedBy {
+  /** FileOperationType the request starts: 0 Move, 1 Copy, 2 Delete, 3 Download. */
+  type: number;
+}
+
 const FAILED_STATUSES = new Set([3, 4]);
 
+/**
+ * Finished only when DocSpace says so: `finished`, or the task's status is past Running
+ * (2 Completed, 3 Canceled, 4 Failed). Progress alone is not enough.
+ */
 function isDone(op: FileOperationDto): boolean {
-  return (
-    op.finished === true ||
-    (op.progress ?? 0) >= 100 ||
-    op.status === 2 ||
-    FAILED_STATUSES.has(op.status ?? -1)
-  );
+  return op.finished === true || (op.status ?? 0) >= 2;
 }
 
 function failureOf(op: FileOperationDto): string | undefined {
@@ -42,12 +47,18 @@ function failureOf(op: FileOperationDto): string | undefined {
 
 /**
  * Long-running file operations (`files/fileops`): copy, move, delete, archive, bulk download.
- * DocSpace returns the operation from the call that started it; we poll until it finishes.
+ * DocSpace answers the call that started one with one operation or a list (some endpoints add
+ * the person's other operations); we find ours in it and poll it by id until DocSpace says it is
+ * finished. Polling by id matters: a plain `GET files/fileops` dequeues every finished operation
+ * of the person, results others are waiting for included.
  */
 export class OperationsApi {
   constructor(private readonly t: Transport) {}
 
-  /** The caller's operations DocSpace still holds. Finished ones are dropped after one read. */
+  /**
+   * The caller's operations DocSpace still holds; with `id`, that one only. Reading a finished
+   * operation dequeues it: DocSpace reports it once.
+   */
   list(opts: { id?: string; signal?: AbortSignal } = {}): Promise<FileOperationDto[]> {
     return this.t.request<FileOperationDto[]>('GET', 'files/fileops', {
       query: { id: opts.id },
@@ -55,7 +66,7 @@ export class OperationsApi {
     });
   }
 
-  /** Asks DocSpace to stop an operation. */
+  /** Asks DocSpace to stop an operation; DocSpace drops it without reporting it again. */
   terminate(id: string, signal?: AbortSignal): Promise<FileOperationDto[]> {
     return this.t.request<FileOperationDto[]>('PUT', `files/fileops/terminate/${encodeURIComponent(id)}`, {
       signal,
@@ -63,31 +74,44 @@ export class OperationsApi {
   }
 
   /**
-   * Waits until every operation in `started` has finished and returns their final state.
-   * Throws `operation_failed` with DocSpace's own error text, `timeout`, or `aborted`.
+   * The operation a request started, from DocSpace's answer to it: a single object or a list
+   * that may hold the person's other operations too. Throws `invalid_response` when it cannot tell.
    */
-  async wait(
-    started: FileOperationDto | FileOperationDto[],
-    opts: WaitOptions = {},
-  ): Promise<FileOperationDto[]> {
+  identify(answer: unknown, by: StartedBy, what: string): FileOperationDto {
+    const all = (Array.isArray(answer) ? answer : [answer]).filter(
+      (op): op is FileOperationDto =>
+        typeof op === 'object' && op !== null && typeof (op as FileOperationDto).id === 'string',
+    );
+    const candidates = all.filter((op) => op.Operation === undefined || op.Operation === by.type);
+    if (candidates.length === 1) return candidates[0] as FileOperationDto;
+    throw new DocSpaceError(
+      'invalid_response',
+      candidates.length === 0
+        ? `${what}: DocSpace accepted the request but returned no operation to follow. Check the result in DocSpace.`
+        : `${what}: DocSpace accepted the request but answered with ${candidates.length} operations and did not say which one is this request's. Check the result in DocSpace.`,
+    );
+  }
+
+  /**
+   * Waits until the operation the request started has finished and returns its final state
+   * (as a one-item list). `answer` is what DocSpace answered to the starting request.
+   * Throws `operation_failed` with DocSpace's own error text, `timeout`, `aborted`, or
+   * `unauthorized` when the credential stops working meanwhile.
+   */
+  async wait(answer: unknown, by: StartedBy, opts: WaitOptions = {}): Promise<FileOperationDto[]> {
     const what = opts.what ?? 'The file operation';
     const clock = this.t.clock;
-    const deadline = clock.now() + (opts.timeoutMs ?? 120_000);
-    const latest = new Map<string, FileOperationDto>();
-    for (const op of Array.isArray(started) ? started : [started]) {
-      if (op && typeof op.id === 'string') latest.set(op.id, op);
-    }
-    const pending = new Set<string>();
-    for (const [id, op] of latest) {
-      this.check(op, what);
-      if (!isDone(op)) pending.add(id);
-    }
+    const limit = opts.timeoutMs ?? 120_000;
+    const deadline = clock.now() + limit;
+    let op = this.identify(answer, by, what);
+    this.check(op, what);
     let interval = opts.initialIntervalMs ?? 100;
     const maxInterval = opts.maxIntervalMs ?? 2_000;
-    this.report(latest, opts.onProgress, what);
-    while (pending.size > 0) {
+    this.report(op, opts.onProgress, what);
+    let renewed = false;
+    while (!isDone(op)) {
       const left = deadline - clock.now();
-      if (left <= 0) throw this.timedOut(latest, pending, what, opts.timeoutMs ?? 120_000);
+      if (left <= 0) throw this.timedOut(op, what, limit);
       try {
         await clock.sleep(Math.min(interval, left), opts.signal);
       } catch (e) {
@@ -95,27 +119,28 @@ export class OperationsApi {
         throw new DocSpaceError('aborted', `${what} was cancelled while waiting for DocSpace.`, { cause: e });
       }
       interval = Math.min(maxInterval, Math.round(interval * 1.5));
-      const current = await this.list({
-        id: pending.size === 1 ? [...pending][0] : undefined,
-        signal: opts.signal,
-      });
-      for (const id of [...pending]) {
-        const op = Array.isArray(current) ? current.find((o) => o?.id === id) : undefined;
-        if (!op) {
-          // DocSpace drops a finished operation after reporting it once; if someone else read
-          // that report, it is simply gone. Gone after being seen running means it finished.
-          const prev = latest.get(id) as FileOperationDto;
-          latest.set(id, { ...prev, progress: 100, finished: true });
-          pending.delete(id);
+      const current = await this.list({ id: op.id, signal: opts.signal });
+      const found = Array.isArray(current) ? current.find((o) => o?.id === op.id) : undefined;
+      if (!found) {
+        // A signed-out visitor sees no operations (`GET files/fileops` is [AllowAnonymous]), so
+        // an empty answer may mean the credential expired. Otherwise the operation was dropped
+        // (terminated, or its one report read by another client): its outcome is unknown.
+        const state = await this.t.confirmSignedIn(opts.signal, 'GET /api/2.0/files/fileops');
+        if (state === 'renewed' && !renewed) {
+          renewed = true;
           continue;
         }
-        latest.set(id, op);
-        this.check(op, what);
-        if (isDone(op)) pending.delete(id);
+        throw new DocSpaceError(
+          'operation_failed',
+          `${what}: DocSpace stopped reporting on the operation before saying it had finished (it may have been cancelled, or another client read its result). Check the result in DocSpace.`,
+          { status: 200 },
+        );
       }
-      this.report(latest, opts.onProgress, what);
+      op = found;
+      this.check(op, what);
+      this.report(op, opts.onProgress, what);
     }
-    return [...latest.values()];
+    return [op];
   }
 
   private check(op: FileOperationDto, what: string): void {
@@ -127,15 +152,9 @@ export class OperationsApi {
     });
   }
 
-  private report(
-    latest: Map<string, FileOperationDto>,
-    cb: ProgressCallback | undefined,
-    what: string,
-  ): void {
-    if (!cb || latest.size === 0) return;
-    let sum = 0;
-    for (const op of latest.values()) sum += isDone(op) ? 100 : Math.max(0, Math.min(100, op.progress ?? 0));
-    const percent = Math.round(sum / latest.size);
+  private report(op: FileOperationDto, cb: ProgressCallback | undefined, what: string): void {
+    if (!cb) return;
+    const percent = isDone(op) ? 100 : Math.max(0, Math.min(99, Math.round(op.progress ?? 0)));
     try {
       cb(percent, `${what}: ${percent}%`);
     } catch {
@@ -143,17 +162,10 @@ export class OperationsApi {
     }
   }
 
-  private timedOut(
-    latest: Map<string, FileOperationDto>,
-    pending: Set<string>,
-    what: string,
-    ms: number,
-  ): DocSpaceError {
-    const progress = [...pending].map((id) => latest.get(id)?.progress ?? 0);
-    const last = progress.length ? Math.min(...progress) : 0;
+  private timedOut(op: FileOperationDto, what: string, ms: number): DocSpaceError {
     return new DocSpaceError(
       'timeout',
-      `${what} did not finish within ${Math.round(ms / 1000)} s (last progress ${last}%). It may still complete in DocSpace; check again later.`,
+      `${what} did not finish within ${Math.round(ms / 1000)} s (last progress ${op.progress ?? 0}%). It may still complete in DocSpace; check again later.`,
     );
   }
 }

@@ -211,15 +211,26 @@ export class RoomsApi {
     );
   }
 
-  /** Deletes the room for good (DocSpace only allows this for archived rooms). */
-  delete(roomId: EntryId, opts: OperationOptions = {}): Promise<FileOperationDto[]> {
-    return this.roomOperation(
-      'DELETE',
-      `files/rooms/${seg(roomId)}`,
-      `Deleting room ${roomId}`,
-      roomId,
-      opts,
-    );
+  /**
+   * Deletes the room for good (DocSpace only allows this for archived rooms). Not through
+   * `DELETE files/rooms/{id}`: that answers with the person's *first* delete operation, which may
+   * be another one. DocSpace's room delete queues the same delete operation as
+   * `files/fileops/delete` with `immediately`, which can answer with this request's own.
+   */
+  async delete(roomId: EntryId, opts: OperationOptions = {}): Promise<FileOperationDto[]> {
+    const what = `Deleting room ${roomId}`;
+    const started = await this.t.request<unknown>('PUT', 'files/fileops/delete', {
+      body: {
+        fileIds: [],
+        folderIds: [roomId],
+        deleteAfter: false,
+        immediately: true,
+        returnSingleOperation: true,
+      },
+      signal: opts.signal,
+      subject: `room ${roomId}`,
+    });
+    return this.ops.wait(started, { type: 2 }, { ...opts, what });
   }
 
   private async roomOperation(
@@ -229,13 +240,13 @@ export class RoomsApi {
     roomId: EntryId,
     opts: OperationOptions,
   ): Promise<FileOperationDto[]> {
-    // These answer with a single FileOperationDto, not a list.
-    const started = await this.t.request<FileOperationDto | FileOperationDto[]>(method, path, {
+    // Archive and unarchive answer with their own operation (read by id), a single object.
+    const started = await this.t.request<unknown>(method, path, {
       body: { deleteAfter: false },
       signal: opts.signal,
       subject: `room ${roomId}`,
     });
-    return this.ops.wait(started, { ...opts, what });
+    return this.ops.wait(started, { type: 0 }, { ...opts, what });
   }
 
   /** Members (and links) of a room with their access; `total` counts all of them. */

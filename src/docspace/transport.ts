@@ -9,6 +9,7 @@ import {
   readEnvelope,
 } from './envelope.js';
 import { DocSpaceError } from './errors.js';
+import { signedOutError } from './messages.js';
 import { portalFetch } from './portal-fetch.js';
 import type { AuthenticationTokenDto } from './types.js';
 
@@ -93,6 +94,21 @@ const DEFAULT_RETRY: Required<RetryOptions> = {
 };
 const MAX_REDIRECTS = 5;
 const TIMEOUT = Symbol('timeout');
+const SELF_CHECK_TIMEOUT_MS = 10_000;
+
+/**
+ * Whether an answer may come from DocSpace running the request as a signed-out visitor. Routes
+ * marked `[AllowAnonymous]` do that when the credential fails (an expired session, a revoked key):
+ * instead of 401 they answer 403 ("You don't have enough permission…", a bare 403 for a wrong API
+ * key), and a bulk download answers 404, its permission check finding nothing the visitor may
+ * download (docs/docspace-behaviour.md).
+ */
+function maySignalSignedOut(status: number, method: string, url: URL): boolean {
+  if (status === 403) return true;
+  return (
+    status === 404 && method === 'PUT' && /\/api\/2\.0\/files\/fileops\/bulkdownload$/.test(url.pathname)
+  );
+}
 
 /**
  * HTTP to one DocSpace portal: URLs, credentials (own origin only), timeouts, cancellation,
@@ -133,6 +149,59 @@ export class Transport {
       (u, p) => this.signIn(u, p),
       () => this.clock.now(),
     );
+  }
+
+  /**
+   * Who DocSpace sees behind this client's credential on this portal: a key for work DocSpace lets
+   * each person do one at a time (conversions). Holds no secret.
+   */
+  get personKey(): string {
+    return `${this.origin}\u0000${this.auth.personKey}`;
+  }
+
+  /**
+   * Asks DocSpace whether the credential still signs in, with `people/@self` (not `[AllowAnonymous]`,
+   * so a failed credential gets 401 there). A password sign-in that expired is dropped, so the next
+   * request signs in again (`'renewed'`); any other credential DocSpace no longer accepts throws
+   * `unauthorized`. Anything but a 401 counts as signed in: the caller's own error then stands.
+   */
+  async confirmSignedIn(signal?: AbortSignal, request = 'the request'): Promise<'valid' | 'renewed'> {
+    const authValue = await this.auth.header();
+    return this.settleSignedOut(authValue, request, signal);
+  }
+
+  private async settleSignedOut(
+    authValue: string,
+    request: string,
+    signal?: AbortSignal,
+  ): Promise<'valid' | 'renewed'> {
+    if (!(await this.signedOut(authValue, signal))) return 'valid';
+    if (this.auth.renewable) {
+      this.auth.invalidate(authValue);
+      return 'renewed';
+    }
+    throw signedOutError(request, this.auth.kind);
+  }
+
+  /** True when `people/@self` answers 401 to `authValue`. */
+  private async signedOut(authValue: string, signal?: AbortSignal): Promise<boolean> {
+    const timer = new AbortController();
+    const t = setTimeout(() => timer.abort(TIMEOUT), Math.min(this.timeoutMs, SELF_CHECK_TIMEOUT_MS));
+    const onAbort = () => timer.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const url = this.url('people/@self', { fields: 'id' });
+      const res = await this.send('GET', url, {}, authValue, timer.signal);
+      await res.body?.cancel();
+      this.logger?.debug({ status: res.status }, 'docspace credential check');
+      return res.status === 401;
+    } catch {
+      if (signal?.aborted) throw this.aborted('GET /api/2.0/people/@self', signal.reason);
+      return false;
+    } finally {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   /**
@@ -240,6 +309,7 @@ export class Transport {
     const started = this.clock.now();
     const label = `${method} ${url.pathname}`;
     let renewed = false;
+    let selfChecked = false;
     for (let attempt = 1; ; attempt++) {
       if (opts.signal?.aborted) throw this.aborted(label, opts.signal.reason);
       // One controller per attempt, aborted by the timeout or the caller's signal. Not
@@ -265,6 +335,20 @@ export class Transport {
           await res.body?.cancel();
           attempt--;
           continue;
+        }
+        if (authValue !== undefined && !selfChecked && maySignalSignedOut(res.status, method, url)) {
+          // "No permission" or "not signed in any more"? DocSpace cannot tell us here; @self can.
+          selfChecked = true;
+          const state = await this.settleSignedOut(authValue, label, opts.signal).catch(async (e) => {
+            await res.body?.cancel();
+            throw e;
+          });
+          if (state === 'renewed' && !renewed) {
+            renewed = true;
+            await res.body?.cancel();
+            attempt--;
+            continue;
+          }
         }
         if (RETRY_STATUSES.has(res.status) && idempotent && attempt < this.retry.attempts) {
           const hinted = parseRetryAfter(res.headers.get('retry-after'), this.clock.now());

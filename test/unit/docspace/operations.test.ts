@@ -10,10 +10,17 @@ import { BASE, fakeClock, fakeFetch, ok } from './fake.js';
 const started: FileOperationDto = { id: 'op-1', Operation: 1, progress: 0, error: '', finished: false };
 
 /** A portal whose copy starts `op-1` and whose polls answer from `polls` in turn (last repeats). */
-function portal(polls: FileOperationDto[][], onPoll?: (n: number) => void) {
+function portal(
+  polls: FileOperationDto[][],
+  onPoll?: (n: number) => void,
+  opts: { startedWith?: FileOperationDto[]; self?: number } = {},
+) {
   let n = 0;
   const f = fakeFetch((call) => {
-    if (call.method === 'PUT' && call.url.pathname === '/api/2.0/files/fileops/copy') return ok([started]);
+    if (call.method === 'PUT' && call.url.pathname === '/api/2.0/files/fileops/copy')
+      return ok(opts.startedWith ?? [started]);
+    if (call.method === 'GET' && call.url.pathname === '/api/2.0/people/@self')
+      return opts.self === 401 ? new Response(null, { status: 401 }) : ok({ id: 'me' });
     if (call.method === 'GET' && call.url.pathname === '/api/2.0/files/fileops') {
       onPoll?.(n);
       const answer = polls[Math.min(n, polls.length - 1)] as FileOperationDto[];
@@ -97,10 +104,57 @@ describe('long-running file operations', () => {
     assert.equal(polls(), 2);
   });
 
-  it('an operation that vanished after being seen running counts as finished', async () => {
-    const { c } = portal([[{ ...started, progress: 50 }], []]);
+  it('an operation that vanished before DocSpace said it finished is an error, not a success', async () => {
+    const { c, calls } = portal([[{ ...started, progress: 50 }], []]);
+    const e = await failure(c.files.copy({ fileIds: [5], destFolderId: 7 }));
+    assert.equal(e.code, 'operation_failed');
+    assert.match(e.message, /stopped reporting on the operation before saying it had finished/);
+    assert.ok(
+      calls.some((x) => x.url.pathname === '/api/2.0/people/@self'),
+      'checked the credential',
+    );
+  });
+
+  it('an empty list because the credential stopped working is "unauthorized"', async () => {
+    const { c } = portal([[]], undefined, { self: 401 });
+    const e = await failure(c.files.copy({ fileIds: [5], destFolderId: 7 }));
+    assert.equal(e.code, 'unauthorized');
+    assert.match(e.message, /no longer accepts the credentials/);
+  });
+
+  it('progress 100 is not finished until DocSpace says so', async () => {
+    const { c, polls } = portal([
+      [{ ...started, progress: 100 }],
+      [{ ...started, progress: 100, finished: true, status: 2 }],
+    ]);
+    await c.files.copy({ fileIds: [5], destFolderId: 7 });
+    assert.equal(polls(), 2);
+  });
+
+  it("follows its own operation when DocSpace's answer lists others of other types too", async () => {
+    const other: FileOperationDto = {
+      id: 'op-0',
+      Operation: 0,
+      progress: 10,
+      error: 'not mine',
+      finished: false,
+    };
+    const { c, calls } = portal([[{ ...started, progress: 100, finished: true }]], undefined, {
+      startedWith: [other, started],
+    });
     const ops = await c.files.copy({ fileIds: [5], destFolderId: 7 });
-    assert.equal(ops[0]?.finished, true);
+    assert.deepEqual(
+      ops.map((o) => o.id),
+      ['op-1'],
+    );
+    assert.equal(calls[1]?.url.searchParams.get('id'), 'op-1');
+  });
+
+  it('refuses to guess between several operations of its kind', async () => {
+    const { c } = portal([], undefined, { startedWith: [started, { ...started, id: 'op-2' }] });
+    const e = await failure(c.files.copy({ fileIds: [5], destFolderId: 7 }));
+    assert.equal(e.code, 'invalid_response');
+    assert.match(e.message, /2 operations/);
   });
 
   it('archiving a room waits for the single operation DocSpace returns', async () => {
