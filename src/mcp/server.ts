@@ -9,9 +9,11 @@ import type { AnyToolRecord } from '../tools/types.js';
 import { registerMetaTools } from './meta-server.js';
 import { registerFileResources } from './resources.js';
 import { type CallEnv, type CallOutcome, runTool } from './run-tool.js';
+import { VERSION } from '../config/version.js';
 
 export const SERVER_NAME = 'docspace-mcp';
-export const SERVER_VERSION = '0.1.0';
+/** The package version (one source: package.json). */
+export const SERVER_VERSION = VERSION;
 
 export interface ServerDeps {
   /** DocSpace portal URL, e.g. https://example.onlyoffice.com */
