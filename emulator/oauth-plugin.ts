@@ -16,7 +16,7 @@ export const createOAuthPlugin: OAuthFactory = ({ directory, faults }) => {
   return {
     app,
     paths: OAUTH_PATHS,
-    verifyOAuthAccessToken: (token) => server.verifyAccessToken(token),
+    verifyOAuthAccessToken: (token, requestOrigin) => server.verifyAccessToken(token, requestOrigin),
     reset: () => server.reset(),
   };
 };

@@ -185,6 +185,7 @@ function issueCode(
     id: ctx.state.newId(),
     clientId: request.clientId,
     userId,
+    grantType: 'authorization_code',
     scopes,
     request,
     authTime: now,

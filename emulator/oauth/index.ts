@@ -49,8 +49,11 @@ export interface OAuthServer {
   app: Hono;
   /** The registration service: /api/2.0/clients… and /api/2.0/scopes (bodies without DocSpace's envelope). */
   clientsApp: Hono;
-  /** What DocSpace's API does with a Bearer JWT: signature, iss/aud, expiry and introspection. */
-  verifyAccessToken(token: string): Promise<VerifiedAccessToken | undefined>;
+  /**
+   * What DocSpace's API does with a Bearer JWT: signature, iss, expiry, introspection, and `aud`
+   * equal to `requestOrigin` — the address the API request came to (default: the portal's own).
+   */
+  verifyAccessToken(token: string, requestOrigin?: string): Promise<VerifiedAccessToken | undefined>;
   /** Registers an app (seeding, tests); missing fields get DocSpace-like defaults. */
   registerClient(input: Partial<OAuthApp> & Pick<OAuthApp, 'name' | 'redirectUris'>): OAuthApp;
   /** Forgets sessions, codes, tokens and consents (apps live in the directory). */
@@ -120,8 +123,8 @@ export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
   return {
     app,
     clientsApp,
-    async verifyAccessToken(token) {
-      const found = await activeAccessToken(ctx, token);
+    async verifyAccessToken(token, requestOrigin) {
+      const found = await activeAccessToken(ctx, token, requestOrigin?.replace(/\/+$/, ''));
       if (!found?.auth.access) return undefined;
       return {
         userId: found.auth.userId,
