@@ -19,6 +19,8 @@ export interface UpstreamTokens {
   refreshToken?: string;
   /** Epoch ms. */
   expiresAt: number;
+  /** Epoch ms, when we received it (renewals start a quarter of its life before expiry). */
+  issuedAt?: number;
 }
 
 export interface Upstream {
@@ -63,10 +65,12 @@ export function createUpstream(settings: OAuthSettings, fetchImpl: typeof fetch 
       throw new OAuthError('invalid_grant', `DocSpace refused the grant (${code}); sign in again`);
     }
     const expiresIn = typeof json.expires_in === 'number' ? json.expires_in : Number(json.expires_in ?? 3600);
+    const now = settings.now();
     return {
       accessToken: json.access_token,
       refreshToken: typeof json.refresh_token === 'string' ? json.refresh_token : undefined,
-      expiresAt: settings.now() + (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 3600) * 1000,
+      expiresAt: now + (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 3600) * 1000,
+      issuedAt: now,
     };
   }
 
