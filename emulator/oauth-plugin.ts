@@ -17,6 +17,7 @@ export const createOAuthPlugin: OAuthFactory = ({ directory, faults }) => {
     app,
     paths: OAUTH_PATHS,
     verifyOAuthAccessToken: (token, requestOrigin) => server.verifyAccessToken(token, requestOrigin),
+    grantsIssued: () => server.grantsIssued(),
     reset: () => server.reset(),
   };
 };

@@ -12,7 +12,7 @@ import { type OAuthContext, sessionUser } from './context.js';
 import type { OAuthApp, OAuthDirectory } from './directory.js';
 import { activeAccessToken, discoveryRoutes, tokenServiceRoutes } from './endpoints.js';
 import { SCOPE_NAMES } from './scopes.js';
-import { OAuthState } from './state.js';
+import { LIFETIME, OAuthState } from './state.js';
 import { tokenRoutes } from './token.js';
 import { TokenSigner } from './tokens.js';
 
@@ -25,8 +25,11 @@ export interface OAuthServerOptions {
   directory: OAuthDirectory;
   /** Milliseconds since the epoch; inject to expire codes and tokens without waiting. */
   clock?: () => number;
-  /** Read on every request: `oauthDown` makes every OAuth route answer 503. */
-  faults?: () => { oauthDown?: boolean } | undefined;
+  /**
+   * Read on every request: `oauthDown` makes every OAuth route answer 503;
+   * `oauthAccessTokenSeconds` shortens the life of access tokens issued from then on.
+   */
+  faults?: () => { oauthDown?: boolean; oauthAccessTokenSeconds?: number } | undefined;
   /** The `tid` claim. */
   tenantId?: number;
   /**
@@ -56,7 +59,9 @@ export interface OAuthServer {
   verifyAccessToken(token: string, requestOrigin?: string): Promise<VerifiedAccessToken | undefined>;
   /** Registers an app (seeding, tests); missing fields get DocSpace-like defaults. */
   registerClient(input: Partial<OAuthApp> & Pick<OAuthApp, 'name' | 'redirectUris'>): OAuthApp;
-  /** Forgets sessions, codes, tokens and consents (apps live in the directory). */
+  /** Successful token requests so far, by grant type (tests count refreshes with it). */
+  grantsIssued(): Record<string, number>;
+  /** Forgets sessions, codes, tokens and consents (apps live in the directory); counts restart. */
   reset(): void;
 }
 
@@ -71,6 +76,11 @@ export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
     signer: new TokenSigner(),
     now,
     tenantId: options.tenantId ?? 1,
+    accessLifetimeMs: () => {
+      const seconds = options.faults?.()?.oauthAccessTokenSeconds;
+      return seconds && seconds > 0 ? seconds * 1000 : LIFETIME.access;
+    },
+    issued: {},
     portalUrl: () => directory.baseUrl().replace(/\/+$/, ''),
     issuer: () => `${directory.baseUrl().replace(/\/+$/, '')}/oauth2`,
   };
@@ -161,8 +171,10 @@ export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
       directory.saveOAuthApp(created);
       return created;
     },
+    grantsIssued: () => ({ ...ctx.issued }),
     reset() {
       ctx.state.clear();
+      for (const key of Object.keys(ctx.issued)) delete ctx.issued[key];
     },
   };
 }

@@ -68,6 +68,7 @@ export function tokenRoutes(ctx: OAuthContext): Hono {
       // PersonalAccessTokenAuthenticationConverter, refuses the request: invalid_request naming
       // grant_type (ASC.Identity …/security/oauth/converter/PersonalAccessTokenAuthenticationConverter.java).
       else throw parameterError('grant_type', ERROR_URI.token);
+      ctx.issued[grantType as string] = (ctx.issued[grantType as string] ?? 0) + 1;
       return c.json(body, 200, NO_STORE);
     } catch (e) {
       return errorResponse(c, e);
@@ -157,7 +158,7 @@ export function tokenRoutes(ctx: OAuthContext): Hono {
     const now = ctx.now();
     const iat = Math.floor(now / 1000);
     const jti = ctx.signer.newJti();
-    const accessExpires = now + LIFETIME.access;
+    const accessExpires = now + ctx.accessLifetimeMs();
     const accessToken = await ctx.signer.sign({
       sub: auth.userId,
       aud: [ctx.portalUrl()],
