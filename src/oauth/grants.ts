@@ -309,4 +309,3 @@ export function createGrants(deps: GrantDeps) {
 }
 
 export type Grants = ReturnType<typeof createGrants>;
-export const grantStoreKey = grantKey;
