@@ -183,8 +183,11 @@ export function createDocSpaceGrants(deps: DocSpaceGrantDeps) {
         error instanceof OAuthError &&
         (error.code === 'invalid_grant' || error.code === 'invalid_client')
       ) {
-        // Only the grant we tried to renew: a sign-in that replaced it meanwhile stays.
-        await mutate(key, async (current) => (current?.ds === record.ds ? undefined : current));
+        // Only the grant we tried to renew: a sign-in that replaced it meanwhile (which is why
+        // DocSpace refused our refresh token) stays, and its tokens are the answer.
+        const after = await mutate(key, async (current) => (current?.ds === record.ds ? undefined : current));
+        const replaced = after ? await storageSealer.open<UpstreamTokens>(after.ds) : undefined;
+        if (replaced) return replaced;
         audit.record({
           event: 'token.revoked',
           outcome: 'failure',

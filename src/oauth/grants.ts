@@ -154,6 +154,11 @@ export function createGrants(deps: GrantDeps) {
         const { raw, grant } = loaded;
         if (grant.clientId !== client.clientId)
           throw new OAuthError('invalid_grant', 'the refresh token was issued to another client');
+        if (!grant.dsg) {
+          // Made before DocSpace grants were shared per person: its DocSpace tokens may be dead.
+          await store.delete(grantKey(gid));
+          throw new OAuthError('invalid_grant', 'this sign-in predates a server upgrade; sign in again');
+        }
         const typedIn = await docspace.typedInApp(grant.dsg);
         if (typedIn?.clientSecret && !(clientSecret && safeEqual(clientSecret, typedIn.clientSecret))) {
           throw new OAuthError('invalid_client', 'client authentication failed');
