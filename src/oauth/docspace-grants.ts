@@ -61,6 +61,7 @@ const LOCK_TTL_SECONDS = 30;
 const LOCK_WAIT_MS = 15_000;
 const POLL_MS = 20;
 const MAX_CAS_TRIES = 20;
+const OPENED_MAX = 1000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -68,6 +69,22 @@ export function createDocSpaceGrants(deps: DocSpaceGrantDeps) {
   const { store, settings, upstream, storageSealer, audit } = deps;
   /** Renewals running in this process, by grant key: concurrent requests share one. */
   const renewing = new Map<string, Promise<UpstreamTokens>>();
+  /**
+   * Opened DocSpace tokens by their sealed value: opening costs far more than the rest of a
+   * request's check, and a sealed value never changes (a renewal or sign-in writes a new one).
+   */
+  const opened = new Map<string, UpstreamTokens>();
+
+  async function openTokens(sealed: string): Promise<UpstreamTokens | undefined> {
+    const hit = opened.get(sealed);
+    if (hit) return hit;
+    const tokens = await storageSealer.open<UpstreamTokens>(sealed);
+    if (tokens) {
+      if (opened.size >= OPENED_MAX) opened.delete(opened.keys().next().value as string);
+      opened.set(sealed, tokens);
+    }
+    return tokens;
+  }
 
   async function load(key: string): Promise<{ raw: string; record: DocSpaceGrantRecord } | undefined> {
     const raw = await store.get(key);
@@ -303,7 +320,7 @@ export function createDocSpaceGrants(deps: DocSpaceGrantDeps) {
       const loaded = await load(key);
       const now = settings.now();
       if (!loaded?.record.connections.some((c) => c.gid === gid && c.expiresAt > now)) return undefined;
-      const ds = await storageSealer.open<UpstreamTokens>(loaded.record.ds);
+      const ds = await openTokens(loaded.record.ds);
       if (!ds) return undefined;
       if (!needsRenewal(ds, now)) return ds.accessToken;
       return (await this.renew(key, ds.accessToken)).accessToken;
