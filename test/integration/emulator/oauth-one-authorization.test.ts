@@ -12,9 +12,11 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import {
   ALICE,
   APPS,
+  authorizeUrl,
   BOB,
   type Harness,
   introspect,
+  signIn,
   startHarness,
   token,
   webTokens,
@@ -46,6 +48,23 @@ describe('one authorization per person and app (identity_authorizations primary 
     // The newer sign-in is the one that lives.
     assert.ok(await h.oauth.verifyAccessToken(String(second.access_token)));
     assert.equal((await refresh(second.refresh_token)).status, 200);
+  });
+
+  test("DocSpace's consent screen alone ends the earlier tokens, before any answer to it", async () => {
+    const first = await webTokens(h, { scope: 'files:read' });
+    // A scope not consented to yet brings the consent screen back; Spring saves the pending
+    // authorization (holding the consent state) over the person's one for this app.
+    const { html } = await signIn(
+      authorizeUrl(h, {
+        response_type: 'code',
+        client_id: APPS.web.clientId,
+        redirect_uri: 'https://app.example.com/callback',
+        scope: 'files:read files:write',
+      }),
+    );
+    assert.match(html, /consent-allow/);
+    assert.equal(await h.oauth.verifyAccessToken(String(first.access_token)), undefined);
+    assert.deepEqual(await refresh(first.refresh_token), { status: 400, body: { error: 'invalid_grant' } });
   });
 
   test('another person, or the same person at another app, keeps their own authorization', async () => {
