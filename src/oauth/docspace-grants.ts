@@ -62,6 +62,12 @@ const LOCK_WAIT_MS = 15_000;
 const POLL_MS = 20;
 const MAX_CAS_TRIES = 20;
 const OPENED_MAX = 1000;
+/**
+ * Connections kept per person and app. Some clients register and sign in anew on every
+ * connection (Claude, reported), so without a bound a person's record — read on every request
+ * — would grow for the refresh lifetime; the oldest beyond it is dropped (signs in again).
+ */
+const MAX_CONNECTIONS = 50;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -259,7 +265,7 @@ export function createDocSpaceGrants(deps: DocSpaceGrantDeps) {
               connections: [
                 ...live(current.connections, settings.now()).filter((c) => c.gid !== connection.gid),
                 connection,
-              ],
+              ].slice(-MAX_CONNECTIONS),
             }
           : undefined,
       );

@@ -120,6 +120,15 @@ describe("a person's DocSpace grant", () => {
     assert.equal(await grants.get(key), undefined);
   });
 
+  it("a person's record keeps the newest 50 connections (clients that sign in anew each time)", async () => {
+    const { grants, signIn, connect } = setup();
+    const key = await signIn('s');
+    for (let i = 0; i <= 50; i++) await connect(key, `c${i}`);
+    assert.equal((await grants.get(key))?.connections.length, 50);
+    assert.equal(await grants.accessToken(key, 'c0'), undefined, 'the oldest was dropped');
+    assert.equal(await grants.accessToken(key, 'c50'), 's-at');
+  });
+
   it('a connection whose refresh family lapsed is not honoured', async () => {
     const { clock, grants, signIn } = setup();
     const key = await signIn('s');
