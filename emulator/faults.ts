@@ -23,6 +23,8 @@ export interface FaultOptions {
   expiredTokens?: boolean;
   /** The OAuth server (`/oauth2/*`, `/.well-known/*`) answers 503; applied by the OAuth server itself. */
   oauthDown?: boolean;
+  /** OAuth access tokens issued from now on live this many seconds instead of DocSpace's 3600. */
+  oauthAccessTokenSeconds?: number;
   /** Only requests whose path matches this regular expression are affected by the request faults. */
   pathPattern?: string;
 }

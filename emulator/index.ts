@@ -41,6 +41,8 @@ export interface Emulator {
   info: EmulatorInfo;
   close(): Promise<void>;
   setFaults(f: FaultOptions): void;
+  /** Successful OAuth token requests so far, by grant type (`refresh_token`: renewals). */
+  oauthGrantsIssued(): Record<string, number>;
   /** Back to the freshly seeded portal and the faults given at start. */
   reset(): void;
 }
@@ -51,6 +53,8 @@ export interface OAuthPlugin {
   /** Request paths the plugin answers instead of the portal. */
   paths: RegExp;
   verifyOAuthAccessToken: OAuthVerifier;
+  /** Successful OAuth token requests by grant type. */
+  grantsIssued(): Record<string, number>;
   reset(): void;
 }
 
@@ -101,6 +105,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       return { baseUrl, users: info.users, oauthApps: info.oauthApps };
     },
     setFaults: (f) => faults.set(f),
+    oauthGrantsIssued: () => oauth.grantsIssued(),
     reset,
     close: () =>
       new Promise<void>((resolve) => {

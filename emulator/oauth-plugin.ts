@@ -16,7 +16,8 @@ export const createOAuthPlugin: OAuthFactory = ({ directory, faults }) => {
   return {
     app,
     paths: OAUTH_PATHS,
-    verifyOAuthAccessToken: (token) => server.verifyAccessToken(token),
+    verifyOAuthAccessToken: (token, requestOrigin) => server.verifyAccessToken(token, requestOrigin),
+    grantsIssued: () => server.grantsIssued(),
     reset: () => server.reset(),
   };
 };

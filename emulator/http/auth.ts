@@ -23,7 +23,8 @@ export interface OAuthTokenInfo {
   scopes: string[];
 }
 
-export type OAuthVerifier = (token: string) => Promise<OAuthTokenInfo | undefined>;
+/** `requestOrigin`: the address the API request came to, which the token's `aud` must name. */
+export type OAuthVerifier = (token: string, requestOrigin: string) => Promise<OAuthTokenInfo | undefined>;
 
 const JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
@@ -84,6 +85,19 @@ function cookie(header: string | undefined, name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The portal address a request came to, as DocSpace's ServerRootPath takes it from the request
+ * (ASC.Core.Common/BaseCommonLinkUtility.cs); an OAuth token's `aud` must equal it
+ * (ASC.Api.Core/Auth/JwtBearerAuthHandler.cs). DocSpace swaps a loopback host for the tenant's
+ * domain; the emulator lives on loopback, so it keeps the host as sent.
+ */
+function requestOrigin(req: Request): string {
+  const url = new URL(req.url);
+  const host = req.headers.get('x-forwarded-host')?.split(',')[0]?.trim() || url.host;
+  const proto = req.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() || url.protocol.slice(0, -1);
+  return `${proto}://${host}`;
+}
+
 /** Required scopes (any of) for a request, first match wins; undefined → only the global scopes. */
 export function routeScopes(method: string, path: string): string[] | undefined {
   const p = path.replace(/^\/api\/[^/]+\//, '');
@@ -136,7 +150,7 @@ export class ApiAuth {
     if (header.startsWith('Basic ')) return this.byBasic(header.slice(6).trim());
     const bearer = header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
     if (bearer?.startsWith('sk-')) return expired ? undefined : this.byApiKey(bearer);
-    if (bearer && JWT.test(bearer)) return expired ? undefined : this.byOAuth(bearer);
+    if (bearer && JWT.test(bearer)) return expired ? undefined : this.byOAuth(bearer, requestOrigin(req));
     // Anything else goes to the cookie handler: the cookie first, else the header value without `Bearer `.
     const t = cookie(req.headers.get('cookie') ?? undefined, 'asc_auth_key') ?? bearer ?? header;
     return expired ? undefined : this.byToken(t);
@@ -173,9 +187,9 @@ export class ApiAuth {
     return canSignIn(user) ? { user, kind: 'apiKey', scopes: keyScopes(k.permissions) } : undefined;
   }
 
-  private async byOAuth(token: string): Promise<Principal | undefined> {
+  private async byOAuth(token: string, origin: string): Promise<Principal | undefined> {
     if (!this.verifier) return undefined;
-    const info = await this.verifier(token).catch(() => undefined);
+    const info = await this.verifier(token, origin).catch(() => undefined);
     if (!info) return undefined;
     const user = this.portal().users.get(info.userId);
     return canSignIn(user)

@@ -185,6 +185,7 @@ function issueCode(
     id: ctx.state.newId(),
     clientId: request.clientId,
     userId,
+    grantType: 'authorization_code',
     scopes,
     request,
     authTime: now,
@@ -211,6 +212,18 @@ function continueAsUser(
     request,
     userId: user.id,
     expiresAt: ctx.now() + LIFETIME.consentRequest,
+  });
+  // Spring's code-request provider saves an authorization holding the consent `state` before it
+  // shows the consent screen, and DocSpace's AuthorizationService.save writes it over the
+  // person's authorization for the app: their earlier tokens end here, Allow or Deny.
+  ctx.state.save({
+    id: ctx.state.newId(),
+    clientId: request.clientId,
+    userId: user.id,
+    grantType: 'authorization_code',
+    scopes: [],
+    request,
+    authTime: ctx.now(),
   });
   const action = new URL(c.req.url).pathname;
   return c.html(consentPage(app, user, { consentState, scopes: request.scopes, action }), 200);

@@ -10,6 +10,10 @@ export interface OAuthContext {
   signer: TokenSigner;
   now: () => number;
   tenantId: number;
+  /** How long an access token issued now lives (DocSpace: 60 minutes; shortened by a fault). */
+  accessLifetimeMs(): number;
+  /** Successful token requests by grant type. */
+  issued: Record<string, number>;
   /** Portal origin without a trailing slash: the tokens' `aud`. */
   portalUrl(): string;
   /** `iss` of every token: the portal origin + "/oauth2". */

@@ -1,7 +1,7 @@
 // Introspection, revocation, JWKS, userinfo and discovery metadata (reference/docspace-api.md §4.3, §4.8).
 import { type Context, Hono } from 'hono';
 import { authenticateClient } from './client-auth.js';
-import type { OAuthContext } from './context.js';
+import { activeClient, type OAuthContext } from './context.js';
 import { bareError, ERROR_URI, invalidClient, NO_STORE, parameterError } from './errors.js';
 import type { Authorization } from './state.js';
 import { errorResponse, formBody } from './token.js';
@@ -21,23 +21,28 @@ const SCOPES_SUPPORTED = [
 ];
 
 /**
- * An access token that would pass DocSpace's checks: our signature, `iss`/`aud` of this portal,
- * not expired, and — like the API's introspection on every call — still the current, unrevoked
- * token of a live authorization whose app still exists.
+ * An access token that would pass DocSpace's checks: our signature, `iss` of this portal, `aud`
+ * equal to the address the request came to (the API validates it against its ServerRootPath,
+ * which DocSpace derives from the request: ASC.Api.Core/Auth/JwtBearerAuthHandler.cs), not
+ * expired, and — like the API's introspection on every call — still the current, unrevoked
+ * token of a live authorization whose app is still enabled. A disabled app's tokens stop at once:
+ * AuthorizationService.findByToken drops authorizations whose client fails
+ * RegisteredClientService.validateClientAccessibility (enabled, ASC.Identity authorization-application).
  */
 export async function activeAccessToken(
   ctx: OAuthContext,
   token: string,
+  audience: string = ctx.portalUrl(),
 ): Promise<{ auth: Authorization; claims: AccessClaims } | undefined> {
   const claims = await ctx.signer.verify(token, {
     issuer: ctx.issuer(),
-    audience: ctx.portalUrl(),
+    audience,
     now: ctx.now(),
   });
   if (!claims) return undefined;
   const auth = ctx.state.findBy('access', token);
   if (!auth || !ctx.state.isActive(auth.access) || auth.access.value !== token) return undefined;
-  if (!ctx.directory.oauthApp(auth.clientId)) return undefined;
+  if (!activeClient(ctx, auth.clientId)) return undefined;
   return { auth, claims };
 }
 
@@ -105,7 +110,7 @@ export function tokenServiceRoutes(ctx: OAuthContext): Hono {
         );
       }
       const auth = ctx.state.findBy('refresh', token);
-      if (auth?.refresh && ctx.state.isActive(auth.refresh) && ctx.directory.oauthApp(auth.clientId)) {
+      if (auth?.refresh && ctx.state.isActive(auth.refresh) && activeClient(ctx, auth.clientId)) {
         return c.json(
           {
             active: true,

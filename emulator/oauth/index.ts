@@ -12,7 +12,7 @@ import { type OAuthContext, sessionUser } from './context.js';
 import type { OAuthApp, OAuthDirectory } from './directory.js';
 import { activeAccessToken, discoveryRoutes, tokenServiceRoutes } from './endpoints.js';
 import { SCOPE_NAMES } from './scopes.js';
-import { OAuthState } from './state.js';
+import { LIFETIME, OAuthState } from './state.js';
 import { tokenRoutes } from './token.js';
 import { TokenSigner } from './tokens.js';
 
@@ -25,8 +25,11 @@ export interface OAuthServerOptions {
   directory: OAuthDirectory;
   /** Milliseconds since the epoch; inject to expire codes and tokens without waiting. */
   clock?: () => number;
-  /** Read on every request: `oauthDown` makes every OAuth route answer 503. */
-  faults?: () => { oauthDown?: boolean } | undefined;
+  /**
+   * Read on every request: `oauthDown` makes every OAuth route answer 503;
+   * `oauthAccessTokenSeconds` shortens the life of access tokens issued from then on.
+   */
+  faults?: () => { oauthDown?: boolean; oauthAccessTokenSeconds?: number } | undefined;
   /** The `tid` claim. */
   tenantId?: number;
   /**
@@ -49,11 +52,16 @@ export interface OAuthServer {
   app: Hono;
   /** The registration service: /api/2.0/clients… and /api/2.0/scopes (bodies without DocSpace's envelope). */
   clientsApp: Hono;
-  /** What DocSpace's API does with a Bearer JWT: signature, iss/aud, expiry and introspection. */
-  verifyAccessToken(token: string): Promise<VerifiedAccessToken | undefined>;
+  /**
+   * What DocSpace's API does with a Bearer JWT: signature, iss, expiry, introspection, and `aud`
+   * equal to `requestOrigin` — the address the API request came to (default: the portal's own).
+   */
+  verifyAccessToken(token: string, requestOrigin?: string): Promise<VerifiedAccessToken | undefined>;
   /** Registers an app (seeding, tests); missing fields get DocSpace-like defaults. */
   registerClient(input: Partial<OAuthApp> & Pick<OAuthApp, 'name' | 'redirectUris'>): OAuthApp;
-  /** Forgets sessions, codes, tokens and consents (apps live in the directory). */
+  /** Successful token requests so far, by grant type (tests count refreshes with it). */
+  grantsIssued(): Record<string, number>;
+  /** Forgets sessions, codes, tokens and consents (apps live in the directory); counts restart. */
   reset(): void;
 }
 
@@ -68,6 +76,11 @@ export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
     signer: new TokenSigner(),
     now,
     tenantId: options.tenantId ?? 1,
+    accessLifetimeMs: () => {
+      const seconds = options.faults?.()?.oauthAccessTokenSeconds;
+      return seconds && seconds > 0 ? seconds * 1000 : LIFETIME.access;
+    },
+    issued: {},
     portalUrl: () => directory.baseUrl().replace(/\/+$/, ''),
     issuer: () => `${directory.baseUrl().replace(/\/+$/, '')}/oauth2`,
   };
@@ -120,8 +133,8 @@ export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
   return {
     app,
     clientsApp,
-    async verifyAccessToken(token) {
-      const found = await activeAccessToken(ctx, token);
+    async verifyAccessToken(token, requestOrigin) {
+      const found = await activeAccessToken(ctx, token, requestOrigin?.replace(/\/+$/, ''));
       if (!found?.auth.access) return undefined;
       return {
         userId: found.auth.userId,
@@ -158,8 +171,10 @@ export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
       directory.saveOAuthApp(created);
       return created;
     },
+    grantsIssued: () => ({ ...ctx.issued }),
     reset() {
       ctx.state.clear();
+      for (const key of Object.keys(ctx.issued)) delete ctx.issued[key];
     },
   };
 }

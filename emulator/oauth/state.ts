@@ -1,6 +1,13 @@
-// The OAuth server's memory: browser sessions, pending consents, codes, authorizations (one per
-// code exchange, holding the current access and refresh token) and remembered consents.
-// Everything is keyed by the token value, as Spring's authorization service looks tokens up.
+// The OAuth server's memory: browser sessions, pending consents, codes, authorizations and
+// remembered consents. Tokens are looked up by value, as Spring's authorization service does.
+//
+// One authorization per (person, app, grant type), as DocSpace keeps them: the primary key of
+// its identity_authorizations table is (principal_id, registered_client_id,
+// authorization_grant_type) (ASC.Identity infrastructure-migration-runner
+// migration/mysql/common/V1_1__init.sql), and AuthorizationService.save looks the row up by that
+// key and writes the new authorization over it (AuthorizationMapper.merge keeps only the
+// tenant). A second sign-in of the same person to the same app therefore ends the first one's
+// access and refresh tokens the moment its code is issued.
 import { randomBytes } from 'node:crypto';
 
 export const LIFETIME = {
@@ -42,6 +49,7 @@ export interface Authorization {
   id: string;
   clientId: string;
   userId: string;
+  grantType: 'authorization_code' | 'personal_access_token';
   /** What the user authorized; a refresh may ask for less, never more. */
   scopes: string[];
   request: AuthorizationRequest;
@@ -59,6 +67,8 @@ export class OAuthState {
   private readonly byCode = new Map<string, string>();
   private readonly byAccess = new Map<string, string>();
   private readonly byRefresh = new Map<string, string>();
+  /** `${grantType} ${clientId} ${userId}` → the one authorization of that person, app and grant type. */
+  private readonly byPrincipal = new Map<string, string>();
   /** Scopes each user has granted each client: `${clientId} ${userId}` → scopes. */
   readonly consents = new Map<string, Set<string>>();
 
@@ -68,7 +78,15 @@ export class OAuthState {
     return randomBytes(24).toString('base64url');
   }
 
+  /** Stores an authorization, replacing (and so ending) the person's earlier one for the app and grant type. */
   save(auth: Authorization): void {
+    const key = `${auth.grantType} ${auth.clientId} ${auth.userId}`;
+    const earlier = this.byPrincipal.get(key);
+    if (earlier !== undefined && earlier !== auth.id) {
+      const replaced = this.authorizations.get(earlier);
+      if (replaced) this.remove(replaced);
+    }
+    this.byPrincipal.set(key, auth.id);
     this.authorizations.set(auth.id, auth);
     for (const [index, token] of [
       [this.byCode, auth.code],
@@ -92,6 +110,8 @@ export class OAuthState {
 
   remove(auth: Authorization): void {
     this.authorizations.delete(auth.id);
+    const key = `${auth.grantType} ${auth.clientId} ${auth.userId}`;
+    if (this.byPrincipal.get(key) === auth.id) this.byPrincipal.delete(key);
     if (auth.code) this.byCode.delete(auth.code.value);
     if (auth.access) this.byAccess.delete(auth.access.value);
     if (auth.refresh) this.byRefresh.delete(auth.refresh.value);
@@ -119,6 +139,7 @@ export class OAuthState {
     this.byCode.clear();
     this.byAccess.clear();
     this.byRefresh.clear();
+    this.byPrincipal.clear();
     this.consents.clear();
   }
 }

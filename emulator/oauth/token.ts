@@ -64,12 +64,11 @@ export function tokenRoutes(ctx: OAuthContext): Hono {
       else if (grantType === 'refresh_token') body = await refresh(params, client);
       else if (grantType === 'personal_access_token') body = await personalAccessToken(c, params, client);
       else if (grantType === 'client_credentials') throw bareError('unauthorized_client');
-      else
-        throw new OAuthProtocolError(400, {
-          error: 'unsupported_grant_type',
-          error_description: 'OAuth 2.0 Parameter: grant_type',
-          error_uri: ERROR_URI.token,
-        });
+      // Spring's own converters take none of them, so the last one in DocSpace's chain,
+      // PersonalAccessTokenAuthenticationConverter, refuses the request: invalid_request naming
+      // grant_type (ASC.Identity …/security/oauth/converter/PersonalAccessTokenAuthenticationConverter.java).
+      else throw parameterError('grant_type', ERROR_URI.token);
+      ctx.issued[grantType as string] = (ctx.issued[grantType as string] ?? 0) + 1;
       return c.json(body, 200, NO_STORE);
     } catch (e) {
       return errorResponse(c, e);
@@ -139,6 +138,7 @@ export function tokenRoutes(ctx: OAuthContext): Hono {
       id: ctx.state.newId(),
       clientId: client.app.clientId,
       userId: user.id,
+      grantType: 'personal_access_token',
       scopes,
       request: {
         clientId: client.app.clientId,
@@ -158,7 +158,7 @@ export function tokenRoutes(ctx: OAuthContext): Hono {
     const now = ctx.now();
     const iat = Math.floor(now / 1000);
     const jti = ctx.signer.newJti();
-    const accessExpires = now + LIFETIME.access;
+    const accessExpires = now + ctx.accessLifetimeMs();
     const accessToken = await ctx.signer.sign({
       sub: auth.userId,
       aud: [ctx.portalUrl()],
@@ -198,7 +198,9 @@ export function tokenRoutes(ctx: OAuthContext): Hono {
       idToken = await ctx.signer.sign({
         iss: ctx.issuer(),
         sub: auth.userId,
-        aud: [auth.clientId],
+        // DocSpace's JWT customizer (KeyPairRepositoryJWKSource.customize) runs for every token
+        // it signs, ID tokens included, and sets the audience to the portal.
+        aud: [ctx.portalUrl()],
         azp: auth.clientId,
         iat,
         exp: Math.floor((now + LIFETIME.idToken) / 1000),

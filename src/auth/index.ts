@@ -2,13 +2,13 @@ import type { Logger } from 'pino';
 import type { Audit } from '../audit/index.js';
 import type { Credential } from '../docspace/credential.js';
 import { type AccessTokenClaims, checkAccessToken, createAccessTokenSealer } from '../oauth/access-token.js';
-import { grantStoreKey } from '../oauth/grants.js';
-import type { Store } from '../store/store.js';
+import { OAuthError } from '../oauth/errors.js';
 
 /**
  * Turns an MCP HTTP request into a DocSpace credential. Our own access tokens are opened and
- * checked locally — integrity, expiry, audience, and revocation in the store — with no call to
- * DocSpace. When the operator allows it, a DocSpace API key (`sk-…`) or personal token sent as
+ * checked locally — integrity, expiry, audience — then the person's current DocSpace token is
+ * read from the store (which is also the revocation check), renewed first when it is about to
+ * expire. When the operator allows it, a DocSpace API key (`sk-…`) or personal token sent as
  * `Authorization: Bearer …` is used as is; our tokens are recognised by their sealed shape and
  * never passed on. Everything else is a 401 pointing the client to our metadata.
  */
@@ -21,7 +21,12 @@ export interface AuthenticatorDeps {
   /** Path of the MCP endpoint; default `/mcp`. */
   mcpPath?: string;
   /** Present when OAuth is on: our tokens are accepted and 401s point to our metadata. */
-  oauth?: { secret: string; previousSecrets?: string[]; store: Store };
+  oauth?: {
+    secret: string;
+    previousSecrets?: string[];
+    /** From `createOAuth`: the DocSpace token behind our token, undefined once revoked. */
+    docspaceAccessToken(claims: { gid: string; dsg: string }): Promise<string | undefined>;
+  };
   /** `DOCSPACE_REQUEST_AUTHORIZATION_HEADER`: accept DocSpace API keys / tokens as Bearer. */
   acceptDocSpaceBearer?: boolean;
   /** The configured credential, used when a request brings none (single-user deployments). */
@@ -55,6 +60,18 @@ export function createAuthenticator(deps: AuthenticatorDeps): (req: Request) => 
         };
     return { ok: false, response: new Response(JSON.stringify(body), { status: 401, headers }) };
   };
+
+  /** DocSpace could not renew the person's sign-in just now: retry, not sign in again. */
+  const unavailable = (description: string): AuthOutcome => ({
+    ok: false,
+    response: new Response(
+      JSON.stringify({ error: 'temporarily_unavailable', error_description: description }),
+      {
+        status: 503,
+        headers: { 'content-type': 'application/json', 'retry-after': '1' },
+      },
+    ),
+  });
 
   const reject = (reason: string, description: string, claims?: AccessTokenClaims): AuthOutcome => {
     deps.audit?.record({
@@ -98,11 +115,18 @@ export function createAuthenticator(deps: AuthenticatorDeps): (req: Request) => 
         return reject(check.reason, description);
       }
       const { claims } = check;
-      if (!(await deps.oauth?.store.get(grantStoreKey(claims.gid))))
-        return reject('revoked', 'the token was revoked', claims);
+      let docspaceToken: string | undefined;
+      try {
+        docspaceToken = await deps.oauth?.docspaceAccessToken(claims);
+      } catch (error) {
+        if (!(error instanceof OAuthError)) throw error;
+        if (error.code !== 'invalid_grant') return unavailable(error.message);
+        return reject('ended', error.message, claims);
+      }
+      if (!docspaceToken) return reject('revoked', 'the token was revoked', claims);
       return {
         ok: true,
-        credential: { kind: 'oauth', accessToken: claims.dat },
+        credential: { kind: 'oauth', accessToken: docspaceToken },
         principal: { userId: claims.sub, clientId: claims.cid, kind: 'oauth' },
       };
     }

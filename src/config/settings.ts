@@ -377,7 +377,8 @@ export const SETTINGS = {
     env: 'DOCSPACE_OAUTH_AUTH_TOKEN_TTL',
     group: 'OAuth',
     shown: '3600000',
-    description: "Milliseconds an access token we issue lives (never beyond the DocSpace token's expiry).",
+    description:
+      "Milliseconds an access token we issue lives (independent of the DocSpace token's life: requests renew that one).",
     schema: int(3_600_000, { min: 1000 }),
   }),
   oauthRefreshTokenTtl: setting({

@@ -28,7 +28,7 @@ export interface HttpAppDeps {
   limits: { mcp: Limit; byPath: Record<string, Limit>; token?: TokenLimits };
   mcp?: McpRoute;
   sse?: SseRoutes;
-  /** The OAuth facade (`createOAuthApp`), mounted at the root when OAuth is on. */
+  /** The OAuth facade (`createOAuth`), mounted at the root when OAuth is on. */
   oauth?: Hono;
   readiness: () => Promise<ReadyReport>;
   /** What the landing and `/mcp` pages tell a person. */

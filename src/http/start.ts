@@ -141,10 +141,37 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
         }
       : baseFactory;
 
+    // Loaded only when on (off by default): its module graph is ≈ 20 ms of every cold start.
+    const oauth = config.oauth
+      ? (await import('../oauth/index.js')).createOAuth({
+          publicBaseUrl,
+          docspaceBaseUrl: config.baseUrl,
+          docspaceOAuthBaseUrl: config.oauthBaseUrl || undefined,
+          clientId: config.oauthClientId || undefined,
+          clientSecret: config.oauthClientSecret || undefined,
+          secret: config.secretValue,
+          store,
+          logger,
+          audit,
+          fetch: opts.fetch,
+          previousSecrets: config.previousSecrets,
+          accessTokenTtlSeconds: Math.round(config.oauthAuthTokenTtl / 1000),
+          refreshTokenTtlSeconds: Math.round(config.oauthRefreshTokenTtl / 1000),
+          refreshGraceSeconds: config.oauthRefreshTokenGrace / 1000,
+          echoScope: config.oauthEchoScope,
+          cimd: { enabled: config.oauthCimd, trustedDomains: config.oauthCimdTrustedDomains },
+          demo: config.demo,
+        })
+      : undefined;
+
     const inner = createAuthenticator({
       publicBaseUrl,
-      oauth: config.oauth
-        ? { secret: config.secretValue, previousSecrets: config.previousSecrets, store }
+      oauth: oauth
+        ? {
+            secret: config.secretValue,
+            previousSecrets: config.previousSecrets,
+            docspaceAccessToken: oauth.docspaceAccessToken,
+          }
         : undefined,
       acceptDocSpaceBearer: config.requestAuthorizationHeader,
       fallback: config.credential,
@@ -186,29 +213,6 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
           maxSessions: config.sessionMax,
           userAgent,
           logger,
-        })
-      : undefined;
-
-    // Loaded only when on (off by default): its module graph is ≈ 20 ms of every cold start.
-    const oauth = config.oauth
-      ? (await import('../oauth/index.js')).createOAuthApp({
-          publicBaseUrl,
-          docspaceBaseUrl: config.baseUrl,
-          docspaceOAuthBaseUrl: config.oauthBaseUrl || undefined,
-          clientId: config.oauthClientId || undefined,
-          clientSecret: config.oauthClientSecret || undefined,
-          secret: config.secretValue,
-          store,
-          logger,
-          audit,
-          fetch: opts.fetch,
-          previousSecrets: config.previousSecrets,
-          accessTokenTtlSeconds: Math.round(config.oauthAuthTokenTtl / 1000),
-          refreshTokenTtlSeconds: Math.round(config.oauthRefreshTokenTtl / 1000),
-          refreshGraceSeconds: config.oauthRefreshTokenGrace / 1000,
-          echoScope: config.oauthEchoScope,
-          cimd: { enabled: config.oauthCimd, trustedDomains: config.oauthCimdTrustedDomains },
-          demo: config.demo,
         })
       : undefined;
 
@@ -298,7 +302,7 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
       },
       mcp,
       sse,
-      oauth,
+      oauth: oauth?.app,
       demo: config.demo,
       facts: {
         mcpUrl: new URL('mcp', publicBaseUrl).href,

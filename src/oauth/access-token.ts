@@ -3,9 +3,10 @@ import { createSealer, type Sealer } from './seal.js';
 
 /**
  * Our access token: a JWE (dir + A256GCM) only this server can open. It names the user, the
- * client, the grant and the audience, expires no later than the DocSpace token inside, and
- * carries that DocSpace token so a request needs no upstream call — only a local revocation
- * check. The client sees an opaque string.
+ * client, the connection (grant), the person's DocSpace grant and the audience. It carries no
+ * DocSpace token: DocSpace keeps one per person and app and replaces it on every sign-in, so a
+ * request reads the current one from the person's DocSpace grant in the store (one read, which
+ * is also the revocation check). The client sees an opaque string.
  */
 export interface AccessTokenClaims {
   iss: string;
@@ -14,15 +15,15 @@ export interface AccessTokenClaims {
   sub: string;
   /** Our client id. */
   cid: string;
-  /** Grant (refresh family) id: revocation is checked against it. */
+  /** Grant (connection, refresh family) id: revocation is checked against it. */
   gid: string;
+  /** Store key of the person's DocSpace grant (`docspace-grants.ts`). */
+  dsg: string;
   jti: string;
   /** Seconds since the epoch. */
   iat: number;
   exp: number;
   scope?: string;
-  /** The DocSpace access token. */
-  dat: string;
 }
 
 export const ACCESS_TOKEN_PURPOSE = 'at';
@@ -54,7 +55,7 @@ export async function checkAccessToken(
   if (
     !claims ||
     typeof claims.exp !== 'number' ||
-    typeof claims.dat !== 'string' ||
+    typeof claims.dsg !== 'string' ||
     typeof claims.gid !== 'string'
   ) {
     return { ok: false, reason: 'malformed' };

@@ -50,8 +50,8 @@ export interface CodeRecord {
   resource: string;
   scope?: string;
   userId?: string;
-  /** Sealed UpstreamTokens (operator's app: exchanged at the callback). */
-  ds?: string;
+  /** Key of the person's DocSpace grant (operator's app: installed at the callback). */
+  dsg?: string;
   /** Sealed `{ code, verifier }` (user's own app: exchanged at the token endpoint with its secret). */
   dsCode?: string;
 }
@@ -297,7 +297,9 @@ export function mountAuthorize(app: Hono, f: Facade): void {
         if (!app) throw new OAuthError('server_error', 'no DocSpace OAuth app is configured');
         const tokens: UpstreamTokens = await f.upstream.exchangeCode(app, upstreamCode, saved.verifier);
         record.userId = await f.upstream.userId(tokens.accessToken);
-        record.ds = await f.storageSealer.seal(tokens);
+        // DocSpace replaced the person's earlier authorization for this app as it issued the
+        // code: install the new tokens now, so the person's other connections use them at once.
+        record.dsg = await f.docspace.install({ userId: record.userId, app, tokens, typedIn: false });
       }
       const code = randomToken(32);
       await f.store.set(codeKey(code), JSON.stringify(record), CODE_TTL);

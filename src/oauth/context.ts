@@ -4,19 +4,22 @@ import { isStoreUnavailable } from '../store/errors.js';
 import type { Store } from '../store/store.js';
 import { referenceId } from './crypto.js';
 import { OAuthError } from './errors.js';
+import type { DocSpaceGrants } from './docspace-grants.js';
 import type { Grants } from './grants.js';
 import { errorPage, PAGE_HEADERS } from './pages.js';
 import type { Sealer } from './seal.js';
 import type { OAuthSettings } from './settings.js';
 import type { Upstream } from './upstream.js';
 
-/** What every OAuth route needs, built once by `createOAuthApp`. */
+/** What every OAuth route needs, built once by `createOAuth`. */
 export interface Facade {
   settings: OAuthSettings;
   store: Store;
   logger: Logger;
   audit: Audit;
   upstream: Upstream;
+  /** The persons' DocSpace grants, shared by their connections. */
+  docspace: DocSpaceGrants;
   grants: Grants;
   accessSealer: Sealer;
   storageSealer: Sealer;

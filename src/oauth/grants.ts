@@ -6,14 +6,16 @@ import { randomToken, safeEqual, sha256 } from './crypto.js';
 import { OAuthError } from './errors.js';
 import type { Sealer } from './seal.js';
 import type { OAuthSettings } from './settings.js';
-import type { Upstream, UpstreamApp, UpstreamTokens } from './upstream.js';
+import type { DocSpaceGrants } from './docspace-grants.js';
 
 /**
- * Grants: one per consent (user + client), holding the DocSpace tokens sealed, and the refresh
- * family. Refresh tokens are `<grant id>.<secret>`; only hashes are stored. Each use rotates the
- * token. The token just replaced keeps working for `refreshGrace` seconds and yields the same
- * successor (clients race their refreshes); presenting it later, or any older token, is a replay:
- * the whole family is revoked, here and at DocSpace.
+ * Grants: one per MCP connection (consent of one user to one client), holding the refresh family
+ * and naming the person's DocSpace grant (`docspace-grants.ts`), which every connection of that
+ * person through the same DocSpace app shares. Refresh tokens are `<grant id>.<secret>`; only
+ * hashes are stored. Each use rotates the token. The token just replaced keeps working for
+ * `refreshGrace` seconds and yields the same successor (clients race their refreshes);
+ * presenting it later, or any older token, is a replay: the connection is revoked (and the
+ * DocSpace grant with it when no other connection uses it).
  */
 export interface GrantRecord {
   gid: string;
@@ -21,10 +23,8 @@ export interface GrantRecord {
   clientId: string;
   resource: string;
   scope?: string;
-  /** Sealed UpstreamTokens. */
-  ds: string;
-  /** Sealed UpstreamApp, for apps the user typed in (mode 2); else the operator's app is used. */
-  dsApp?: string;
+  /** Store key of the person's DocSpace grant this connection uses. */
+  dsg: string;
   current: string;
   previous?: { hash: string; rotatedAt: number; successor: string };
   /** Older tokens of the family and when each was replaced: presenting one is a replay. */
@@ -43,7 +43,7 @@ export interface TokenResponse {
 export interface GrantDeps {
   store: Store;
   settings: OAuthSettings;
-  upstream: Upstream;
+  docspace: DocSpaceGrants;
   accessSealer: Sealer;
   storageSealer: Sealer;
   audit: Audit;
@@ -51,41 +51,25 @@ export interface GrantDeps {
 
 const grantKey = (gid: string) => `oauth:grant:${gid}`;
 const lockKey = (gid: string) => `oauth:grant-lock:${gid}`;
-const UPSTREAM_REFRESH_SKEW_MS = 5 * 60_000;
 const MAX_SPENT = 20;
 const LOCK_WAIT_MS = 10_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createGrants(deps: GrantDeps) {
-  const { store, settings, upstream, accessSealer, storageSealer, audit } = deps;
+  const { store, settings, docspace, accessSealer, storageSealer, audit } = deps;
 
-  async function upstreamApp(grant: GrantRecord): Promise<UpstreamApp> {
-    if (grant.dsApp) {
-      const app = await storageSealer.open<UpstreamApp>(grant.dsApp);
-      if (app) return app;
-    }
-    if (!settings.sharedApp)
-      throw new OAuthError('invalid_grant', 'the DocSpace app of this grant is not configured any more');
-    return settings.sharedApp;
-  }
-
-  async function respond(
-    grant: GrantRecord,
-    ds: UpstreamTokens,
-    refreshToken: string,
-  ): Promise<TokenResponse> {
+  async function respond(grant: GrantRecord, refreshToken: string): Promise<TokenResponse> {
     const now = settings.now();
-    const expMs = Math.min(now + settings.accessTokenTtl * 1000, ds.expiresAt);
-    const exp = Math.floor(expMs / 1000);
+    const exp = Math.floor((now + settings.accessTokenTtl * 1000) / 1000);
     const fields: Omit<AccessTokenClaims, 'jti' | 'iat'> = {
       iss: settings.issuer,
       aud: grant.resource,
       sub: grant.userId,
       cid: grant.clientId,
       gid: grant.gid,
+      dsg: grant.dsg,
       exp,
-      dat: ds.accessToken,
       ...(grant.scope ? { scope: grant.scope } : {}),
     };
     const accessToken = await mintAccessToken(accessSealer, fields, now);
@@ -98,19 +82,11 @@ export function createGrants(deps: GrantDeps) {
     };
   }
 
+  /** Ends one connection; the person's DocSpace grant goes too when no other connection uses it. */
   async function revokeFamily(grant: GrantRecord, reason: string): Promise<void> {
     await store.delete(grantKey(grant.gid));
-    const ds = await storageSealer.open<UpstreamTokens>(grant.ds);
-    if (ds) {
-      const app = await upstreamApp(grant).catch(() => undefined);
-      // Best effort: our side is already revoked, which is what every request checks.
-      if (app) {
-        await Promise.allSettled([
-          ds.refreshToken ? upstream.revoke(app, ds.refreshToken, 'refresh_token') : Promise.resolve(),
-          upstream.revoke(app, ds.accessToken, 'access_token'),
-        ]);
-      }
-    }
+    // Detaching is what every request checks (the connection's access tokens stop at once).
+    await docspace.detach(grant.dsg, grant.gid);
     audit.record({
       event: 'token.revoked',
       outcome: 'success',
@@ -126,37 +102,44 @@ export function createGrants(deps: GrantDeps) {
   }
 
   return {
-    /** Creates a grant after a completed authorization and returns the first tokens. */
+    /**
+     * Creates a connection after a completed authorization, on the person's DocSpace grant
+     * (`dsg`, installed by the sign-in), and returns the first tokens.
+     */
     async create(input: {
       userId: string;
       clientId: string;
       resource: string;
       scope?: string;
-      ds: UpstreamTokens;
-      dsApp?: UpstreamApp;
+      dsg: string;
     }): Promise<TokenResponse> {
       const gid = randomToken(16);
       const refreshToken = `${gid}.${randomToken(32)}`;
+      const now = settings.now();
       const grant: GrantRecord = {
         gid,
         userId: input.userId,
         clientId: input.clientId,
         resource: input.resource,
         scope: input.scope,
-        ds: await storageSealer.seal(input.ds),
-        dsApp: input.dsApp ? await storageSealer.seal(input.dsApp) : undefined,
+        dsg: input.dsg,
         current: sha256(refreshToken),
         spent: [],
-        createdAt: settings.now(),
+        createdAt: now,
       };
       await store.set(grantKey(gid), JSON.stringify(grant), settings.refreshTokenTtl);
+      await docspace.attach(input.dsg, {
+        gid,
+        clientId: input.clientId,
+        expiresAt: now + settings.refreshTokenTtl * 1000,
+      });
       audit.record({
         event: 'grant.issued',
         outcome: 'success',
         userId: grant.userId,
         clientId: grant.clientId,
       });
-      return respond(grant, input.ds, refreshToken);
+      return respond(grant, refreshToken);
     },
 
     /** The refresh_token grant. `clientSecret` authenticates typed-in DocSpace apps. */
@@ -171,11 +154,14 @@ export function createGrants(deps: GrantDeps) {
         const { raw, grant } = loaded;
         if (grant.clientId !== client.clientId)
           throw new OAuthError('invalid_grant', 'the refresh token was issued to another client');
-        if (grant.dsApp) {
-          const app = await storageSealer.open<UpstreamApp>(grant.dsApp);
-          if (app?.clientSecret && !(clientSecret && safeEqual(clientSecret, app.clientSecret))) {
-            throw new OAuthError('invalid_client', 'client authentication failed');
-          }
+        if (!grant.dsg) {
+          // Made before DocSpace grants were shared per person: its DocSpace tokens may be dead.
+          await store.delete(grantKey(gid));
+          throw new OAuthError('invalid_grant', 'this sign-in predates a server upgrade; sign in again');
+        }
+        const typedIn = await docspace.typedInApp(grant.dsg);
+        if (typedIn?.clientSecret && !(clientSecret && safeEqual(clientSecret, typedIn.clientSecret))) {
+          throw new OAuthError('invalid_client', 'client authentication failed');
         }
         const now = settings.now();
         // A token replaced within the grace window (the previous one, or an older one when the
@@ -186,8 +172,7 @@ export function createGrants(deps: GrantDeps) {
         if (replaced) {
           if (grant.previous && now - replaced.rotatedAt <= settings.refreshGrace * 1000) {
             const successor = await storageSealer.open<string>(grant.previous.successor);
-            const ds = await storageSealer.open<UpstreamTokens>(grant.ds);
-            if (successor && ds) return respond(grant, ds, successor);
+            if (successor) return respond(grant, successor);
           }
           await revokeFamily(grant, 'refresh token replayed');
           audit.record({
@@ -210,32 +195,22 @@ export function createGrants(deps: GrantDeps) {
           continue;
         }
         try {
-          let ds = await storageSealer.open<UpstreamTokens>(grant.ds);
-          if (!ds) throw new OAuthError('invalid_grant', 'the grant can no longer be used; sign in again');
-          if (ds.expiresAt - now < UPSTREAM_REFRESH_SKEW_MS) {
-            if (!ds.refreshToken) {
-              if (ds.expiresAt <= now)
-                throw new OAuthError('invalid_grant', 'the DocSpace session ended; sign in again');
-            } else {
-              try {
-                const fresh = await upstream.refresh(await upstreamApp(grant), ds.refreshToken);
-                ds = { ...fresh, refreshToken: fresh.refreshToken ?? ds.refreshToken };
-              } catch (error) {
-                if (
-                  error instanceof OAuthError &&
-                  (error.code === 'invalid_grant' || error.code === 'invalid_client')
-                ) {
-                  await revokeFamily(grant, 'DocSpace refused the refresh');
-                  throw new OAuthError('invalid_grant', 'DocSpace ended this session; sign in again');
-                }
-                throw error;
-              }
-            }
+          // The connection must still be on a live DocSpace grant (a failed DocSpace renewal or
+          // the last revocation ends it); the person signs in again otherwise.
+          try {
+            await docspace.extend(grant.dsg, gid, now + settings.refreshTokenTtl * 1000);
+            // A DocSpace token about to expire is renewed here rather than by the next request,
+            // so DocSpace refusing reaches the client as invalid_grant (sign in again) and
+            // DocSpace being down as temporarily_unavailable (the family survives).
+            await docspace.accessToken(grant.dsg, gid);
+          } catch (error) {
+            if (error instanceof OAuthError && error.code === 'invalid_grant')
+              await store.delete(grantKey(gid));
+            throw error;
           }
           const next = `${gid}.${randomToken(32)}`;
           const updated: GrantRecord = {
             ...grant,
-            ds: await storageSealer.seal(ds),
             current: sha256(next),
             previous: { hash, rotatedAt: now, successor: await storageSealer.seal(next) },
             spent: grant.previous
@@ -263,7 +238,7 @@ export function createGrants(deps: GrantDeps) {
             userId: grant.userId,
             clientId: grant.clientId,
           });
-          return respond(updated, ds, next);
+          return respond(updated, next);
         } finally {
           await store.delete(lockKey(gid));
         }
@@ -339,4 +314,3 @@ export function createGrants(deps: GrantDeps) {
 }
 
 export type Grants = ReturnType<typeof createGrants>;
-export const grantStoreKey = grantKey;

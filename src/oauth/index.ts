@@ -4,6 +4,7 @@ import { createAccessTokenSealer } from './access-token.js';
 import { mountAuthorize } from './authorize.js';
 import type { Facade } from './context.js';
 import { hmac } from './crypto.js';
+import { createDocSpaceGrants } from './docspace-grants.js';
 import { createGrants } from './grants.js';
 import { mountMetadata } from './metadata.js';
 import { createSealer } from './seal.js';
@@ -14,18 +15,29 @@ import { createUpstream } from './upstream.js';
 export { OAuthError } from './errors.js';
 export type { OAuthDeps } from './settings.js';
 
+export interface OAuthServer {
+  /** The routes, to mount at the root. */
+  app: Hono;
+  /**
+   * The current DocSpace access token behind one of our access tokens (its `gid` and `dsg`
+   * claims), renewed first when about to expire; undefined once the connection is revoked.
+   * The authenticator (`src/auth/`) calls it on every request.
+   */
+  docspaceAccessToken(claims: { gid: string; dsg: string }): Promise<string | undefined>;
+}
+
 /**
  * The OAuth 2.1 authorization server facade in front of DocSpace's: discovery documents,
  * registration, consent, DocSpace sign-in, codes, tokens, refresh, revocation, introspection.
- * Mount it at the root of the public HTTP app: `app.route('/', createOAuthApp(deps))`.
+ * Mount it at the root of the public HTTP app: `app.route('/', createOAuth(deps).app)`.
  */
-export function createOAuthApp(deps: OAuthDeps): Hono {
+export function createOAuth(deps: OAuthDeps): OAuthServer {
   const f = createFacade(deps);
   const app = new Hono();
   mountMetadata(app, f);
   mountAuthorize(app, f);
   mountTokenEndpoints(app, f);
-  return app;
+  return { app, docspaceAccessToken: (claims) => f.docspace.accessToken(claims.dsg, claims.gid) };
 }
 
 export function createFacade(deps: OAuthDeps): Facade {
@@ -34,13 +46,15 @@ export function createFacade(deps: OAuthDeps): Facade {
   const upstream = createUpstream(settings, deps.fetch ?? fetch);
   const accessSealer = createAccessTokenSealer(deps.secret, deps.previousSecrets);
   const storageSealer = createSealer('store', deps.secret, deps.previousSecrets);
-  const grants = createGrants({ store: deps.store, settings, upstream, accessSealer, storageSealer, audit });
+  const docspace = createDocSpaceGrants({ store: deps.store, settings, upstream, storageSealer, audit });
+  const grants = createGrants({ store: deps.store, settings, docspace, accessSealer, storageSealer, audit });
   return {
     settings,
     store: deps.store,
     logger: deps.logger.child({ component: 'oauth' }),
     audit,
     upstream,
+    docspace,
     grants,
     accessSealer,
     storageSealer,

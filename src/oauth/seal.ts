@@ -17,6 +17,8 @@ export interface Sealer {
   open<T>(sealed: string): Promise<T | undefined>;
   /** True when the string has the shape and a `kid` of a value this sealer could open. */
   recognises(value: string): boolean;
+  /** True when the value was sealed under the current secret (not one being rotated out). */
+  isCurrent(sealed: string): boolean;
 }
 
 interface Key {
@@ -75,6 +77,9 @@ export function createSealer(
     recognises(value) {
       const kid = kidOf(value);
       return kid?.startsWith(`${purpose}.`) === true;
+    },
+    isCurrent(sealed) {
+      return kidOf(sealed) === current.kid;
     },
   };
 }

@@ -30,8 +30,9 @@ export interface OAuthDeps {
   /** Path of the MCP endpoint under the public base URL; default `/mcp`. */
   mcpPath?: string;
   /**
-   * Our access token lifetime in seconds, capped by the DocSpace token's (`DOCSPACE_OAUTH_AUTH_TOKEN_TTL`,
-   * in ms, converted). Default 3600; 0 = the DocSpace token's (not reachable from the config, whose minimum is 1 s).
+   * Our access token lifetime in seconds (`DOCSPACE_OAUTH_AUTH_TOKEN_TTL`, in ms, converted).
+   * Default 3600. Independent of the DocSpace token's: requests read the person's current
+   * DocSpace token from the store and renew it there when it is about to expire.
    */
   accessTokenTtlSeconds?: number;
   /** Our refresh token (and grant) lifetime in seconds (`DOCSPACE_OAUTH_REFRESH_TOKEN_TTL`, in ms, converted). Default 30 days. */
@@ -117,7 +118,7 @@ export function resolveSettings(deps: OAuthDeps): OAuthSettings {
     secureCookies: base.startsWith('https://'),
     // 0 means "as long as the DocSpace token" (the reference's meaning of a zero TTL).
     accessTokenTtl:
-      deps.accessTokenTtlSeconds === 0 ? Number.POSITIVE_INFINITY : (deps.accessTokenTtlSeconds ?? 3600),
+      deps.accessTokenTtlSeconds && deps.accessTokenTtlSeconds > 0 ? deps.accessTokenTtlSeconds : 3600,
     refreshTokenTtl:
       deps.refreshTokenTtlSeconds && deps.refreshTokenTtlSeconds > 0
         ? deps.refreshTokenTtlSeconds

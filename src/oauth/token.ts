@@ -10,7 +10,7 @@ import { type Facade, jsonError } from './context.js';
 import { verifyPkce } from './crypto.js';
 import { OAuthError } from './errors.js';
 import { resolveResource } from './redirect.js';
-import type { UpstreamApp, UpstreamTokens } from './upstream.js';
+import type { UpstreamApp } from './upstream.js';
 
 /** `/oauth/token`, `/oauth/register`, `/oauth/revoke`, `/oauth/introspect`: JSON APIs for clients. */
 
@@ -127,20 +127,21 @@ async function exchangeCode(
   ) {
     throw new OAuthError('invalid_target', 'resource differs from the authorization request');
   }
-  let ds: UpstreamTokens | undefined;
-  let dsApp: UpstreamApp | undefined;
+  let dsg = record.dsg;
   let userId = record.userId;
-  if (record.ds) ds = await f.storageSealer.open<UpstreamTokens>(record.ds);
-  else if (record.dsCode) {
+  if (!dsg && record.dsCode) {
     const pendingCode = await f.storageSealer.open<{ code: string; verifier: string; app: string }>(
       record.dsCode,
     );
     const app = pendingCode ? await f.storageSealer.open<UpstreamApp>(pendingCode.app) : undefined;
     if (!pendingCode || !app) throw new OAuthError('invalid_grant', 'the authorization code is unusable');
-    dsApp = { clientId: app.clientId, clientSecret: presented.clientSecret };
-    ds = await f.upstream.exchangeCode(dsApp, pendingCode.code, pendingCode.verifier);
-    userId = await f.upstream.userId(ds.accessToken);
+    const dsApp = { clientId: app.clientId, clientSecret: presented.clientSecret };
+    const tokens = await f.upstream.exchangeCode(dsApp, pendingCode.code, pendingCode.verifier);
+    userId = await f.upstream.userId(tokens.accessToken);
+    // DocSpace has just replaced the person's earlier authorization for this app: the new
+    // tokens become the grant of every connection the person has through it.
+    dsg = await f.docspace.install({ userId, app: dsApp, tokens, typedIn: true });
   }
-  if (!ds || !userId) throw new OAuthError('invalid_grant', 'the authorization code is unusable');
-  return f.grants.create({ userId, clientId, resource: record.resource, scope: record.scope, ds, dsApp });
+  if (!dsg || !userId) throw new OAuthError('invalid_grant', 'the authorization code is unusable');
+  return f.grants.create({ userId, clientId, resource: record.resource, scope: record.scope, dsg });
 }

@@ -19,6 +19,8 @@ export interface UpstreamTokens {
   refreshToken?: string;
   /** Epoch ms. */
   expiresAt: number;
+  /** Epoch ms, when we received it (renewals start a quarter of its life before expiry). */
+  issuedAt?: number;
 }
 
 export interface Upstream {
@@ -28,6 +30,38 @@ export interface Upstream {
   revoke(app: UpstreamApp, token: string, hint: 'access_token' | 'refresh_token'): Promise<void>;
   /** The DocSpace user id behind an access token (its `sub`, else `people/@self`). */
   userId(accessToken: string): Promise<string>;
+}
+
+/**
+ * DocSpace accepts an OAuth access token only at the address named in its `aud`, the portal's
+ * own, comparing it with the address each API request comes to. When DOCSPACE_BASE_URL is
+ * another name for the portal (an alias, an internal host name), every call would fail with a
+ * 401 that reads like an expired sign-in; the first sign-in says so plainly instead.
+ */
+export function checkAudience(accessToken: string, portalUrl: string): void {
+  let aud: unknown;
+  try {
+    aud = decodeJwt(accessToken).aud;
+  } catch {
+    return; // Not a JWT: nothing to compare.
+  }
+  const audiences = (Array.isArray(aud) ? aud : [aud]).filter((a): a is string => typeof a === 'string');
+  const origin = (url: string) => {
+    try {
+      return new URL(url).origin;
+    } catch {
+      return url;
+    }
+  };
+  const ours = origin(portalUrl);
+  if (audiences.length === 0 || audiences.some((a) => origin(a) === ours)) return;
+  const theirs = origin(audiences[0] as string);
+  throw new OAuthError(
+    'server_error',
+    `DocSpace issued this sign-in for ${theirs}, but this server reaches the portal at ${ours} ` +
+      `(DOCSPACE_BASE_URL). DocSpace accepts its tokens only at its own address, so every call ` +
+      `would fail: the server's operator must set DOCSPACE_BASE_URL to ${theirs}.`,
+  );
 }
 
 export function createUpstream(settings: OAuthSettings, fetchImpl: typeof fetch = fetch): Upstream {
@@ -63,10 +97,12 @@ export function createUpstream(settings: OAuthSettings, fetchImpl: typeof fetch 
       throw new OAuthError('invalid_grant', `DocSpace refused the grant (${code}); sign in again`);
     }
     const expiresIn = typeof json.expires_in === 'number' ? json.expires_in : Number(json.expires_in ?? 3600);
+    const now = settings.now();
     return {
       accessToken: json.access_token,
       refreshToken: typeof json.refresh_token === 'string' ? json.refresh_token : undefined,
-      expiresAt: settings.now() + (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 3600) * 1000,
+      expiresAt: now + (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 3600) * 1000,
+      issuedAt: now,
     };
   }
 
@@ -90,7 +126,9 @@ export function createUpstream(settings: OAuthSettings, fetchImpl: typeof fetch 
         redirect_uri: settings.callbackUrl,
         code_verifier: codeVerifier,
       });
-      return tokens(res);
+      const issued = await tokens(res);
+      checkAudience(issued.accessToken, settings.portalUrl);
+      return issued;
     },
     async refresh(app, refreshToken) {
       return tokens(await post('token', app, { grant_type: 'refresh_token', refresh_token: refreshToken }));

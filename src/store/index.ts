@@ -7,6 +7,7 @@ export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './
 // Types only: the Redis module (and ioredis, 40–140 ms to load) is imported when a redis store is made.
 export type { RedisStoreOptions } from './redis.js';
 export type { Store } from './store.js';
+export { tryLock, type Release } from './lock.js';
 
 export interface StoreConfig {
   /** `DOCSPACE_STORE`: `memory` (one instance, the default) or `redis` (several). */
@@ -35,6 +36,7 @@ function deferredRedisStore(opts: RedisStoreOptions): Store {
     delete: (key) => loading.then((s) => s.delete(key)),
     compareAndSet: (key, expected, value, ttl) =>
       loading.then((s) => s.compareAndSet(key, expected, value, ttl)),
+    deleteIfEquals: (key, expected) => loading.then((s) => s.deleteIfEquals(key, expected)),
     increment: (key, windowSeconds) => loading.then((s) => s.increment(key, windowSeconds)),
     ping: () => loading.then((s) => s.ping()).catch(() => false),
     close: () => loading.then((s) => s.close()).catch(() => undefined),

@@ -155,6 +155,13 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): MemoryStore {
       return true;
     },
 
+    async deleteIfEquals(key, expected) {
+      ensureOpen();
+      if (live(key, clock())?.value !== expected) return false;
+      entries.delete(key);
+      return true;
+    },
+
     async increment(key, windowSeconds) {
       ensureOpen();
       assertTtl(windowSeconds, 'windowSeconds');

@@ -36,6 +36,11 @@ const COMPARE_AND_SET = script(`if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0`);
 
+const DELETE_IF_EQUALS = script(`if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`);
+
 // The expiry is set on the first hit only, so the window runs from that hit; a counter left
 // without one (should never happen) gets one rather than living forever.
 const INCREMENT = script(`local count = redis.call('INCR', KEYS[1])
@@ -188,6 +193,11 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       const reply = await run(() =>
         evalScript(COMPARE_AND_SET, prefix + key, [expected, value, toMs(ttlSeconds)]),
       );
+      return reply === 1;
+    },
+
+    async deleteIfEquals(key, expected) {
+      const reply = await run(() => evalScript(DELETE_IF_EQUALS, prefix + key, [expected]));
       return reply === 1;
     },
 

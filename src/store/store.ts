@@ -20,6 +20,12 @@ export interface Store {
    */
   compareAndSet(key: string, expected: string, value: string, ttlSeconds: number): Promise<boolean>;
   /**
+   * Deletes the key only while it still holds `expected`; true when deleted. Releases a lock
+   * taken with `setIfAbsent` without deleting a lock someone else took after ours expired
+   * (see `tryLock`), and removes a record only if nobody changed it meanwhile.
+   */
+  deleteIfEquals(key: string, expected: string): Promise<boolean>;
+  /**
    * Adds 1 to a counter that starts at 0 and expires `windowSeconds` after its first hit;
    * returns the new count and the seconds until the window resets (rate limits).
    */

@@ -80,6 +80,18 @@ describe('emulator: OAuth tokens at the API', () => {
     assert.equal((await h.get('files/@my', undefined, { Authorization: `Bearer ${t}` })).status, 401);
   });
 
+  // DocSpace validates a token's `aud` against ServerRootPath, which it takes from the request
+  // (ASC.Api.Core/Auth/JwtBearerAuthHandler.cs, ASC.Core.Common/BaseCommonLinkUtility.cs): a
+  // token issued for the portal's address fails at any other name for the same portal.
+  it("refuses a token at an address other than the portal's own (aud is checked against the request)", async () => {
+    const t = await token('accounts.self:read');
+    const auth = { Authorization: `Bearer ${t}`, Accept: 'application/json' };
+    const alias = h.url.replace('127.0.0.1', 'localhost');
+    assert.notEqual(alias, h.url);
+    assert.equal((await fetch(`${h.url}/api/2.0/people/@self`, { headers: auth })).status, 200);
+    assert.equal((await fetch(`${alias}/api/2.0/people/@self`, { headers: auth })).status, 401);
+  });
+
   it("serves the OAuth server's discovery next to the API", async () => {
     const r = await fetch(`${h.url}/.well-known/openid-configuration`);
     assert.equal(r.status, 200);

@@ -199,8 +199,9 @@ export async function consent(
 export async function authorize(
   h: Harness,
   params: Record<string, string | undefined>,
+  user: { email: string; password: string } = ALICE,
 ): Promise<{ code: string; state: string | null; location: URL; cookie: string }> {
-  const { html, cookie, res } = await signIn(authorizeUrl(h, { response_type: 'code', ...params }));
+  const { html, cookie, res } = await signIn(authorizeUrl(h, { response_type: 'code', ...params }), user);
   const done = res.status === 302 ? res : await consent(h, html);
   const location = new URL(done.headers.get('location') ?? '');
   const code = location.searchParams.get('code');
@@ -218,24 +219,25 @@ export async function token(
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-/** Code → tokens for the confidential web app. */
+/** Code → tokens for a confidential app (the web app unless told), signed in as Alice unless told. */
 export async function webTokens(
   h: Harness,
   params: Record<string, string> = {},
+  user: { email: string; password: string } = ALICE,
+  app: OAuthApp = APPS.web,
 ): Promise<Record<string, unknown>> {
   const redirectUri = 'https://app.example.com/callback';
-  const { code } = await authorize(h, {
-    client_id: APPS.web.clientId,
-    redirect_uri: redirectUri,
-    state: 's',
-    ...params,
-  });
+  const { code } = await authorize(
+    h,
+    { client_id: app.clientId, redirect_uri: redirectUri, state: 's', ...params },
+    user,
+  );
   const res = await token(h, {
     grant_type: 'authorization_code',
     code,
     redirect_uri: params.redirect_uri ?? redirectUri,
-    client_id: APPS.web.clientId,
-    client_secret: APPS.web.clientSecret,
+    client_id: app.clientId,
+    client_secret: app.clientSecret,
   });
   if (res.status !== 200) throw new Error(`token exchange failed: ${JSON.stringify(res.body)}`);
   return res.body;

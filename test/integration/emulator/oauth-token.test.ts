@@ -56,6 +56,15 @@ describe('authorization_code grant', () => {
     assert.equal(payload.nbf, payload.iat);
     assert.ok(payload.jti);
 
+    // The ID token's audience is the portal, not the app: DocSpace's JWT customizer
+    // (KeyPairRepositoryJWKSource.customize) sets `aud` on every token it signs.
+    const idToken = await jwtVerify(String(body.id_token), jwks, {
+      issuer: `${h.url}/oauth2`,
+      currentDate: new Date(h.clock.now),
+    });
+    assert.deepEqual(idToken.payload.aud, [h.url]);
+    assert.equal(idToken.payload.azp, APPS.web.clientId);
+
     const verified = await h.oauth.verifyAccessToken(accessToken);
     assert.deepEqual(
       { ...verified, expiresAt: undefined },
@@ -247,10 +256,12 @@ describe('client authentication and request errors', () => {
         error_uri: 'https://datatracker.ietf.org/doc/html/rfc6749#section-5.2',
       },
     });
+    // An unknown grant type reaches DocSpace's last converter, PersonalAccessTokenAuthenticationConverter,
+    // which answers invalid_request for anything but its own grant (ASC.Identity authorization-application).
     assert.deepEqual(await token(h, { grant_type: 'password', ...web }), {
       status: 400,
       body: {
-        error: 'unsupported_grant_type',
+        error: 'invalid_request',
         error_description: 'OAuth 2.0 Parameter: grant_type',
         error_uri: 'https://datatracker.ietf.org/doc/html/rfc6749#section-5.2',
       },

@@ -178,15 +178,20 @@ describe('token endpoint: nothing is issued for a wrong or replayed request', ()
 describe('server-side DocSpace refresh', () => {
   let upstream: FakeDocSpace;
   let facade: Facade;
+  const clock = { now: Date.now() };
   const token = (fields: Record<string, string>) => postForm(`${facade.url}/oauth/token`, fields);
+  /** Moves the server's clock into the last quarter of a 2-minute DocSpace token's life. */
+  const nearDocSpaceExpiry = () => {
+    clock.now += 100_000;
+  };
 
   before(async () => {
-    // DocSpace tokens that live 2 minutes: always inside the 5-minute refresh window.
     upstream = await startFakeDocSpace({ apps: [APP], expiresIn: 120 });
     facade = await startFacade({
       docspaceBaseUrl: upstream.url,
       clientId: APP.clientId,
       clientSecret: APP.clientSecret,
+      now: () => clock.now,
     });
   });
   after(async () => {
@@ -194,21 +199,30 @@ describe('server-side DocSpace refresh', () => {
     await upstream.close();
   });
 
-  it('our access token never outlives the DocSpace token; our refresh renews DocSpace’s', async () => {
+  it('our access token lives its own hour; a refresh near the DocSpace expiry renews DocSpace’s once', async () => {
     const t = await tokensFor(facade.url);
-    assert.ok(Number(t.body.expires_in) <= 120);
+    assert.equal(Number(t.body.expires_in), 3600);
     const before = upstream.counts.refresh;
-    const r = await token({
+    const early = await token({
       grant_type: 'refresh_token',
       refresh_token: String(t.body.refresh_token),
       client_id: t.clientId,
     });
-    assert.equal(r.status, 200);
+    assert.equal(early.status, 200);
+    assert.equal(upstream.counts.refresh, before, 'a young DocSpace token is left alone');
+    nearDocSpaceExpiry();
+    const late = await token({
+      grant_type: 'refresh_token',
+      refresh_token: String(early.body.refresh_token),
+      client_id: t.clientId,
+    });
+    assert.equal(late.status, 200);
     assert.equal(upstream.counts.refresh, before + 1);
   });
 
   it('DocSpace down during a refresh: temporarily_unavailable, and the family survives', async () => {
     const t = await tokensFor(facade.url);
+    nearDocSpaceExpiry();
     upstream.behaviour.down = true;
     const down = await token({
       grant_type: 'refresh_token',
@@ -228,6 +242,7 @@ describe('server-side DocSpace refresh', () => {
 
   it('DocSpace refusing the refresh: invalid_grant and the grant is revoked', async () => {
     const t = await tokensFor(facade.url);
+    nearDocSpaceExpiry();
     upstream.behaviour.refuseRefresh = true;
     try {
       const refused = await token({

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { StoreUnavailableError } from '../../../src/store/errors.js';
+import { tryLock } from '../../../src/store/lock.js';
 import type { Store } from '../../../src/store/store.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -104,6 +105,36 @@ export function registerStoreContract(backend: string, create: () => Store | Pro
       assert.equal(await store.get('family:f'), 'r2');
       assert.equal(await store.compareAndSet('family:f', 'r1', 'r3', 60), false, 'replayed rotation');
       assert.equal(await store.get('family:f'), 'r2');
+    });
+
+    test('deleteIfEquals deletes only the expected value', async () => {
+      const store = await fresh();
+      assert.equal(await store.deleteIfEquals('grant:g', 'v1'), false, 'absent key');
+      await store.set('grant:g', 'v1', 60);
+      assert.equal(await store.deleteIfEquals('grant:g', 'v0'), false, 'changed meanwhile');
+      assert.equal(await store.get('grant:g'), 'v1');
+      assert.equal(await store.deleteIfEquals('grant:g', 'v1'), true);
+      assert.equal(await store.get('grant:g'), undefined);
+    });
+
+    test('tryLock: one holder at a time; a release never frees a lock someone else took after expiry', async () => {
+      const store = await fresh();
+      const first = await tryLock(store, 'lock:l', 0.2);
+      assert.ok(first, 'a free lock is taken');
+      assert.equal(await tryLock(store, 'lock:l', 60), undefined, 'a held lock is refused');
+      await sleep(350);
+      const second = await tryLock(store, 'lock:l', 60);
+      assert.ok(second, 'an expired lock can be taken');
+      await first();
+      assert.equal(
+        await tryLock(store, 'lock:l', 60),
+        undefined,
+        "the late release left the new holder's lock",
+      );
+      await second();
+      const third = await tryLock(store, 'lock:l', 60);
+      assert.ok(third, 'released');
+      await third();
     });
 
     test('compareAndSet applies its new TTL', async () => {

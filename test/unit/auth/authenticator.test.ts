@@ -3,8 +3,6 @@ import { describe, it } from 'node:test';
 import { createAudit, createMemoryAuditSink } from '../../../src/audit/index.js';
 import { createAuthenticator } from '../../../src/auth/index.js';
 import { createAccessTokenSealer, mintAccessToken } from '../../../src/oauth/access-token.js';
-import { grantStoreKey } from '../../../src/oauth/grants.js';
-import { createMemoryStore } from '../../../src/store/memory.js';
 
 const SECRET = 'unit-secret-0123456789-abcdefghijkl';
 const BASE = 'https://mcp.example.com';
@@ -17,17 +15,21 @@ async function setup(
     secret?: string;
   } = {},
 ) {
-  const store = createMemoryStore();
+  // The person's DocSpace grant as the OAuth side reports it: connection g1 is attached, others are not.
+  const live = new Map([['g1', 'docspace-at']]);
   const { events, sink } = createMemoryAuditSink();
   const authenticate = createAuthenticator({
     publicBaseUrl: BASE,
-    oauth: { secret: opts.secret ?? SECRET, previousSecrets: opts.previousSecrets, store },
+    oauth: {
+      secret: opts.secret ?? SECRET,
+      previousSecrets: opts.previousSecrets,
+      docspaceAccessToken: async (claims) => (claims.dsg === 'dsg1' ? live.get(claims.gid) : undefined),
+    },
     acceptDocSpaceBearer: opts.acceptDocSpaceBearer,
     audit: createAudit(undefined, sink),
     now: opts.now,
   });
-  await store.set(grantStoreKey('g1'), '{}', 3600);
-  return { store, events, authenticate };
+  return { live, events, authenticate };
 }
 
 async function mint(fields: { secret?: string; aud?: string; exp?: number; gid?: string } = {}) {
@@ -41,7 +43,7 @@ async function mint(fields: { secret?: string; aud?: string; exp?: number; gid?:
       cid: 'mcp_c1',
       gid: fields.gid ?? 'g1',
       exp: fields.exp ?? Math.floor(Date.now() / 1000) + 600,
-      dat: 'docspace-at',
+      dsg: 'dsg1',
     },
     Date.now(),
   );

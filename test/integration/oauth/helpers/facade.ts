@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { pino } from 'pino';
 import { type AuditEvent, createAudit, createMemoryAuditSink } from '../../../../src/audit/index.js';
 import { createAuthenticator } from '../../../../src/auth/index.js';
-import { createOAuthApp, type OAuthDeps } from '../../../../src/oauth/index.js';
+import { createOAuth, type OAuthDeps } from '../../../../src/oauth/index.js';
 import { createMemoryStore } from '../../../../src/store/memory.js';
 import type { Store } from '../../../../src/store/store.js';
 import { type Listening, listen } from './listen.js';
@@ -38,10 +38,22 @@ export async function startFacade(
   const logger = pino({ level: 'silent' });
   const audit = createAudit(logger, sink);
   const { acceptDocSpaceBearer: _a, probeDocSpace: _p, ...deps } = overrides;
-  const oauth = createOAuthApp({ publicBaseUrl: server.url, secret: SECRET, store, logger, audit, ...deps });
+  const oauthServer = createOAuth({
+    publicBaseUrl: server.url,
+    secret: SECRET,
+    store,
+    logger,
+    audit,
+    ...deps,
+  });
+  const oauth = oauthServer.app;
   const authenticate = createAuthenticator({
     publicBaseUrl: overrides.publicBaseUrl ?? server.url,
-    oauth: { secret: overrides.secret ?? SECRET, previousSecrets: overrides.previousSecrets, store },
+    oauth: {
+      secret: overrides.secret ?? SECRET,
+      previousSecrets: overrides.previousSecrets,
+      docspaceAccessToken: oauthServer.docspaceAccessToken,
+    },
     acceptDocSpaceBearer: overrides.acceptDocSpaceBearer,
     audit,
     now: overrides.now,
