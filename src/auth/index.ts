@@ -25,7 +25,7 @@ export interface AuthenticatorDeps {
     secret: string;
     previousSecrets?: string[];
     /** From `createOAuth`: the DocSpace token behind our token, undefined once revoked. */
-    docspaceAccessToken(claims: { gid: string; dsg: string }): Promise<string | undefined>;
+    docspaceAccessToken(claims: { gid: string; dsg: string }, refused?: string): Promise<string | undefined>;
   };
   /** `DOCSPACE_REQUEST_AUTHORIZATION_HEADER`: accept DocSpace API keys / tokens as Bearer. */
   acceptDocSpaceBearer?: boolean;
@@ -126,7 +126,13 @@ export function createAuthenticator(deps: AuthenticatorDeps): (req: Request) => 
       if (!docspaceToken) return reject('revoked', 'the token was revoked', claims);
       return {
         ok: true,
-        credential: { kind: 'oauth', accessToken: docspaceToken },
+        credential: {
+          kind: 'oauth',
+          accessToken: docspaceToken,
+          // Another request may renew the person's DocSpace grant while this one runs.
+          current: (refused) =>
+            deps.oauth?.docspaceAccessToken(claims, refused) ?? Promise.resolve(undefined),
+        },
         principal: { userId: claims.sub, clientId: claims.cid, kind: 'oauth' },
       };
     }

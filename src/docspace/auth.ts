@@ -108,11 +108,6 @@ export class Authenticator {
     }
   }
 
-  /** Only password sign-ins can get a fresh token after a 401; the others are what they are. */
-  get renewable(): boolean {
-    return this.credential.kind === 'password';
-  }
-
   async header(): Promise<string> {
     const c = this.credential;
     switch (c.kind) {
@@ -121,7 +116,7 @@ export class Authenticator {
       case 'personalToken':
         return c.token;
       case 'oauth':
-        return `Bearer ${c.accessToken}`;
+        return `Bearer ${this.oauthToken ?? c.accessToken}`;
       case 'basic':
         return basic(c.username, c.password);
       case 'authorization':
@@ -131,11 +126,29 @@ export class Authenticator {
     }
   }
 
-  /** Drops the cached token `used` (if still cached) so the next `header()` signs in again. */
-  invalidate(used: string): void {
-    if (!this.key) return;
-    const cached = tokenCache.get(this.key);
-    if (cached && cached.token === used) tokenCache.delete(this.key);
+  /** The OAuth token in use once a renewal elsewhere replaced the one the request came with. */
+  private oauthToken?: string;
+
+  /**
+   * After DocSpace refused `used`: is there another credential to try? A password sign-in is
+   * dropped so the next `header()` signs in again; an OAuth token is looked up in the person's
+   * grant, which another request may have renewed meanwhile. The others are what they are.
+   */
+  async renew(used: string): Promise<boolean> {
+    const c = this.credential;
+    if (c.kind === 'password') {
+      const cached = this.key ? tokenCache.get(this.key) : undefined;
+      if (cached && cached.token === used && this.key) tokenCache.delete(this.key);
+      return true;
+    }
+    if (c.kind === 'oauth' && c.current) {
+      const refused = used.replace(/^Bearer /, '');
+      const fresh = await c.current(refused).catch(() => undefined);
+      if (!fresh || fresh === refused) return false;
+      this.oauthToken = fresh;
+      return true;
+    }
+    return false;
   }
 
   private async passwordToken(username: string, password: string): Promise<CachedToken> {

@@ -11,8 +11,14 @@ export type Credential =
   | { kind: 'password'; username: string; password: string }
   /** HTTP Basic with user name + password on every request. */
   | { kind: 'basic'; username: string; password: string }
-  /** An access token issued by DocSpace's OAuth server (what our sealed tokens carry inside). */
-  | { kind: 'oauth'; accessToken: string }
+  /**
+   * An access token issued by DocSpace's OAuth server, from the person's DocSpace grant.
+   * `current(refused)` asks the grant for a token after DocSpace refused `refused`: all of the
+   * person's connections share the grant, and a renewal by another request (on any instance)
+   * kills the old token at once, so a 401 may only mean "renewed meanwhile"; if `refused` is
+   * still the grant's, the grant is renewed. Undefined when the grant is gone.
+   */
+  | { kind: 'oauth'; accessToken: string; current?: (refused: string) => Promise<string | undefined> }
   /** A raw `Authorization` header value forwarded as is. */
   | { kind: 'authorization'; value: string };
 

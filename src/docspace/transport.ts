@@ -176,10 +176,7 @@ export class Transport {
     signal?: AbortSignal,
   ): Promise<'valid' | 'renewed'> {
     if (!(await this.signedOut(authValue, signal))) return 'valid';
-    if (this.auth.renewable) {
-      this.auth.invalidate(authValue);
-      return 'renewed';
-    }
+    if (await this.auth.renew(authValue)) return 'renewed';
     throw signedOutError(request, this.auth.kind);
   }
 
@@ -328,10 +325,9 @@ export class Transport {
         if (own && !opts.anonymous) authValue = await this.auth.header();
         const res = await this.send(method, url, opts, authValue, signal);
         this.logger?.debug({ method, path: url.pathname, status: res.status, attempt }, 'docspace request');
-        if (res.status === 401 && this.auth.renewable && authValue !== undefined && !renewed) {
+        if (res.status === 401 && authValue !== undefined && !renewed && (await this.auth.renew(authValue))) {
           // A 401 means the request was not processed, so even a POST may go again.
           renewed = true;
-          this.auth.invalidate(authValue);
           await res.body?.cancel();
           attempt--;
           continue;

@@ -322,13 +322,14 @@ export function createDocSpaceGrants(deps: DocSpaceGrantDeps) {
      * The DocSpace access token for a request of connection `gid`, renewed first when it is
      * about to expire; undefined when the connection is no longer attached (revoked).
      */
-    async accessToken(key: string, gid: string): Promise<string | undefined> {
+    async accessToken(key: string, gid: string, refused?: string): Promise<string | undefined> {
       const loaded = await load(key);
       const now = settings.now();
       if (!loaded?.record.connections.some((c) => c.gid === gid && c.expiresAt > now)) return undefined;
       const ds = await openTokens(loaded.record.ds);
       if (!ds) return undefined;
-      if (!needsRenewal(ds, now)) return ds.accessToken;
+      const stillRefused = refused !== undefined && ds.accessToken === refused;
+      if (!stillRefused && !needsRenewal(ds, now)) return ds.accessToken;
       return (await this.renew(key, ds.accessToken)).accessToken;
     },
 

@@ -21,9 +21,11 @@ export interface OAuthServer {
   /**
    * The current DocSpace access token behind one of our access tokens (its `gid` and `dsg`
    * claims), renewed first when about to expire; undefined once the connection is revoked.
-   * The authenticator (`src/auth/`) calls it on every request.
+   * The authenticator (`src/auth/`) calls it on every request. With `refused`, a token DocSpace
+   * has just refused: it is renewed if it is still the grant's (DocSpace's clock may run ahead of
+   * ours), else the grant's newer token is the answer.
    */
-  docspaceAccessToken(claims: { gid: string; dsg: string }): Promise<string | undefined>;
+  docspaceAccessToken(claims: { gid: string; dsg: string }, refused?: string): Promise<string | undefined>;
 }
 
 /**
@@ -37,7 +39,10 @@ export function createOAuth(deps: OAuthDeps): OAuthServer {
   mountMetadata(app, f);
   mountAuthorize(app, f);
   mountTokenEndpoints(app, f);
-  return { app, docspaceAccessToken: (claims) => f.docspace.accessToken(claims.dsg, claims.gid) };
+  return {
+    app,
+    docspaceAccessToken: (claims, refused) => f.docspace.accessToken(claims.dsg, claims.gid, refused),
+  };
 }
 
 export function createFacade(deps: OAuthDeps): Facade {

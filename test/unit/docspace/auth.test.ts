@@ -6,7 +6,7 @@ import {
   createDocSpaceClient,
   type DocSpaceError,
 } from '../../../src/docspace/index.js';
-import { BASE, bare, fakeClock, fakeFetch, type Handler, ok } from './fake.js';
+import { BASE, bare, type Call, fakeClock, fakeFetch, type Handler, ok } from './fake.js';
 
 function client(
   credential: Credential,
@@ -145,5 +145,45 @@ describe('password sign-in', () => {
     const e = await c.people.self().catch((x: DocSpaceError) => x);
     assert.equal((e as DocSpaceError).code, 'unauthorized');
     assert.equal(calls.length, 4, 'sign-in, request, sign-in, request');
+  });
+});
+
+describe('an OAuth token renewed elsewhere while the request ran', () => {
+  // The person's DocSpace grant is shared by all their connections and instances; a renewal
+  // anywhere kills the old access token at once, so DocSpace answers 401 to a request that
+  // started with it. The request asks the grant again and goes once more with the new token.
+  const answer = (call: Call) =>
+    call.headers.get('authorization') === 'Bearer new-token'
+      ? ok({ id: 'me' })
+      : new Response('', { status: 401 });
+
+  it('a 401 goes once more with the grant’s newer token', async () => {
+    const asked: string[] = [];
+    const { c, calls } = client(
+      {
+        kind: 'oauth',
+        accessToken: 'old-token',
+        current: async (refused) => {
+          asked.push(refused);
+          return 'new-token';
+        },
+      },
+      answer,
+    );
+    assert.deepEqual(await c.people.self(), { id: 'me' });
+    assert.deepEqual(asked, ['old-token']);
+    assert.deepEqual(
+      calls.map((x) => x.headers.get('authorization')),
+      ['Bearer old-token', 'Bearer new-token'],
+    );
+  });
+
+  it('when the grant has nothing newer, the 401 stands and nothing loops', async () => {
+    const { c, calls } = client(
+      { kind: 'oauth', accessToken: 'old-token', current: async () => 'old-token' },
+      answer,
+    );
+    await assert.rejects(c.people.self(), (e: DocSpaceError) => e.code === 'unauthorized');
+    assert.equal(calls.length, 1);
   });
 });
