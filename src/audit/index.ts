@@ -14,7 +14,8 @@ export type AuditEventName =
   | 'refresh.reused'
   | 'token.revoked'
   | 'token.rejected'
-  | 'tool.called';
+  | 'tool.called'
+  | 'connections.signed_in';
 
 export interface AuditEvent {
   event: AuditEventName;

@@ -152,13 +152,15 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
       return undefined;
     }),
   );
-  app.use(
-    '/oauth/*',
-    bodyLimit({
-      maxSize: OAUTH_FORM_LIMIT,
-      onError: (c) => refuse(c, 413, `The request body is larger than ${OAUTH_FORM_LIMIT} bytes.`),
-    }),
-  );
+  for (const forms of ['/oauth/*', '/connections/*']) {
+    app.use(
+      forms,
+      bodyLimit({
+        maxSize: OAUTH_FORM_LIMIT,
+        onError: (c) => refuse(c, 413, `The request body is larger than ${OAUTH_FORM_LIMIT} bytes.`),
+      }),
+    );
+  }
 
   app.all(
     '/',

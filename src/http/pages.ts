@@ -15,6 +15,8 @@ export interface ServerFacts {
   sharedAccount: boolean;
   /** Legacy SSE endpoint, when served. */
   sseUrl?: string;
+  /** The person's connections page, when OAuth with the operator's DocSpace app is on. */
+  connectionsUrl?: string;
 }
 
 function howToConnect(f: ServerFacts): string {
@@ -36,7 +38,11 @@ function howToConnect(f: ServerFacts): string {
 <li><b>Gemini CLI</b>: <code>gemini mcp add --transport http docspace ${escapeHtml(f.mcpUrl)}</code></li>
 ${keys}</ul>
 <p class="muted">${auth}</p>
-<p class="muted">Step by step for each app, with the quirks of each: <a href="/docs/clients.md">the client guides</a>.</p>`;
+<p class="muted">Step by step for each app, with the quirks of each: <a href="/docs/clients.md">the client guides</a>.</p>${
+    f.connectionsUrl
+      ? `\n<p>Already connected? <a href="${escapeHtml(f.connectionsUrl)}">See and revoke your AI connections</a>.</p>`
+      : ''
+  }`;
 }
 
 /** `GET /`: what this server is and how to connect to it. */

@@ -268,6 +268,12 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
             config.rateLimitOauthAuthorizeCapacity,
             config.rateLimitOauthAuthorizeWindow,
           ),
+          // The connections page and its forms: people, at the pace of the consent page.
+          '/connections': limit(
+            'oauth-authorize',
+            config.rateLimitOauthAuthorizeCapacity,
+            config.rateLimitOauthAuthorizeWindow,
+          ),
           '/oauth/consent': limit(
             'oauth-authorize',
             config.rateLimitOauthAuthorizeCapacity,
@@ -311,6 +317,8 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
         bearerKeys: config.requestAuthorizationHeader,
         sharedAccount: config.credential !== undefined,
         sseUrl: config.sse ? new URL('sse', publicBaseUrl).href : undefined,
+        connectionsUrl:
+          config.oauth && config.oauthClientId ? new URL('connections', publicBaseUrl).href : undefined,
       },
       readiness: createReadiness({ docspaceUrl: config.baseUrl || undefined, store, fetch: opts.fetch }),
     });

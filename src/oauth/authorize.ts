@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { type ClientRecord, resolveClient } from './clients.js';
+import { finishConnectionsSignIn, isConnectionsState } from './connections.js';
 import { browserError, clientRedirect, type Facade } from './context.js';
 import { createPkcePair, hmac, isValidChallenge, randomToken, safeEqual, sha256 } from './crypto.js';
 import { OAuthError } from './errors.js';
@@ -58,7 +59,7 @@ export interface CodeRecord {
 
 export const codeKey = (code: string) => `oauth:code:${sha256(code)}`;
 const pendingKey = (id: string) => `oauth:pending:${id}`;
-const stateKey = (state: string) => `oauth:state:${sha256(state)}`;
+export const stateKey = (state: string) => `oauth:state:${sha256(state)}`;
 const rememberKey = (browser: string, clientId: string, redirectUri: string) =>
   `oauth:remember:${sha256(`${browser} ${clientId} ${redirectUri}`)}`;
 
@@ -249,7 +250,10 @@ export function mountAuthorize(app: Hono, f: Facade): void {
           'invalid_request',
           'this sign-in expired or was already completed; start again from your app',
         );
-      saved = JSON.parse(raw) as UpstreamState;
+      const parsed: unknown = JSON.parse(raw);
+      // A sign-in to the person's connections page comes back here too (one redirect URI).
+      if (isConnectionsState(parsed)) return finishConnectionsSignIn(f, c, parsed);
+      saved = parsed as UpstreamState;
       if (browserOf(f, c) !== saved.pending.browser) {
         throw new OAuthError('access_denied', 'this sign-in was started in another browser', 403);
       }

@@ -288,6 +288,19 @@ export function createGrants(deps: GrantDeps) {
       };
     },
 
+    /** A connection's record for the person's connections page; undefined once gone. */
+    async describe(gid: string): Promise<GrantRecord | undefined> {
+      return (await load(gid))?.grant;
+    },
+
+    /** Revokes one connection of this person; false when it is not theirs or gone (same answer). */
+    async revokeConnection(gid: string, userId: string, reason: string): Promise<boolean> {
+      const loaded = gid ? await load(gid) : undefined;
+      if (!loaded || loaded.grant.userId !== userId) return false;
+      await revokeFamily(loaded.grant, reason);
+      return true;
+    },
+
     /** True while the grant exists (not revoked, not expired). */
     async isActive(gid: string): Promise<boolean> {
       return (await store.get(grantKey(gid))) !== undefined;

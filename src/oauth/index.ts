@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { createAudit } from '../audit/index.js';
 import { createAccessTokenSealer } from './access-token.js';
 import { mountAuthorize } from './authorize.js';
+import { mountConnections } from './connections.js';
 import type { Facade } from './context.js';
 import { hmac } from './crypto.js';
 import { createDocSpaceGrants } from './docspace-grants.js';
@@ -39,6 +40,7 @@ export function createOAuth(deps: OAuthDeps): OAuthServer {
   mountMetadata(app, f);
   mountAuthorize(app, f);
   mountTokenEndpoints(app, f);
+  mountConnections(app, f);
   return {
     app,
     docspaceAccessToken: (claims, refused) => f.docspace.accessToken(claims.dsg, claims.gid, refused),
