@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { baseUrl, bool, bytes, hostnames, int, list, oneOf, origins, str } from './parsers.js';
+import { baseUrl, bool, bytes, hostnames, int, list, oneOf, optionalBool, origins, str } from './parsers.js';
 import { VERSION } from './version.js';
 
 const DEFAULT_USER_AGENT = `docspace-mcp/${VERSION}`;
@@ -17,6 +17,8 @@ export interface Setting<S extends z.ZodType = z.ZodType> {
   group: Group;
   /** The default as a person reads it; empty when the setting is off by default. */
   shown: string;
+  /** A yes/no setting whose default is not plain `yes` or `no` (it depends on others). */
+  flag?: 'boolean';
   description: string;
   secret?: boolean;
   schema: S;
@@ -319,10 +321,11 @@ export const SETTINGS = {
   requestAuthorizationHeader: setting({
     env: 'DOCSPACE_REQUEST_AUTHORIZATION_HEADER',
     group: 'HTTP',
-    shown: 'yes',
+    shown: 'no with OAuth, yes without',
+    flag: 'boolean',
     description:
-      'Accept a DocSpace API key or token sent as `Authorization: Bearer …` by clients without OAuth.',
-    schema: bool(true),
+      'Accept DocSpace credentials from clients: an API key or token as `Authorization: Bearer …`, another `Authorization` value, or the `X-Mcp-Api-Key` / `-Auth-Token` / `-Username` + `-Password` headers. With OAuth on this is off unless set: the server then accepts only tokens it issued.',
+    schema: optionalBool(),
   }),
   requestHeaderPrefix: setting({
     env: 'DOCSPACE_REQUEST_HEADER_PREFIX',
@@ -481,7 +484,7 @@ export function flagOf(env: string): string {
 
 /** Boolean settings take `--flag` alone (yes) and `--no-flag` (no). */
 export function isBoolean(s: Setting): boolean {
-  return s.shown === 'yes' || s.shown === 'no';
+  return s.shown === 'yes' || s.shown === 'no' || s.flag === 'boolean';
 }
 
 /** Reference variables that no longer do anything; setting them earns a warning, not an error. */

@@ -5,7 +5,7 @@ import { errorResponse } from './errors.js';
 
 export type { AuthOutcome } from '../auth/index.js';
 export type Principal = Extract<AuthOutcome, { ok: true }>['principal'];
-export type Authenticate = (req: Request) => Promise<AuthOutcome>;
+export type Authenticate = (req: Request, headerCredential?: Credential) => Promise<AuthOutcome>;
 
 /** A stable, non-reversible label for a credential, for rate limits and logs. */
 export function credentialLabel(c: Credential): string {
@@ -57,30 +57,24 @@ export interface EdgeAuthOptions {
 }
 
 /**
- * Credential headers (`X-Mcp-Api-Key`, …, parsed by `readRequestOptions`) first, then the auth
- * module. Every principal gets a key for per-principal rate limits: the user (OAuth) or a hash
- * of the credential a request brought; requests on the shared credential get none.
+ * The auth module decides (credential headers `X-Mcp-Api-Key`, …, parsed by
+ * `readRequestOptions`, go through the same switch as `Authorization`). Every principal gets a
+ * key for per-principal rate limits: the user (OAuth) or a hash of the credential a request
+ * brought; requests on the shared credential get none.
  */
 export function createEdgeAuthenticator(opts: EdgeAuthOptions) {
   return async (req: Request, headerCredential: Credential | undefined): Promise<AuthOutcome> => {
-    if (headerCredential) {
-      if (req.headers.get('authorization')) {
-        return {
-          ok: false,
-          response: errorResponse(
-            'jsonrpc',
-            400,
-            'Send either an Authorization header or credential headers, not both.',
-          ),
-        };
-      }
+    if (headerCredential && req.headers.get('authorization')) {
       return {
-        ok: true,
-        credential: headerCredential,
-        principal: { kind: 'header', userId: credentialLabel(headerCredential) },
+        ok: false,
+        response: errorResponse(
+          'jsonrpc',
+          400,
+          'Send either an Authorization header or credential headers, not both.',
+        ),
       };
     }
-    const outcome = await opts.inner(req);
+    const outcome = await opts.inner(req, headerCredential);
     if (!outcome.ok) return { ok: false, response: await asJsonRpc(outcome.response) };
     if (outcome.credential === opts.shared)
       return { ...outcome, principal: { ...outcome.principal, kind: 'shared' } };

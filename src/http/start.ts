@@ -146,7 +146,7 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
       oauth: config.oauth
         ? { secret: config.secretValue, previousSecrets: config.previousSecrets, store }
         : undefined,
-      acceptDocSpaceBearer: config.requestAuthorizationHeader,
+      acceptDocSpaceCredentials: config.requestAuthorizationHeader,
       fallback: config.credential,
       logger,
       audit,

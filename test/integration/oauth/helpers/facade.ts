@@ -26,7 +26,7 @@ export const tokenHash = (token: string) => createHash('sha256').update(token).d
 export async function startFacade(
   overrides: Partial<OAuthDeps> & {
     docspaceBaseUrl: string;
-    acceptDocSpaceBearer?: boolean;
+    acceptDocSpaceCredentials?: boolean;
     probeDocSpace?: boolean;
   },
 ): Promise<Facade> {
@@ -35,12 +35,12 @@ export async function startFacade(
   const { events, sink } = createMemoryAuditSink();
   const logger = pino({ level: 'silent' });
   const audit = createAudit(logger, sink);
-  const { acceptDocSpaceBearer: _a, probeDocSpace: _p, ...deps } = overrides;
+  const { acceptDocSpaceCredentials: _a, probeDocSpace: _p, ...deps } = overrides;
   const oauth = createOAuthApp({ publicBaseUrl: server.url, secret: SECRET, store, logger, audit, ...deps });
   const authenticate = createAuthenticator({
     publicBaseUrl: overrides.publicBaseUrl ?? server.url,
     oauth: { secret: overrides.secret ?? SECRET, previousSecrets: overrides.previousSecrets, store },
-    acceptDocSpaceBearer: overrides.acceptDocSpaceBearer,
+    acceptDocSpaceCredentials: overrides.acceptDocSpaceCredentials,
     audit,
     now: overrides.now,
   });
