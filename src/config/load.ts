@@ -312,6 +312,12 @@ export function loadConfig(input: LoadInput): Config {
     }
   }
 
+  if (overHttp && c.maxBodyInFlight < c.maxBodySize)
+    problem(
+      'maxBodyInFlight',
+      `is smaller than DOCSPACE_MAX_BODY_SIZE (${c.maxBodySize} bytes), so the largest requests could never be read`,
+      'raise DOCSPACE_MAX_BODY_IN_FLIGHT or lower DOCSPACE_MAX_BODY_SIZE',
+    );
   // base64 (4/3) plus room for the JSON-RPC envelope around the file.
   const uploadBody = Math.ceil((MAX_UPLOAD_BYTES * 4) / 3) + 1024 * 1024;
   if (overHttp && c.maxBodySize < uploadBody) {

@@ -297,6 +297,14 @@ export const SETTINGS = {
       'Largest request body accepted (413 above). The default fits the upload tool’s 30 MB files, which base64 inside JSON grows by a third.',
     schema: bytes(48 * 1024 ** 2),
   }),
+  maxBodyInFlight: setting({
+    env: 'DOCSPACE_MAX_BODY_IN_FLIGHT',
+    group: 'HTTP',
+    shown: '128MB',
+    description:
+      'Request body bytes the server reads or holds at once, across all requests; a request that does not fit is refused with 503 before its body is read. Bounds memory under a flood of large requests; at least `DOCSPACE_MAX_BODY_SIZE`.',
+    schema: bytes(128 * 1024 ** 2),
+  }),
   requestTimeout: setting({
     env: 'DOCSPACE_REQUEST_TIMEOUT',
     group: 'HTTP',

@@ -12,6 +12,7 @@ import { createStore } from '../store/index.js';
 import type { Store } from '../store/store.js';
 import { createHttpApp } from './app.js';
 import { createEdgeAuthenticator } from './authenticate.js';
+import { BodyBudget } from './body.js';
 import type { HttpEnv } from './env.js';
 import { errorResponse } from './errors.js';
 import { createReadiness } from './health.js';
@@ -154,6 +155,7 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
     const authenticate = createEdgeAuthenticator({ inner, shared: config.credential });
     const limiter = new RateLimiter(store, metrics, logger);
     const options = { query: config.requestQuery, headerPrefix: config.requestHeaderPrefix };
+    const bodyBudget = new BodyBudget(config.maxBodyInFlight);
     const userAgent = config.userAgent || undefined;
 
     mcp = config.streamable
@@ -169,6 +171,7 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
           ),
           options,
           maxBodySize: config.maxBodySize,
+          bodyBudget,
           requestTimeoutMs: config.requestTimeout,
           userAgent,
           logger,
@@ -181,6 +184,7 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
           authenticate,
           options,
           maxBodySize: config.maxBodySize,
+          bodyBudget,
           ttlMs: config.sessionTtl,
           sweepIntervalMs: config.sessionInterval,
           maxSessions: config.sessionMax,

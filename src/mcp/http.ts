@@ -2,7 +2,7 @@ import { createMcpHandler, type McpServer } from '@modelcontextprotocol/server';
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import type { Authenticate, Principal } from '../http/authenticate.js';
-import { readJsonBody } from '../http/body.js';
+import { type BodyBudget, readJsonBody } from '../http/body.js';
 import type { HttpEnv } from '../http/env.js';
 import { errorResponse, RPC } from '../http/errors.js';
 import { type Limit, type RateLimiter, withHeaders } from '../http/rate-limit.js';
@@ -24,6 +24,8 @@ export interface McpRouteDeps extends AdmitDeps {
   limiter: RateLimiter;
   principalLimit: Limit;
   maxBodySize: number;
+  /** Body bytes in flight across all requests (shared with the SSE routes). */
+  bodyBudget?: BodyBudget;
   /** 0 = no timeout. */
   requestTimeoutMs: number;
   userAgent?: string;
@@ -83,19 +85,9 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     }
     const notJson = requireJson(raw);
     if (notJson) return notJson;
-    const body = await readJsonBody(raw, deps.maxBodySize);
-    if (!body.ok) return body.response;
-    const message = body.value as {
-      id?: unknown;
-      method?: unknown;
-      params?: { name?: unknown; requestId?: unknown };
-    } | null;
-    if (message && typeof message === 'object' && !Array.isArray(message)) {
-      if (typeof message.method === 'string') c.set('mcpMethod', message.method.slice(0, 64));
-      if (message.method === 'tools/call' && typeof message.params?.name === 'string')
-        c.set('toolName', message.params.name.slice(0, 64));
-    }
 
+    // Who is asking comes from the headers alone: a request that cannot authenticate, is over
+    // its limit or asks for tools it cannot have is refused before its body is read.
     const auth = await admit(c, deps);
     if (!auth.ok) return auth.response;
 
@@ -105,6 +97,36 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
 
     const selection = selectionFor(deps, auth.options);
     if (selection instanceof Response) return selection;
+
+    const body = await readJsonBody(raw, deps.maxBodySize, 'jsonrpc', deps.bodyBudget);
+    if (!body.ok) return body.response;
+    try {
+      return await answer(c, raw, body.value, auth, limit.headers, selection, body.release);
+    } catch (err) {
+      body.release();
+      throw err;
+    }
+  }
+
+  async function answer(
+    c: Context<HttpEnv>,
+    raw: Request,
+    parsed: unknown,
+    auth: Extract<Awaited<ReturnType<typeof admit>>, { ok: true }>,
+    limitHeaders: Record<string, string>,
+    selection: Exclude<ReturnType<typeof selectionFor>, Response>,
+    releaseBody: () => void,
+  ): Promise<Response> {
+    const message = parsed as {
+      id?: unknown;
+      method?: unknown;
+      params?: { name?: unknown; requestId?: unknown };
+    } | null;
+    if (message && typeof message === 'object' && !Array.isArray(message)) {
+      if (typeof message.method === 'string') c.set('mcpMethod', message.method.slice(0, 64));
+      if (message.method === 'tools/call' && typeof message.params?.name === 'string')
+        c.set('toolName', message.params.name.slice(0, 64));
+    }
 
     const serverRequest: ServerRequest = {
       credential: auth.credential,
@@ -119,6 +141,7 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     // leg would hand to a fresh instance that knows nothing of the call: match it here.
     const owner = `${auth.principal.kind}|${auth.principal.userId ?? ''}|${auth.principal.clientId ?? ''}|${c.get('clientIp')}`;
     if (message?.method === 'notifications/cancelled') {
+      releaseBody();
       cancellable.get(`${owner}|${JSON.stringify(message.params?.requestId)}`)?.abort();
       return new Response(null, { status: 202 });
     }
@@ -163,12 +186,13 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
       signal.removeEventListener('abort', runAbortHooks);
       abortHooks = [];
       if (cancelKey && cancellable.get(cancelKey) === cancel) cancellable.delete(cancelKey);
+      releaseBody();
     };
     // The body was read above, so the SDK gets the parsed value and the request itself: a
     // copy (for a signal that also fires on our timeout) cost a whole WHATWG Request per call;
     // the factory's `onAbort` hook cancels instead.
     const pending = handler.fetch(raw, {
-      parsedBody: body.value,
+      parsedBody: parsed,
       authInfo: {
         token: '',
         clientId: auth.principal.clientId ?? '',
@@ -194,7 +218,7 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     if (res.body && /^text\/event-stream/i.test(res.headers.get('content-type') ?? ''))
       res = whenStreamEnds(res, signal, finish);
     else finish();
-    return withHeaders(res, limit.headers);
+    return withHeaders(res, limitHeaders);
   }
 
   return { handle, close: () => handler.close() };

@@ -2,7 +2,7 @@ import type { JSONRPCMessage, McpServer, Transport } from '@modelcontextprotocol
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import type { Principal } from '../http/authenticate.js';
-import { readJsonBody } from '../http/body.js';
+import { type BodyBudget, readJsonBody } from '../http/body.js';
 import type { HttpEnv } from '../http/env.js';
 import { errorResponse, RPC } from '../http/errors.js';
 import { type AdmitDeps, admit, requireJson, selectionFor } from './admit.js';
@@ -89,6 +89,8 @@ interface Session {
 export interface SseDeps extends AdmitDeps {
   factory: (req: ServerRequest) => McpServer;
   maxBodySize: number;
+  /** Body bytes in flight across all requests (shared with `/mcp`). */
+  bodyBudget?: BodyBudget;
   /** 0 = sessions never expire. */
   ttlMs: number;
   /** 0 = no sweeping (expired sessions still refuse messages). */
@@ -194,8 +196,10 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
     }
     // A refreshed token replaces the one the session opened with.
     session.serverRequest.credential = auth.credential;
-    const body = await readJsonBody(raw, deps.maxBodySize);
+    const body = await readJsonBody(raw, deps.maxBodySize, 'jsonrpc', deps.bodyBudget);
     if (!body.ok) return body.response;
+    // The session answers on its stream, later; the bytes count until the message is handed over.
+    body.release();
     const messages = Array.isArray(body.value) ? body.value : [body.value];
     for (const m of messages) {
       if (!m || typeof m !== 'object' || (m as { jsonrpc?: unknown }).jsonrpc !== '2.0') {

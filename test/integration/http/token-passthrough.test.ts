@@ -27,7 +27,10 @@ const MODERN = {
 const DOCSPACE_CREDENTIALS: [string, Record<string, string>][] = [
   ['an API key as Bearer', { authorization: 'Bearer sk-someone-elses-key' }],
   ['a DocSpace session token as Bearer', { authorization: 'Bearer 8F3A2C-session-token' }],
-  ['another app’s DocSpace OAuth token as `Bearer Bearer …`', { authorization: 'Bearer Bearer eyJhbGciOi.x.y' }],
+  [
+    'another app’s DocSpace OAuth token as `Bearer Bearer …`',
+    { authorization: 'Bearer Bearer eyJhbGciOi.x.y' },
+  ],
   ['a raw Authorization value', { authorization: 'Basic dXNlcjpwYXNz' }],
   ['X-Mcp-Api-Key', { 'x-mcp-api-key': 'sk-someone-elses-key' }],
   ['X-Mcp-Auth-Token', { 'x-mcp-auth-token': 'some-session-token' }],
