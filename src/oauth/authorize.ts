@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import { type ClientRecord, resolveClient } from './clients.js';
 import { browserError, clientRedirect, type Facade } from './context.js';
 import { createPkcePair, hmac, isValidChallenge, randomToken, safeEqual, sha256 } from './crypto.js';
-import { OAuthError } from './errors.js';
+import { OAuthError, type OAuthErrorCode } from './errors.js';
 import { consentPage, PAGE_HEADERS } from './pages.js';
 import {
   checkRedirectUri,
@@ -108,10 +108,15 @@ export function mountAuthorize(app: Hono, f: Facade): void {
     } catch (error) {
       return browserError(f, error);
     }
-    // From here on the redirect URI is trusted: errors go back to the client.
+    // A registered (or metadata-document) client's redirect URI matched its registration: from
+    // here on its errors go back to the client. A DocSpace app id typed into a client has no
+    // registration with us, so its URI is unvalidated: errors stay on our page (no open redirect).
     const state = q.get('state') ?? undefined;
-    const fail = (error: string, description: string) =>
-      clientRedirect(f, redirectUri, { error, error_description: description, state });
+    const validated = redirectValidated(client.kind);
+    const fail = (error: OAuthErrorCode, description: string) =>
+      validated
+        ? clientRedirect(f, redirectUri, { error, error_description: description, state })
+        : browserError(f, new OAuthError(error, description, 400));
     if (q.get('response_type') !== 'code')
       return fail('unsupported_response_type', 'only response_type=code is supported');
     const challenge = q.get('code_challenge');
@@ -216,6 +221,8 @@ export function mountAuthorize(app: Hono, f: Facade): void {
         throw new OAuthError('access_denied', 'the consent was started in another browser', 403);
       if (form.get('decision') !== 'allow') {
         f.audit.record({ event: 'consent.denied', outcome: 'success', clientId: pending.clientId });
+        if (!redirectValidated(pending.clientKind))
+          throw new OAuthError('access_denied', 'you denied access; you can close this window', 403);
         return clientRedirect(f, pending.redirectUri, {
           error: 'access_denied',
           error_description: 'the user denied access',
@@ -266,6 +273,15 @@ export function mountAuthorize(app: Hono, f: Facade): void {
         clientId: pending.clientId,
         reason: `docspace:${upstreamError}`,
       });
+      if (!redirectValidated(pending.clientKind))
+        return browserError(
+          f,
+          new OAuthError(
+            denied ? 'access_denied' : 'server_error',
+            denied ? 'access was denied at DocSpace' : 'DocSpace could not complete the sign-in',
+            denied ? 403 : 502,
+          ),
+        );
       return clientRedirect(f, pending.redirectUri, {
         error: denied ? 'access_denied' : 'server_error',
         error_description: denied
@@ -306,6 +322,15 @@ export function mountAuthorize(app: Hono, f: Facade): void {
       return browserError(f, error);
     }
   });
+}
+
+/**
+ * Whether a client's redirect URI was checked against a registration (DCR, metadata document).
+ * A DocSpace app id has none: only its success redirect, which the person allowed on the consent
+ * page that showed the URI, goes there.
+ */
+function redirectValidated(kind: ClientRecord['kind']): boolean {
+  return kind !== 'docspace';
 }
 
 function pickRedirectUri(
