@@ -1,6 +1,6 @@
 import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
 import { DocSpaceError } from '../docspace/errors.js';
-import { fileUri, isTextMime, MAX_RESOURCE_BYTES, mimeTypeOf } from '../tools/content.js';
+import { fileContents, fileUri, MAX_RESOURCE_BYTES, mimeTypeOf } from '../tools/content.js';
 import type { CallEnv } from './run-tool.js';
 
 const RECENT_LISTED = 50;
@@ -54,12 +54,8 @@ export function registerFileResources(server: McpServer, env: CallEnv): void {
           maxBytes: MAX_RESOURCE_BYTES,
           signal: ctx.mcpReq.signal,
         });
-        // A Buffer view over the downloaded bytes: `Buffer.from(bytes)` would copy up to 30 MB first.
-        const view = Buffer.from(got.bytes.buffer, got.bytes.byteOffset, got.bytes.byteLength);
-        const contents = isTextMime(mimeType)
-          ? { uri: uri.href, mimeType, text: new TextDecoder().decode(got.bytes) }
-          : { uri: uri.href, mimeType, blob: view.toString('base64') };
-        return { contents: [contents] };
+        // Text is fenced as untrusted, as download_file_as_text does.
+        return { contents: [fileContents(uri.href, file, mimeType, got.bytes)] };
       });
     },
   );

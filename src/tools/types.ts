@@ -35,7 +35,11 @@ export interface ToolContext {
 
 /** A content block other than the text rendering (blob or resource link for downloads). */
 export type ExtraContent =
-  | { type: 'resource'; resource: { uri: string; mimeType: string; blob: string } }
+  | {
+      type: 'resource';
+      resource:
+        { uri: string; mimeType: string; text: string } | { uri: string; mimeType: string; blob: string };
+    }
   | {
       type: 'resource_link';
       uri: string;
