@@ -188,7 +188,7 @@ export const SETTINGS = {
     group: 'Tools',
     shown: 'yes',
     description:
-      'Ask the user to confirm (elicitation) before deleting or archiving, when the client can ask.',
+      'Confirm destructive calls (delete, archive, move, remove members, overwrite) with the person: by elicitation when the client can ask, otherwise in two calls, the second carrying the code the first returned.',
     schema: bool(true),
   }),
   // Transport

@@ -126,6 +126,7 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
       logger,
       fetch: timedFetch(opts.fetch ?? portalFetch, metrics),
       requestTimeoutMs: config.apiTimeout,
+      confirmKey: config.secretValue || undefined,
       // Not the counting audit: `docspace_mcp_oauth_events_total` is for OAuth events only.
       audit: toolAudit,
       onToolResult: (tool, outcome, durationMs) => {

@@ -12,7 +12,8 @@ import { ZodError } from 'zod';
 import { DocSpaceError } from '../docspace/errors.js';
 import type { DocSpaceClient } from '../docspace/index.js';
 import { describeIssues } from '../tools/schema.js';
-import { type AnyToolRecord, type ToolContext, ToolInputError } from '../tools/types.js';
+import { type AnyToolRecord, CONFIRM_ARG, type ToolContext, ToolInputError } from '../tools/types.js';
+import { CONFIRM_TTL_SECONDS, type ConfirmCodes } from './confirm-token.js';
 
 /** What a tool call needs from the per-request server, besides the MCP context. */
 export interface CallEnv {
@@ -25,6 +26,10 @@ export interface CallEnv {
   maxInlineBytes: number;
   /** Whether the client declared form elicitation (either era). */
   canElicit: (ctx: ServerContext) => boolean;
+  /** Codes for the two-step confirmation of clients that cannot be asked. */
+  confirmCodes: ConfirmCodes;
+  /** Who is calling (a confirmation code fits only its caller); empty for a shared credential. */
+  caller: string;
   logger?: Logger;
   requestId?: string;
   /**
@@ -72,11 +77,19 @@ const CONFIRM_SCHEMA = {
  * Destructive tools ask the person first (MRTR `input_required`; the SDK's legacy shim turns it
  * into `elicitation/create` on 2025 sessions). Returns the result to send instead of acting,
  * or undefined to go ahead. A model cannot answer this itself: the answer comes from the client.
+ *
+ * A client that cannot show a question (no form elicitation declared, or a 2025 client over
+ * stateless HTTP, where a fresh instance never learns its capabilities) gets two steps instead:
+ * the first call changes nothing and returns the question with a code bound to the tool, these
+ * exact arguments and the caller, valid for a few minutes; the call goes ahead only when made
+ * again with that code in `confirm`. The model is told to ask the person before relaying it.
  */
 function confirmation(record: AnyToolRecord, args: unknown, ctx: ServerContext, env: CallEnv) {
-  if (!record.confirm || !env.confirmDestructive || !env.canElicit(ctx)) return undefined;
+  if (!record.confirm || !env.confirmDestructive) return undefined;
+  const { [CONFIRM_ARG]: code, ...bound } = args as Record<string, unknown>;
   const question = record.confirm(args as never);
   if (question === undefined) return undefined;
+  if (!env.canElicit(ctx)) return confirmByCall(record.name, question, bound, code, env);
   const view = inputResponse(ctx.mcpReq.inputResponses, CONFIRM_KEY);
   if (view.kind === 'elicit') {
     if (view.action === 'accept' && view.content?.confirm === true) return undefined;
@@ -87,6 +100,25 @@ function confirmation(record: AnyToolRecord, args: unknown, ctx: ServerContext, 
       [CONFIRM_KEY]: inputRequired.elicit({ message: question, requestedSchema: CONFIRM_SCHEMA }),
     },
   });
+}
+
+function confirmByCall(
+  tool: string,
+  question: string,
+  bound: Record<string, unknown>,
+  code: unknown,
+  env: CallEnv,
+): CallToolResult | undefined {
+  if (typeof code === 'string' && env.confirmCodes.check(tool, bound, env.caller, code)) return undefined;
+  const fresh = env.confirmCodes.issue(tool, bound, env.caller);
+  const minutes = Math.round(CONFIRM_TTL_SECONDS / 60);
+  const why =
+    code === undefined
+      ? 'Not done yet: this needs the person’s confirmation, and this client cannot show them a question.'
+      : 'Not done: that confirmation code does not fit this call (it is for the same tool and the exact same arguments, from the same person, and lasts a few minutes).';
+  return errorResult(
+    `${why} Nothing was changed by ${tool}. Ask the person: "${question}" Only if they say yes, call ${tool} again with the same arguments and "${CONFIRM_ARG}": "${fresh}" (good for ${minutes} minutes, for these arguments only).`,
+  );
 }
 
 function progressReporter(ctx: ServerContext): ToolContext['progress'] {
@@ -185,6 +217,7 @@ async function attempt(
   if (gate) {
     return { result: gate, outcome: isInputRequiredResult(gate) ? 'input_required' : 'not_confirmed' };
   }
+  if (record.confirm) delete (args as Record<string, unknown>)[CONFIRM_ARG];
   try {
     const toolCtx: ToolContext = {
       client: env.client(),

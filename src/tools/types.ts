@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { DocSpaceClient } from '../docspace/index.js';
 
 /** The toolsets, in the order `tools/list` shows them. Names match the reference server's. */
@@ -95,11 +95,30 @@ export class ToolInputError extends Error {
   }
 }
 
-/** Declares a record with its argument types checked against its schemas. */
+/**
+ * The argument through which a client that cannot show a question relays the person's yes:
+ * the code the first call returned (docs/clients.md, "Confirmation").
+ */
+export const CONFIRM_ARG = 'confirm';
+
+/**
+ * Declares a record with its argument types checked against its schemas. A tool that asks
+ * before acting also takes `confirm`, the code of the two-step confirmation.
+ */
 export function defineTool<I extends z.ZodObject, O extends z.ZodType>(
   record: ToolRecord<I, O>,
 ): AnyToolRecord {
-  return record as unknown as AnyToolRecord;
+  if (!record.confirm) return record as unknown as AnyToolRecord;
+  const input = record.input.extend({
+    [CONFIRM_ARG]: z
+      .string()
+      .max(64)
+      .optional()
+      .describe(
+        'Only when a previous call of this tool said so: the confirmation code it gave, after the person agreed',
+      ),
+  });
+  return { ...record, input } as unknown as AnyToolRecord;
 }
 
 // openWorldHint is false by default: the tools act inside one portal (a closed domain, like a
