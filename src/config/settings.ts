@@ -242,6 +242,14 @@ export const SETTINGS = {
     description: 'Most legacy SSE sessions open at once; more are refused with 503.',
     schema: int(1000, { min: 1 }),
   }),
+  sessionMaxPerPrincipal: setting({
+    env: 'DOCSPACE_SESSION_MAX_PER_PRINCIPAL',
+    group: 'Transport',
+    shown: '20',
+    description:
+      'Most legacy SSE sessions one user (or API key; on a shared credential, one client IP) may hold open at once, under `DOCSPACE_SESSION_MAX`; more are refused with 503.',
+    schema: int(20, { min: 1 }),
+  }),
   // HTTP
   allowedHostnames: setting({
     env: 'DOCSPACE_SERVER_ALLOWED_HOSTNAMES',

@@ -189,6 +189,7 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
           ttlMs: config.sessionTtl,
           sweepIntervalMs: config.sessionInterval,
           maxSessions: config.sessionMax,
+          maxSessionsPerPrincipal: config.sessionMaxPerPrincipal,
           userAgent,
           logger,
         })

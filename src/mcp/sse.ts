@@ -96,6 +96,8 @@ export interface SseDeps extends AdmitDeps {
   /** 0 = no sweeping (expired sessions still refuse messages). */
   sweepIntervalMs: number;
   maxSessions: number;
+  /** Sessions one principal may hold at once (under `maxSessions`). */
+  maxSessionsPerPrincipal?: number;
   keepAliveMs?: number;
   userAgent?: string;
   logger: Logger;
@@ -114,6 +116,9 @@ function ownerOf(p: Principal): string {
 
 export function createSseRoutes(deps: SseDeps): SseRoutes {
   const sessions = new Map<string, Session>();
+  /** Open sessions per holder, so one person cannot take the whole `maxSessions`. */
+  const held = new Map<string, number>();
+  const perPrincipal = deps.maxSessionsPerPrincipal ?? deps.maxSessions;
   const sweeper =
     deps.sweepIntervalMs > 0 && deps.ttlMs > 0
       ? setInterval(() => {
@@ -134,6 +139,18 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
         headers: { 'Retry-After': '30' },
       });
     }
+    // Everyone on a shared credential is one principal: count them by address instead.
+    const holder = auth.principal.kind === 'shared' ? `shared|${c.get('clientIp')}` : ownerOf(auth.principal);
+    const holding = held.get(holder) ?? 0;
+    if (holding >= perPrincipal) {
+      return errorResponse(
+        'jsonrpc',
+        503,
+        `You already have ${holding} open SSE sessions, your own limit; close one or use /mcp.`,
+        { headers: { 'Retry-After': '30' } },
+      );
+    }
+    held.set(holder, holding + 1);
     const id = crypto.randomUUID();
     const transport = new SseServerTransport(id, `/messages?sessionId=${id}`, deps.keepAliveMs ?? 15_000);
     const serverRequest: ServerRequest = {
@@ -154,6 +171,9 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
     sessions.set(id, session);
     transport.onclose = () => {
       sessions.delete(id);
+      const left = (held.get(holder) ?? 1) - 1;
+      if (left > 0) held.set(holder, left);
+      else held.delete(holder);
       void server.close().catch(() => undefined);
     };
     raw.signal.addEventListener('abort', () => void transport.close(), { once: true });
