@@ -317,7 +317,8 @@ export const SETTINGS = {
     env: 'DOCSPACE_REQUEST_TIMEOUT',
     group: 'HTTP',
     shown: '300000',
-    description: 'Milliseconds one HTTP request may take before it is cancelled (504); 0 turns this off.',
+    description:
+      'Milliseconds one HTTP request may take before it is cancelled: a JSON answer becomes a 504, a streamed one ends with a JSON-RPC error for the request; 0 turns this off.',
     schema: int(300_000),
   }),
   shutdownTimeout: setting({

@@ -202,22 +202,22 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     });
     pending.catch(finish);
     const first = await (timedOut ? Promise.race([pending, timedOut]) : pending);
+    const timeoutMessage = `The request took longer than ${deps.requestTimeoutMs} ms and was cancelled.`;
     if (first === 'timeout') {
       finish();
-      return errorResponse(
-        'jsonrpc',
-        504,
-        `The request took longer than ${deps.requestTimeoutMs} ms and was cancelled.`,
-        { code: RPC.serverError },
-      );
+      return errorResponse('jsonrpc', 504, timeoutMessage, { code: RPC.serverError });
     }
     let res = first;
     // A JSON answer is complete once here; a stream (SSE: progress, the 2025 leg) is not, and
     // the timeout and cancel key stay until it ends. Tool calls are counted by the factory's
-    // `onToolResult`, not here.
-    if (res.body && /^text\/event-stream/i.test(res.headers.get('content-type') ?? ''))
-      res = whenStreamEnds(res, signal, finish);
-    else finish();
+    // `onToolResult`, not here. A timeout on a stream answers the request on it, then ends it.
+    if (res.body && /^text\/event-stream/i.test(res.headers.get('content-type') ?? '')) {
+      const timeoutAnswer =
+        message && typeof message === 'object' && !Array.isArray(message) && message.id !== undefined
+          ? { jsonrpc: '2.0', id: message.id, error: { code: RPC.serverError, message: timeoutMessage } }
+          : undefined;
+      res = whenStreamEnds(res, signal, finish, timeoutAnswer);
+    } else finish();
     return withHeaders(res, limitHeaders);
   }
 
@@ -226,14 +226,50 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
 
 const MAX_CANCELLABLE = 10_000;
 
-/** Calls `onDone` once a streamed body has ended, was cancelled, or the request was aborted. */
-function whenStreamEnds(res: Response, signal: AbortSignal, onDone: () => void): Response {
+/**
+ * Calls `onDone` once a streamed body has ended, was cancelled, or the request was aborted.
+ * When the abort is the request timeout, `timeoutAnswer` (the request's JSON-RPC error) is sent
+ * as the stream's last event first, so the client gets an answer rather than a bare end.
+ */
+function whenStreamEnds(
+  res: Response,
+  signal: AbortSignal,
+  onDone: () => void,
+  timeoutAnswer?: object,
+): Response {
   const body = res.body as ReadableStream<Uint8Array>;
+  let controller: TransformStreamDefaultController<Uint8Array> | undefined;
+  let ended = false;
   const done = () => {
-    signal.removeEventListener('abort', done);
+    signal.removeEventListener('abort', aborted);
     onDone();
   };
-  signal.addEventListener('abort', done, { once: true });
-  const passed = body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ flush: done }));
+  const aborted = () => {
+    const timedOut = (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
+    if (timedOut && timeoutAnswer && controller && !ended) {
+      ended = true;
+      try {
+        controller.enqueue(
+          new TextEncoder().encode(`event: message\ndata: ${JSON.stringify(timeoutAnswer)}\n\n`),
+        );
+        controller.terminate();
+      } catch {
+        // the client already went away
+      }
+    }
+    done();
+  };
+  signal.addEventListener('abort', aborted, { once: true });
+  const passed = body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      start: (c) => {
+        controller = c;
+      },
+      flush: () => {
+        ended = true;
+        done();
+      },
+    }),
+  );
   return new Response(passed, { status: res.status, statusText: res.statusText, headers: res.headers });
 }
