@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { AuthOutcome } from '../auth/index.js';
 import type { Credential } from '../docspace/credential.js';
 import { errorResponse } from './errors.js';
@@ -7,8 +7,11 @@ export type { AuthOutcome } from '../auth/index.js';
 export type Principal = Extract<AuthOutcome, { ok: true }>['principal'];
 export type Authenticate = (req: Request, headerCredential?: Credential) => Promise<AuthOutcome>;
 
-/** A stable, non-reversible label for a credential, for rate limits and logs. */
-export function credentialLabel(c: Credential): string {
+/**
+ * A stable, non-reversible label for a credential, for rate limits and logs: an HMAC under a
+ * server key, so a log reader cannot test guesses (a password, a key) against it offline.
+ */
+export function credentialLabel(c: Credential, key: string): string {
   const secret =
     c.kind === 'apiKey'
       ? c.apiKey
@@ -19,7 +22,7 @@ export function credentialLabel(c: Credential): string {
           : c.kind === 'authorization'
             ? c.value
             : `${c.username}:${c.password}`;
-  return `${c.kind}:${createHash('sha256').update(secret).digest('base64url').slice(0, 16)}`;
+  return `${c.kind}:${createHmac('sha256', key).update(secret).digest('base64url').slice(0, 16)}`;
 }
 
 /**
@@ -54,6 +57,11 @@ export interface EdgeAuthOptions {
   inner: Authenticate;
   /** The configured shared credential; requests using it share no per-principal limit. */
   shared?: Credential;
+  /**
+   * Key of the credential labels (derived from `DOCSPACE_SECRET` when set, so instances sharing
+   * a store agree on them); random per process without one.
+   */
+  labelKey?: string;
 }
 
 /**
@@ -63,6 +71,7 @@ export interface EdgeAuthOptions {
  * brought; requests on the shared credential get none.
  */
 export function createEdgeAuthenticator(opts: EdgeAuthOptions) {
+  const labelKey = opts.labelKey ? `credential-label:${opts.labelKey}` : randomBytes(32).toString('hex');
   return async (req: Request, headerCredential: Credential | undefined): Promise<AuthOutcome> => {
     if (headerCredential && req.headers.get('authorization')) {
       return {
@@ -79,7 +88,10 @@ export function createEdgeAuthenticator(opts: EdgeAuthOptions) {
     if (outcome.credential === opts.shared)
       return { ...outcome, principal: { ...outcome.principal, kind: 'shared' } };
     if (!outcome.principal.userId && !outcome.principal.clientId) {
-      return { ...outcome, principal: { ...outcome.principal, userId: credentialLabel(outcome.credential) } };
+      return {
+        ...outcome,
+        principal: { ...outcome.principal, userId: credentialLabel(outcome.credential, labelKey) },
+      };
     }
     return outcome;
   };

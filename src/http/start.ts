@@ -153,7 +153,11 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
       logger,
       audit,
     });
-    const authenticate = createEdgeAuthenticator({ inner, shared: config.credential });
+    const authenticate = createEdgeAuthenticator({
+      inner,
+      shared: config.credential,
+      labelKey: config.secretValue || undefined,
+    });
     const limiter = new RateLimiter(store, metrics, logger);
     const options = { query: config.requestQuery, headerPrefix: config.requestHeaderPrefix };
     const bodyBudget = new BodyBudget(config.maxBodyInFlight);
