@@ -81,11 +81,23 @@ function readCookie(header: string | undefined, name: string): string | undefine
   return undefined;
 }
 
-/** The browser id from its signed cookie, when valid. */
+/** True when `mac` is the MAC of `text` under the current key or a previous one (rotation). */
+function macMatches(f: Facade, text: string, mac: string): boolean {
+  return [f.macKey, ...f.previousMacKeys].some((key) => safeEqual(mac, hmac(key, text)));
+}
+
+/** The browser id from its signed cookie, when valid (signed before a key rotation too). */
 function browserOf(f: Facade, c: Context): string | undefined {
   const raw = readCookie(c.req.header('cookie'), browserCookieName(f));
   const [id, mac] = (raw ?? '').split('.');
-  return id && mac && safeEqual(mac, hmac(f.macKey, `browser:${id}`)) ? id : undefined;
+  return id && mac && macMatches(f, `browser:${id}`, mac) ? id : undefined;
+}
+
+/** Whether the browser cookie was signed with a previous key, so it should be signed again. */
+function browserCookieStale(f: Facade, c: Context, browser: string): boolean {
+  const raw = readCookie(c.req.header('cookie'), browserCookieName(f));
+  const mac = (raw ?? '').split('.')[1] ?? '';
+  return !safeEqual(mac, hmac(f.macKey, `browser:${browser}`));
 }
 
 function browserCookie(f: Facade, id: string): string {
@@ -135,7 +147,7 @@ export function mountAuthorize(app: Hono, f: Facade): void {
     if (!browser) {
       browser = randomToken(16);
       headers.append('set-cookie', browserCookie(f, browser));
-    }
+    } else if (browserCookieStale(f, c, browser)) headers.append('set-cookie', browserCookie(f, browser));
     const pending: PendingAuthorization = {
       clientId: client.clientId,
       clientKind: client.kind,
@@ -203,7 +215,7 @@ export function mountAuthorize(app: Hono, f: Facade): void {
       const requestId = form.get('request') ?? '';
       const browser = browserOf(f, c);
       const csrf = form.get('csrf') ?? '';
-      if (!browser || !requestId || !safeEqual(csrf, csrfFor(f, requestId, browser))) {
+      if (!browser || !requestId || !macMatches(f, `csrf:${requestId}:${browser}`, csrf)) {
         throw new OAuthError(
           'access_denied',
           'the consent form is invalid or was not sent from this browser; start again from your app',
