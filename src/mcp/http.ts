@@ -7,6 +7,7 @@ import type { HttpEnv } from '../http/env.js';
 import { errorResponse, RPC } from '../http/errors.js';
 import { type Limit, type RateLimiter, withHeaders } from '../http/rate-limit.js';
 import { type AdmitDeps, admit, requireJson, selectionFor } from './admit.js';
+import { envelopeError } from './envelope.js';
 import type { ServerRequest } from './server.js';
 
 /**
@@ -137,6 +138,17 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
       // One request, one method: a tools/call instance needs only the tool it names.
       toolName: c.get('toolName'),
     };
+    const refused = envelopeError(parsed);
+    if (refused) {
+      releaseBody();
+      return withHeaders(
+        new Response(JSON.stringify(refused), {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        }),
+        limitHeaders,
+      );
+    }
     // 2025 clients cancel with a separate `notifications/cancelled` POST, which the stateless
     // leg would hand to a fresh instance that knows nothing of the call: match it here.
     const owner = `${auth.principal.kind}|${auth.principal.userId ?? ''}|${auth.principal.clientId ?? ''}|${c.get('clientIp')}`;

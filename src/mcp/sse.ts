@@ -6,6 +6,7 @@ import { type BodyBudget, readJsonBody } from '../http/body.js';
 import type { HttpEnv } from '../http/env.js';
 import { errorResponse, RPC } from '../http/errors.js';
 import { type AdmitDeps, admit, requireJson, selectionFor } from './admit.js';
+import { envelopeError } from './envelope.js';
 import type { ServerRequest } from './server.js';
 
 /**
@@ -228,7 +229,11 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
         });
       }
     }
-    for (const m of messages) session.transport.deliver(m as JSONRPCMessage, raw);
+    for (const m of messages) {
+      const refused = envelopeError(m);
+      if (refused) void session.transport.send(refused as JSONRPCMessage).catch(() => undefined);
+      else session.transport.deliver(m as JSONRPCMessage, raw);
+    }
     return new Response('Accepted', { status: 202, headers: { 'Content-Type': 'text/plain' } });
   }
 
