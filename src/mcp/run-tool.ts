@@ -84,12 +84,11 @@ const CONFIRM_SCHEMA = {
  * exact arguments and the caller, valid for a few minutes; the call goes ahead only when made
  * again with that code in `confirm`. The model is told to ask the person before relaying it.
  */
-function confirmation(record: AnyToolRecord, args: unknown, ctx: ServerContext, env: CallEnv) {
+function confirmation(record: AnyToolRecord, args: unknown, code: unknown, ctx: ServerContext, env: CallEnv) {
   if (!record.confirm || !env.confirmDestructive) return undefined;
-  const { [CONFIRM_ARG]: code, ...bound } = args as Record<string, unknown>;
   const question = record.confirm(args as never);
   if (question === undefined) return undefined;
-  if (!env.canElicit(ctx)) return confirmByCall(record.name, question, bound, code, env);
+  if (!env.canElicit(ctx)) return confirmByCall(record.name, question, args, code, env);
   const view = inputResponse(ctx.mcpReq.inputResponses, CONFIRM_KEY);
   if (view.kind === 'elicit') {
     if (view.action === 'accept' && view.content?.confirm === true) return undefined;
@@ -105,7 +104,7 @@ function confirmation(record: AnyToolRecord, args: unknown, ctx: ServerContext, 
 function confirmByCall(
   tool: string,
   question: string,
-  bound: Record<string, unknown>,
+  bound: unknown,
   code: unknown,
   env: CallEnv,
 ): CallToolResult | undefined {
@@ -208,16 +207,21 @@ async function attempt(
   env: CallEnv,
 ): Promise<{ result: CallToolResult | InputRequiredResult; outcome: string; ref?: string }> {
   if (env.configError) return { result: errorResult(env.configError), outcome: 'not_configured' };
-  const parsed = record.input.safeParse(rawArgs ?? {});
+  // The two-step confirmation code rides beside the tool's own arguments.
+  let code: unknown;
+  let given = rawArgs ?? {};
+  if (record.confirm && typeof given === 'object' && given !== null && CONFIRM_ARG in given) {
+    ({ [CONFIRM_ARG]: code, ...given } = given as Record<string, unknown>);
+  }
+  const parsed = record.input.safeParse(given);
   if (!parsed.success) {
     return { result: errorResult(describeIssues(parsed.error)), outcome: 'invalid_arguments' };
   }
   const args = parsed.data;
-  const gate = confirmation(record, args, ctx, env);
+  const gate = confirmation(record, args, code, ctx, env);
   if (gate) {
     return { result: gate, outcome: isInputRequiredResult(gate) ? 'input_required' : 'not_confirmed' };
   }
-  if (record.confirm) delete (args as Record<string, unknown>)[CONFIRM_ARG];
   try {
     const toolCtx: ToolContext = {
       client: env.client(),

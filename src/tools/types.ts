@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { DocSpaceClient } from '../docspace/index.js';
 
 /** The toolsets, in the order `tools/list` shows them. Names match the reference server's. */
@@ -96,29 +96,17 @@ export class ToolInputError extends Error {
 }
 
 /**
- * The argument through which a client that cannot show a question relays the person's yes:
- * the code the first call returned (docs/clients.md, "Confirmation").
+ * The argument through which a client that cannot show a question relays the person's yes: the
+ * code the tool's first answer gave (docs/clients.md, "Confirmation"). Not in the input schemas
+ * (every byte of tools/list is paid on every connection); the first answer names it.
  */
 export const CONFIRM_ARG = 'confirm';
 
-/**
- * Declares a record with its argument types checked against its schemas. A tool that asks
- * before acting also takes `confirm`, the code of the two-step confirmation.
- */
+/** Declares a record with its argument types checked against its schemas. */
 export function defineTool<I extends z.ZodObject, O extends z.ZodType>(
   record: ToolRecord<I, O>,
 ): AnyToolRecord {
-  if (!record.confirm) return record as unknown as AnyToolRecord;
-  const input = record.input.extend({
-    [CONFIRM_ARG]: z
-      .string()
-      .max(64)
-      .optional()
-      .describe(
-        'Only when a previous call of this tool said so: the confirmation code it gave, after the person agreed',
-      ),
-  });
-  return { ...record, input } as unknown as AnyToolRecord;
+  return record as unknown as AnyToolRecord;
 }
 
 // openWorldHint is false by default: the tools act inside one portal (a closed domain, like a
