@@ -3,7 +3,7 @@
 // tool calls with random arguments, and compares the live heap after a full GC — and, with
 // FUZZ_SNAPSHOTS=<dir>, heap snapshots (object counts by constructor) — before and after.
 //   npm run build && node dist/bench/fuzz-heap.js [inputs=22000]
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulatorProc, startServerProc } from './lib/procs.js';
 
@@ -142,18 +142,20 @@ function census(file: string): Map<string, { count: number; size: number }> {
 async function main(): Promise<void> {
   const emulator = await startEmulatorProc(200);
   const user = emulator.info.users.find((u) => u.role === 'user') ?? emulator.info.users[0];
-  const nodeArgs = snapshotDir ? ['--heapsnapshot-signal=SIGUSR1'] : [];
+  const nodeArgs = snapshotDir ? ['--heapsnapshot-signal=SIGUSR1', `--diagnostic-dir=${snapshotDir}`] : [];
   const server = await startServerProc(
     {
       DOCSPACE_BASE_URL: emulator.info.baseUrl,
       DOCSPACE_API_KEY: user?.apiKey ?? '',
       DOCSPACE_LOG_LEVEL: 'warn',
+      ...(process.env.FUZZ_SERVER_ENV
+        ? (JSON.parse(process.env.FUZZ_SERVER_ENV) as Record<string, string>)
+        : {}),
     },
     nodeArgs,
     0,
     { heapProbe: true },
   );
-  if (snapshotDir) process.chdir(snapshotDir);
   const mcp = `${server.url}/mcp`;
   const list = await fetch(mcp, {
     method: 'POST',
@@ -194,13 +196,23 @@ async function main(): Promise<void> {
   }
   const snapshot = async (label: string) => {
     if (!snapshotDir) return undefined;
-    const before = new Set(readdirSync('.'));
+    const before = new Set(readdirSync(snapshotDir));
     process.kill(server.pid, 'SIGUSR1');
     for (let i = 0; i < 600; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      const made = readdirSync('.').find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
+      const made = readdirSync(snapshotDir).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
       if (made) {
-        await new Promise((r) => setTimeout(r, 2000));
+        // Written in pieces: done once it ends the JSON and its size stops changing.
+        const path = join(snapshotDir, made);
+        let size = -1;
+        while (
+          size !== statSync(path).size ||
+          size === 0 ||
+          !readFileSync(path, 'utf8').trimEnd().endsWith('}')
+        ) {
+          size = statSync(path).size;
+          await new Promise((r) => setTimeout(r, 1000));
+        }
         console.log(`${label} snapshot: ${join(snapshotDir, made)}`);
         return join(snapshotDir, made);
       }
@@ -212,6 +224,9 @@ async function main(): Promise<void> {
   const warm = await server.heap();
   const first = await snapshot('after warm-up');
   const started = performance.now();
+  // Halfway too: growth that goes on is a leak; growth that stops is the heap settling.
+  await run(Math.floor((WARMUP + INPUTS) / 2));
+  const half = await server.heap();
   await run(INPUTS);
   const seconds = (performance.now() - started) / 1000;
   const end = await server.heap();
@@ -221,9 +236,11 @@ async function main(): Promise<void> {
     `inputs: ${INPUTS} (${WARMUP} warm-up) in ${seconds.toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
   );
   console.log(
-    `live heap after GC: ${mb(warm.heapUsed)} → ${mb(end.heapUsed)} (${Math.round((end.heapUsed - warm.heapUsed) / (INPUTS - WARMUP))} B/input)`,
+    `live heap after GC: ${mb(warm.heapUsed)} → ${mb(half.heapUsed)} → ${mb(end.heapUsed)} (${Math.round((end.heapUsed - warm.heapUsed) / (INPUTS - WARMUP))} B/input)`,
   );
-  console.log(`external: ${mb(warm.external)} → ${mb(end.external)}; RSS: ${mb(warm.rss)} → ${mb(end.rss)}`);
+  console.log(
+    `heap reserved: ${mb(warm.heapTotal)} → ${mb(half.heapTotal)} → ${mb(end.heapTotal)}; external: ${mb(warm.external)} → ${mb(end.external)}; RSS: ${mb(warm.rss)} → ${mb(half.rss)} → ${mb(end.rss)}`,
+  );
   if (first && second) {
     const a = census(first);
     const b = census(second);
