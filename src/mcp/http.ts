@@ -18,7 +18,7 @@ import type { ServerRequest } from './server.js';
  * (a bug of the reference), any instance can answer any request, and nothing needs expiring.
  * Progress still reaches 2025 clients on the POST's own SSE response. The cost: a 2025 client
  * cannot be sent requests (elicitation, sampling); the tools layer checks `canElicit` and
- * explains instead of asking. See docs/configuration.md "HTTP sessions".
+ * confirms destructive calls in two calls instead of asking. See docs/configuration.md "HTTP sessions".
  */
 export interface McpRouteDeps extends AdmitDeps {
   factory: (req: ServerRequest) => McpServer;
