@@ -34,6 +34,9 @@ export async function runDemo(argv: string[], logger: Logger): Promise<() => Pro
     env.DOCSPACE_OAUTH_BASE_URL = emulator.url;
     env.DOCSPACE_OAUTH_CLIENT_ID = app.clientId;
     env.DOCSPACE_OAUTH_CLIENT_SECRET = app.clientSecret;
+    // With OAuth on, DocSpace keys from clients are the operator's explicit choice: the demo
+    // makes it, so the API key it prints works too.
+    env.DOCSPACE_REQUEST_AUTHORIZATION_HEADER = 'yes';
   }
   const config = loadConfig({ env, argv, allowEphemeralSecret: true });
   const server = await startHttpServer(config, { logger });
