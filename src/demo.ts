@@ -52,6 +52,9 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
       env.DOCSPACE_OAUTH_BASE_URL = emulator.url;
       env.DOCSPACE_OAUTH_CLIENT_ID = app.clientId;
       env.DOCSPACE_OAUTH_CLIENT_SECRET = app.clientSecret;
+      // With OAuth on, DocSpace keys from clients are the operator's explicit choice: the demo
+      // makes it, so the API key it prints works too.
+      env.DOCSPACE_REQUEST_AUTHORIZATION_HEADER = 'yes';
     }
     const config = loadConfig({ env, argv: opts.argv ?? [], demo: true });
     const server = await startHttpServer(config, { logger: opts.logger });

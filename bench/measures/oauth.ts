@@ -173,6 +173,8 @@ export async function measureOAuth(
       DOCSPACE_OAUTH_CLIENT_SECRET: app.clientSecret,
       DOCSPACE_SECRET: randomBytes(32).toString('base64url'),
       DOCSPACE_SERVER_BASE_URL: `http://127.0.0.1:${port}`,
+      // The API-key requests compared below: off by default beside OAuth, so opted in.
+      DOCSPACE_REQUEST_AUTHORIZATION_HEADER: 'yes',
     },
     [],
     port,

@@ -8,9 +8,12 @@ import { OAuthError } from '../oauth/errors.js';
  * Turns an MCP HTTP request into a DocSpace credential. Our own access tokens are opened and
  * checked locally — integrity, expiry, audience — then the person's current DocSpace token is
  * read from the store (which is also the revocation check), renewed first when it is about to
- * expire. When the operator allows it, a DocSpace API key (`sk-…`) or personal token sent as
- * `Authorization: Bearer …` is used as is; our tokens are recognised by their sealed shape and
- * never passed on. Everything else is a 401 pointing the client to our metadata.
+ * expire; no call to DocSpace otherwise. Only when the operator allows it
+ * (`acceptDocSpaceCredentials`, one switch for every path) is a DocSpace credential a client
+ * brings used: an API key (`sk-…`) or token as `Authorization: Bearer …`, another
+ * `Authorization` value, or the `X-Mcp-*` credential headers. Our tokens are recognised by their
+ * sealed shape and never passed on, with or without the Bearer scheme. Everything else is a 401
+ * pointing the client to our metadata.
  */
 export type AuthOutcome =
   | { ok: true; credential: Credential; principal: { userId?: string; clientId?: string; kind: string } }
@@ -27,8 +30,11 @@ export interface AuthenticatorDeps {
     /** From `createOAuth`: the DocSpace token behind our token, undefined once revoked. */
     docspaceAccessToken(claims: { gid: string; dsg: string }, refused?: string): Promise<string | undefined>;
   };
-  /** `DOCSPACE_REQUEST_AUTHORIZATION_HEADER`: accept DocSpace API keys / tokens as Bearer. */
-  acceptDocSpaceBearer?: boolean;
+  /**
+   * `DOCSPACE_REQUEST_AUTHORIZATION_HEADER`: accept DocSpace credentials from clients (API keys
+   * and tokens as Bearer, raw `Authorization` values, `X-Mcp-*` credential headers).
+   */
+  acceptDocSpaceCredentials?: boolean;
   /** The configured credential, used when a request brings none (single-user deployments). */
   fallback?: Credential;
   logger?: Logger;
@@ -36,7 +42,13 @@ export interface AuthenticatorDeps {
   now?: () => number;
 }
 
-export function createAuthenticator(deps: AuthenticatorDeps): (req: Request) => Promise<AuthOutcome> {
+/**
+ * `headerCredential`: a DocSpace credential the request brought in `X-Mcp-*` headers (parsed by
+ * the HTTP layer), governed by the same switch as DocSpace credentials in `Authorization`.
+ */
+export type Authenticator = (req: Request, headerCredential?: Credential) => Promise<AuthOutcome>;
+
+export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
   const base = deps.publicBaseUrl.replace(/\/+$/, '');
   const mcpPath = deps.mcpPath ?? '/mcp';
   const audience = `${base}${mcpPath}`;
@@ -84,10 +96,16 @@ export function createAuthenticator(deps: AuthenticatorDeps): (req: Request) => 
     return challenge({ code: 'invalid_token', description });
   };
 
-  return async (req) => {
+  const onlyOurs = 'this server accepts only tokens it issued';
+
+  return async (req, headerCredential) => {
     // Preflight carries no credentials by design; CORS answers it before this, never a 401.
     if (req.method === 'OPTIONS') return { ok: false, response: new Response(null, { status: 204 }) };
     const header = req.headers.get('authorization')?.trim();
+    if (headerCredential) {
+      if (!deps.acceptDocSpaceCredentials) return reject('docspace-credential', onlyOurs);
+      return { ok: true, credential: headerCredential, principal: { kind: 'header' } };
+    }
     if (!header) {
       if (deps.fallback)
         return { ok: true, credential: deps.fallback, principal: { kind: deps.fallback.kind } };
@@ -95,12 +113,16 @@ export function createAuthenticator(deps: AuthenticatorDeps): (req: Request) => 
     }
     const bearer = /^bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
     if (!bearer) {
-      if (deps.acceptDocSpaceBearer)
+      // Our token under another scheme (or none) is still ours: never a DocSpace credential.
+      if (header.split(/\s+/).some(isSealedShape))
+        return reject('scheme', "send this server's token as Authorization: Bearer <token>");
+      if (deps.acceptDocSpaceCredentials)
         return {
           ok: true,
           credential: { kind: 'authorization', value: header },
           principal: { kind: 'authorization' },
         };
+      if (deps.oauth) return reject('docspace-credential', onlyOurs);
       return challenge({ code: 'invalid_request', description: 'send a Bearer token' });
     }
     if (isSealedShape(bearer)) {
@@ -136,13 +158,13 @@ export function createAuthenticator(deps: AuthenticatorDeps): (req: Request) => 
         principal: { userId: claims.sub, clientId: claims.cid, kind: 'oauth' },
       };
     }
-    if (deps.acceptDocSpaceBearer) {
+    if (deps.acceptDocSpaceCredentials) {
       const credential: Credential = bearer.startsWith('sk-')
         ? { kind: 'apiKey', apiKey: bearer }
         : { kind: 'personalToken', token: bearer };
       return { ok: true, credential, principal: { kind: credential.kind } };
     }
-    return reject('unknown', 'this server accepts only tokens it issued');
+    return reject('docspace-credential', onlyOurs);
   };
 }
 

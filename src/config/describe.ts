@@ -26,8 +26,10 @@ export function authModes(c: Config): string[] {
     );
   if (c.credential) modes.push(`shared ${c.credential.kind}`);
   if (c.streamable || c.sse) {
-    if (c.requestAuthorizationHeader) modes.push('bearer api key/token');
-    if (c.requestHeaderPrefix) modes.push(`${c.requestHeaderPrefix}* headers`);
+    if (c.requestAuthorizationHeader) {
+      modes.push('bearer api key/token');
+      if (c.requestHeaderPrefix) modes.push(`${c.requestHeaderPrefix}* headers`);
+    }
   }
   return modes;
 }
@@ -42,6 +44,8 @@ export function describeConfig(c: Config, publicBaseUrl = c.publicBaseUrl): Reco
     const value = c[key as keyof RawConfig];
     const fallback = s.schema.safeParse(undefined);
     if (fallback.success && JSON.stringify(fallback.data) === JSON.stringify(value)) continue;
+    // A default that depends on other settings (undefined here): `auth` says what it became.
+    if (fallback.success && fallback.data === undefined) continue;
     if (value === '' || value === undefined) continue;
     changed[s.env] = s.secret ? (key === 'redisUrl' ? redactUrl(String(value)) : REDACTED) : value;
   }

@@ -14,7 +14,12 @@ import {
 } from './settings.js';
 
 /** The parsed settings plus what follows from them, computed once at startup. */
-export interface Config extends RawConfig {
+export interface Config extends Omit<RawConfig, 'requestAuthorizationHeader'> {
+  /**
+   * Whether DocSpace credentials from clients (Bearer, raw `Authorization`, `X-Mcp-*` headers)
+   * are accepted: as set, else off with OAuth (only our tokens) and on without it.
+   */
+  requestAuthorizationHeader: boolean;
   /** The credential from the environment (stdio, single-user HTTP); undefined when none. */
   credential: Credential | undefined;
   /** True when OAuth sign-in is on (HTTP transports with `DOCSPACE_OAUTH_BASE_URL`). */
@@ -194,6 +199,9 @@ export function loadConfig(input: LoadInput): Config {
   }
 
   const oauth = overHttp && (c.oauthBaseUrl !== '' || c.oauthClientId !== '');
+  // The MCP spec forbids accepting tokens not issued for this server: with OAuth, DocSpace
+  // credentials from clients are the operator's explicit choice.
+  const requestAuthorizationHeader = c.requestAuthorizationHeader ?? !oauth;
   if (c.oauthClientSecret && !c.oauthClientId) {
     problem(
       'oauthClientSecret',
@@ -224,11 +232,11 @@ export function loadConfig(input: LoadInput): Config {
       problem: 'no DocSpace credential is set, so no tool can call DocSpace',
       fix: 'set DOCSPACE_BASE_URL and one of DOCSPACE_API_KEY, DOCSPACE_AUTH_TOKEN or DOCSPACE_USERNAME + DOCSPACE_PASSWORD',
     });
-  } else if (overHttp && !credential && !oauth && !c.requestAuthorizationHeader && !c.requestHeaderPrefix) {
+  } else if (overHttp && !credential && !oauth && !requestAuthorizationHeader) {
     issues.push({
       name: 'DOCSPACE_OAUTH_BASE_URL',
       problem:
-        'no way to authenticate requests is left (no credential, no OAuth, Authorization header and X-Mcp-* headers off)',
+        'no way to authenticate requests is left (no credential, no OAuth, DocSpace credentials from clients off)',
       fix: 'set DOCSPACE_OAUTH_BASE_URL for sign-in, a shared DOCSPACE_API_KEY, or DOCSPACE_REQUEST_AUTHORIZATION_HEADER=yes',
     });
   }
@@ -311,6 +319,12 @@ export function loadConfig(input: LoadInput): Config {
     }
   }
 
+  if (overHttp && c.maxBodyInFlight < c.maxBodySize)
+    problem(
+      'maxBodyInFlight',
+      `is smaller than DOCSPACE_MAX_BODY_SIZE (${c.maxBodySize} bytes), so the largest requests could never be read`,
+      'raise DOCSPACE_MAX_BODY_IN_FLIGHT or lower DOCSPACE_MAX_BODY_SIZE',
+    );
   // base64 (4/3) plus room for the JSON-RPC envelope around the file.
   const uploadBody = Math.ceil((MAX_UPLOAD_BYTES * 4) / 3) + 1024 * 1024;
   if (overHttp && c.maxBodySize < uploadBody) {
@@ -334,6 +348,7 @@ export function loadConfig(input: LoadInput): Config {
   if (issues.length > 0 || !selection) throw new ConfigError(issues);
   return {
     ...c,
+    requestAuthorizationHeader,
     selection,
     credential,
     oauth,

@@ -11,11 +11,16 @@ const TRUE = new Set(['yes', 'y', 'true', '1', 'on']);
 const FALSE = new Set(['no', 'n', 'false', '0', 'off', '']);
 
 export function bool(fallback: boolean) {
+  return optionalBool().transform((v) => v ?? fallback);
+}
+
+/** A yes/no value whose default depends on other settings: undefined when unset. */
+export function optionalBool() {
   return z
     .string()
     .optional()
     .transform((raw, ctx) => {
-      if (raw === undefined) return fallback;
+      if (raw === undefined) return undefined;
       const v = raw.trim().toLowerCase();
       if (TRUE.has(v)) return true;
       if (FALSE.has(v)) return false;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { baseUrl, bool, bytes, hostnames, int, list, oneOf, origins, str } from './parsers.js';
+import { baseUrl, bool, bytes, hostnames, int, list, oneOf, optionalBool, origins, str } from './parsers.js';
 import { VERSION } from './version.js';
 
 const DEFAULT_USER_AGENT = `docspace-mcp/${VERSION}`;
@@ -17,6 +17,8 @@ export interface Setting<S extends z.ZodType = z.ZodType> {
   group: Group;
   /** The default as a person reads it; empty when the setting is off by default. */
   shown: string;
+  /** A yes/no setting whose default is not plain `yes` or `no` (it depends on others). */
+  flag?: 'boolean';
   description: string;
   secret?: boolean;
   schema: S;
@@ -195,7 +197,7 @@ export const SETTINGS = {
     group: 'Tools',
     shown: 'yes',
     description:
-      'Ask the user to confirm (elicitation) before deleting or archiving, when the client can ask.',
+      'Confirm destructive calls (delete, archive, move, remove members, overwrite) with the person: by elicitation when the client can ask, otherwise in two calls, the second carrying the code the first returned.',
     schema: bool(true),
   }),
   // Transport
@@ -248,6 +250,14 @@ export const SETTINGS = {
     shown: '1000',
     description: 'Most legacy SSE sessions open at once; more are refused with 503.',
     schema: int(1000, { min: 1 }),
+  }),
+  sessionMaxPerPrincipal: setting({
+    env: 'DOCSPACE_SESSION_MAX_PER_PRINCIPAL',
+    group: 'Transport',
+    shown: '20',
+    description:
+      'Most legacy SSE sessions one user (or API key; on a shared credential, one client IP) may hold open at once, under `DOCSPACE_SESSION_MAX`; more are refused with 503.',
+    schema: int(20, { min: 1 }),
   }),
   // HTTP
   allowedHostnames: setting({
@@ -304,11 +314,20 @@ export const SETTINGS = {
       'Largest request body accepted (413 above). The default fits the upload tool’s 30 MB files, which base64 inside JSON grows by a third.',
     schema: bytes(48 * 1024 ** 2),
   }),
+  maxBodyInFlight: setting({
+    env: 'DOCSPACE_MAX_BODY_IN_FLIGHT',
+    group: 'HTTP',
+    shown: '128MB',
+    description:
+      'Request body bytes the server reads or holds at once, across all requests; a request that does not fit is refused with 503 before its body is read. Bounds memory under a flood of large requests; at least `DOCSPACE_MAX_BODY_SIZE`.',
+    schema: bytes(128 * 1024 ** 2),
+  }),
   requestTimeout: setting({
     env: 'DOCSPACE_REQUEST_TIMEOUT',
     group: 'HTTP',
     shown: '300000',
-    description: 'Milliseconds one HTTP request may take before it is cancelled (504); 0 turns this off.',
+    description:
+      'Milliseconds one HTTP request may take before it is cancelled: a JSON answer becomes a 504, a streamed one ends with a JSON-RPC error for the request; 0 turns this off.',
     schema: int(300_000),
   }),
   shutdownTimeout: setting({
@@ -328,10 +347,11 @@ export const SETTINGS = {
   requestAuthorizationHeader: setting({
     env: 'DOCSPACE_REQUEST_AUTHORIZATION_HEADER',
     group: 'HTTP',
-    shown: 'yes',
+    shown: 'no with OAuth, yes without',
+    flag: 'boolean',
     description:
-      'Accept a DocSpace API key or token sent as `Authorization: Bearer …` by clients without OAuth.',
-    schema: bool(true),
+      'Accept DocSpace credentials from clients: an API key or token as `Authorization: Bearer …`, another `Authorization` value, or the `X-Mcp-Api-Key` / `-Auth-Token` / `-Username` + `-Password` headers. With OAuth on this is off unless set: the server then accepts only tokens it issued.',
+    schema: optionalBool(),
   }),
   requestHeaderPrefix: setting({
     env: 'DOCSPACE_REQUEST_HEADER_PREFIX',
@@ -491,7 +511,7 @@ export function flagOf(env: string): string {
 
 /** Boolean settings take `--flag` alone (yes) and `--no-flag` (no). */
 export function isBoolean(s: Setting): boolean {
-  return s.shown === 'yes' || s.shown === 'no';
+  return s.shown === 'yes' || s.shown === 'no' || s.flag === 'boolean';
 }
 
 /** Reference variables that no longer do anything; setting them earns a warning, not an error. */

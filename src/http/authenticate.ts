@@ -1,14 +1,17 @@
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { AuthOutcome } from '../auth/index.js';
 import type { Credential } from '../docspace/credential.js';
 import { errorResponse } from './errors.js';
 
 export type { AuthOutcome } from '../auth/index.js';
 export type Principal = Extract<AuthOutcome, { ok: true }>['principal'];
-export type Authenticate = (req: Request) => Promise<AuthOutcome>;
+export type Authenticate = (req: Request, headerCredential?: Credential) => Promise<AuthOutcome>;
 
-/** A stable, non-reversible label for a credential, for rate limits and logs. */
-export function credentialLabel(c: Credential): string {
+/**
+ * A stable, non-reversible label for a credential, for rate limits and logs: an HMAC under a
+ * server key, so a log reader cannot test guesses (a password, a key) against it offline.
+ */
+export function credentialLabel(c: Credential, key: string): string {
   const secret =
     c.kind === 'apiKey'
       ? c.apiKey
@@ -19,7 +22,7 @@ export function credentialLabel(c: Credential): string {
           : c.kind === 'authorization'
             ? c.value
             : `${c.username}:${c.password}`;
-  return `${c.kind}:${createHash('sha256').update(secret).digest('base64url').slice(0, 16)}`;
+  return `${c.kind}:${createHmac('sha256', key).update(secret).digest('base64url').slice(0, 16)}`;
 }
 
 /**
@@ -54,38 +57,41 @@ export interface EdgeAuthOptions {
   inner: Authenticate;
   /** The configured shared credential; requests using it share no per-principal limit. */
   shared?: Credential;
+  /**
+   * Key of the credential labels (derived from `DOCSPACE_SECRET` when set, so instances sharing
+   * a store agree on them); random per process without one.
+   */
+  labelKey?: string;
 }
 
 /**
- * Credential headers (`X-Mcp-Api-Key`, …, parsed by `readRequestOptions`) first, then the auth
- * module. Every principal gets a key for per-principal rate limits: the user (OAuth) or a hash
- * of the credential a request brought; requests on the shared credential get none.
+ * The auth module decides (credential headers `X-Mcp-Api-Key`, …, parsed by
+ * `readRequestOptions`, go through the same switch as `Authorization`). Every principal gets a
+ * key for per-principal rate limits: the user (OAuth) or a hash of the credential a request
+ * brought; requests on the shared credential get none.
  */
 export function createEdgeAuthenticator(opts: EdgeAuthOptions) {
+  const labelKey = opts.labelKey ? `credential-label:${opts.labelKey}` : randomBytes(32).toString('hex');
   return async (req: Request, headerCredential: Credential | undefined): Promise<AuthOutcome> => {
-    if (headerCredential) {
-      if (req.headers.get('authorization')) {
-        return {
-          ok: false,
-          response: errorResponse(
-            'jsonrpc',
-            400,
-            'Send either an Authorization header or credential headers, not both.',
-          ),
-        };
-      }
+    if (headerCredential && req.headers.get('authorization')) {
       return {
-        ok: true,
-        credential: headerCredential,
-        principal: { kind: 'header', userId: credentialLabel(headerCredential) },
+        ok: false,
+        response: errorResponse(
+          'jsonrpc',
+          400,
+          'Send either an Authorization header or credential headers, not both.',
+        ),
       };
     }
-    const outcome = await opts.inner(req);
+    const outcome = await opts.inner(req, headerCredential);
     if (!outcome.ok) return { ok: false, response: await asJsonRpc(outcome.response) };
     if (outcome.credential === opts.shared)
       return { ...outcome, principal: { ...outcome.principal, kind: 'shared' } };
     if (!outcome.principal.userId && !outcome.principal.clientId) {
-      return { ...outcome, principal: { ...outcome.principal, userId: credentialLabel(outcome.credential) } };
+      return {
+        ...outcome,
+        principal: { ...outcome.principal, userId: credentialLabel(outcome.credential, labelKey) },
+      };
     }
     return outcome;
   };

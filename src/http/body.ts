@@ -3,7 +3,46 @@ import { type ErrorShape, errorResponse, RPC } from './errors.js';
 /** Deeper JSON than this is refused: no MCP message needs it and deep values cost stack. */
 export const MAX_JSON_DEPTH = 64;
 
-export type BodyResult = { ok: true; value: unknown; bytes: number } | { ok: false; response: Response };
+/**
+ * `release` gives the body's bytes back to the budget; call it once the request is done with
+ * the body (a no-op without a budget).
+ */
+export type BodyResult =
+  { ok: true; value: unknown; bytes: number; release: () => void } | { ok: false; response: Response };
+
+/**
+ * Body bytes being read or held across all requests at once (`DOCSPACE_MAX_BODY_IN_FLIGHT`),
+ * so a flood of large requests cannot exhaust memory: past it, a request is refused with 503
+ * before its body is read.
+ */
+export class BodyBudget {
+  private used = 0;
+  constructor(readonly max: number) {}
+  get inUse(): number {
+    return this.used;
+  }
+  /** Takes `bytes` from the budget; false (nothing taken) when they do not fit. */
+  take(bytes: number): boolean {
+    if (this.used + bytes > this.max) return false;
+    this.used += bytes;
+    return true;
+  }
+  give(bytes: number): void {
+    this.used = Math.max(0, this.used - bytes);
+  }
+}
+
+function busy(shape: ErrorShape): BodyResult {
+  return {
+    ok: false,
+    response: errorResponse(
+      shape,
+      503,
+      'The server is receiving too much request data at once (DOCSPACE_MAX_BODY_IN_FLIGHT); retry shortly.',
+      { headers: { 'Retry-After': '1' } },
+    ),
+  };
+}
 
 function tooLarge(shape: ErrorShape, max: number): BodyResult {
   return {
@@ -38,34 +77,74 @@ export function jsonDepth(text: string): number {
 /**
  * Reads a JSON body under a size bound (413 beyond it, checked against Content-Length first and
  * then while streaming), and parses it (400 with -32700 when it is not JSON, -32600 when nested
- * deeper than MAX_JSON_DEPTH).
+ * deeper than MAX_JSON_DEPTH). With a budget, the body's bytes are taken from it before they are
+ * read (a declared length up front, a streamed body chunk by chunk): 503 when they do not fit.
+ * On success the bytes stay taken until the caller's `release`; on failure they are given back.
  */
 export async function readJsonBody(
   req: Request,
   max: number,
   shape: ErrorShape = 'jsonrpc',
+  budget?: BodyBudget,
 ): Promise<BodyResult> {
   const declared = Number(req.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > max) return tooLarge(shape, max);
+  let taken = 0;
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    budget?.give(taken);
+  };
   let text: string;
   let size = 0;
-  if (Number.isFinite(declared)) {
-    // A declared length is what HTTP/1.1 delivers, so the whole body can be read in one go:
-    // on the Node server that reads the socket directly, without a web stream per request.
-    text = await req.text();
-    size = declared;
-    // Characters never outnumber bytes: a longer text means the declared length was a lie.
-    if (text.length > max) return tooLarge(shape, max);
-  } else {
-    const read = await readStreamed(req, max);
-    if (read === undefined) return tooLarge(shape, max);
-    ({ text, size } = read);
+  try {
+    if (Number.isFinite(declared)) {
+      if (budget && !budget.take(declared)) return busy(shape);
+      taken = declared;
+      // A declared length is what HTTP/1.1 delivers, so the whole body can be read in one go:
+      // on the Node server that reads the socket directly, without a web stream per request.
+      text = await req.text();
+      size = declared;
+      // Characters never outnumber bytes: a longer text means the declared length was a lie.
+      if (text.length > max) {
+        release();
+        return tooLarge(shape, max);
+      }
+    } else {
+      const read = await readStreamed(req, max, (n) => {
+        if (budget && !budget.take(n)) return false;
+        taken += n;
+        return true;
+      });
+      if (read === 'busy') {
+        release();
+        return busy(shape);
+      }
+      if (read === undefined) {
+        release();
+        return tooLarge(shape, max);
+      }
+      ({ text, size } = read);
+    }
+  } catch (err) {
+    release();
+    throw err;
   }
-  return parseJson(text, size, shape);
+  const parsed = parseJson(text, size, shape);
+  if (!parsed.ok) release();
+  return parsed.ok ? { ...parsed, release } : parsed;
 }
 
-/** Reads a body of unknown length, stopping as soon as it passes `max` (undefined then). */
-async function readStreamed(req: Request, max: number): Promise<{ text: string; size: number } | undefined> {
+/**
+ * Reads a body of unknown length, stopping as soon as it passes `max` (undefined then) or a
+ * chunk does not fit the budget (`'busy'`).
+ */
+async function readStreamed(
+  req: Request,
+  max: number,
+  take: (bytes: number) => boolean,
+): Promise<{ text: string; size: number } | undefined | 'busy'> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (req.body) {
@@ -74,9 +153,10 @@ async function readStreamed(req: Request, max: number): Promise<{ text: string; 
       const { done, value } = await reader.read();
       if (done) break;
       size += value.byteLength;
-      if (size > max) {
+      const refused = size > max ? undefined : take(value.byteLength) ? false : 'busy';
+      if (refused !== false) {
         await reader.cancel().catch(() => undefined);
-        return undefined;
+        return refused;
       }
       chunks.push(value);
     }
@@ -84,7 +164,11 @@ async function readStreamed(req: Request, max: number): Promise<{ text: string; 
   return { text: Buffer.concat(chunks).toString('utf8'), size };
 }
 
-function parseJson(text: string, size: number, shape: ErrorShape): BodyResult {
+function parseJson(
+  text: string,
+  size: number,
+  shape: ErrorShape,
+): { ok: true; value: unknown; bytes: number } | { ok: false; response: Response } {
   if (jsonDepth(text) > MAX_JSON_DEPTH) {
     return {
       ok: false,

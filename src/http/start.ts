@@ -12,6 +12,7 @@ import { createStore } from '../store/index.js';
 import type { Store } from '../store/store.js';
 import { createHttpApp } from './app.js';
 import { createEdgeAuthenticator } from './authenticate.js';
+import { BodyBudget } from './body.js';
 import type { HttpEnv } from './env.js';
 import { errorResponse } from './errors.js';
 import { createReadiness } from './health.js';
@@ -125,6 +126,7 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
       logger,
       fetch: timedFetch(opts.fetch ?? portalFetch, metrics),
       requestTimeoutMs: config.apiTimeout,
+      confirmKey: config.secretValue || undefined,
       // Not the counting audit: `docspace_mcp_oauth_events_total` is for OAuth events only.
       audit: toolAudit,
       onToolResult: (tool, outcome, durationMs) => {
@@ -173,14 +175,19 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
             docspaceAccessToken: oauth.docspaceAccessToken,
           }
         : undefined,
-      acceptDocSpaceBearer: config.requestAuthorizationHeader,
+      acceptDocSpaceCredentials: config.requestAuthorizationHeader,
       fallback: config.credential,
       logger,
       audit,
     });
-    const authenticate = createEdgeAuthenticator({ inner, shared: config.credential });
+    const authenticate = createEdgeAuthenticator({
+      inner,
+      shared: config.credential,
+      labelKey: config.secretValue || undefined,
+    });
     const limiter = new RateLimiter(store, metrics, logger);
     const options = { query: config.requestQuery, headerPrefix: config.requestHeaderPrefix };
+    const bodyBudget = new BodyBudget(config.maxBodyInFlight);
     const userAgent = config.userAgent || undefined;
 
     mcp = config.streamable
@@ -196,6 +203,7 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
           ),
           options,
           maxBodySize: config.maxBodySize,
+          bodyBudget,
           requestTimeoutMs: config.requestTimeout,
           userAgent,
           logger,
@@ -208,9 +216,11 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
           authenticate,
           options,
           maxBodySize: config.maxBodySize,
+          bodyBudget,
           ttlMs: config.sessionTtl,
           sweepIntervalMs: config.sessionInterval,
           maxSessions: config.sessionMax,
+          maxSessionsPerPrincipal: config.sessionMaxPerPrincipal,
           userAgent,
           logger,
         })

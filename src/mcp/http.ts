@@ -2,11 +2,12 @@ import { createMcpHandler, type McpServer } from '@modelcontextprotocol/server';
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import type { Authenticate, Principal } from '../http/authenticate.js';
-import { readJsonBody } from '../http/body.js';
+import { type BodyBudget, readJsonBody } from '../http/body.js';
 import type { HttpEnv } from '../http/env.js';
 import { errorResponse, RPC } from '../http/errors.js';
 import { type Limit, type RateLimiter, withHeaders } from '../http/rate-limit.js';
 import { type AdmitDeps, admit, requireJson, selectionFor } from './admit.js';
+import { envelopeError } from './envelope.js';
 import type { ServerRequest } from './server.js';
 
 /**
@@ -17,13 +18,15 @@ import type { ServerRequest } from './server.js';
  * (a bug of the reference), any instance can answer any request, and nothing needs expiring.
  * Progress still reaches 2025 clients on the POST's own SSE response. The cost: a 2025 client
  * cannot be sent requests (elicitation, sampling); the tools layer checks `canElicit` and
- * explains instead of asking. See docs/configuration.md "HTTP sessions".
+ * confirms destructive calls in two calls instead of asking. See docs/configuration.md "HTTP sessions".
  */
 export interface McpRouteDeps extends AdmitDeps {
   factory: (req: ServerRequest) => McpServer;
   limiter: RateLimiter;
   principalLimit: Limit;
   maxBodySize: number;
+  /** Body bytes in flight across all requests (shared with the SSE routes). */
+  bodyBudget?: BodyBudget;
   /** 0 = no timeout. */
   requestTimeoutMs: number;
   userAgent?: string;
@@ -83,19 +86,9 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     }
     const notJson = requireJson(raw);
     if (notJson) return notJson;
-    const body = await readJsonBody(raw, deps.maxBodySize);
-    if (!body.ok) return body.response;
-    const message = body.value as {
-      id?: unknown;
-      method?: unknown;
-      params?: { name?: unknown; requestId?: unknown };
-    } | null;
-    if (message && typeof message === 'object' && !Array.isArray(message)) {
-      if (typeof message.method === 'string') c.set('mcpMethod', message.method.slice(0, 64));
-      if (message.method === 'tools/call' && typeof message.params?.name === 'string')
-        c.set('toolName', message.params.name.slice(0, 64));
-    }
 
+    // Who is asking comes from the headers alone: a request that cannot authenticate, is over
+    // its limit or asks for tools it cannot have is refused before its body is read.
     const auth = await admit(c, deps);
     if (!auth.ok) return auth.response;
 
@@ -106,6 +99,36 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     const selection = selectionFor(deps, auth.options);
     if (selection instanceof Response) return selection;
 
+    const body = await readJsonBody(raw, deps.maxBodySize, 'jsonrpc', deps.bodyBudget);
+    if (!body.ok) return body.response;
+    try {
+      return await answer(c, raw, body.value, auth, limit.headers, selection, body.release);
+    } catch (err) {
+      body.release();
+      throw err;
+    }
+  }
+
+  async function answer(
+    c: Context<HttpEnv>,
+    raw: Request,
+    parsed: unknown,
+    auth: Extract<Awaited<ReturnType<typeof admit>>, { ok: true }>,
+    limitHeaders: Record<string, string>,
+    selection: Exclude<ReturnType<typeof selectionFor>, Response>,
+    releaseBody: () => void,
+  ): Promise<Response> {
+    const message = parsed as {
+      id?: unknown;
+      method?: unknown;
+      params?: { name?: unknown; requestId?: unknown };
+    } | null;
+    if (message && typeof message === 'object' && !Array.isArray(message)) {
+      if (typeof message.method === 'string') c.set('mcpMethod', message.method.slice(0, 64));
+      if (message.method === 'tools/call' && typeof message.params?.name === 'string')
+        c.set('toolName', message.params.name.slice(0, 64));
+    }
+
     const serverRequest: ServerRequest = {
       credential: auth.credential,
       selection,
@@ -115,10 +138,22 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
       // One request, one method: a tools/call instance needs only the tool it names.
       toolName: c.get('toolName'),
     };
+    const refused = envelopeError(parsed);
+    if (refused) {
+      releaseBody();
+      return withHeaders(
+        new Response(JSON.stringify(refused), {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        }),
+        limitHeaders,
+      );
+    }
     // 2025 clients cancel with a separate `notifications/cancelled` POST, which the stateless
     // leg would hand to a fresh instance that knows nothing of the call: match it here.
     const owner = `${auth.principal.kind}|${auth.principal.userId ?? ''}|${auth.principal.clientId ?? ''}|${c.get('clientIp')}`;
     if (message?.method === 'notifications/cancelled') {
+      releaseBody();
       cancellable.get(`${owner}|${JSON.stringify(message.params?.requestId)}`)?.abort();
       return new Response(null, { status: 202 });
     }
@@ -163,12 +198,13 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
       signal.removeEventListener('abort', runAbortHooks);
       abortHooks = [];
       if (cancelKey && cancellable.get(cancelKey) === cancel) cancellable.delete(cancelKey);
+      releaseBody();
     };
     // The body was read above, so the SDK gets the parsed value and the request itself: a
     // copy (for a signal that also fires on our timeout) cost a whole WHATWG Request per call;
     // the factory's `onAbort` hook cancels instead.
     const pending = handler.fetch(raw, {
-      parsedBody: body.value,
+      parsedBody: parsed,
       authInfo: {
         token: '',
         clientId: auth.principal.clientId ?? '',
@@ -178,23 +214,23 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     });
     pending.catch(finish);
     const first = await (timedOut ? Promise.race([pending, timedOut]) : pending);
+    const timeoutMessage = `The request took longer than ${deps.requestTimeoutMs} ms and was cancelled.`;
     if (first === 'timeout') {
       finish();
-      return errorResponse(
-        'jsonrpc',
-        504,
-        `The request took longer than ${deps.requestTimeoutMs} ms and was cancelled.`,
-        { code: RPC.serverError },
-      );
+      return errorResponse('jsonrpc', 504, timeoutMessage, { code: RPC.serverError });
     }
     let res = first;
     // A JSON answer is complete once here; a stream (SSE: progress, the 2025 leg) is not, and
     // the timeout and cancel key stay until it ends. Tool calls are counted by the factory's
-    // `onToolResult`, not here.
-    if (res.body && /^text\/event-stream/i.test(res.headers.get('content-type') ?? ''))
-      res = whenStreamEnds(res, signal, finish);
-    else finish();
-    return withHeaders(res, limit.headers);
+    // `onToolResult`, not here. A timeout on a stream answers the request on it, then ends it.
+    if (res.body && /^text\/event-stream/i.test(res.headers.get('content-type') ?? '')) {
+      const timeoutAnswer =
+        message && typeof message === 'object' && !Array.isArray(message) && message.id !== undefined
+          ? { jsonrpc: '2.0', id: message.id, error: { code: RPC.serverError, message: timeoutMessage } }
+          : undefined;
+      res = whenStreamEnds(res, signal, finish, timeoutAnswer);
+    } else finish();
+    return withHeaders(res, limitHeaders);
   }
 
   return { handle, close: () => handler.close() };
@@ -202,14 +238,50 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
 
 const MAX_CANCELLABLE = 10_000;
 
-/** Calls `onDone` once a streamed body has ended, was cancelled, or the request was aborted. */
-function whenStreamEnds(res: Response, signal: AbortSignal, onDone: () => void): Response {
+/**
+ * Calls `onDone` once a streamed body has ended, was cancelled, or the request was aborted.
+ * When the abort is the request timeout, `timeoutAnswer` (the request's JSON-RPC error) is sent
+ * as the stream's last event first, so the client gets an answer rather than a bare end.
+ */
+function whenStreamEnds(
+  res: Response,
+  signal: AbortSignal,
+  onDone: () => void,
+  timeoutAnswer?: object,
+): Response {
   const body = res.body as ReadableStream<Uint8Array>;
+  let controller: TransformStreamDefaultController<Uint8Array> | undefined;
+  let ended = false;
   const done = () => {
-    signal.removeEventListener('abort', done);
+    signal.removeEventListener('abort', aborted);
     onDone();
   };
-  signal.addEventListener('abort', done, { once: true });
-  const passed = body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ flush: done }));
+  const aborted = () => {
+    const timedOut = (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
+    if (timedOut && timeoutAnswer && controller && !ended) {
+      ended = true;
+      try {
+        controller.enqueue(
+          new TextEncoder().encode(`event: message\ndata: ${JSON.stringify(timeoutAnswer)}\n\n`),
+        );
+        controller.terminate();
+      } catch {
+        // the client already went away
+      }
+    }
+    done();
+  };
+  signal.addEventListener('abort', aborted, { once: true });
+  const passed = body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      start: (c) => {
+        controller = c;
+      },
+      flush: () => {
+        ended = true;
+        done();
+      },
+    }),
+  );
   return new Response(passed, { status: res.status, statusText: res.statusText, headers: res.headers });
 }

@@ -1,16 +1,28 @@
-import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
+import {
+  type McpServer,
+  ProtocolError,
+  ProtocolErrorCode,
+  ResourceNotFoundError,
+  ResourceTemplate,
+} from '@modelcontextprotocol/server';
 import { DocSpaceError } from '../docspace/errors.js';
-import { fileUri, isTextMime, MAX_RESOURCE_BYTES, mimeTypeOf } from '../tools/content.js';
+import { fileContents, fileUri, MAX_RESOURCE_BYTES, mimeTypeOf } from '../tools/content.js';
 import type { CallEnv } from './run-tool.js';
 
 const RECENT_LISTED = 50;
 
-/** DocSpace's sentence instead of a stack, as a JSON-RPC error. */
-async function plainErrors<T>(work: () => Promise<T>): Promise<T> {
+/**
+ * DocSpace's sentence instead of a stack, as a JSON-RPC error: a file that is not there is
+ * "resource not found" (sent as -32602, as the 2026 spec requires), other failures stay -32603.
+ */
+async function plainErrors<T>(work: () => Promise<T>, uri?: string): Promise<T> {
   try {
     return await work();
   } catch (e) {
-    if (e instanceof DocSpaceError) throw new Error(e.message);
+    if (e instanceof DocSpaceError) {
+      if (uri && e.code === 'not_found') throw new ResourceNotFoundError(uri, e.message);
+      throw new Error(e.message);
+    }
     throw e;
   }
 }
@@ -45,7 +57,10 @@ export function registerFileResources(server: McpServer, env: CallEnv): void {
       if (env.configError) throw new Error(env.configError);
       const id = Number(variables.id);
       if (!Number.isInteger(id) || id <= 0)
-        throw new Error(`Bad file id in ${uri.href}: expected a positive integer.`);
+        throw new ProtocolError(
+          ProtocolErrorCode.InvalidParams,
+          `Bad file id in ${uri.href}: expected a positive integer.`,
+        );
       return plainErrors(async () => {
         const client = env.client();
         const file = await client.files.info(id, { signal: ctx.mcpReq.signal });
@@ -54,13 +69,9 @@ export function registerFileResources(server: McpServer, env: CallEnv): void {
           maxBytes: MAX_RESOURCE_BYTES,
           signal: ctx.mcpReq.signal,
         });
-        // A Buffer view over the downloaded bytes: `Buffer.from(bytes)` would copy up to 30 MB first.
-        const view = Buffer.from(got.bytes.buffer, got.bytes.byteOffset, got.bytes.byteLength);
-        const contents = isTextMime(mimeType)
-          ? { uri: uri.href, mimeType, text: new TextDecoder().decode(got.bytes) }
-          : { uri: uri.href, mimeType, blob: view.toString('base64') };
-        return { contents: [contents] };
-      });
+        // Text is fenced as untrusted, as download_file_as_text does.
+        return { contents: [fileContents(uri.href, file, mimeType, got.bytes)] };
+      }, uri.href);
     },
   );
 }

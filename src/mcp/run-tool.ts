@@ -12,7 +12,8 @@ import { ZodError } from 'zod';
 import { DocSpaceError } from '../docspace/errors.js';
 import type { DocSpaceClient } from '../docspace/index.js';
 import { describeIssues } from '../tools/schema.js';
-import { type AnyToolRecord, type ToolContext, ToolInputError } from '../tools/types.js';
+import { type AnyToolRecord, CONFIRM_ARG, type ToolContext, ToolInputError } from '../tools/types.js';
+import { CONFIRM_TTL_SECONDS, type ConfirmCodes } from './confirm-token.js';
 
 /** What a tool call needs from the per-request server, besides the MCP context. */
 export interface CallEnv {
@@ -25,6 +26,10 @@ export interface CallEnv {
   maxInlineBytes: number;
   /** Whether the client declared form elicitation (either era). */
   canElicit: (ctx: ServerContext) => boolean;
+  /** Codes for the two-step confirmation of clients that cannot be asked. */
+  confirmCodes: ConfirmCodes;
+  /** Who is calling (a confirmation code fits only its caller); empty for a shared credential. */
+  caller: string;
   logger?: Logger;
   requestId?: string;
   /**
@@ -72,11 +77,18 @@ const CONFIRM_SCHEMA = {
  * Destructive tools ask the person first (MRTR `input_required`; the SDK's legacy shim turns it
  * into `elicitation/create` on 2025 sessions). Returns the result to send instead of acting,
  * or undefined to go ahead. A model cannot answer this itself: the answer comes from the client.
+ *
+ * A client that cannot show a question (no form elicitation declared, or a 2025 client over
+ * stateless HTTP, where a fresh instance never learns its capabilities) gets two steps instead:
+ * the first call changes nothing and returns the question with a code bound to the tool, these
+ * exact arguments and the caller, valid for a few minutes; the call goes ahead only when made
+ * again with that code in `confirm`. The model is told to ask the person before relaying it.
  */
-function confirmation(record: AnyToolRecord, args: unknown, ctx: ServerContext, env: CallEnv) {
-  if (!record.confirm || !env.confirmDestructive || !env.canElicit(ctx)) return undefined;
+function confirmation(record: AnyToolRecord, args: unknown, code: unknown, ctx: ServerContext, env: CallEnv) {
+  if (!record.confirm || !env.confirmDestructive) return undefined;
   const question = record.confirm(args as never);
   if (question === undefined) return undefined;
+  if (!env.canElicit(ctx)) return confirmByCall(record.name, question, args, code, env);
   const view = inputResponse(ctx.mcpReq.inputResponses, CONFIRM_KEY);
   if (view.kind === 'elicit') {
     if (view.action === 'accept' && view.content?.confirm === true) return undefined;
@@ -87,6 +99,25 @@ function confirmation(record: AnyToolRecord, args: unknown, ctx: ServerContext, 
       [CONFIRM_KEY]: inputRequired.elicit({ message: question, requestedSchema: CONFIRM_SCHEMA }),
     },
   });
+}
+
+function confirmByCall(
+  tool: string,
+  question: string,
+  bound: unknown,
+  code: unknown,
+  env: CallEnv,
+): CallToolResult | undefined {
+  if (typeof code === 'string' && env.confirmCodes.check(tool, bound, env.caller, code)) return undefined;
+  const fresh = env.confirmCodes.issue(tool, bound, env.caller);
+  const minutes = Math.round(CONFIRM_TTL_SECONDS / 60);
+  const why =
+    code === undefined
+      ? 'Not done yet: this needs the person’s confirmation, and this client cannot show them a question.'
+      : 'Not done: that confirmation code does not fit this call (it is for the same tool and the exact same arguments, from the same person, and lasts a few minutes).';
+  return errorResult(
+    `${why} Nothing was changed by ${tool}. Ask the person: "${question}" Only if they say yes, call ${tool} again with the same arguments and "${CONFIRM_ARG}": "${fresh}" (good for ${minutes} minutes, for these arguments only).`,
+  );
 }
 
 function progressReporter(ctx: ServerContext): ToolContext['progress'] {
@@ -176,12 +207,18 @@ async function attempt(
   env: CallEnv,
 ): Promise<{ result: CallToolResult | InputRequiredResult; outcome: string; ref?: string }> {
   if (env.configError) return { result: errorResult(env.configError), outcome: 'not_configured' };
-  const parsed = record.input.safeParse(rawArgs ?? {});
+  // The two-step confirmation code rides beside the tool's own arguments.
+  let code: unknown;
+  let given = rawArgs ?? {};
+  if (record.confirm && typeof given === 'object' && given !== null && CONFIRM_ARG in given) {
+    ({ [CONFIRM_ARG]: code, ...given } = given as Record<string, unknown>);
+  }
+  const parsed = record.input.safeParse(given);
   if (!parsed.success) {
     return { result: errorResult(describeIssues(parsed.error)), outcome: 'invalid_arguments' };
   }
   const args = parsed.data;
-  const gate = confirmation(record, args, ctx, env);
+  const gate = confirmation(record, args, code, ctx, env);
   if (gate) {
     return { result: gate, outcome: isInputRequiredResult(gate) ? 'input_required' : 'not_confirmed' };
   }

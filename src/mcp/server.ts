@@ -6,6 +6,7 @@ import { createDocSpaceClient, type DocSpaceClient } from '../docspace/index.js'
 import { lenientInput, wireSchema } from '../tools/schema.js';
 import { selectTools, type ToolSelection } from '../tools/selection.js';
 import type { AnyToolRecord } from '../tools/types.js';
+import { createConfirmCodes } from './confirm-token.js';
 import { registerMetaTools } from './meta-server.js';
 import { registerFileResources } from './resources.js';
 import { type CallEnv, type CallOutcome, runTool } from './run-tool.js';
@@ -35,6 +36,11 @@ export interface ServerDeps {
    * `input_required` or an error code from a fixed set (safe as a label); see `CallEnv.observe`.
    */
   onToolResult?: (tool: string, outcome: string, durationMs: number) => void;
+  /**
+   * Key of the two-step confirmation codes (`DOCSPACE_SECRET` when set, so every instance
+   * accepts the others' codes); random per process without one.
+   */
+  confirmKey?: string;
 }
 
 export interface ServerRequest {
@@ -83,6 +89,7 @@ function registerRecord(server: McpServer, record: AnyToolRecord, env: CallEnv):
 export function createServerFactory(deps: ServerDeps): (req: ServerRequest) => McpServer {
   const maxInlineBytes = deps.maxInlineBytes ?? 1024 * 1024;
   const audit = deps.audit ?? (deps.logger ? createAudit(deps.logger) : undefined);
+  const confirmCodes = createConfirmCodes(deps.confirmKey);
   return (req) => {
     const selection = req.selection ?? deps.selection;
     const server = new McpServer(
@@ -119,6 +126,8 @@ export function createServerFactory(deps: ServerDeps): (req: ServerRequest) => M
       confirmDestructive: selection.confirmDestructive,
       maxInlineBytes,
       canElicit: (ctx) => clientCanElicit(server, ctx),
+      confirmCodes,
+      caller: `${req.principal?.userId ?? ''}|${req.principal?.clientId ?? ''}`,
       logger: deps.logger,
       requestId: req.requestId,
       observe: (call) => {

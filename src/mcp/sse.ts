@@ -2,10 +2,11 @@ import type { JSONRPCMessage, McpServer, Transport } from '@modelcontextprotocol
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import type { Principal } from '../http/authenticate.js';
-import { readJsonBody } from '../http/body.js';
+import { type BodyBudget, readJsonBody } from '../http/body.js';
 import type { HttpEnv } from '../http/env.js';
 import { errorResponse, RPC } from '../http/errors.js';
 import { type AdmitDeps, admit, requireJson, selectionFor } from './admit.js';
+import { envelopeError } from './envelope.js';
 import type { ServerRequest } from './server.js';
 
 /**
@@ -89,11 +90,15 @@ interface Session {
 export interface SseDeps extends AdmitDeps {
   factory: (req: ServerRequest) => McpServer;
   maxBodySize: number;
+  /** Body bytes in flight across all requests (shared with `/mcp`). */
+  bodyBudget?: BodyBudget;
   /** 0 = sessions never expire. */
   ttlMs: number;
   /** 0 = no sweeping (expired sessions still refuse messages). */
   sweepIntervalMs: number;
   maxSessions: number;
+  /** Sessions one principal may hold at once (under `maxSessions`). */
+  maxSessionsPerPrincipal?: number;
   keepAliveMs?: number;
   userAgent?: string;
   logger: Logger;
@@ -112,6 +117,9 @@ function ownerOf(p: Principal): string {
 
 export function createSseRoutes(deps: SseDeps): SseRoutes {
   const sessions = new Map<string, Session>();
+  /** Open sessions per holder, so one person cannot take the whole `maxSessions`. */
+  const held = new Map<string, number>();
+  const perPrincipal = deps.maxSessionsPerPrincipal ?? deps.maxSessions;
   const sweeper =
     deps.sweepIntervalMs > 0 && deps.ttlMs > 0
       ? setInterval(() => {
@@ -132,6 +140,18 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
         headers: { 'Retry-After': '30' },
       });
     }
+    // Everyone on a shared credential is one principal: count them by address instead.
+    const holder = auth.principal.kind === 'shared' ? `shared|${c.get('clientIp')}` : ownerOf(auth.principal);
+    const holding = held.get(holder) ?? 0;
+    if (holding >= perPrincipal) {
+      return errorResponse(
+        'jsonrpc',
+        503,
+        `You already have ${holding} open SSE sessions, your own limit; close one or use /mcp.`,
+        { headers: { 'Retry-After': '30' } },
+      );
+    }
+    held.set(holder, holding + 1);
     const id = crypto.randomUUID();
     const transport = new SseServerTransport(id, `/messages?sessionId=${id}`, deps.keepAliveMs ?? 15_000);
     const serverRequest: ServerRequest = {
@@ -152,6 +172,9 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
     sessions.set(id, session);
     transport.onclose = () => {
       sessions.delete(id);
+      const left = (held.get(holder) ?? 1) - 1;
+      if (left > 0) held.set(holder, left);
+      else held.delete(holder);
       void server.close().catch(() => undefined);
     };
     raw.signal.addEventListener('abort', () => void transport.close(), { once: true });
@@ -194,8 +217,10 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
     }
     // A refreshed token replaces the one the session opened with.
     session.serverRequest.credential = auth.credential;
-    const body = await readJsonBody(raw, deps.maxBodySize);
+    const body = await readJsonBody(raw, deps.maxBodySize, 'jsonrpc', deps.bodyBudget);
     if (!body.ok) return body.response;
+    // The session answers on its stream, later; the bytes count until the message is handed over.
+    body.release();
     const messages = Array.isArray(body.value) ? body.value : [body.value];
     for (const m of messages) {
       if (!m || typeof m !== 'object' || (m as { jsonrpc?: unknown }).jsonrpc !== '2.0') {
@@ -204,7 +229,11 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
         });
       }
     }
-    for (const m of messages) session.transport.deliver(m as JSONRPCMessage, raw);
+    for (const m of messages) {
+      const refused = envelopeError(m);
+      if (refused) void session.transport.send(refused as JSONRPCMessage).catch(() => undefined);
+      else session.transport.deliver(m as JSONRPCMessage, raw);
+    }
     return new Response('Accepted', { status: 202, headers: { 'Content-Type': 'text/plain' } });
   }
 

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
 import { serveStdio, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
+import { envelopeError } from './envelope.js';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load.js';
 import { resolveSelection } from '../tools/selection.js';
@@ -42,7 +43,9 @@ class CountingTransport implements Transport {
     inner.onmessage = (message: JSONRPCMessage) => {
       const m = message as { id?: string | number; method?: unknown };
       if (m.id !== undefined && typeof m.method === 'string') this.owed.add(m.id);
-      this.onmessage?.(message);
+      const refused = envelopeError(message);
+      if (refused) void this.send(refused as JSONRPCMessage).catch(() => undefined);
+      else this.onmessage?.(message);
     };
   }
 

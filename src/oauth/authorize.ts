@@ -3,7 +3,7 @@ import { type ClientRecord, resolveClient } from './clients.js';
 import { finishConnectionsSignIn, isConnectionsState } from './connections.js';
 import { browserError, clientRedirect, type Facade } from './context.js';
 import { createPkcePair, hmac, isValidChallenge, randomToken, safeEqual, sha256 } from './crypto.js';
-import { OAuthError } from './errors.js';
+import { OAuthError, type OAuthErrorCode } from './errors.js';
 import { consentPage, PAGE_HEADERS } from './pages.js';
 import {
   checkRedirectUri,
@@ -82,11 +82,23 @@ function readCookie(header: string | undefined, name: string): string | undefine
   return undefined;
 }
 
-/** The browser id from its signed cookie, when valid. */
+/** True when `mac` is the MAC of `text` under the current key or a previous one (rotation). */
+function macMatches(f: Facade, text: string, mac: string): boolean {
+  return [f.macKey, ...f.previousMacKeys].some((key) => safeEqual(mac, hmac(key, text)));
+}
+
+/** The browser id from its signed cookie, when valid (signed before a key rotation too). */
 function browserOf(f: Facade, c: Context): string | undefined {
   const raw = readCookie(c.req.header('cookie'), browserCookieName(f));
   const [id, mac] = (raw ?? '').split('.');
-  return id && mac && safeEqual(mac, hmac(f.macKey, `browser:${id}`)) ? id : undefined;
+  return id && mac && macMatches(f, `browser:${id}`, mac) ? id : undefined;
+}
+
+/** Whether the browser cookie was signed with a previous key, so it should be signed again. */
+function browserCookieStale(f: Facade, c: Context, browser: string): boolean {
+  const raw = readCookie(c.req.header('cookie'), browserCookieName(f));
+  const mac = (raw ?? '').split('.')[1] ?? '';
+  return !safeEqual(mac, hmac(f.macKey, `browser:${browser}`));
 }
 
 function browserCookie(f: Facade, id: string): string {
@@ -109,10 +121,15 @@ export function mountAuthorize(app: Hono, f: Facade): void {
     } catch (error) {
       return browserError(f, error);
     }
-    // From here on the redirect URI is trusted: errors go back to the client.
+    // A registered (or metadata-document) client's redirect URI matched its registration: from
+    // here on its errors go back to the client. A DocSpace app id typed into a client has no
+    // registration with us, so its URI is unvalidated: errors stay on our page (no open redirect).
     const state = q.get('state') ?? undefined;
-    const fail = (error: string, description: string) =>
-      clientRedirect(f, redirectUri, { error, error_description: description, state });
+    const validated = redirectValidated(client.kind);
+    const fail = (error: OAuthErrorCode, description: string) =>
+      validated
+        ? clientRedirect(f, redirectUri, { error, error_description: description, state })
+        : browserError(f, new OAuthError(error, description, 400));
     if (q.get('response_type') !== 'code')
       return fail('unsupported_response_type', 'only response_type=code is supported');
     const challenge = q.get('code_challenge');
@@ -131,7 +148,7 @@ export function mountAuthorize(app: Hono, f: Facade): void {
     if (!browser) {
       browser = randomToken(16);
       headers.append('set-cookie', browserCookie(f, browser));
-    }
+    } else if (browserCookieStale(f, c, browser)) headers.append('set-cookie', browserCookie(f, browser));
     const pending: PendingAuthorization = {
       clientId: client.clientId,
       clientKind: client.kind,
@@ -199,7 +216,7 @@ export function mountAuthorize(app: Hono, f: Facade): void {
       const requestId = form.get('request') ?? '';
       const browser = browserOf(f, c);
       const csrf = form.get('csrf') ?? '';
-      if (!browser || !requestId || !safeEqual(csrf, csrfFor(f, requestId, browser))) {
+      if (!browser || !requestId || !macMatches(f, `csrf:${requestId}:${browser}`, csrf)) {
         throw new OAuthError(
           'access_denied',
           'the consent form is invalid or was not sent from this browser; start again from your app',
@@ -217,6 +234,8 @@ export function mountAuthorize(app: Hono, f: Facade): void {
         throw new OAuthError('access_denied', 'the consent was started in another browser', 403);
       if (form.get('decision') !== 'allow') {
         f.audit.record({ event: 'consent.denied', outcome: 'success', clientId: pending.clientId });
+        if (!redirectValidated(pending.clientKind))
+          throw new OAuthError('access_denied', 'you denied access; you can close this window', 403);
         return clientRedirect(f, pending.redirectUri, {
           error: 'access_denied',
           error_description: 'the user denied access',
@@ -270,6 +289,15 @@ export function mountAuthorize(app: Hono, f: Facade): void {
         clientId: pending.clientId,
         reason: `docspace:${upstreamError}`,
       });
+      if (!redirectValidated(pending.clientKind))
+        return browserError(
+          f,
+          new OAuthError(
+            denied ? 'access_denied' : 'server_error',
+            denied ? 'access was denied at DocSpace' : 'DocSpace could not complete the sign-in',
+            denied ? 403 : 502,
+          ),
+        );
       return clientRedirect(f, pending.redirectUri, {
         error: denied ? 'access_denied' : 'server_error',
         error_description: denied
@@ -312,6 +340,15 @@ export function mountAuthorize(app: Hono, f: Facade): void {
       return browserError(f, error);
     }
   });
+}
+
+/**
+ * Whether a client's redirect URI was checked against a registration (DCR, metadata document).
+ * A DocSpace app id has none: only its success redirect, which the person allowed on the consent
+ * page that showed the URI, goes there.
+ */
+function redirectValidated(kind: ClientRecord['kind']): boolean {
+  return kind !== 'docspace';
 }
 
 function pickRedirectUri(

@@ -88,7 +88,13 @@ export async function registerClient(
     secretHash: secret ? sha256(secret) : undefined,
     issuedAt,
   };
-  await store.set(clientKey(clientId), JSON.stringify(record), settings.clientTtl);
+  // Until its first use a registration lives a day: a flood of registrations nobody uses then
+  // expires (and, in a full memory store, is evicted) before the ones people use.
+  await store.set(
+    clientKey(clientId),
+    JSON.stringify(record),
+    Math.min(settings.clientTtl, UNUSED_CLIENT_TTL),
+  );
   const response: Record<string, unknown> = {
     client_id: clientId,
     client_id_issued_at: issuedAt,
@@ -104,6 +110,9 @@ export async function registerClient(
   };
   return { record, response };
 }
+
+/** Seconds a registration lives before its first use; each use renews it to the full lifetime. */
+export const UNUSED_CLIENT_TTL = 24 * 3600;
 
 /** Finds the client behind a client id, or throws `invalid_client` (401, so clients re-register). */
 export async function resolveClient(

@@ -25,6 +25,8 @@ export interface Facade {
   storageSealer: Sealer;
   /** Key for CSRF tokens and cookie values. */
   macKey: string;
+  /** MAC keys of `DOCSPACE_SECRET_PREVIOUS`: cookies and CSRF tokens made before a rotation still check. */
+  previousMacKeys: string[];
 }
 
 /** The store (Redis) being away is an outage to retry, not an internal error. */

@@ -254,6 +254,12 @@ export function createGrants(deps: GrantDeps) {
       await revokeFamily(loaded.grant, 'revoked by the client');
     },
 
+    /** Revokes a grant by id (a replayed authorization code); a grant already gone is fine. */
+    async revokeGrant(gid: string, reason: string): Promise<void> {
+      const loaded = await load(gid);
+      if (loaded) await revokeFamily(loaded.grant, reason);
+    },
+
     /** RFC 7662 for tokens of the asking client. */
     async introspect(token: string, client: ClientRecord): Promise<Record<string, unknown>> {
       const inactive = { active: false };

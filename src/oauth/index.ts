@@ -66,5 +66,6 @@ export function createFacade(deps: OAuthDeps): Facade {
     accessSealer,
     storageSealer,
     macKey: hmac(deps.secret, 'docspace-mcp mac key'),
+    previousMacKeys: (deps.previousSecrets ?? []).map((old) => hmac(old, 'docspace-mcp mac key')),
   };
 }

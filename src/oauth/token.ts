@@ -7,7 +7,7 @@ import {
   registerClient,
 } from './clients.js';
 import { type Facade, jsonError } from './context.js';
-import { verifyPkce } from './crypto.js';
+import { sha256, verifyPkce } from './crypto.js';
 import { OAuthError } from './errors.js';
 import { resolveResource } from './redirect.js';
 import type { UpstreamApp } from './upstream.js';
@@ -109,8 +109,11 @@ async function exchangeCode(
   if (!code) throw new OAuthError('invalid_request', 'code is missing');
   // Taken before any check: a code is spent by its first use, right or wrong.
   const raw = await f.store.take(codeKey(code));
-  if (!raw)
+  if (!raw) {
+    await revokeOnReplay(f, code);
     throw new OAuthError('invalid_grant', 'the authorization code is invalid, expired or already used');
+  }
+  await f.store.set(spentKey(code), JSON.stringify({} satisfies SpentCode), SPENT_TTL);
   const record = JSON.parse(raw) as CodeRecord;
   if (record.clientId !== clientId)
     throw new OAuthError('invalid_grant', 'the authorization code was issued to another client');
@@ -143,5 +146,39 @@ async function exchangeCode(
     dsg = await f.docspace.install({ userId, app: dsApp, tokens, typedIn: true });
   }
   if (!dsg || !userId) throw new OAuthError('invalid_grant', 'the authorization code is unusable');
-  return f.grants.create({ userId, clientId, resource: record.resource, scope: record.scope, dsg });
+  const issued = await f.grants.create({
+    userId,
+    clientId,
+    resource: record.resource,
+    scope: record.scope,
+    dsg,
+  });
+  const gid = issued.refresh_token.split('.')[0] ?? '';
+  // A replay that arrived while this exchange ran marked the code: the tokens must not live.
+  const marked = await f.store.get(spentKey(code));
+  if (marked && (JSON.parse(marked) as SpentCode).replayed) {
+    await f.grants.revokeGrant(gid, 'authorization code replay');
+    throw new OAuthError('invalid_grant', 'the authorization code was used more than once');
+  }
+  await f.store.set(spentKey(code), JSON.stringify({ gid } satisfies SpentCode), SPENT_TTL);
+  return issued;
+}
+
+/**
+ * A used code, remembered for a while after use so that a replay can revoke what it produced
+ * (OAuth 2.1 §4.1.3): the grant id once issued, or `replayed` when a replay came first.
+ */
+interface SpentCode {
+  gid?: string;
+  replayed?: true;
+}
+const SPENT_TTL = 600;
+const spentKey = (code: string) => `oauth:code-spent:${sha256(code)}`;
+
+async function revokeOnReplay(f: Facade, code: string): Promise<void> {
+  const raw = await f.store.get(spentKey(code));
+  if (!raw) return;
+  const spent = JSON.parse(raw) as SpentCode;
+  if (spent.gid) await f.grants.revokeGrant(spent.gid, 'authorization code replay');
+  else await f.store.set(spentKey(code), JSON.stringify({ replayed: true } satisfies SpentCode), SPENT_TTL);
 }

@@ -3,7 +3,10 @@ import { ExpiryHeap } from './expiry-heap.js';
 import type { Store } from './store.js';
 
 export interface MemoryStoreOptions {
-  /** Upper bound on live keys; past it the soonest-expiring key is evicted. Default 100,000. */
+  /**
+   * Upper bound on live keys of one kind (see `kindOf`); past it the soonest-expiring key of
+   * that kind is evicted. Default 100,000.
+   */
   maxEntries?: number;
   /** Milliseconds since the epoch; tests pass a fake one. */
   clock?: () => number;
@@ -24,6 +27,25 @@ interface Entry {
   expiresAt: number;
   /** Identifies this write in the expiry heap; a rewrite gets a new one. */
   seq: number;
+  kind: Kind;
+}
+
+/** The keys of one family: their count and their expiry heap. */
+interface Kind {
+  size: number;
+  heap: ExpiryHeap;
+}
+
+/**
+ * A key's family: its first two `:`-separated parts when it has three or more
+ * (`oauth:grant:<id>` → `oauth:grant`, `ratelimit:mcp:<IPv6>` → `ratelimit:mcp`), else its first
+ * part. The families are fixed by the code (docs/storage.md), so their number is small.
+ */
+export function kindOf(key: string): string {
+  const first = key.indexOf(':');
+  if (first < 0) return '';
+  const second = key.indexOf(':', first + 1);
+  return second < 0 ? key.slice(0, first) : key.slice(0, second);
 }
 
 export const DEFAULT_MAX_ENTRIES = 100_000;
@@ -31,10 +53,11 @@ export const DEFAULT_MAX_ENTRIES = 100_000;
 /**
  * The single-process store. Everything is lost when the process exits (see docs/storage.md).
  *
- * Eviction takes the key closest to expiry rather than the least recently used: a flood of
- * short-lived keys (rate-limit counters, pending authorizations from a bot) then pushes out
- * its own kind first, and long-lived security state such as revocations and refresh families
- * survives as long as possible.
+ * Each kind of key (`kindOf`: registrations, grants, codes, rate-limit counters…) has its own
+ * bound, so a flood of one kind — registrations from a bot — can only push out its own kind,
+ * never grants or refresh families. Within a kind, eviction takes the key closest to expiry
+ * rather than the least recently used (unused registrations live shorter than used ones, so
+ * they go first).
  *
  * @example
  * const store = createMemoryStore({ maxEntries: 50_000 });
@@ -48,7 +71,7 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): MemoryStore {
   }
   const clock = opts.clock ?? Date.now;
   const entries = new Map<string, Entry>();
-  const heap = new ExpiryHeap();
+  const kinds = new Map<string, Kind>();
   let seq = 0;
   let evictions = 0;
   let closed = false;
@@ -61,11 +84,28 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): MemoryStore {
     if (closed) throw new StoreUnavailableError('The memory store is closed.');
   }
 
+  function kindFor(key: string): Kind {
+    const name = kindOf(key);
+    let kind = kinds.get(name);
+    if (!kind) {
+      kind = { size: 0, heap: new ExpiryHeap() };
+      kinds.set(name, kind);
+    }
+    return kind;
+  }
+
+  function remove(key: string): void {
+    const entry = entries.get(key);
+    if (entry === undefined) return;
+    entries.delete(key);
+    entry.kind.size--;
+  }
+
   function live(key: string, now: number): Entry | undefined {
     const entry = entries.get(key);
     if (entry === undefined) return undefined;
     if (entry.expiresAt <= now) {
-      entries.delete(key);
+      remove(key);
       return undefined;
     }
     return entry;
@@ -75,33 +115,44 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): MemoryStore {
     return entries.get(key)?.seq === nodeSeq;
   }
 
-  function purgeExpired(now: number): void {
+  function purgeKind(kind: Kind, now: number): void {
+    const { heap } = kind;
     for (let top = heap.peek(); top !== undefined && top.expiresAt <= now; top = heap.peek()) {
       heap.pop();
-      if (isCurrent(top.key, top.seq)) entries.delete(top.key);
+      if (isCurrent(top.key, top.seq)) remove(top.key);
     }
   }
 
-  function makeRoom(now: number): void {
-    purgeExpired(now);
-    while (entries.size >= maxEntries) {
-      const node = heap.pop();
+  function purgeExpired(now: number): void {
+    for (const kind of kinds.values()) purgeKind(kind, now);
+  }
+
+  function makeRoom(kind: Kind, now: number): void {
+    purgeKind(kind, now);
+    while (kind.size >= maxEntries) {
+      const node = kind.heap.pop();
       if (node === undefined) return;
       if (isCurrent(node.key, node.seq)) {
-        entries.delete(node.key);
+        remove(node.key);
         evictions++;
       }
     }
   }
 
   function write(key: string, value: string, ttlSeconds: number, now: number): void {
-    if (!entries.has(key) && entries.size >= maxEntries) makeRoom(now);
-    const entry: Entry = { value, expiresAt: now + ttlSeconds * 1000, seq: ++seq };
+    const existing = entries.get(key);
+    const kind = existing?.kind ?? kindFor(key);
+    if (!existing && kind.size >= maxEntries) makeRoom(kind, now);
+    const entry: Entry = { value, expiresAt: now + ttlSeconds * 1000, seq: ++seq, kind };
     entries.set(key, entry);
-    heap.push({ key, expiresAt: entry.expiresAt, seq: entry.seq });
+    if (!existing) kind.size++;
+    kind.heap.push({ key, expiresAt: entry.expiresAt, seq: entry.seq });
     // Rewrites leave stale heap nodes behind; rebuild before they outweigh the live ones.
-    if (heap.size > 2 * entries.size + 1024) {
-      heap.rebuild([...entries].map(([k, e]) => ({ key: k, expiresAt: e.expiresAt, seq: e.seq })));
+    if (kind.heap.size > 2 * kind.size + 1024) {
+      const nodes: { key: string; expiresAt: number; seq: number }[] = [];
+      for (const [k, e] of entries)
+        if (e.kind === kind) nodes.push({ key: k, expiresAt: e.expiresAt, seq: e.seq });
+      kind.heap.rebuild(nodes);
     }
   }
 
@@ -137,13 +188,13 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): MemoryStore {
       ensureOpen();
       const entry = live(key, clock());
       if (entry === undefined) return undefined;
-      entries.delete(key);
+      remove(key);
       return entry.value;
     },
 
     async delete(key) {
       ensureOpen();
-      entries.delete(key);
+      remove(key);
     },
 
     async compareAndSet(key, expected, value, ttlSeconds) {
@@ -191,7 +242,7 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): MemoryStore {
       closed = true;
       clearInterval(sweeper);
       entries.clear();
-      heap.clear();
+      kinds.clear();
     },
   };
 }

@@ -44,10 +44,14 @@ function transferTool(kind: 'copy' | 'move') {
     input: transferInput,
     output: transferOutput,
     hints: kind === 'copy' ? { ...CREATE, destructiveHint: true } : { ...UPDATE, destructiveHint: true },
-    confirm: (a) =>
-      a.conflict === 'overwrite'
-        ? `${verb} ${a.fileIds.length + a.folderIds.length} item(s) into folder ${a.destFolderId}, overwriting files with the same name?`
-        : undefined,
+    // A move takes items away from where they are (and from the people who see them there).
+    confirm: (a) => {
+      const n = a.fileIds.length + a.folderIds.length;
+      const overwrite = a.conflict === 'overwrite' ? ', overwriting files with the same name' : '';
+      if (kind === 'move')
+        return `Move ${n} item(s) out of where they are now into folder ${a.destFolderId}${overwrite}?`;
+      return overwrite ? `Copy ${n} item(s) into folder ${a.destFolderId}${overwrite}?` : undefined;
+    },
     async handler(a, ctx) {
       if (a.fileIds.length + a.folderIds.length === 0) {
         throw new ToolInputError('empty_batch', 'Give at least one id in `fileIds` or `folderIds`.');

@@ -35,7 +35,11 @@ export interface ToolContext {
 
 /** A content block other than the text rendering (blob or resource link for downloads). */
 export type ExtraContent =
-  | { type: 'resource'; resource: { uri: string; mimeType: string; blob: string } }
+  | {
+      type: 'resource';
+      resource:
+        { uri: string; mimeType: string; text: string } | { uri: string; mimeType: string; blob: string };
+    }
   | {
       type: 'resource_link';
       uri: string;
@@ -90,6 +94,13 @@ export class ToolInputError extends Error {
     this.code = code;
   }
 }
+
+/**
+ * The argument through which a client that cannot show a question relays the person's yes: the
+ * code the tool's first answer gave (docs/clients.md, "Confirmation"). Not in the input schemas
+ * (every byte of tools/list is paid on every connection); the first answer names it.
+ */
+export const CONFIRM_ARG = 'confirm';
 
 /** Declares a record with its argument types checked against its schemas. */
 export function defineTool<I extends z.ZodObject, O extends z.ZodType>(

@@ -33,6 +33,12 @@ export interface ConnectOptions {
   selection?: Partial<ToolSelection>;
   /** How the person answers confirmation questions; undefined = client cannot elicit. */
   elicit?: 'accept' | 'decline';
+  /**
+   * A client that cannot be asked gets destructive calls back with a confirmation code (two
+   * steps). When true (the default for clients that cannot elicit), `call` plays the model that
+   * asked the person and got a yes: it calls again with the code. False shows the first answer.
+   */
+  relayConfirmation?: boolean;
   /** modern: 2026-07-28 over HTTP; legacy: 2025 over stateless HTTP; session: 2025 in one connection (stdio). */
   era?: 'modern' | 'legacy' | 'session';
   deps?: Partial<ServerDeps>;
@@ -214,11 +220,21 @@ export class Harness {
         );
       }
     }
+    const relay = opts.relayConfirmation ?? !opts.elicit;
+    const callOnce = async (
+      name: string,
+      args: Record<string, unknown>,
+      callOpts: { onprogress?: (p: { progress: number }) => void },
+    ) =>
+      (await client.callTool({ name, arguments: args }, { onprogress: callOpts.onprogress })) as ToolResult;
     const session: Session = {
       client,
       asked,
-      call: async (name, args = {}, callOpts = {}) =>
-        (await client.callTool({ name, arguments: args }, { onprogress: callOpts.onprogress })) as ToolResult,
+      call: async (name, args = {}, callOpts = {}) => {
+        const first = await callOnce(name, args, callOpts);
+        const code = relay && first.isError ? /"confirm": "([^"]+)"/.exec(text(first))?.[1] : undefined;
+        return code ? callOnce(name, { ...args, confirm: code }, callOpts) : first;
+      },
       close: async () => {
         await client.close();
         await closeServer();

@@ -1,4 +1,5 @@
-// Destructive tools ask the person first where the client can ask; elsewhere they act as annotated.
+// Destructive tools ask the person first where the client can ask; elsewhere they take two calls,
+// the second carrying a code the first returned after the model asked the person.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { Harness, type Session, text } from '../../helpers/harness.js';
@@ -62,12 +63,27 @@ for (const era of ['modern', 'session'] as const) {
       assert.deepEqual(s.asked, []);
     });
 
-    it('acts as annotated when the client cannot ask', async () => {
-      const s = await h.connect({ role: 'user', era });
+    it('takes two calls when the client cannot ask: the first changes nothing and says what to ask', async () => {
+      const s = await h.connect({ role: 'user', era, relayConfirmation: false });
       const id = await personalFolder(s);
-      const r = await s.call('delete_folder', { folderId: id });
-      assert.ok(!r.isError, text(r));
+      const first = await s.call('delete_folder', { folderId: id });
+      assert.equal(first.isError, true);
+      assert.match(text(first), /Not done yet.*Nothing was changed by delete_folder/);
+      assert.match(text(first), new RegExp(`Move folder ${id} and everything in it to the Trash\\?`));
+      assert.equal(await inMyDocuments(s, id), true);
+      const code = /"confirm": "([^"]+)"/.exec(text(first))?.[1];
+      assert.ok(code, text(first));
+      const second = await s.call('delete_folder', { folderId: id, confirm: code });
+      assert.ok(!second.isError, text(second));
       assert.equal(await inMyDocuments(s, id), false);
+    });
+
+    it('move_batch_items is destructive: it asks before moving', async () => {
+      const s = await h.connect({ role: 'user', elicit: 'decline', era });
+      const id = await personalFolder(s);
+      const r = await s.call('move_batch_items', { folderIds: [id], destFolderId: await myDocumentsId(s) });
+      assert.equal(r.isError, true);
+      assert.match(s.asked[0] ?? '', /^Move 1 item\(s\) out of where they are now/);
     });
 
     it('acts without asking when confirmation is switched off', async () => {
@@ -85,19 +101,48 @@ for (const era of ['modern', 'session'] as const) {
   });
 }
 
-describe('confirmation over stateless 2025 HTTP', () => {
+describe('confirmation for clients that cannot be asked', () => {
   let h: Harness;
   before(async () => {
     h = await Harness.start();
   });
   after(() => h.close());
+  beforeEach(() => h.emu.reset());
 
-  it('acts as annotated: a stateless request cannot carry a question back to the person', async () => {
-    const s = await h.connect({ role: 'user', elicit: 'decline', era: 'legacy' });
+  it('a 2025 client over stateless HTTP that declares elicitation is not acted for silently', async () => {
+    const s = await h.connect({ role: 'user', elicit: 'accept', era: 'legacy', relayConfirmation: false });
     const id = await personalFolder(s);
     const r = await s.call('delete_folder', { folderId: id });
-    assert.ok(!r.isError, text(r));
+    assert.equal(r.isError, true);
+    assert.match(text(r), /this client cannot show them a question/);
     assert.deepEqual(s.asked, []);
-    assert.equal(await inMyDocuments(s, id), false);
+    assert.equal(await inMyDocuments(s, id), true);
+  });
+
+  it('a code fits only its own call: other arguments, another tool or another person are refused', async () => {
+    const s = await h.connect({
+      role: 'user',
+      era: 'legacy',
+      relayConfirmation: false,
+      request: { principal: { userId: 'alice' } },
+    });
+    const id = await personalFolder(s);
+    const code = /"confirm": "([^"]+)"/.exec(text(await s.call('delete_folder', { folderId: id })))?.[1];
+    assert.ok(code);
+    const other = await s.call('delete_folder', { folderId: id + 1, confirm: code });
+    assert.match(text(other), /does not fit this call/);
+    const tool = await s.call('delete_file', { fileId: id, confirm: code });
+    assert.match(text(tool), /does not fit this call/);
+    const mallory = await h.connect({
+      role: 'user',
+      era: 'legacy',
+      relayConfirmation: false,
+      request: { principal: { userId: 'mallory' } },
+    });
+    const stolen = await mallory.call('delete_folder', { folderId: id, confirm: code });
+    assert.match(text(stolen), /does not fit this call/);
+    const forged = await s.call('delete_folder', { folderId: id, confirm: 'zzzz-AAAAAAAAAAAAAAAA' });
+    assert.match(text(forged), /does not fit this call/);
+    assert.equal(await inMyDocuments(s, id), true, 'nothing was deleted');
   });
 });

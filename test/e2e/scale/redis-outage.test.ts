@@ -37,10 +37,11 @@ if (!skipUnlessRedis('Redis outage')) {
       [emu, redis] = await Promise.all([startEmulator(), startRedis()]);
       const app = emu.info.oauthApps.find((x) => !x.isPublic);
       assert.ok(app);
-      server = await startInstance(
-        'server',
-        instanceEnv({ docspaceUrl: emu.url, oauthApp: app, secret: newSecret(), redisUrl: redis.url }),
-      );
+      server = await startInstance('server', {
+        ...instanceEnv({ docspaceUrl: emu.url, oauthApp: app, secret: newSecret(), redisUrl: redis.url }),
+        // DocSpace API keys beside OAuth: the operator's explicit choice (off by default).
+        DOCSPACE_REQUEST_AUTHORIZATION_HEADER: 'yes',
+      });
     });
     after(async () => {
       await stopAll();

@@ -72,7 +72,7 @@ const cases: Record<string, Case> = {
   download_file_as_text: {
     ok: {
       args: (i) => ({ fileId: i['Report.docx'] }),
-      expect: /<document file_id="\d+" title="Report\.docx" trust="untrusted">\nQuarterly report/,
+      expect: /<document_[0-9a-f]+ file_id="\d+" title="Report\.docx" trust="untrusted">\nQuarterly report/,
     },
     denied: { role: 'guest', args: (i) => ({ fileId: i['Audit report.pdf'] }) },
     notFound: () => ({ fileId: MISSING }),

@@ -46,6 +46,48 @@ describe('stdio transport against the emulator', () => {
     });
   }
 
+  it('answers a tools/call whose arguments are not an object with -32602 in one sentence', async () => {
+    const child = spawn(process.execPath, [CLI], {
+      env: { ...baseEnv(), DOCSPACE_BASE_URL: emulator.url, DOCSPACE_API_KEY: apiKey },
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    const lines: string[] = [];
+    let buffer = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const parts = buffer.split('\n');
+      buffer = parts.pop() ?? '';
+      lines.push(...parts.filter(Boolean));
+    });
+    const send = (m: unknown) => child.stdin.write(`${JSON.stringify(m)}\n`);
+    send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+    });
+    send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    send({
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: { name: 'get_current_user', arguments: 'x' },
+    });
+    const deadline = Date.now() + 10_000;
+    let answer: { error?: { code: number; message: string } } | undefined;
+    while (!answer && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      answer = lines
+        .map((l) => JSON.parse(l) as { id?: number; error?: { code: number; message: string } })
+        .find((m) => m.id === 2);
+    }
+    child.stdin.end();
+    child.kill();
+    await once(child, 'exit');
+    assert.equal(answer?.error?.code, -32602);
+    assert.match(answer.error.message, /^Invalid params: `arguments` of tools\/call must be an object/);
+  });
+
   it('starts despite a bad configuration and answers every tool call with the error', async () => {
     const client = new Client({ name: 'e2e-stdio', version: '1' });
     const transport = new StdioClientTransport({

@@ -93,7 +93,7 @@ describe('request timeout', () => {
     assert.ok(await waitFor(() => docspace.aborted > aborted, 3000), 'DocSpace call abandoned');
   });
 
-  it('ends the stream without a result and cancels the DocSpace call for a 2025 request', async () => {
+  it('ends the stream with a JSON-RPC error for the request and cancels the DocSpace call for a 2025 request', async () => {
     const aborted = docspace.aborted;
     const res = await fetch(`${server.url}/mcp`, {
       method: 'POST',
@@ -109,8 +109,16 @@ describe('request timeout', () => {
         params: { name: 'get_current_user', arguments: {} },
       }),
     });
+    assert.equal(res.status, 200);
     const body = await res.text().catch(() => '');
     assert.doesNotMatch(body, /Test Owner/);
+    const data = body
+      .split('\n')
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => JSON.parse(l.slice(6)) as { id?: unknown; error?: { code: number; message: string } });
+    const answer = data.find((m) => m.id === 1);
+    assert.ok(answer?.error, `the stream answers the request: ${body}`);
+    assert.match(answer.error.message, /took longer than \d+ ms and was cancelled/);
     assert.ok(await waitFor(() => docspace.aborted > aborted, 3000), 'DocSpace call abandoned');
   });
 });

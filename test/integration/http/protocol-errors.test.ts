@@ -86,6 +86,55 @@ describe('bad input at the protocol level', () => {
     });
   }
 
+  const envelopes: [string, unknown, Record<string, string>, RegExp][] = [
+    [
+      'tools/call with a string as arguments',
+      { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_current_user', arguments: 'x' } },
+      LEGACY,
+      /^Invalid params: `arguments` of tools\/call must be an object/,
+    ],
+    [
+      'tools/call with an array as arguments (2026)',
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'get_current_user', arguments: [1], _meta: META },
+      },
+      { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'get_current_user' },
+      /^Invalid params: `arguments` of tools\/call must be an object/,
+    ],
+    [
+      'tools/call without a tool name',
+      { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 5 } },
+      LEGACY,
+      /^Invalid params: tools\/call needs the tool `name`/,
+    ],
+    [
+      'resources/read with a number as uri',
+      { jsonrpc: '2.0', id: 1, method: 'resources/read', params: { uri: 5 } },
+      LEGACY,
+      /^Invalid params: resources\/read needs the resource `uri` as a string/,
+    ],
+    [
+      'resources/read of a malformed file id',
+      { jsonrpc: '2.0', id: 1, method: 'resources/read', params: { uri: 'docspace://files/abc' } },
+      LEGACY,
+      /^Bad file id in docspace:\/\/files\/abc/,
+    ],
+  ];
+  for (const [what, body, headers, expected] of envelopes) {
+    it(`answers ${what} with -32602 in one plain sentence`, async () => {
+      const res = await rpc(mcp, body, headers);
+      assert.equal(res.status, 200);
+      const msg = await message(res);
+      assert.equal(msg.id, 1);
+      assert.equal(msg.error?.code, -32602);
+      assert.match(msg.error?.message ?? '', expected);
+      assert.doesNotMatch(msg.error?.message ?? '', /\n|"code":|invalid_type/, 'no schema issue dump');
+    });
+  }
+
   it('answers a non-JSON content type with 415 and GET/DELETE with 405', async () => {
     const text = await fetch(mcp, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
     assert.equal(text.status, 415);

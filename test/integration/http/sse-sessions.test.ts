@@ -69,6 +69,30 @@ describe('legacy SSE sessions', () => {
   });
 });
 
+describe('legacy SSE sessions per principal', () => {
+  let server: HttpServerHandle;
+  before(async () => {
+    server = await startServer({
+      DOCSPACE_TRANSPORT: 'sse',
+      DOCSPACE_SESSION_MAX: '10',
+      DOCSPACE_SESSION_MAX_PER_PRINCIPAL: '2',
+    });
+  });
+  after(() => server.close());
+
+  it('one person cannot take every session: past their own cap they get 503, others still get in', async () => {
+    const mine = [await openSse(server.url, 'sk-greedy'), await openSse(server.url, 'sk-greedy')];
+    for (const s of mine) assert.ok(!(s instanceof Response));
+    const refused = await openSse(server.url, 'sk-greedy');
+    assert.ok(refused instanceof Response);
+    assert.equal(refused.status, 503);
+    assert.match(((await refused.json()) as { error: { message: string } }).error.message, /your own/);
+    const other = await openSse(server.url, 'sk-someone-else');
+    assert.ok(!(other instanceof Response), 'another principal still gets a session');
+    for (const s of [...mine, other]) if (!(s instanceof Response)) await s.reader.cancel();
+  });
+});
+
 describe('per-principal rate limit', () => {
   let server: HttpServerHandle;
   before(async () => {

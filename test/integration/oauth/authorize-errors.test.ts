@@ -101,6 +101,42 @@ describe('authorization requests that must not go through', () => {
     }
   });
 
+  it('a DocSpace app id (mode 2) has no registered redirect URI: its errors are pages, never redirects', async () => {
+    const evil = 'https://evil.example/cb';
+    // The review's request, as sent: an unknown id is taken as a DocSpace app.
+    const exact = await page({ client_id: 'no-such-app', redirect_uri: evil, response_type: 'x' });
+    assert.equal(exact.status, 400);
+    assert.equal(exact.location, null);
+    assert.match(exact.html, /response_type=code/);
+    const cases: Record<string, string | undefined>[] = [
+      { code_challenge: undefined },
+      { code_challenge_method: 'plain' },
+      { response_type: 'token' },
+      { resource: 'https://other.example.com/mcp' },
+    ];
+    for (const change of cases) {
+      const res = await page({ ...base(), client_id: 'no-such-app', redirect_uri: evil, ...change });
+      assert.equal(res.location, null, JSON.stringify(change));
+      assert.equal(res.status, 400, JSON.stringify(change));
+      assert.match(res.html, /Reference: <code data-testid="ref">/);
+    }
+  });
+
+  it('Deny on the consent page of a DocSpace app id shows a page instead of redirecting to its URI', async () => {
+    const leg = await browserLeg(
+      facade.url,
+      authorizeUrl(facade.url, {
+        ...base(),
+        client_id: 'no-such-app',
+        redirect_uri: 'https://evil.example/cb',
+      }),
+      { decision: 'deny' },
+    );
+    assert.equal(leg.consentStatus, 200, 'the consent page was shown');
+    assert.equal(leg.location, 'status:403');
+    assert.match(leg.consentHtml, /denied/);
+  });
+
   it('the resource may be omitted or be our MCP URL (any case, trailing slash, query)', async () => {
     for (const resource of [
       undefined,

@@ -61,11 +61,41 @@ describe('token endpoint: nothing is issued for a wrong or replayed request', ()
       client_id: c.clientId,
       code_verifier: c.verifier,
     };
-    assert.equal((await token(fields)).status, 200);
+    const first = await token(fields);
+    assert.equal(first.status, 200);
     const replay = await token(fields);
     assert.equal(replay.status, 400);
     assert.equal(replay.body.error, 'invalid_grant');
     assert.equal(replay.body.access_token, undefined);
+  });
+
+  it('a replayed code revokes the tokens already issued from it (OAuth 2.1 §4.1.3)', async () => {
+    const c = await codeFor(facade.url);
+    const fields = {
+      grant_type: 'authorization_code',
+      code: c.code,
+      redirect_uri: c.redirectUri,
+      client_id: c.clientId,
+      code_verifier: c.verifier,
+    };
+    const first = await token(fields);
+    assert.equal(first.status, 200);
+    const access = String(first.body.access_token);
+    const mcp = () => fetch(`${facade.url}/mcp`, { headers: { authorization: `Bearer ${access}` } });
+    assert.equal((await mcp()).status, 200);
+    assert.equal((await token(fields)).body.error, 'invalid_grant');
+    assert.equal((await mcp()).status, 401, 'the access token issued from the code is revoked');
+    const refreshed = await token({
+      grant_type: 'refresh_token',
+      refresh_token: String(first.body.refresh_token),
+      client_id: c.clientId,
+    });
+    assert.equal(refreshed.body.error, 'invalid_grant', 'and its refresh token');
+    assert.ok(
+      facade.events.some(
+        (e) => e.event === 'token.revoked' && e.clientId === c.clientId && /code replay/.test(e.reason ?? ''),
+      ),
+    );
   });
 
   it('a different redirect URI or another client at the token endpoint is refused', async () => {

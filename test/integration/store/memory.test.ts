@@ -6,15 +6,15 @@ import { registerStoreContract } from './store-contract.js';
 registerStoreContract('memory', () => createMemoryStore());
 
 describe('memory store: bounds and expiry', () => {
-  test('a flood of 100k keys never holds more than maxEntries, and fresh writes still land', async () => {
+  test('a flood of 100k keys of one kind never holds more than maxEntries of it, and fresh writes still land', async () => {
     const store = createMemoryStore({ maxEntries: 1000 });
     await store.set('revocation:long-lived', 'revoked', 3600);
     for (let i = 0; i < 100_000; i++) {
       await store.set(`rl:flood:${i}`, 'x', 60);
-      if (store.size > 1000) assert.fail(`size ${store.size} after ${i + 1} writes`);
+      if (store.size > 1001) assert.fail(`size ${store.size} after ${i + 1} writes`);
     }
-    assert.equal(store.size, 1000);
-    assert.equal(store.evictions, 100_000 + 1 - 1000);
+    assert.equal(store.size, 1001);
+    assert.equal(store.evictions, 100_000 - 1000);
     assert.equal(await store.get('rl:flood:99999'), 'x', 'the newest write is kept');
     assert.equal(await store.get('rl:flood:0'), undefined, 'the oldest short-lived write went first');
     assert.equal(
@@ -22,6 +22,18 @@ describe('memory store: bounds and expiry', () => {
       'revoked',
       'longer-lived state outlasts the flood',
     );
+    await store.close();
+  });
+
+  test('each kind has its own bound: long-lived registrations cannot push out shorter-lived grants', async () => {
+    const store = createMemoryStore({ maxEntries: 100 });
+    for (let i = 0; i < 50; i++) await store.set(`oauth:grant:g${i}`, 'grant', 30 * 86_400);
+    for (let i = 0; i < 110_000; i++) await store.set(`oauth:client:mcp_${i}`, 'client', 90 * 86_400);
+    for (let i = 0; i < 50; i++) assert.equal(await store.get(`oauth:grant:g${i}`), 'grant');
+    assert.equal(store.size, 150);
+    // IPv6 addresses in a key do not make a kind per address.
+    for (let i = 0; i < 300; i++) await store.set(`ratelimit:mcp:2001:db8::${i.toString(16)}`, '1', 60);
+    assert.equal(store.size, 250);
     await store.close();
   });
 

@@ -9,7 +9,7 @@ const BASE = 'https://mcp.example.com';
 
 async function setup(
   opts: {
-    acceptDocSpaceBearer?: boolean;
+    acceptDocSpaceCredentials?: boolean;
     now?: () => number;
     previousSecrets?: string[];
     secret?: string;
@@ -25,7 +25,7 @@ async function setup(
       previousSecrets: opts.previousSecrets,
       docspaceAccessToken: async (claims) => (claims.dsg === 'dsg1' ? live.get(claims.gid) : undefined),
     },
-    acceptDocSpaceBearer: opts.acceptDocSpaceBearer,
+    acceptDocSpaceCredentials: opts.acceptDocSpaceCredentials,
     audit: createAudit(undefined, sink),
     now: opts.now,
   });
@@ -122,7 +122,7 @@ describe('authenticator', () => {
     const refused = await call(closed.authenticate, 'Bearer sk-abc');
     assert.ok(!refused.ok);
     assert.equal(refused.response.status, 401);
-    const open = await setup({ acceptDocSpaceBearer: true });
+    const open = await setup({ acceptDocSpaceCredentials: true });
     const key = await call(open.authenticate, 'Bearer sk-abc');
     assert.ok(key.ok);
     assert.deepEqual(key.credential, { kind: 'apiKey', apiKey: 'sk-abc' });

@@ -28,7 +28,7 @@ export const tokenHash = (token: string) => createHash('sha256').update(token).d
 export async function startFacade(
   overrides: Partial<OAuthDeps> & {
     docspaceBaseUrl: string;
-    acceptDocSpaceBearer?: boolean;
+    acceptDocSpaceCredentials?: boolean;
     probeDocSpace?: boolean;
   },
 ): Promise<Facade> {
@@ -37,7 +37,7 @@ export async function startFacade(
   const { events, sink } = createMemoryAuditSink();
   const logger = pino({ level: 'silent' });
   const audit = createAudit(logger, sink);
-  const { acceptDocSpaceBearer: _a, probeDocSpace: _p, ...deps } = overrides;
+  const { acceptDocSpaceCredentials: _a, probeDocSpace: _p, ...deps } = overrides;
   const oauthServer = createOAuth({
     publicBaseUrl: server.url,
     secret: SECRET,
@@ -54,7 +54,7 @@ export async function startFacade(
       previousSecrets: overrides.previousSecrets,
       docspaceAccessToken: oauthServer.docspaceAccessToken,
     },
-    acceptDocSpaceBearer: overrides.acceptDocSpaceBearer,
+    acceptDocSpaceCredentials: overrides.acceptDocSpaceCredentials,
     audit,
     now: overrides.now,
   });
