@@ -120,12 +120,7 @@ describe('confirmation for clients that cannot be asked', () => {
   });
 
   it('a code fits only its own call: other arguments, another tool or another person are refused', async () => {
-    const s = await h.connect({
-      role: 'user',
-      era: 'legacy',
-      relayConfirmation: false,
-      request: { principal: { userId: 'alice' } },
-    });
+    const s = await h.connect({ role: 'user', era: 'legacy', relayConfirmation: false });
     const id = await personalFolder(s);
     const code = /"confirm": "([^"]+)"/.exec(text(await s.call('delete_folder', { folderId: id })))?.[1];
     assert.ok(code);
@@ -133,12 +128,8 @@ describe('confirmation for clients that cannot be asked', () => {
     assert.match(text(other), /does not fit this call/);
     const tool = await s.call('delete_file', { fileId: id, confirm: code });
     assert.match(text(tool), /does not fit this call/);
-    const mallory = await h.connect({
-      role: 'user',
-      era: 'legacy',
-      relayConfirmation: false,
-      request: { principal: { userId: 'mallory' } },
-    });
+    // Another person: another API key, so another caller at the server's edge.
+    const mallory = await h.connect({ role: 'admin', era: 'legacy', relayConfirmation: false });
     const stolen = await mallory.call('delete_folder', { folderId: id, confirm: code });
     assert.match(text(stolen), /does not fit this call/);
     const forged = await s.call('delete_folder', { folderId: id, confirm: 'zzzz-AAAAAAAAAAAAAAAA' });

@@ -59,7 +59,9 @@ describe('authenticator', () => {
     const { authenticate } = await setup();
     const out = await call(authenticate, `Bearer ${await mint()}`);
     assert.ok(out.ok);
-    assert.deepEqual(out.credential, { kind: 'oauth', accessToken: 'docspace-at' });
+    const { current, ...credential } = out.credential as { current?: unknown };
+    assert.deepEqual(credential, { kind: 'oauth', accessToken: 'docspace-at' });
+    assert.equal(typeof current, 'function', 'asks the person’s grant again after a DocSpace 401');
     assert.deepEqual(out.principal, { userId: 'u1', clientId: 'mcp_c1', kind: 'oauth' });
   });
 
