@@ -154,6 +154,8 @@ describe('Kubernetes manifests', () => {
       assert.equal(config.oauth, true);
       assert.equal(config.store, 'redis');
       assert.equal(config.host, '0.0.0.0');
+      // Two replicas without session affinity: no legacy /sse sessions.
+      assert.equal(config.sse, false);
       assert.throws(
         () => loadConfig({ env: podEnv('', dir) }),
         (err: unknown) => err instanceof ConfigError && /DOCSPACE_SECRET/.test(err.message),
@@ -209,6 +211,7 @@ describe('compose.yaml', () => {
         });
         assert.equal(config.publicBaseUrl, 'https://mcp.example.com/');
         assert.equal(config.store, 'redis');
+        assert.equal(config.sse, false, 'no legacy /sse sessions behind a proxy without affinity');
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
