@@ -180,6 +180,16 @@ describe('compose.yaml', () => {
     assert.match(caddyfile, /health_uri \/readyz/);
   });
 
+  it('keeps .env and the secrets directory out of the Docker build context', () => {
+    const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n');
+    const secretFile = String(at(compose, 'secrets', 'sealing-key', 'file')).replace(/^\.\//, '');
+    assert.ok(ignored.includes('.env'));
+    assert.ok(
+      ignored.some((line) => line !== '' && secretFile.startsWith(line)),
+      secretFile,
+    );
+  });
+
   it('sets only variables the server knows, secrets from files or .env, and the result loads', () => {
     const dir = mkdtempSync(join(tmpdir(), 'compose-config-'));
     try {
