@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/client';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { type Emulator, startEmulator } from '../../../emulator/index.js';
 
@@ -17,6 +19,8 @@ import { type Emulator, startEmulator } from '../../../emulator/index.js';
 const ROOT = new URL('../../../../', import.meta.url).pathname;
 const run = promisify(execFile);
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 type TextResult = { content: { type: string; text?: string }[]; isError?: boolean };
 
@@ -131,11 +135,20 @@ describe('distribution: npm package, container runtime stage, MCPB bundle', { co
     await run(mcpb, ['unpack', bundle, unpacked]);
     await run(mcpb, ['validate', join(unpacked, 'manifest.json')]);
     const manifest = JSON.parse(readFileSync(join(unpacked, 'manifest.json'), 'utf8')) as {
+      manifest_version: string;
       version: string;
       tools: { name: string }[];
       user_config: Record<string, { sensitive?: boolean; required?: boolean }>;
       server: { mcp_config: { command: string; args: string[]; env: Record<string, string> } };
     };
+    // Spec 0.3, checked against its schema as @anthropic-ai/mcpb ships it (the same file as
+    // the project's reference copy of mcpb-manifest-v0.3.schema.json).
+    assert.equal(manifest.manifest_version, '0.3');
+    const schema = JSON.parse(
+      readFileSync(join(ROOT, 'node_modules/@anthropic-ai/mcpb/dist/mcpb-manifest-v0.3.schema.json'), 'utf8'),
+    );
+    const validate = addFormats(new Ajv({ allErrors: true, strict: false })).compile(schema);
+    assert.equal(validate(manifest), true, JSON.stringify(validate.errors));
     assert.equal(manifest.version, pkg.version);
     assert.equal(manifest.user_config.api_key?.sensitive, true);
     assert.equal(manifest.user_config.base_url?.required, true);
