@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { type Emulator, startEmulator } from '../emulator/index.js';
 import { describeConfig } from './config/describe.js';
 import { loadConfig } from './config/load.js';
-import { DEMO_OWNED, SETTINGS } from './config/settings.js';
+import { DEMO_OWNED, flagOf, SETTINGS } from './config/settings.js';
 import { type HttpServerHandle, startHttpServer } from './http/start.js';
 
 async function startSeededEmulator(port: number): Promise<Emulator> {
@@ -17,21 +17,34 @@ async function startSeededEmulator(port: number): Promise<Emulator> {
 // The demo is the one place that wires the emulator (a separate codebase) to the server.
 
 /**
- * The environment with the demo's own settings in place of the person's: variables (and
- * aliases) of `DEMO_OWNED` settings are dropped, and the ones that were set are reported.
+ * The environment and flags with the demo's own settings in place of the person's: variables
+ * (and aliases) and flags of `DEMO_OWNED` settings are dropped, and the ones given are reported.
  */
-function demoEnv(
+function demoSettings(
   given: Record<string, string | undefined>,
+  argv: string[],
   own: Record<string, string>,
-): { env: Record<string, string | undefined>; ignored: string[] } {
+): { env: Record<string, string | undefined>; argv: string[]; ignored: string[] } {
   const owned = new Set(DEMO_OWNED.flatMap((key) => [SETTINGS[key].env, ...(SETTINGS[key].aliases ?? [])]));
+  const ownedFlags = new Set(DEMO_OWNED.map((key) => flagOf(SETTINGS[key].env)));
   const env: Record<string, string | undefined> = {};
   const ignored: string[] = [];
   for (const [name, value] of Object.entries(given)) {
     if (!owned.has(name)) env[name] = value;
     else if (value !== undefined && value !== '') ignored.push(name);
   }
-  return { env: { ...env, ...own }, ignored };
+  const flags: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const name = arg.split('=')[0] as string;
+    if (!ownedFlags.has(name)) flags.push(arg);
+    else {
+      ignored.push(name);
+      // Every owned setting takes a value: `--flag value` drops the value too.
+      if (!arg.includes('=')) i++;
+    }
+  }
+  return { env: { ...env, ...own }, argv: flags, ignored };
 }
 
 export interface Demo {
@@ -45,7 +58,7 @@ export interface Demo {
 }
 
 export interface DemoOptions {
-  /** Flags as on the command line; they override the environment (e.g. `--port 0`). */
+  /** Flags as on the command line; they override the environment (e.g. `--port 0`), except owned ones. */
   argv?: string[];
   /**
    * Settings read as `serve` reads them (the CLI passes `process.env`; none by default), except
@@ -65,7 +78,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   const emulator = await startSeededEmulator(opts.emulatorPort ?? 8081);
   try {
     const app = emulator.info.oauthApps.find((a) => !a.isPublic);
-    const { env, ignored } = demoEnv(opts.env ?? {}, {
+    const { env, argv, ignored } = demoSettings(opts.env ?? {}, opts.argv ?? [], {
       DOCSPACE_TRANSPORT: 'http',
       DOCSPACE_BASE_URL: emulator.url,
       ...(app && {
@@ -75,8 +88,8 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
       }),
     });
     if (ignored.length > 0)
-      opts.logger.warn({ ignored }, 'the demo ignores these variables: it uses its own emulator');
-    const config = loadConfig({ env, argv: opts.argv ?? [], demo: true });
+      opts.logger.warn({ ignored }, 'the demo ignores these settings: it uses its own emulator');
+    const config = loadConfig({ env, argv, demo: true });
     const server = await startHttpServer(config, { logger: opts.logger });
     opts.logger.info(
       { ...describeConfig(config, server.publicBaseUrl), listening: server.url },

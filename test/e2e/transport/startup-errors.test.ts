@@ -83,16 +83,20 @@ describe('start-up errors a person can act on', () => {
     }
   });
 
-  it('demo reads DOCSPACE_PORT and the tool settings from the environment, ignoring the portal', async () => {
+  it('demo reads DOCSPACE_PORT and the tool settings from the environment, ignoring a portal given as variable or flag', async () => {
     const port = await freePort();
-    const child: ChildProcess = spawn(process.execPath, [CLI, 'demo'], {
-      env: env({
-        DOCSPACE_PORT: String(port),
-        DOCSPACE_READ_ONLY: 'yes',
-        DOCSPACE_BASE_URL: 'https://not-the-emulator.example.com',
-      }),
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [CLI, 'demo', '--base-url', 'https://elsewhere.example.com'],
+      {
+        env: env({
+          DOCSPACE_PORT: String(port),
+          DOCSPACE_READ_ONLY: 'yes',
+          DOCSPACE_BASE_URL: 'https://not-the-emulator.example.com',
+        }),
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     try {
       let stderr = '';
       const printed = await new Promise<string>((resolve, reject) => {
@@ -107,8 +111,9 @@ describe('start-up errors a person can act on', () => {
         child.once('exit', () => reject(new Error(`demo exited: ${stderr}`)));
       });
       assert.match(printed, new RegExp(`MCP server: +http://127\\.0\\.0\\.1:${port}/mcp`));
-      assert.match(printed, /ignores these variables/);
+      assert.match(printed, /ignores these settings/);
       assert.match(printed, /DOCSPACE_BASE_URL/);
+      assert.match(printed, /--base-url/);
       const apiKey = /Authorization: Bearer (\S+)/.exec(printed)?.[1] ?? '';
       const client = new Client({ name: 'startup-errors', version: '1' });
       await client.connect(
