@@ -41,6 +41,21 @@ function envLogLevel(): string {
   return parsed.success ? parsed.data : 'info';
 }
 
+/** One line for a socket that could not be bound: what happened and what to change. */
+function listenFailure(err: { host: string; port: number; reason: string }): string {
+  const where = `${err.host.includes(':') ? `[${err.host}]` : err.host}:${err.port}`;
+  switch (err.reason) {
+    case 'EADDRINUSE':
+      return `docspace-mcp cannot listen on ${where}: port ${err.port} is already in use (another docspace-mcp, or another program). Stop that program, or choose a free port with DOCSPACE_PORT or --port.`;
+    case 'EACCES':
+      return `docspace-mcp cannot listen on ${where}: port ${err.port} needs privileges this user does not have. Use a port above 1023 with DOCSPACE_PORT or --port, and put a reverse proxy in front for 80/443.`;
+    case 'EADDRNOTAVAIL':
+      return `docspace-mcp cannot listen on ${where}: ${err.host} is not an address of this machine. Set DOCSPACE_HOST or --host to one of its addresses (0.0.0.0 for all).`;
+    default:
+      return `docspace-mcp cannot listen on ${where} (${err.reason}). Check DOCSPACE_HOST and DOCSPACE_PORT.`;
+  }
+}
+
 async function serve(argv: string[]): Promise<number> {
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -70,7 +85,15 @@ async function serve(argv: string[]): Promise<number> {
     return 0;
   }
   const { startHttpServer } = await import('./http/start.js');
-  const server = await startHttpServer(config, { logger });
+  const { ListenError } = await import('./http/serve.js');
+  let server: Awaited<ReturnType<typeof startHttpServer>>;
+  try {
+    server = await startHttpServer(config, { logger });
+  } catch (err) {
+    if (!(err instanceof ListenError)) throw err;
+    process.stderr.write(`${listenFailure(err)}\n`);
+    return 1;
+  }
   logger.info(
     { ...describeConfig(config, server.publicBaseUrl), listening: server.url },
     'docspace-mcp listening',
@@ -99,7 +122,15 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'demo') {
     const logger = createLogger({ level: envLogLevel() });
     const { runDemo } = await import('./demo.js');
-    const stop = await runDemo(rest, logger);
+    const { ListenError } = await import('./http/serve.js');
+    let stop: () => Promise<void>;
+    try {
+      stop = await runDemo(rest, logger);
+    } catch (err) {
+      if (!(err instanceof ListenError)) throw err;
+      process.stderr.write(`${listenFailure(err)}\n`);
+      return 1;
+    }
     return onSignals(logger, stop);
   }
   process.stderr.write(`Unknown command "${command}". Run docspace-mcp --help.\n`);

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { type Emulator, startEmulator } from '../emulator/index.js';
 import { describeConfig } from './config/describe.js';
 import { loadConfig } from './config/load.js';
+import { DEMO_OWNED, flagOf, SETTINGS } from './config/settings.js';
 import { type HttpServerHandle, startHttpServer } from './http/start.js';
 
 async function startSeededEmulator(port: number): Promise<Emulator> {
@@ -15,6 +16,37 @@ async function startSeededEmulator(port: number): Promise<Emulator> {
 
 // The demo is the one place that wires the emulator (a separate codebase) to the server.
 
+/**
+ * The environment and flags with the demo's own settings in place of the person's: variables
+ * (and aliases) and flags of `DEMO_OWNED` settings are dropped, and the ones given are reported.
+ */
+function demoSettings(
+  given: Record<string, string | undefined>,
+  argv: string[],
+  own: Record<string, string>,
+): { env: Record<string, string | undefined>; argv: string[]; ignored: string[] } {
+  const owned = new Set(DEMO_OWNED.flatMap((key) => [SETTINGS[key].env, ...(SETTINGS[key].aliases ?? [])]));
+  const ownedFlags = new Set(DEMO_OWNED.map((key) => flagOf(SETTINGS[key].env)));
+  const env: Record<string, string | undefined> = {};
+  const ignored: string[] = [];
+  for (const [name, value] of Object.entries(given)) {
+    if (!owned.has(name)) env[name] = value;
+    else if (value !== undefined && value !== '') ignored.push(name);
+  }
+  const flags: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const name = arg.split('=')[0] as string;
+    if (!ownedFlags.has(name)) flags.push(arg);
+    else {
+      ignored.push(name);
+      // Every owned setting takes a value: `--flag value` drops the value too.
+      if (!arg.includes('=')) i++;
+    }
+  }
+  return { env: { ...env, ...own }, argv: flags, ignored };
+}
+
 export interface Demo {
   emulator: Emulator;
   server: HttpServerHandle;
@@ -26,8 +58,13 @@ export interface Demo {
 }
 
 export interface DemoOptions {
-  /** Flags as on the command line; they override the demo's settings (e.g. `--port 0`). */
+  /** Flags as on the command line; they override the environment (e.g. `--port 0`), except owned ones. */
   argv?: string[];
+  /**
+   * Settings read as `serve` reads them (the CLI passes `process.env`; none by default), except
+   * the ones the demo owns (`DEMO_OWNED`): portal, credentials, OAuth app and transport.
+   */
+  env?: Record<string, string | undefined>;
   logger: Logger;
   /** Where the emulator listens; 8081 by default, any free port when that one is taken. */
   emulatorPort?: number;
@@ -41,22 +78,22 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   const emulator = await startSeededEmulator(opts.emulatorPort ?? 8081);
   try {
     const app = emulator.info.oauthApps.find((a) => !a.isPublic);
-    const env: Record<string, string> = {
+    const { env, argv, ignored } = demoSettings(opts.env ?? {}, opts.argv ?? [], {
       DOCSPACE_TRANSPORT: 'http',
-      DOCSPACE_HOST: '127.0.0.1',
-      DOCSPACE_PORT: '8080',
       DOCSPACE_BASE_URL: emulator.url,
-      DOCSPACE_LOG_LEVEL: process.env.DOCSPACE_LOG_LEVEL ?? 'info',
-    };
-    if (app) {
-      env.DOCSPACE_OAUTH_BASE_URL = emulator.url;
-      env.DOCSPACE_OAUTH_CLIENT_ID = app.clientId;
-      env.DOCSPACE_OAUTH_CLIENT_SECRET = app.clientSecret;
-      // With OAuth on, DocSpace keys from clients are the operator's explicit choice: the demo
-      // makes it, so the API key it prints works too.
+      ...(app && {
+        DOCSPACE_OAUTH_BASE_URL: emulator.url,
+        DOCSPACE_OAUTH_CLIENT_ID: app.clientId,
+        DOCSPACE_OAUTH_CLIENT_SECRET: app.clientSecret,
+      }),
+    });
+    // With OAuth on, DocSpace keys from clients are the operator's explicit choice: the demo
+    // makes it (unless told otherwise), so the API key it prints works too.
+    if (app && env.DOCSPACE_REQUEST_AUTHORIZATION_HEADER === undefined)
       env.DOCSPACE_REQUEST_AUTHORIZATION_HEADER = 'yes';
-    }
-    const config = loadConfig({ env, argv: opts.argv ?? [], demo: true });
+    if (ignored.length > 0)
+      opts.logger.warn({ ignored }, 'the demo ignores these settings: it uses its own emulator');
+    const config = loadConfig({ env, argv, demo: true });
     const server = await startHttpServer(config, { logger: opts.logger });
     opts.logger.info(
       { ...describeConfig(config, server.publicBaseUrl), listening: server.url },
@@ -80,10 +117,11 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
 
 /**
  * `docspace-mcp demo`: the demo on http://127.0.0.1:8080/mcp, with the sign-in and an API key
- * printed. Flags override the demo's settings (e.g. `--port 9000`).
+ * printed. Settings come from the environment and flags as for `serve` (e.g. `DOCSPACE_PORT`,
+ * `--port 9000`), except the ones the demo owns.
  */
 export async function runDemo(argv: string[], logger: Logger): Promise<() => Promise<void>> {
-  const demo = await startDemo({ argv, logger });
+  const demo = await startDemo({ argv, env: process.env, logger });
   const { emulator } = demo;
   const owner = emulator.info.users.find((u) => u.role === 'owner') ?? emulator.info.users[0];
   const lines = [

@@ -1,4 +1,4 @@
-import { flagOf, type Group, isBoolean, SETTINGS, type Setting } from './settings.js';
+import { DEMO_OWNED, flagOf, type Group, isBoolean, SETTINGS, type Setting } from './settings.js';
 import { VERSION } from './version.js';
 
 const GROUPS: Group[] = [
@@ -79,6 +79,16 @@ export function markdownReference(): string {
     'an option wins over the variable. Booleans accept `yes`, `no`, `true`, `false`, `1`, `0`; a',
     'boolean option alone means yes and `--no-<option>` means no. Lists are comma-separated; names',
     'in them are case-insensitive. Base URLs must be `http(s)://` without query or fragment.',
+    '',
+    '`docspace-mcp demo` reads the same variables and options (`DOCSPACE_PORT`, `DOCSPACE_SECRET`,',
+    '`DOCSPACE_STORE`, the tool settings, …) except the ones it sets itself (its emulator over HTTP,',
+    'with OAuth on), which it ignores with a warning, as variables or as options:',
+    `${DEMO_OWNED.map((key) => `\`${SETTINGS[key].env}\``).join(', ')}.`,
+    'Without `DOCSPACE_SECRET` it makes up a key per start.',
+    '',
+    'Over HTTP the server refuses to start without `DOCSPACE_BASE_URL`: every tool call goes to that',
+    'portal. A port that is taken, or that needs privileges, stops it with one line naming the port.',
+    '`/readyz` answers 503 while the portal does not answer (or answers 5xx) or the store is down.',
     '',
     'Configuration errors name the variable, the problem and a fix, all at once, and stop the',
     'server with exit code 1 — except under `stdio`, where desktop clients hide stderr: there the',

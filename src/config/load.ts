@@ -133,6 +133,8 @@ export function loadConfig(input: LoadInput): Config {
   const flags = parseFlags(input.argv ?? [], issues);
   const raw: Record<string, unknown> = {};
   const sources = new Map<SettingKey, Source>();
+  // Settings whose value did not parse: already reported, so they are not also called "empty".
+  const invalid = new Set<SettingKey>();
   for (const [key, s] of Object.entries(SETTINGS) as [SettingKey, Setting][]) {
     const source = flags.get(key) ?? pickEnv(input.env, s, issues);
     if (source) sources.set(key, source);
@@ -148,6 +150,7 @@ export function loadConfig(input: LoadInput): Config {
       }
       // Go on with the default so the checks below still report their problems in this run.
       raw[key] = s.schema.parse(undefined);
+      invalid.add(key);
     }
   }
   for (const [name, why] of Object.entries(RETIRED)) {
@@ -177,31 +180,59 @@ export function loadConfig(input: LoadInput): Config {
       'set DOCSPACE_USERNAME too, or unset DOCSPACE_PASSWORD',
     );
   const credentials: Credential[] = [];
-  if (c.apiKey) credentials.push({ kind: 'apiKey', apiKey: c.apiKey });
-  if (c.authToken) credentials.push({ kind: 'personalToken', token: c.authToken });
-  if (c.username && c.password)
+  // The names the person actually used for each credential, for messages about them.
+  const credentialNames: string[] = [];
+  if (c.apiKey) {
+    credentials.push({ kind: 'apiKey', apiKey: c.apiKey });
+    credentialNames.push(nameOf('apiKey'));
+  }
+  if (c.authToken) {
+    credentials.push({ kind: 'personalToken', token: c.authToken });
+    credentialNames.push(nameOf('authToken'));
+  }
+  if (c.username && c.password) {
     credentials.push({ kind: 'password', username: c.username, password: c.password });
-  if (c.authorization) credentials.push({ kind: 'authorization', value: c.authorization });
+    credentialNames.push(`${nameOf('username')} + ${nameOf('password')}`);
+  }
+  if (c.authorization) {
+    credentials.push({ kind: 'authorization', value: c.authorization });
+    credentialNames.push(nameOf('authorization'));
+  }
   if (credentials.length > 1) {
     issues.push({
-      name: 'DOCSPACE_API_KEY, DOCSPACE_AUTH_TOKEN, DOCSPACE_USERNAME/PASSWORD, DOCSPACE_AUTHORIZATION',
-      problem: `${credentials.length} credentials are set; the server would not know which to use`,
+      name: listNames(credentialNames),
+      problem: `are ${credentials.length} DocSpace credentials; the server would not know which to use`,
       fix: 'keep exactly one of them',
     });
   }
   const credential = credentials.length === 1 ? credentials[0] : undefined;
-  if (credentials.length > 0 && !c.baseUrl) {
-    problem(
-      'baseUrl',
-      'is empty but a DocSpace credential is set',
-      'set DOCSPACE_BASE_URL to your portal, e.g. https://portal.onlyoffice.com',
-    );
-  }
 
   const oauth = overHttp && (c.oauthBaseUrl !== '' || c.oauthClientId !== '');
   // The MCP spec forbids accepting tokens not issued for this server: with OAuth, DocSpace
   // credentials from clients are the operator's explicit choice.
   const requestAuthorizationHeader = c.requestAuthorizationHeader ?? !oauth;
+  // Every DocSpace call goes to the configured portal (no per-request portal), so an HTTP server
+  // without one would start, look ready and fail every tool call.
+  if (!c.baseUrl && !invalid.has('baseUrl')) {
+    if (credentials.length > 0)
+      problem(
+        'baseUrl',
+        'is empty but a DocSpace credential is set',
+        'set DOCSPACE_BASE_URL to your portal, e.g. https://portal.onlyoffice.com',
+      );
+    else if (oauth)
+      problem(
+        'baseUrl',
+        'is empty but OAuth is on',
+        'set DOCSPACE_BASE_URL to the portal whose users sign in',
+      );
+    else if (overHttp)
+      problem(
+        'baseUrl',
+        `is empty, so every tool call over ${c.transport} would fail: the server has no DocSpace portal to call`,
+        'set DOCSPACE_BASE_URL (or --base-url) to your portal, e.g. https://portal.onlyoffice.com',
+      );
+  }
   if (c.oauthClientSecret && !c.oauthClientId) {
     problem(
       'oauthClientSecret',
@@ -209,21 +240,16 @@ export function loadConfig(input: LoadInput): Config {
       'set DOCSPACE_OAUTH_CLIENT_ID to the DocSpace OAuth app id',
     );
   }
-  if (oauth) {
-    if (!c.baseUrl)
-      problem(
-        'baseUrl',
-        'is empty but OAuth is on',
-        'set DOCSPACE_BASE_URL to the portal whose users sign in',
-      );
-    if (credential) {
-      issues.push({
-        name: 'DOCSPACE_OAUTH_BASE_URL',
-        problem:
-          'is set together with a shared DocSpace credential; every unsigned request would act as that account',
-        fix: 'use either OAuth (DOCSPACE_OAUTH_*) or one shared credential, not both',
-      });
-    }
+  if (oauth && credentials.length > 0) {
+    const oauthNames = (['oauthBaseUrl', 'oauthClientId'] as const)
+      .filter((key) => c[key] !== '')
+      .map(nameOf);
+    issues.push({
+      name: listNames([...oauthNames, ...credentialNames]),
+      problem:
+        'are set together: OAuth sign-in and a shared DocSpace credential; every unsigned request would act as that account',
+      fix: `use either OAuth (unset ${listNames(credentialNames)}) or the shared credential (unset ${listNames(oauthNames)})`,
+    });
   }
 
   if (!overHttp && !credential) {
@@ -360,6 +386,12 @@ export function loadConfig(input: LoadInput): Config {
     sse,
     warnings,
   };
+}
+
+/** `A`, `A and B`, `A, B and C`. */
+function listNames(names: string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 
 function defaultRandomSecret(): string {

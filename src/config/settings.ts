@@ -523,3 +523,20 @@ export const RETIRED: Record<string, string> = {
   DOCSPACE_OAUTH_STATE_TOKEN_SECRET_KEY: 'use DOCSPACE_SECRET',
   DOCSPACE_OAUTH_STATE_TOKEN_TTL: 'pending sign-ins have a fixed short lifetime',
 };
+
+/**
+ * Settings `docspace-mcp demo` sets itself (its emulator's portal and OAuth app, HTTP); the demo
+ * ignores them in the environment and reads every other setting as `serve` does.
+ */
+export const DEMO_OWNED: readonly SettingKey[] = [
+  'transport',
+  'baseUrl',
+  'apiKey',
+  'authToken',
+  'username',
+  'password',
+  'authorization',
+  'oauthBaseUrl',
+  'oauthClientId',
+  'oauthClientSecret',
+];

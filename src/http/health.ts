@@ -6,7 +6,7 @@ export interface ReadyReport {
 }
 
 export interface ReadinessDeps {
-  /** DocSpace portal; unset when requests bring their own (checked as reachable then). */
+  /** The DocSpace portal every tool call goes to; without one the server is not ready. */
   docspaceUrl?: string;
   store?: Store;
   fetch?: typeof fetch;
@@ -27,7 +27,8 @@ export function createReadiness(deps: ReadinessDeps): () => Promise<ReadyReport>
   let cached: { at: number; report: Promise<ReadyReport> } | undefined;
 
   async function docspace(): Promise<{ ok: boolean; detail?: string }> {
-    if (!deps.docspaceUrl) return { ok: true, detail: 'no portal configured' };
+    // Configuration refuses HTTP without a portal; should one slip through, it is not ready.
+    if (!deps.docspaceUrl) return { ok: false, detail: 'no portal configured' };
     try {
       const res = await fetchFn(new URL('api/2.0/settings/version/build', deps.docspaceUrl), {
         signal: AbortSignal.timeout(timeoutMs),

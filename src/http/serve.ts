@@ -19,6 +19,23 @@ export interface ListenOptions {
   closeLongLived?: () => Promise<void>;
 }
 
+/**
+ * The socket could not be bound (port taken, privileged port, address not on this machine).
+ * Carries what a person needs to act on it; the CLI words the fix with the setting names.
+ */
+export class ListenError extends Error {
+  readonly code = 'LISTEN_FAILED';
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    /** The system's code: EADDRINUSE, EACCES, EADDRNOTAVAIL, … */
+    readonly reason: string,
+  ) {
+    super(`cannot listen on ${host.includes(':') ? `[${host}]` : host}:${port} (${reason})`);
+    this.name = 'ListenError';
+  }
+}
+
 export interface RunningHttpServer {
   /** `http://host:port` as bound (port 0 resolved). */
   url: string;
@@ -59,7 +76,9 @@ export async function listen(app: FetchApp, opts: ListenOptions): Promise<Runnin
       },
       () => resolve(),
     ) as Server;
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new ListenError(opts.host, opts.port, err.code ?? err.message)),
+    );
   });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (isLongLived(req)) return;

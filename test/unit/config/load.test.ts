@@ -104,7 +104,10 @@ describe('loading the configuration', () => {
   });
 
   it('refuses two shared credentials, and a credential without a portal', () => {
-    assert.match(issues({ ...BASE, DOCSPACE_AUTH_TOKEN: 't' }).join('\n'), /2 credentials are set/);
+    assert.match(
+      issues({ ...BASE, DOCSPACE_AUTH_TOKEN: 't' }).join('\n'),
+      /DOCSPACE_API_KEY and DOCSPACE_AUTH_TOKEN are 2 DocSpace credentials/,
+    );
     assert.match(
       issues({ DOCSPACE_API_KEY: 'k' }).join('\n'),
       /DOCSPACE_BASE_URL is empty but a DocSpace credential is set/,
@@ -134,7 +137,7 @@ describe('loading the configuration', () => {
     assert.match(issues(env).join('\n'), /DOCSPACE_SECRET is empty but OAuth is on/);
     assert.match(
       issues({ ...env, DOCSPACE_API_KEY: 'k' }).join('\n'),
-      /OAuth .*or one shared credential|together with a shared DocSpace credential/,
+      /DOCSPACE_OAUTH_CLIENT_ID and DOCSPACE_API_KEY are set together/,
     );
     assert.match(
       issues({ ...env, DOCSPACE_STORE: 'redis', DOCSPACE_REDIS_URL: 'redis://x' }).join('\n'),
@@ -144,6 +147,51 @@ describe('loading the configuration', () => {
     assert.match(
       issues({ ...env, DOCSPACE_HOST: '0.0.0.0' }).join('\n'),
       /DOCSPACE_SERVER_BASE_URL is empty/,
+    );
+  });
+
+  it('refuses HTTP without a portal, naming DOCSPACE_BASE_URL (every tool call would fail)', () => {
+    for (const transport of ['http', 'streamable-http', 'sse']) {
+      const found = issues({ DOCSPACE_TRANSPORT: transport });
+      assert.equal(found.length, 1, found.join('\n'));
+      assert.match(found[0] ?? '', /^DOCSPACE_BASE_URL is empty, so every tool call over/);
+    }
+    assert.match(issues({}, ['--transport', 'http']).join('\n'), /DOCSPACE_BASE_URL is empty/);
+  });
+
+  it('calls a base URL that does not parse invalid, never empty', () => {
+    for (const env of [
+      { DOCSPACE_BASE_URL: 'not-a-url', DOCSPACE_API_KEY: 'k' } as Record<string, string>,
+      { DOCSPACE_BASE_URL: 'not-a-url', DOCSPACE_TRANSPORT: 'http' },
+      { DOCSPACE_BASE_URL: 'not-a-url', DOCSPACE_TRANSPORT: 'http', DOCSPACE_OAUTH_CLIENT_ID: 'id' },
+    ]) {
+      const found = issues(env).filter((i) => i.startsWith('DOCSPACE_BASE_URL'));
+      assert.deepEqual(
+        found.map((i) => i.replace(/:.*/, '')),
+        ['DOCSPACE_BASE_URL is invalid'],
+        JSON.stringify(env),
+      );
+    }
+  });
+
+  it('names the variables actually set when OAuth meets a shared credential', () => {
+    const env = {
+      DOCSPACE_BASE_URL: 'https://p.example.com',
+      DOCSPACE_TRANSPORT: 'http',
+      DOCSPACE_SECRET: 's'.repeat(40),
+    };
+    const byId = issues({ ...env, DOCSPACE_OAUTH_CLIENT_ID: 'id', DOCSPACE_AUTH_TOKEN: 't' }).join('\n');
+    assert.match(byId, /^DOCSPACE_OAUTH_CLIENT_ID and DOCSPACE_AUTH_TOKEN are set together/);
+    assert.doesNotMatch(byId, /DOCSPACE_OAUTH_BASE_URL|DOCSPACE_API_KEY/);
+    const flags = ['--username', 'me', '--password', 'pw'];
+    const oauthAndPassword = { ...env, DOCSPACE_OAUTH_BASE_URL: 'https://p.example.com' };
+    assert.match(
+      issues(oauthAndPassword, flags).join('\n'),
+      /^DOCSPACE_OAUTH_BASE_URL and --username \+ --password are set together/,
+    );
+    assert.throws(
+      () => loadConfig({ env: oauthAndPassword, argv: flags }),
+      /Fix: use either OAuth \(unset --username \+ --password\) or the shared credential \(unset DOCSPACE_OAUTH_BASE_URL\)/,
     );
   });
 
