@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { DocSpaceError } from '../docspace/errors.js';
 import type { DocSpaceClient } from '../docspace/index.js';
+import { fromReference } from '../tools/compat.js';
 import { describeIssues } from '../tools/schema.js';
 import { type AnyToolRecord, type ToolContext, ToolInputError } from '../tools/types.js';
 
@@ -176,9 +177,16 @@ async function attempt(
   env: CallEnv,
 ): Promise<{ result: CallToolResult | InputRequiredResult; outcome: string; ref?: string }> {
   if (env.configError) return { result: errorResult(env.configError), outcome: 'not_configured' };
-  const parsed = record.input.safeParse(rawArgs ?? {});
+  let input: unknown;
+  try {
+    input = fromReference(record.name, rawArgs ?? {});
+  } catch (error) {
+    return describeFailure(record, error, env);
+  }
+  const parsed = record.input.safeParse(input);
   if (!parsed.success) {
-    return { result: errorResult(describeIssues(parsed.error)), outcome: 'invalid_arguments' };
+    const accepted = Object.keys(record.input.shape);
+    return { result: errorResult(describeIssues(parsed.error, accepted)), outcome: 'invalid_arguments' };
   }
   const args = parsed.data;
   const gate = confirmation(record, args, ctx, env);
