@@ -220,9 +220,10 @@ const roomsFilters: Mapper = (f, out) => {
         break;
       }
       case 'searchArea': {
+        const key = String(value).toLowerCase();
         const name =
-          reverse(SEARCH_AREA, value) ??
-          (String(value).toLowerCase() === 'template' ? 'templates' : undefined);
+          Object.keys(SEARCH_AREA).find((k) => k.toLowerCase() === key || k.toLowerCase() === `${key}s`) ??
+          reverse(SEARCH_AREA, value);
         if (!name)
           throw fail(`\`filters.searchArea\` ${JSON.stringify(value)} is not a DocSpace SearchArea.`);
         out.searchArea = name;
