@@ -240,10 +240,14 @@ export function folderContent(c: Ctx, current: Folder) {
     folders = [];
     if (text) files = files.filter(endsWith([text]));
   }
+  // FileDao.GetFilesQueryWithFilters: the author filter, or everyone but them with excludeSubject.
   const who = c.req.query('userIdOrGroupId');
   if (who && (filterType === 8 || filterType === 9 || !isSection)) {
-    folders = folders.filter((f) => f.createdBy === who);
-    files = files.filter((f) => f.createdBy === who);
+    const keep = qBool(c, 'excludeSubject')
+      ? (e: Entry) => e.createdBy !== who
+      : (e: Entry) => e.createdBy === who;
+    folders = folders.filter(keep);
+    files = files.filter(keep);
   }
   const option = applyOption(c);
   if (option === 1) folders = [];

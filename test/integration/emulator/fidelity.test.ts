@@ -24,8 +24,22 @@ describe('emulator fidelity (DocSpace source as the oracle)', () => {
     assert.deepEqual(titles(filesOnly), ['Kickoff.pptx']);
   });
 
+  it('userIdOrGroupId with excludeSubject keeps everyone else’s entries (FileDao.GetFilesQueryWithFilters)', async () => {
+    const owner = h.user('owner').id;
+    const mine = await h.get<FolderContent>(`files/${projects}?userIdOrGroupId=${owner}`, 'owner');
+    const others = await h.get<FolderContent>(
+      `files/${projects}?userIdOrGroupId=${owner}&excludeSubject=true`,
+      'owner',
+    );
+    assert.ok(titles(mine).length > 0);
+    assert.deepEqual(titles(others), []);
+  });
+
   it('filterType 11 (ByExtension) matches filterValue as the title’s ending (FileDao: SearchType.End)', async () => {
-    const r = await h.get<FolderContent>(`files/${projects}?filterType=11&filterValue=.txt&withSubFolders=false`, 'owner');
+    const r = await h.get<FolderContent>(
+      `files/${projects}?filterType=11&filterValue=.txt&withSubFolders=false`,
+      'owner',
+    );
     assert.deepEqual(titles(r), ['Risks.txt']);
   });
 
