@@ -7,6 +7,7 @@ import { lenientInput, wireSchema } from '../tools/schema.js';
 import { selectTools, type ToolSelection } from '../tools/selection.js';
 import type { AnyToolRecord } from '../tools/types.js';
 import { registerMetaTools } from './meta-server.js';
+import { registerPrompts } from './prompts.js';
 import { registerFileResources } from './resources.js';
 import { type CallEnv, type CallOutcome, runTool } from './run-tool.js';
 
@@ -137,6 +138,11 @@ export function createServerFactory(deps: ServerDeps): (req: ServerRequest) => M
       for (const record of tools) registerRecord(server, record, env);
     }
     registerFileResources(server, env);
+    registerPrompts(server, {
+      client: () => (env.configError ? undefined : env.client()),
+      tools: tools.map((t) => t.name),
+      dynamic: selection.dynamic,
+    });
     return server;
   };
 }
