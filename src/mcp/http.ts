@@ -114,6 +114,7 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
       principal: auth.principal,
       // One request, one method: a tools/call instance needs only the tool it names.
       toolName: c.get('toolName'),
+      method: c.get('mcpMethod'),
     };
     // 2025 clients cancel with a separate `notifications/cancelled` POST, which the stateless
     // leg would hand to a fresh instance that knows nothing of the call: match it here.

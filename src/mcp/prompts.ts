@@ -1,4 +1,10 @@
-import { completable, type GetPromptResult, type McpServer } from '@modelcontextprotocol/server';
+import {
+  completable,
+  type GetPromptResult,
+  type McpServer,
+  ProtocolError,
+  ProtocolErrorCode,
+} from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { DocSpaceClient } from '../docspace/index.js';
 
@@ -63,20 +69,47 @@ function say(text: string): GetPromptResult {
   return { messages: [{ role: 'user', content: { type: 'text', text } }] };
 }
 
+// Argument schemas are built once: a zod object per request cost ~0.3 ms. The completers named
+// here are placeholders that mark the fields as completable (and the server as offering
+// completions); each server answers `completion/complete` itself with the caller's client.
+const none = () => [] as string[];
+const SUMMARIZE_ARGS = z.object({
+  file: completable(z.string().describe('File name'), none),
+  focus: z.string().optional().describe('What the summary should concentrate on'),
+});
+const GATHER_ARGS = z.object({
+  topic: z.string().describe('What the files are about'),
+  room: completable(z.string().describe('Room name (created if missing)'), none),
+});
+const SHARE_ARGS = z.object({
+  room: completable(z.string().describe('Room name'), none),
+  email: z.string().describe('Their email address'),
+  access: completable(z.string().describe('viewer, commenter, reviewer, editor or form_filler'), none),
+});
+
+type Completer = (env: PromptEnv, value: string) => Promise<string[]> | string[];
+const COMPLETERS: Record<string, Record<string, Completer>> = {
+  summarize_document: { file: fileNames },
+  gather_files_in_room: { room: roomNames },
+  share_room_with_guest: {
+    room: roomNames,
+    access: (_env, v) => ACCESS.filter((a) => a.startsWith(v.toLowerCase())),
+  },
+};
+
 export function registerPrompts(server: McpServer, env: PromptEnv): void {
   const has = (...names: string[]) => names.every((n) => env.tools.includes(n));
   const via = env.dynamic ? ' (through call_tool)' : '';
+  const registered = new Set<string>();
 
   if (has('search_files', 'download_file_as_text')) {
+    registered.add('summarize_document');
     server.registerPrompt(
       'summarize_document',
       {
         title: 'Summarise a document',
         description: 'Reads a DocSpace file and summarises it.',
-        argsSchema: z.object({
-          file: completable(z.string().describe('File name'), (v) => fileNames(env, v ?? '')),
-          focus: z.string().optional().describe('What the summary should concentrate on'),
-        }),
+        argsSchema: SUMMARIZE_ARGS,
       },
       ({ file, focus }) =>
         say(
@@ -92,17 +125,13 @@ export function registerPrompts(server: McpServer, env: PromptEnv): void {
   }
 
   if (has('search_files', 'copy_batch_items', 'get_rooms_folder')) {
+    registered.add('gather_files_in_room');
     server.registerPrompt(
       'gather_files_in_room',
       {
         title: 'Gather files about a topic in a room',
         description: 'Finds files about a topic and copies them into a room.',
-        argsSchema: z.object({
-          topic: z.string().describe('What the files are about'),
-          room: completable(z.string().describe('Room name (created if missing)'), (v) =>
-            roomNames(env, v ?? ''),
-          ),
-        }),
+        argsSchema: GATHER_ARGS,
       },
       ({ topic, room }) =>
         say(
@@ -119,19 +148,13 @@ export function registerPrompts(server: McpServer, env: PromptEnv): void {
   }
 
   if (has('get_rooms_folder', 'set_room_security', 'create_share_link')) {
+    registered.add('share_room_with_guest');
     server.registerPrompt(
       'share_room_with_guest',
       {
         title: 'Prepare a room for an outside person',
         description: 'Gives someone outside the portal access to a room, by invitation or link.',
-        argsSchema: z.object({
-          room: completable(z.string().describe('Room name'), (v) => roomNames(env, v ?? '')),
-          email: z.string().describe('Their email address'),
-          access: completable(
-            z.string().describe('viewer, commenter, reviewer, editor or form_filler'),
-            (v) => ACCESS.filter((a) => a.startsWith((v ?? '').toLowerCase())),
-          ),
-        }),
+        argsSchema: SHARE_ARGS,
       },
       ({ room, email, access }) =>
         say(
@@ -145,4 +168,20 @@ export function registerPrompts(server: McpServer, env: PromptEnv): void {
         ),
     );
   }
+
+  if (registered.size === 0) return;
+  // Replaces the SDK's handler (which would call the placeholders) with one bound to this
+  // request's client.
+  server.server.setRequestHandler('completion/complete', async (request) => {
+    const { ref, argument } = request.params;
+    if (ref.type !== 'ref/prompt' || !registered.has(ref.name)) {
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        `No prompt named ${JSON.stringify((ref as { name?: string }).name ?? '')}.`,
+      );
+    }
+    const complete = COMPLETERS[ref.name]?.[argument.name];
+    const values = complete ? await complete(env, argument.value ?? '') : [];
+    return { completion: { values: values.slice(0, 100), total: values.length, hasMore: false } };
+  });
 }

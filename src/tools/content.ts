@@ -105,13 +105,13 @@ export const contentTools = [
     toolset: 'files',
     title: 'Upload a file',
     description:
-      'Uploads a file (up to 30 MB) into a folder or room: text as utf8, binaries as base64. A taken name gets a copy, or a new version with asNewVersion.',
+      'Uploads a file (≤30 MB) to a folder or room: text as utf8, binaries as base64. A taken name gets a copy, or a new version (asNewVersion).',
     input: z.object({
       parentId: entityId(),
       filename: z.string().min(1).max(170).describe('With extension'),
       content: z.string(),
       encoding: z.enum(['utf8', 'base64']).default('utf8'),
-      asNewVersion: z.boolean().default(false).describe('If the name exists'),
+      asNewVersion: z.boolean().default(false),
     }),
     output: fileOut,
     hints: CREATE,
@@ -132,7 +132,7 @@ export const contentTools = [
     toolset: 'files',
     title: 'Download a file',
     description:
-      'Returns a file’s original bytes: embedded as base64 when small, else a docspace://files/{id} resource link. To read text, use download_file_as_text.',
+      'Returns a file’s bytes: base64 when small, else a docspace://files/{id} link. To read text, use download_file_as_text.',
     input: z.object({ fileId: entityId() }),
     output: z.object({
       fileId: idOut,
@@ -190,8 +190,7 @@ export const contentTools = [
     name: 'create_file',
     toolset: 'files',
     title: 'Create a document',
-    description:
-      'Creates an empty .docx, .xlsx, .pptx or .pdf form, or a .txt/.md with text, in a folder or room.',
+    description: 'Creates an empty .docx, .xlsx, .pptx or .pdf form, or a .txt/.md with text.',
     input: z.object({
       folderId: entityId(),
       title: z.string().min(1).max(170).describe('With extension'),

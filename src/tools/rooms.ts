@@ -72,7 +72,7 @@ export const roomsTools = [
     name: 'get_room_info',
     toolset: 'rooms',
     title: 'Get room info',
-    description: 'Returns a room’s title, type, counts and last change.',
+    description: 'Returns a room’s details.',
     input: z.object({ roomId, fields: fieldsArg }),
     output: folderOut,
     hints: READ,
@@ -130,7 +130,7 @@ export const roomsTools = [
   defineTool({
     name: 'unarchive_room',
     toolset: 'rooms',
-    title: 'Restore an archived room',
+    title: 'Unarchive a room',
     description: 'Moves a room from the Archive back to Rooms.',
     input: z.object({ roomId }),
     output: z.object({ roomId: idOut, archived: z.boolean() }),
@@ -149,8 +149,8 @@ export const roomsTools = [
   defineTool({
     name: 'set_room_security',
     toolset: 'rooms',
-    title: 'Invite or remove room members',
-    description: 'Invites people to a room (user id or email), changes their access or removes them (none).',
+    title: 'Manage room members',
+    description: 'Invites people to a room (id or email), changes their access or removes them (none).',
     input: z.object({
       roomId,
       invitations: z
@@ -163,7 +163,7 @@ export const roomsTools = [
         )
         .min(1),
       notify: z.boolean().default(false),
-      message: z.string().max(500).optional().describe('For the email'),
+      message: z.string().max(500).optional(),
       culture: z.string().optional().describe('e.g. en-US'),
     }),
     output: z.object({ members: z.array(shareOut), warning: z.string().optional() }),
@@ -241,7 +241,7 @@ export const roomsTools = [
     name: 'get_rooms_folder',
     toolset: 'rooms',
     title: 'List rooms',
-    description: 'Lists the rooms the person can see, filtered and sorted, a page at a time.',
+    description: 'Lists the rooms the person can see, filtered and sorted.',
     input: z.object({
       search: searchArg,
       roomType: z.array(roomTypeArg).optional(),

@@ -219,7 +219,7 @@ export const folderOut = z.looseObject({
 /** An entry of a listing: a file, folder, room, person, member or link (`kind` says which). */
 export const entryOut = z.looseObject({ id: idOut, title: z.string(), kind });
 
-export const personOut = z.looseObject({ id: idOut, title: z.string(), kind, email: str, role: str });
+export const personOut = z.looseObject({ id: idOut, title: z.string(), email: str, role: str });
 
 /** A room member (user or group) or a share link. */
 export const shareOut = z.looseObject({ id: idOut, title: z.string(), kind, access: str, url: str });

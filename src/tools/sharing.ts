@@ -48,11 +48,11 @@ export const sharingTools = [
     toolset: 'files',
     title: 'Create a share link',
     description:
-      'Creates an external link to a file or room: anyone with it gets the access (portal members only if internal). Returns the URL.',
+      'Creates an external link to a file or room, for anyone with it (portal members only if internal).',
     input: z.object({
       ...target,
       access: z.enum(['viewer', 'commenter', 'reviewer', 'editor', 'form_filler']).default('viewer'),
-      expiresAt: z.iso.datetime({ offset: true }).optional().describe('Expiry'),
+      expiresAt: z.iso.datetime({ offset: true }).optional(),
       title: z.string().max(170).optional(),
       internal: z.boolean().default(false).describe('Portal members only'),
     }),
