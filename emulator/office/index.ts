@@ -37,17 +37,22 @@ export class OfficeFormatError extends Error {
 
 /**
  * Targets the emulator's `files/settings` reports in `extsConvertible` (DocSpace's shape: dotted
- * keys and values). Only conversions this module can really perform are listed, and none that
- * DocSpace is not known to offer (it does not convert presentations to text, for instance).
+ * keys and values). DocSpace builds this table from ONLYOFFICE Docs' format list
+ * (ONLYOFFICE/document-formats onlyoffice-docs-formats.json, read by FileUtility.GetExtsConvertibleAsync);
+ * these are its rows for the formats this module can read, kept to the targets it can write.
+ * `.pdf → .txt`, `.pptx → .txt` and `.md → .txt` are all in that list.
  */
 export const CONVERTIBLE_EXTENSIONS: Readonly<Record<string, readonly string[]>> = {
-  '.docx': ['.pdf', '.txt'],
+  '.docx': ['.md', '.pdf', '.txt'],
   '.xlsx': ['.csv', '.pdf'],
-  '.pptx': ['.pdf'],
-  '.pdf': ['.docx'],
-  '.txt': ['.docx', '.pdf'],
+  '.pptx': ['.pdf', '.txt'],
+  '.pdf': ['.docx', '.md', '.txt'],
+  '.txt': ['.docx', '.md', '.pdf'],
   '.md': ['.docx', '.pdf', '.txt'],
-  '.csv': ['.xlsx', '.pdf'],
+  '.csv': ['.pdf', '.xlsx'],
+  '.html': ['.docx', '.md', '.pdf', '.txt'],
+  '.htm': ['.docx', '.md', '.pdf', '.txt'],
+  '.rtf': ['.docx', '.md', '.pdf', '.txt'],
 };
 
 function normalise(ext: string): string {
@@ -111,6 +116,11 @@ export function extractText(ext: string, bytes: Uint8Array): ExtractedText | und
       case 'txt':
       case 'md':
         return { text: decodeUtf8(bytes), format: 'txt' };
+      case 'html':
+      case 'htm':
+        return { text: htmlText(decodeUtf8(bytes)), format: 'txt' };
+      case 'rtf':
+        return { text: rtfText(decodeUtf8(bytes)), format: 'txt' };
       case 'csv':
         return { text: decodeUtf8(bytes), format: 'csv' };
       default:
@@ -142,6 +152,40 @@ export function convertFile(
   const rows = extracted.format === 'csv' ? parseCsv(extracted.text) : lines.map((l) => [l]);
   const paragraphs = extracted.format === 'csv' ? rows.map((r) => r.join('\t')) : lines;
   return createOfficeFile(target as OfficeExtension, { title, paragraphs, rows });
+}
+
+/** The text of an HTML page, one line per block: what a conversion to .txt keeps. */
+function htmlText(html: string): string {
+  return html
+    .replace(/<(script|style|head)[^>]*>[\s\S]*?<\/\1>/gi, '')
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|h[1-6]|li|tr|title)>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .join('\n');
+}
+
+/** The text of an RTF document: paragraphs as lines, control words and groups of metadata dropped. */
+function rtfText(rtf: string): string {
+  const body = rtf
+    .replace(/\{\\(fonttbl|colortbl|stylesheet|info|\*)[^{}]*(\{[^{}]*\}[^{}]*)*\}/g, '')
+    .replace(/\\par[d]?\b ?/g, '\n')
+    .replace(/\\'([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
+    .replace(/\\[a-z]+-?\d* ?/gi, '')
+    .replace(/[{}]/g, '');
+  return body
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .join('\n');
 }
 
 function decodeUtf8(bytes: Uint8Array): string {

@@ -47,6 +47,8 @@ export const messages = {
   folderReadDenied: "You don't have enough permission to view the folder content",
   createDenied: "You don't have enough permission to create",
   authFailed: 'User authentication failed',
+  /** FilesCommonResource.ErrorMessage_RoleNotAvailable */
+  roleNotAvailable: 'The role is not available for this user type',
 } as const;
 
 export const notFoundFile = () => new PortalError('notFound', messages.fileNotFound);

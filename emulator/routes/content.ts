@@ -145,12 +145,27 @@ function visibleRooms(portal: Portal, user: User, sectionId: number): Folder[] {
   return portal.childFolders(sectionId).filter((r) => canRead(accessOf(portal, user, r)));
 }
 
+/** SearchArea of `GET files/rooms`: 0 Active, 1 Archive, 2 Any, 3 RecentByLinks, 4 Templates. */
+export function searchArea(c: Ctx): number {
+  const area = c.req.query('searchArea')?.toLowerCase() ?? '';
+  const names: Record<string, number> = { active: 0, archive: 1, any: 2, recentbylinks: 3, templates: 4 };
+  return /^\d+$/.test(area) ? Number(area) : (names[area] ?? 0);
+}
+
 function roomSections(c: Ctx, portal: Portal, current: Folder): number[] {
   if (current.id === portal.archiveId) return [portal.archiveId];
-  const area = c.req.query('searchArea')?.toLowerCase();
-  if (area === '1' || area === 'archive') return [portal.archiveId];
-  if (area === '2' || area === 'any') return [portal.roomsRootId, portal.archiveId];
-  return [portal.roomsRootId];
+  switch (searchArea(c)) {
+    case 1:
+      return [portal.archiveId];
+    case 2:
+      return [portal.roomsRootId, portal.archiveId];
+    // Rooms visited through external links, and room templates: the emulator keeps neither.
+    case 3:
+    case 4:
+      return [];
+    default:
+      return [portal.roomsRootId];
+  }
 }
 
 export function pathParts(portal: Portal, folderId: number) {
@@ -210,15 +225,29 @@ export function folderContent(c: Ctx, current: Folder) {
     folders = [];
     files = files.filter((f) => byType.includes(fileTypeOf(extOf(f.title))));
   }
-  if (filterType === 11) {
-    const ext = (c.req.query('extension') ?? '').toLowerCase().replace(/^\.?/, '.');
-    folders = [];
-    files = files.filter((f) => extOf(f.title) === ext);
+  // FileDao.GetFilesQueryWithFilters: `extension` keeps titles ending in it whatever the filter
+  // type; FilterType 11 (ByExtension) matches `filterValue` as the title's ending instead.
+  const endsWith = (list: string[]) => (e: Entry) => list.some((x) => e.title.toLowerCase().endsWith(x));
+  const extensions = (c.req.queries('extension') ?? [])
+    .flatMap((x) => x.split(','))
+    .map((x) => x.trim().toLowerCase())
+    .filter((x) => x !== '');
+  if (extensions.length > 0) {
+    folders = folders.filter(endsWith(extensions));
+    files = files.filter(endsWith(extensions));
   }
+  if (filterType === 11) {
+    folders = [];
+    if (text) files = files.filter(endsWith([text]));
+  }
+  // FileDao.GetFilesQueryWithFilters: the author filter, or everyone but them with excludeSubject.
   const who = c.req.query('userIdOrGroupId');
   if (who && (filterType === 8 || filterType === 9 || !isSection)) {
-    folders = folders.filter((f) => f.createdBy === who);
-    files = files.filter((f) => f.createdBy === who);
+    const keep = qBool(c, 'excludeSubject')
+      ? (e: Entry) => e.createdBy !== who
+      : (e: Entry) => e.createdBy === who;
+    folders = folders.filter(keep);
+    files = files.filter(keep);
   }
   const option = applyOption(c);
   if (option === 1) folders = [];

@@ -27,9 +27,18 @@ function statusParam(v: string | undefined): number | undefined {
   return /^\d+$/.test(v) ? Number(v) : names[v.toLowerCase()];
 }
 
-function matches(u: User, text: string): boolean {
-  const t = text.toLowerCase();
-  return `${u.firstName} ${u.lastName}`.toLowerCase().includes(t) || u.email.toLowerCase().includes(t);
+/**
+ * UserQueryHelper.FilterByText: without a separator every space-separated word must be in the
+ * first name, last name or email; with `filterSeparator` any of the separated terms may be.
+ */
+function matches(u: User, text: string, separator?: string): boolean {
+  const hit = (t: string) =>
+    u.firstName.toLowerCase().includes(t) ||
+    u.lastName.toLowerCase().includes(t) ||
+    u.email.toLowerCase().includes(t);
+  const processed = text.toLowerCase().trim();
+  if (!separator) return processed.split(' ').every(hit);
+  return processed.split(separator).some(hit);
 }
 
 /** Only DocSpace admins and room admins may list people (UserController.GetByFilterAsync). */
@@ -56,7 +65,8 @@ function listPeople(c: Ctx, base: User[]) {
   const d = dto(c);
   let list = base;
   const text = c.req.query('filterValue');
-  if (text) list = list.filter((u) => matches(u, text));
+  const separator = c.req.query('filterSeparator') || undefined;
+  if (text) list = list.filter((u) => matches(u, text, separator));
   const order = c.req.query('sortOrder')?.toLowerCase();
   list = sortUsers(list, c.req.query('sortBy'), order === 'descending' || order === '1');
   const { items, total } = paging(c, list);
@@ -103,7 +113,8 @@ export function peopleRoutes() {
     const d = dto(c);
     let list = [...world(c).portal.users.values()];
     const text = c.req.query('filterValue');
-    if (text) list = list.filter((u) => matches(u, text));
+    const separator = c.req.query('filterSeparator') || undefined;
+    if (text) list = list.filter((u) => matches(u, text, separator));
     const { items, total } = paging(c, sortUsers(list, c.req.query('sortBy'), false));
     return ok(
       c,

@@ -4,10 +4,10 @@ import { type Ctx, caller, dto, type Env, world } from '../http/env.js';
 import { ok } from '../http/envelope.js';
 import { arr, type Body, bool, enumValue, qEnum, readJson, str } from '../http/input.js';
 import { accessOf, assertFolderInfo, canManageRoom, canRead, isAdmin, isArchived } from '../portal/access.js';
-import { denied, PortalError, ValidationError } from '../portal/errors.js';
+import { denied, invalidOp, messages, PortalError, ValidationError } from '../portal/errors.js';
 import { Access, type Folder, RoomType, type RoomTypeNumber } from '../portal/types.js';
 import { opDto } from './common.js';
-import { folderContent } from './content.js';
+import { folderContent, searchArea } from './content.js';
 import { type LinkPolicy, listLinks, primaryLink, sendLink, upsertLink } from './links.js';
 import { paging } from './paging.js';
 
@@ -74,7 +74,8 @@ function invite(c: Ctx, room: Folder, inv: Body, index: number) {
   const p = world(c).portal;
   const id = str(inv, 'id');
   const email = str(inv, 'email');
-  const access = enumValue(inv.access, Access, `invitations[${index}].access`) ?? Access.Read;
+  // RoomInvitation.Access is a plain FileShare: left out, it binds to 0 (None), which removes.
+  const access = enumValue(inv.access, Access, `invitations[${index}].access`) ?? Access.None;
   let user = id ? p.users.get(id) : undefined;
   if (!user && email) {
     user = p.userByEmail(email);
@@ -96,14 +97,24 @@ function invite(c: Ctx, room: Folder, inv: Body, index: number) {
   if (user.id === room.createdBy) throw denied();
   const allowed = roomAccess[room.roomType as RoomTypeNumber] ?? [];
   const managerOk = access !== Access.RoomManager || isAdmin(user) || user.role === 'roomAdmin';
-  if (!allowed.includes(access) || !managerOk) throw denied();
-  if (access === Access.None) room.members.delete(user.id);
-  else room.members.set(user.id, access);
+  // FileSharing.SetAceObjectAsync: a level outside FileSecurity.AvailableRoomAccesses for the
+  // room type (or the person's type) is an InvalidOperationException (403) with this text.
+  if (!allowed.includes(access) || !managerOk) throw invalidOp(messages.roleNotAvailable);
+  if (access === Access.None) {
+    // Removing someone who is not a member changes nothing and lists nobody.
+    if (!room.members.has(user.id)) return undefined;
+    room.members.delete(user.id);
+  } else room.members.set(user.id, access);
   return dto(c).memberShare(room, user.id, access);
 }
 
 export function registerRooms(app: Hono<Env>) {
-  app.get('/rooms', (c) => folderContent(c, world(c).portal.folder(world(c).portal.roomsRootId)));
+  // VirtualRoomsController.GetRoomsFolder: the Archive is the listed folder for searchArea
+  // Archive (and the templates folder for Templates, which the emulator does not keep).
+  app.get('/rooms', (c) => {
+    const p = world(c).portal;
+    return folderContent(c, p.folder(searchArea(c) === 1 ? p.archiveId : p.roomsRootId));
+  });
 
   app.post('/rooms', async (c) => {
     const p = world(c).portal;
@@ -242,10 +253,10 @@ export function registerRooms(app: Hono<Env>) {
     const invitations = arr(body, 'invitations');
     if (invitations.length === 0) return ok(c, {});
     if (isArchived(world(c).portal, room)) throw denied();
-    const members = invitations.map((inv, i) => {
+    const members = invitations.flatMap((inv, i) => {
       if (!inv || typeof inv !== 'object')
         throw new ValidationError({ [`$.invitations[${i}]`]: ['The JSON value could not be converted.'] });
-      return invite(c, room, inv as Body, i);
+      return invite(c, room, inv as Body, i) ?? [];
     });
     return ok(c, { members });
   });

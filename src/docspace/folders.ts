@@ -39,8 +39,12 @@ export class FoldersApi {
   ) {}
 
   /** My documents. */
-  my(query: ListQuery = {}, signal?: AbortSignal): Promise<FolderContentDto> {
-    return this.t.request('GET', 'files/@my', { query: listParams(query), signal, subject: 'My documents' });
+  my(query: ContentQuery = {}, signal?: AbortSignal): Promise<FolderContentDto> {
+    return this.t.request('GET', 'files/@my', {
+      query: contentParams(query),
+      signal,
+      subject: 'My documents',
+    });
   }
 
   trash(query: ListQuery = {}, signal?: AbortSignal): Promise<FolderContentDto> {

@@ -5,6 +5,8 @@ import type { EmployeeFullDto, Page } from './types.js';
 export interface PeopleQuery {
   /** Text in name or email (DocSpace `filterValue`). */
   search?: string;
+  /** Splits `search` into alternatives (a person matches any); without it, words must all match. */
+  filterSeparator?: string;
   startIndex?: number;
   /** 1–100. */
   count?: number;
@@ -39,6 +41,7 @@ export class PeopleApi {
     const r = await this.t.requestResult<EmployeeFullDto[]>('GET', 'people/filter', {
       query: {
         filterValue: query.search,
+        filterSeparator: query.filterSeparator,
         startIndex: query.startIndex,
         count: query.count,
         sortBy: query.sortBy,

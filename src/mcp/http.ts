@@ -137,6 +137,7 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
       principal: auth.principal,
       // One request, one method: a tools/call instance needs only the tool it names.
       toolName: c.get('toolName'),
+      method: c.get('mcpMethod'),
     };
     const refused = envelopeError(parsed);
     if (refused) {

@@ -6,7 +6,7 @@ import type {
 } from '@modelcontextprotocol/server';
 import { META_TOOLS, type MetaToolDef } from '../tools/meta.js';
 import { describeIssues, jsonSchemaOf, lenientInput, wireSchema } from '../tools/schema.js';
-import { type AnyToolRecord, TOOLSETS, type ToolsetName } from '../tools/types.js';
+import { type AnyToolRecord, TOOLSETS, type ToolsetName, wireHints } from '../tools/types.js';
 import { type CallEnv, errorResult, report, runTool } from './run-tool.js';
 
 function ok(data: Record<string, unknown>, text: string): CallToolResult {
@@ -85,7 +85,7 @@ export function registerMetaTools(server: McpServer, tools: readonly AnyToolReco
         description: def.description,
         inputSchema: lenientInput(def.input),
         ...(def.output ? { outputSchema: wireSchema(def.output) } : {}),
-        annotations: def.hints,
+        annotations: wireHints(def.hints),
       },
       async (args: unknown, ctx: ServerContext) => {
         const parsed = def.input.safeParse(args ?? {});

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { DocSpaceError } from '../docspace/errors.js';
 import type { DocSpaceClient } from '../docspace/index.js';
+import { fromReference } from '../tools/compat.js';
 import { describeIssues } from '../tools/schema.js';
 import { type AnyToolRecord, CONFIRM_ARG, type ToolContext, ToolInputError } from '../tools/types.js';
 import { CONFIRM_TTL_SECONDS, type ConfirmCodes } from './confirm-token.js';
@@ -213,9 +214,16 @@ async function attempt(
   if (record.confirm && typeof given === 'object' && given !== null && CONFIRM_ARG in given) {
     ({ [CONFIRM_ARG]: code, ...given } = given as Record<string, unknown>);
   }
-  const parsed = record.input.safeParse(given);
+  let input: unknown;
+  try {
+    input = fromReference(record.name, given);
+  } catch (error) {
+    return describeFailure(record, error, env);
+  }
+  const parsed = record.input.safeParse(input);
   if (!parsed.success) {
-    return { result: errorResult(describeIssues(parsed.error)), outcome: 'invalid_arguments' };
+    const accepted = Object.keys(record.input.shape);
+    return { result: errorResult(describeIssues(parsed.error, accepted)), outcome: 'invalid_arguments' };
   }
   const args = parsed.data;
   const gate = confirmation(record, args, code, ctx, env);

@@ -5,9 +5,10 @@ import type { Credential } from '../docspace/credential.js';
 import { createDocSpaceClient, type DocSpaceClient } from '../docspace/index.js';
 import { lenientInput, wireSchema } from '../tools/schema.js';
 import { selectTools, type ToolSelection } from '../tools/selection.js';
-import type { AnyToolRecord } from '../tools/types.js';
+import { type AnyToolRecord, wireHints } from '../tools/types.js';
 import { createConfirmCodes } from './confirm-token.js';
 import { registerMetaTools } from './meta-server.js';
+import { registerPrompts } from './prompts.js';
 import { registerFileResources } from './resources.js';
 import { type CallEnv, type CallOutcome, runTool } from './run-tool.js';
 import { VERSION } from '../config/version.js';
@@ -59,6 +60,12 @@ export interface ServerRequest {
    * outside the selection registers everything, so the SDK refuses it exactly as before.
    */
   toolName?: string;
+  /**
+   * The JSON-RPC method of the one request an instance serves (`/mcp`); undefined for sessions
+   * and stdio, which get everything. Tool and resource calls skip the prompts (their argument
+   * schemas are built per instance, for completion with the caller's client).
+   */
+  method?: string;
 }
 
 const INSTRUCTIONS =
@@ -75,7 +82,7 @@ function registerRecord(server: McpServer, record: AnyToolRecord, env: CallEnv):
       description: record.description,
       inputSchema: lenientInput(record.input),
       outputSchema: wireSchema(record.output),
-      annotations: record.hints,
+      annotations: wireHints(record.hints),
     },
     (args: unknown, ctx: ServerContext) => runTool(record, args, ctx, env),
   );
@@ -148,6 +155,13 @@ export function createServerFactory(deps: ServerDeps): (req: ServerRequest) => M
       for (const record of tools) registerRecord(server, record, env);
     }
     registerFileResources(server, env);
+    const promptsUnused = req.method?.startsWith('tools/') || req.method?.startsWith('resources/');
+    if (!promptsUnused)
+      registerPrompts(server, {
+        client: () => (env.configError ? undefined : env.client()),
+        tools: tools.map((t) => t.name),
+        dynamic: selection.dynamic,
+      });
     return server;
   };
 }

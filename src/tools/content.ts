@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DocSpaceError } from '../docspace/errors.js';
 import type { FileDto } from '../docspace/types.js';
-import { entityId, entityOut } from './schema.js';
+import { entityId, fileOut as fileRecord, idOut } from './schema.js';
 import { entryLine, formatBytes, projectFile, untrusted } from './shape.js';
 import { CREATE, defineTool, READ, type ToolContext, ToolInputError } from './types.js';
 
@@ -95,7 +95,7 @@ export function decodeBase64(content: string): Uint8Array {
 
 async function uploadBytes(
   ctx: ToolContext,
-  folderId: number,
+  folderId: number | string,
   fileName: string,
   bytes: Uint8Array,
   newVersion: boolean,
@@ -118,7 +118,7 @@ async function uploadBytes(
   });
 }
 
-const fileOut = entityOut;
+const fileOut = fileRecord;
 
 export const contentTools = [
   defineTool({
@@ -126,13 +126,13 @@ export const contentTools = [
     toolset: 'files',
     title: 'Upload a file',
     description:
-      'Uploads a file into a folder or room: text as is (encoding utf8) or any binary such as .docx, .pdf, images (encoding base64), up to 30 MB. A name that exists gets a copy, or a new version with asNewVersion.',
+      'Uploads a file (≤30 MB) to a folder or room: text as utf8, binaries as base64. A taken name gets a copy, or a new version (asNewVersion).',
     input: z.object({
-      parentId: entityId('Folder or room'),
-      filename: z.string().min(1).max(170).describe('Name with extension, e.g. report.docx'),
-      content: z.string().describe('File content'),
+      parentId: entityId(),
+      filename: z.string().min(1).max(170).describe('With extension'),
+      content: z.string(),
       encoding: z.enum(['utf8', 'base64']).default('utf8'),
-      asNewVersion: z.boolean().default(false).describe('If the name exists, add a new version of that file'),
+      asNewVersion: z.boolean().default(false),
     }),
     output: fileOut,
     hints: CREATE,
@@ -153,10 +153,10 @@ export const contentTools = [
     toolset: 'files',
     title: 'Download a file',
     description:
-      'Returns a file’s original bytes (any format): embedded as base64 when small, otherwise a docspace://files/{id} resource link to read. For reading text, download_file_as_text is better.',
-    input: z.object({ fileId: entityId('File') }),
+      'Returns a file’s bytes: base64 when small, else a docspace://files/{id} link. To read text, use download_file_as_text.',
+    input: z.object({ fileId: entityId() }),
     output: z.object({
-      fileId: z.number(),
+      fileId: idOut,
       title: z.string(),
       size: z.number(),
       mimeType: z.string(),
@@ -206,12 +206,11 @@ export const contentTools = [
     name: 'create_file',
     toolset: 'files',
     title: 'Create a document',
-    description:
-      'Creates a new file in a folder or room: an empty document, spreadsheet, presentation or PDF form (.docx, .xlsx, .pptx, .pdf), or a .txt/.md file with the given text. Returns the file with its web URL for editing.',
+    description: 'Creates an empty .docx, .xlsx, .pptx or .pdf form, or a .txt/.md with text.',
     input: z.object({
-      folderId: entityId('Folder or room'),
-      title: z.string().min(1).max(170).describe('Name with extension: .docx .xlsx .pptx .pdf .txt .md'),
-      content: z.string().optional().describe('Initial text, for .txt and .md only'),
+      folderId: entityId(),
+      title: z.string().min(1).max(170).describe('With extension'),
+      content: z.string().optional().describe('Text, for .txt and .md'),
     }),
     output: fileOut,
     hints: CREATE,

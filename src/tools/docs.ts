@@ -2,7 +2,7 @@ import { MAX_RESOURCE_BYTES } from './content.js';
 import { META_TOOLS } from './meta.js';
 import { TOOLS } from './registry.js';
 import { type JsonSchema, jsonSchemaOf } from './schema.js';
-import { TOOLSETS, type ToolHints, type ToolsetName } from './types.js';
+import { TOOLSETS, type ToolHints, type ToolsetName, wireHints } from './types.js';
 
 /** A tool as `tools/list` shows it. */
 export interface ToolDefinition {
@@ -11,7 +11,7 @@ export interface ToolDefinition {
   description: string;
   inputSchema: JsonSchema;
   outputSchema?: JsonSchema;
-  annotations: ToolHints;
+  annotations: Partial<ToolHints>;
 }
 
 function definition(t: {
@@ -28,7 +28,7 @@ function definition(t: {
     description: t.description,
     inputSchema: jsonSchemaOf(t.input, 'input'),
     ...(t.output ? { outputSchema: jsonSchemaOf(t.output, 'output') } : {}),
-    annotations: t.hints,
+    annotations: wireHints(t.hints),
   };
 }
 
@@ -100,6 +100,20 @@ export function renderToolsDoc(): string {
     '',
     `\`docspace://files/{id}\` reads a file’s original content (text for text formats, base64 otherwise, up to ${MAX_RESOURCE_BYTES / 1024 / 1024} MB).`,
     '`resources/list` offers the person’s recent files. `download_file` links here for files too large to embed.',
+    '',
+    '## Prompts',
+    '',
+    'Offered in `prompts/list` when the tools they use are exposed; `completion/complete` completes room and file names from the portal with the caller’s rights.',
+    '',
+    '- `summarize_document` (`file`*, `focus`): find a file by name, read it all as text, summarise it.',
+    '- `gather_files_in_room` (`topic`*, `room`*): find files about a topic, confirm the pick, copy them into a room (created if missing).',
+    '- `share_room_with_guest` (`room`*, `email`*, `access`*): check a room’s contents and levels, then invite the person or send a link.',
+    '',
+    '## Calls written for the reference server',
+    '',
+    'Arguments shaped for ONLYOFFICE’s own docspace-mcp work unchanged: its `filters` object (`count`, `startIndex`, `filterValue`, `sortBy`, `sortOrder`, `filterType`, `applyFilterOption`, `extension`, `userIdOrGroupId`, `excludeSubject`, `type`, `searchArea`, `subjectId`, `tags`, `withoutTags`, `filterSeparator`, `fields`) on the tools that have it, and DocSpace’s numbers for `roomType` and invitation `access`. A filter that cannot be mapped, and any argument a tool does not know, is refused with a message naming it and the accepted ones: nothing is silently dropped.',
+    '',
+    'Ids are numbers, or strings for files and folders in connected third-party storage (`box-3-|path`, as DocSpace gives them); every tool that takes an id accepts both.',
     '',
     '## Limited accounts',
     '',

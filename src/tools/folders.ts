@@ -1,6 +1,18 @@
 import { z } from 'zod';
+import type { ContentQuery } from '../docspace/params.js';
 import type { FolderContentDto } from '../docspace/types.js';
-import { entityId, entityOut, fieldsArg, pagingArgs, searchArg } from './schema.js';
+import { keysOf, SHOW, SHOW_NAMES, SORT_ENTRIES } from './filters.js';
+import {
+  entityId,
+  entryOut,
+  idOut,
+  fieldsArg,
+  folderOut,
+  nextPage,
+  pagingArgs,
+  searchArg,
+  sortOrderArg,
+} from './schema.js';
 import {
   contentFields,
   entryLine,
@@ -12,17 +24,13 @@ import {
 } from './shape.js';
 import { CREATE, DESTROY, defineTool, READ, UPDATE } from './types.js';
 
-const folderId = entityId('Folder or room');
-
-/** Which entries a content listing returns (DocSpace ApplyFilterOption / FilterType). */
-const showArg = z.enum(['all', 'files', 'folders']).default('all').describe('Entries to list');
-const SHOW = { all: undefined, files: 1, folders: 2 } as const;
+const folderId = entityId();
 
 export const contentOutput = z.object({
-  folder: entityOut,
-  items: z.array(entityOut),
+  folder: entryOut,
+  items: z.array(entryOut),
   total: z.number().int(),
-  nextStartIndex: z.number().int().nullable(),
+  nextStartIndex: z.number().int().optional(),
 });
 
 /** Shapes a FolderContentDto page: folders first, then files, with paging guidance. */
@@ -45,7 +53,7 @@ export function contentResult(
       folder: folder,
       items: items,
       total,
-      nextStartIndex: page.next,
+      ...nextPage(page.next),
     },
     text: [
       `${folder.kind} ${folder.id} "${path ?? folder.title}": ${page.text}`,
@@ -54,19 +62,47 @@ export function contentResult(
   };
 }
 
-const listArgs = { show: showArg, search: searchArg, ...pagingArgs, fields: fieldsArg };
+const listArgs = {
+  show: z.enum(SHOW_NAMES).default('all').describe('Entries to list'),
+  search: searchArg,
+  extension: z.string().optional(),
+  authorId: z.string().optional().describe('Creator’s user id'),
+  excludeAuthor: z.boolean().optional(),
+  sortBy: z.enum(keysOf(SORT_ENTRIES)).optional(),
+  sortOrder: sortOrderArg,
+  ...pagingArgs,
+  fields: fieldsArg,
+};
+
+type ListArgs = z.output<z.ZodObject<typeof listArgs>>;
+
+/** The DocSpace query for a folder listing's arguments. */
+function listQuery(a: ListArgs): ContentQuery {
+  return {
+    startIndex: a.startIndex,
+    count: a.count,
+    search: a.search,
+    ...SHOW[a.show],
+    extension: a.extension,
+    userIdOrGroupId: a.authorId,
+    excludeSubject: a.authorId ? a.excludeAuthor : undefined,
+    sortBy: a.sortBy && SORT_ENTRIES[a.sortBy],
+    sortOrder: a.sortOrder,
+    fields: contentFields(a.fields),
+  };
+}
 
 export const foldersTools = [
   defineTool({
     name: 'create_folder',
     toolset: 'folders',
     title: 'Create a folder',
-    description: 'Creates a folder inside a folder or room. Returns the new folder.',
+    description: 'Creates a folder in a folder or room.',
     input: z.object({
-      parentId: entityId('Parent folder or room'),
-      title: z.string().min(1).max(170).describe('Folder name'),
+      parentId: entityId(),
+      title: z.string().min(1).max(170),
     }),
-    output: entityOut,
+    output: folderOut,
     hints: CREATE,
     async handler(a, ctx) {
       const folder = await ctx.client.folders.create(a.parentId, a.title, { signal: ctx.signal });
@@ -78,9 +114,9 @@ export const foldersTools = [
     name: 'delete_folder',
     toolset: 'folders',
     title: 'Delete a folder',
-    description: 'Moves a folder and everything in it to the Trash.',
+    description: 'Moves a folder with its contents to the Trash.',
     input: z.object({ folderId }),
-    output: z.object({ folderId: z.number() }),
+    output: z.object({ folderId: idOut }),
     hints: DESTROY,
     confirm: (a) => `Move folder ${a.folderId} and everything in it to the Trash?`,
     async handler(a, ctx) {
@@ -95,23 +131,12 @@ export const foldersTools = [
     name: 'get_folder_content',
     toolset: 'folders',
     title: 'List a folder',
-    description:
-      'Lists the folders and files in a folder or room, one page at a time, optionally filtered by name.',
+    description: 'Lists a folder’s or room’s contents, filtered and sorted.',
     input: z.object({ folderId, ...listArgs }),
     output: contentOutput,
     hints: READ,
     async handler(a, ctx) {
-      const res = await ctx.client.folders.content(
-        a.folderId,
-        {
-          startIndex: a.startIndex,
-          count: a.count,
-          search: a.search,
-          applyFilterOption: SHOW[a.show],
-          fields: contentFields(a.fields),
-        },
-        ctx.signal,
-      );
+      const res = await ctx.client.folders.content(a.folderId, listQuery(a), ctx.signal);
       return contentResult(res, a, 'get_folder_content');
     },
   }),
@@ -119,9 +144,9 @@ export const foldersTools = [
     name: 'get_folder_info',
     toolset: 'folders',
     title: 'Get folder info',
-    description: 'Returns a folder’s id, title, parent, file and folder counts and last change.',
+    description: 'Returns a folder’s details.',
     input: z.object({ folderId, fields: fieldsArg }),
-    output: entityOut,
+    output: folderOut,
     hints: READ,
     async handler(a, ctx) {
       const folder = await ctx.client.folders.info(a.folderId, {
@@ -136,9 +161,9 @@ export const foldersTools = [
     name: 'rename_folder',
     toolset: 'folders',
     title: 'Rename a folder',
-    description: 'Renames a folder. Returns the updated folder.',
-    input: z.object({ folderId, title: z.string().min(1).max(170).describe('New name') }),
-    output: entityOut,
+    description: 'Renames a folder.',
+    input: z.object({ folderId, title: z.string().min(1).max(170) }),
+    output: folderOut,
     hints: UPDATE,
     async handler(a, ctx) {
       const folder = await ctx.client.folders.rename(a.folderId, a.title, { signal: ctx.signal });
@@ -150,22 +175,12 @@ export const foldersTools = [
     name: 'get_my_folder',
     toolset: 'folders',
     title: 'List My documents',
-    description:
-      'Lists the person’s private My documents folder (its id is in `folder.id`), one page at a time.',
+    description: 'Lists My documents (its id is `folder.id`), filtered and sorted.',
     input: z.object(listArgs),
     output: contentOutput,
     hints: READ,
     async handler(a, ctx) {
-      const res = await ctx.client.folders.my(
-        {
-          startIndex: a.startIndex,
-          count: a.count,
-          search: a.search,
-          filterType: SHOW[a.show],
-          fields: contentFields(a.fields),
-        },
-        ctx.signal,
-      );
+      const res = await ctx.client.folders.my(listQuery(a), ctx.signal);
       return contentResult(res, a, 'get_my_folder');
     },
   }),

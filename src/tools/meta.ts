@@ -22,7 +22,7 @@ const LOOKUP: ToolHints = {
   openWorldHint: false,
 };
 const toolArg = z.string().describe('Tool name, as listed by list_tools');
-const schemaOut = z.object({ tool: z.string(), schema: z.looseObject({}).nullable() });
+const schemaOut = z.object({ tool: z.string(), schema: z.looseObject({}).optional() });
 
 export const META_TOOLS: readonly MetaToolDef[] = [
   {
@@ -58,7 +58,7 @@ export const META_TOOLS: readonly MetaToolDef[] = [
   {
     name: 'get_tool_output_schema',
     title: 'Get a tool’s output schema',
-    description: 'Returns the JSON Schema of a tool’s structured result (null if it has none).',
+    description: 'Returns the JSON Schema of a tool’s structured result (absent if it has none).',
     input: z.object({ tool: toolArg }),
     output: schemaOut,
     hints: LOOKUP,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DocSpaceError } from '../docspace/errors.js';
-import { entityOut, fieldsArg, listOutput, pagingArgs } from './schema.js';
+import { keysOf, SORT_PEOPLE } from './filters.js';
+import { entryOut, fieldsArg, listOutput, nextPage, pagingArgs, personOut, sortOrderArg } from './schema.js';
 import { type Entity, entryLine, fieldsFor, PERSON_FIELDS, pageText, projectPerson } from './shape.js';
 import { defineTool, READ, type ToolContext, ToolInputError } from './types.js';
 
@@ -60,20 +61,25 @@ export const peopleTools = [
     name: 'get_all_people',
     toolset: 'people',
     title: 'List people',
-    description:
-      'Lists people in the portal with email, role and status, optionally filtered by name or email text.',
+    description: 'Lists the portal’s people with email, role and status.',
     input: z.object({
       search: z.string().optional().describe('Text in name or email'),
+      filterSeparator: z.string().optional().describe('Splits search into alternatives'),
+      sortBy: z.enum(keysOf(SORT_PEOPLE)).optional(),
+      sortOrder: sortOrderArg,
       ...pagingArgs,
       fields: fieldsArg,
     }),
-    output: listOutput(entityOut),
+    output: listOutput(entryOut),
     hints: READ,
     async handler(a, ctx) {
       const page = await ctx.client.people
         .list(
           {
             search: a.search,
+            filterSeparator: a.filterSeparator,
+            sortBy: a.sortBy && SORT_PEOPLE[a.sortBy],
+            sortOrder: a.sortOrder,
             startIndex: a.startIndex,
             count: a.count,
             fields: fieldsFor(PERSON_FIELDS, a.fields),
@@ -86,7 +92,7 @@ export const peopleTools = [
       const items = page.items.map((p) => projectPerson(p, a.fields));
       const paging = pageText(items.length, a.startIndex, page.total, 'get_all_people');
       return {
-        data: { items, total: page.total, nextStartIndex: paging.next },
+        data: { items, total: page.total, ...nextPage(paging.next) },
         text: [paging.text, ...items.map(entryLine)].join('\n'),
       };
     },
@@ -97,7 +103,7 @@ export const peopleTools = [
     title: 'Who am I',
     description: 'Returns the signed-in person: id, name, email and role.',
     input: z.object({ fields: fieldsArg }),
-    output: entityOut,
+    output: personOut,
     hints: READ,
     async handler(a, ctx) {
       const me = await ctx.client.people.self({
@@ -112,12 +118,12 @@ export const peopleTools = [
     name: 'find_person',
     toolset: 'people',
     title: 'Find a person',
-    description: 'Finds people by exact email or by part of their name; use the id for set_room_security.',
+    description: 'Finds people by exact email or part of the name.',
     input: z.object({
       email: z.string().email().optional().describe('Exact email'),
       name: z.string().min(1).optional().describe('Part of the name'),
     }),
-    output: z.object({ people: z.array(entityOut), note: z.string().optional() }),
+    output: z.object({ people: z.array(personOut), note: z.string().optional() }),
     hints: READ,
     async handler(a, ctx) {
       if (!a.email && !a.name) throw new ToolInputError('no_query', 'Give `email` or `name`.');

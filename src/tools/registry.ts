@@ -17,7 +17,11 @@ export const TOOLS: readonly AnyToolRecord[] = (() => {
     ...peopleTools,
   ];
   const order = Object.keys(TOOLSETS);
-  return all.sort((a, b) => order.indexOf(a.toolset) - order.indexOf(b.toolset));
+  // Strict: an argument the tool does not know is refused with its name, never dropped silently
+  // (reference-shaped arguments are mapped first by compat.ts).
+  return all
+    .map((t) => ({ ...t, input: t.input.strict() }))
+    .sort((a, b) => order.indexOf(a.toolset) - order.indexOf(b.toolset));
 })();
 
 export const TOOLSET_NAMES = Object.keys(TOOLSETS) as ToolsetName[];

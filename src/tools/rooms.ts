@@ -1,7 +1,21 @@
 import { z } from 'zod';
+import { DocSpaceError } from '../docspace/errors.js';
 import { accessLevelsFor, ROOM_TYPES } from '../docspace/rooms.js';
+import { keysOf, MEMBER_FILTER, SEARCH_AREA, SORT_ROOMS } from './filters.js';
 import { contentOutput, contentResult } from './folders.js';
-import { entityId, entityOut, fieldsArg, listOutput, pagingArgs, searchArg } from './schema.js';
+import {
+  entityId,
+  idOut,
+  entryOut,
+  fieldsArg,
+  folderOut,
+  listOutput,
+  nextPage,
+  pagingArgs,
+  searchArg,
+  shareOut,
+  sortOrderArg,
+} from './schema.js';
 import {
   ACCESS_IDS,
   accessName,
@@ -14,9 +28,9 @@ import {
   projectShare,
   ROOM_TYPE_IDS,
 } from './shape.js';
-import { CREATE, DESTROY, defineTool, READ, ToolInputError, UPDATE } from './types.js';
+import { CREATE, DESTROY, defineTool, READ, type ToolContext, ToolInputError, UPDATE } from './types.js';
 
-const roomId = entityId('Room');
+const roomId = entityId();
 const roomTypeArg = z.enum(
   Object.keys(ROOM_TYPE_IDS) as [keyof typeof ROOM_TYPE_IDS, ...(keyof typeof ROOM_TYPE_IDS)[]],
 );
@@ -38,15 +52,12 @@ export const roomsTools = [
     name: 'create_room',
     toolset: 'rooms',
     title: 'Create a room',
-    description:
-      'Creates a room. Types: custom (any access levels), collaboration (co-editing), form_filling (collect filled PDF forms), virtual_data (controlled sharing), public (anyone with the link). Returns the room.',
+    description: 'Creates a room of a type get_room_types lists.',
     input: z.object({
-      title: z.string().min(1).max(170).describe('Room name'),
-      roomType: roomTypeArg
-        .default('custom')
-        .describe('Room type; public rooms are reachable by link without sign-in'),
+      title: z.string().min(1).max(170),
+      roomType: roomTypeArg.default('custom'),
     }),
-    output: entityOut,
+    output: folderOut,
     hints: CREATE,
     async handler(a, ctx) {
       const room = await ctx.client.rooms.create(
@@ -61,9 +72,9 @@ export const roomsTools = [
     name: 'get_room_info',
     toolset: 'rooms',
     title: 'Get room info',
-    description: 'Returns a room’s id, title, type, file and folder counts and last change.',
+    description: 'Returns a room’s details.',
     input: z.object({ roomId, fields: fieldsArg }),
-    output: entityOut,
+    output: folderOut,
     hints: READ,
     async handler(a, ctx) {
       const room = await ctx.client.rooms.info(a.roomId, {
@@ -78,13 +89,13 @@ export const roomsTools = [
     name: 'update_room',
     toolset: 'rooms',
     title: 'Update a room',
-    description: 'Renames a room and/or replaces its tags. Returns the room.',
+    description: 'Renames a room and/or replaces its tags.',
     input: z.object({
       roomId,
-      title: z.string().min(1).max(170).optional().describe('New name'),
-      tags: z.array(z.string()).optional().describe('Tags (replaces the current ones)'),
+      title: z.string().min(1).max(170).optional(),
+      tags: z.array(z.string()).optional().describe('Replaces the current ones'),
     }),
-    output: entityOut,
+    output: folderOut,
     hints: UPDATE,
     async handler(a, ctx) {
       if (a.title === undefined && a.tags === undefined) {
@@ -103,10 +114,9 @@ export const roomsTools = [
     name: 'archive_room',
     toolset: 'rooms',
     title: 'Archive a room',
-    description:
-      'Moves a room to the Archive: it becomes read-only for its members. unarchive_room brings it back.',
+    description: 'Moves a room to the Archive, read-only for its members.',
     input: z.object({ roomId }),
-    output: z.object({ roomId: z.number(), archived: z.boolean() }),
+    output: z.object({ roomId: idOut, archived: z.boolean() }),
     hints: DESTROY,
     confirm: (a) => `Archive room ${a.roomId}? Its members will only be able to read it.`,
     async handler(a, ctx) {
@@ -120,10 +130,10 @@ export const roomsTools = [
   defineTool({
     name: 'unarchive_room',
     toolset: 'rooms',
-    title: 'Restore an archived room',
-    description: 'Moves a room from the Archive back to the Rooms section.',
+    title: 'Unarchive a room',
+    description: 'Moves a room from the Archive back to Rooms.',
     input: z.object({ roomId }),
-    output: z.object({ roomId: z.number(), archived: z.boolean() }),
+    output: z.object({ roomId: idOut, archived: z.boolean() }),
     hints: UPDATE,
     async handler(a, ctx) {
       await ctx.client.rooms.unarchive(a.roomId, {
@@ -139,25 +149,24 @@ export const roomsTools = [
   defineTool({
     name: 'set_room_security',
     toolset: 'rooms',
-    title: 'Invite or remove room members',
-    description:
-      'Invites people to a room (by user id or email), changes their access, or removes them (access none). get_room_access_levels lists what the room allows.',
+    title: 'Manage room members',
+    description: 'Invites people to a room (id or email), changes their access or removes them (none).',
     input: z.object({
       roomId,
       invitations: z
         .array(
           z.object({
-            id: z.string().optional().describe('User id'),
-            email: z.string().email().optional().describe('Email (invites if not a member yet)'),
+            id: z.string().optional(),
+            email: z.string().email().optional(),
             access: inviteAccess,
           }),
         )
         .min(1),
-      notify: z.boolean().default(false).describe('Email the people about it'),
-      message: z.string().max(500).optional().describe('Note for the invitation email'),
-      culture: z.string().optional().describe('Invitation email language, e.g. en-US'),
+      notify: z.boolean().default(false),
+      message: z.string().max(500).optional(),
+      culture: z.string().optional().describe('e.g. en-US'),
     }),
-    output: z.object({ members: z.array(entityOut), warning: z.string().optional() }),
+    output: z.object({ members: z.array(shareOut), warning: z.string().optional() }),
     hints: { ...DESTROY, openWorldHint: true },
     confirm: (a) => {
       const removed = a.invitations.filter((i) => i.access === 'none').length;
@@ -170,16 +179,24 @@ export const roomsTools = [
           'no_subject',
           `\`invitations.${missing}\`: give the person's \`id\` or \`email\`.`,
         );
-      const res = await ctx.client.rooms.setSecurity(
-        a.roomId,
-        {
-          invitations: a.invitations.map((i) => ({ id: i.id, email: i.email, access: ACCESS_IDS[i.access] })),
-          notify: a.notify,
-          message: a.message,
-          culture: a.culture,
-        },
-        { signal: ctx.signal },
-      );
+      const res = await ctx.client.rooms
+        .setSecurity(
+          a.roomId,
+          {
+            invitations: a.invitations.map((i) => ({
+              id: i.id,
+              email: i.email,
+              access: ACCESS_IDS[i.access],
+            })),
+            notify: a.notify,
+            message: a.message,
+            culture: a.culture,
+          },
+          { signal: ctx.signal },
+        )
+        .catch(async (e: unknown) => {
+          throw isRoleNotAvailable(e) ? await roleNotAvailable(e, a, ctx) : e;
+        });
       const members = (res.members ?? []).map(projectShare);
       const warning = res.warning || undefined;
       return {
@@ -196,18 +213,17 @@ export const roomsTools = [
     name: 'get_room_security_info',
     toolset: 'rooms',
     title: 'List room members',
-    description: 'Lists who has access to a room (people, groups and links) with their access level.',
+    description: 'Lists a room’s people, groups and links with their access.',
     input: z.object({
       roomId,
-      show: z.enum(['all', 'users', 'groups', 'links']).default('all').describe('Which entries'),
+      show: z.enum(keysOf(MEMBER_FILTER)).default('all'),
       search: searchArg,
       ...pagingArgs,
     }),
-    output: listOutput(entityOut),
+    output: listOutput(entryOut),
     hints: READ,
     async handler(a, ctx) {
-      // ShareFilterType: 0 users+groups, 16 users, 32 groups, 2 external links; all = no filter.
-      const filterType = { all: undefined, users: 16, groups: 32, links: 2 }[a.show];
+      const filterType = MEMBER_FILTER[a.show];
       const page = await ctx.client.rooms.security(
         a.roomId,
         { filterType, search: a.search, startIndex: a.startIndex, count: a.count },
@@ -216,7 +232,7 @@ export const roomsTools = [
       const items = page.items.map(projectShare);
       const paging = pageText(items.length, a.startIndex, page.total, 'get_room_security_info');
       return {
-        data: { items, total: page.total, nextStartIndex: paging.next },
+        data: { items, total: page.total, ...nextPage(paging.next) },
         text: [`Room ${a.roomId} access: ${paging.text}`, ...items.map(entryLine)].join('\n'),
       };
     },
@@ -225,12 +241,16 @@ export const roomsTools = [
     name: 'get_rooms_folder',
     toolset: 'rooms',
     title: 'List rooms',
-    description:
-      'Lists the rooms the person can see (or the archived ones), optionally filtered by name and type.',
+    description: 'Lists the rooms the person can see, filtered and sorted.',
     input: z.object({
       search: searchArg,
-      roomType: roomTypeArg.optional().describe('Only rooms of this type'),
-      archived: z.boolean().default(false).describe('List archived rooms instead'),
+      roomType: z.array(roomTypeArg).optional(),
+      searchArea: z.enum(keysOf(SEARCH_AREA)).default('active'),
+      subjectId: z.string().optional().describe('Rooms this user is in'),
+      tags: z.array(z.string()).optional(),
+      withoutTags: z.boolean().optional(),
+      sortBy: z.enum(keysOf(SORT_ROOMS)).optional(),
+      sortOrder: sortOrderArg,
       ...pagingArgs,
       fields: fieldsArg,
     }),
@@ -240,8 +260,13 @@ export const roomsTools = [
       const res = await ctx.client.folders.rooms(
         {
           search: a.search,
-          type: a.roomType ? [ROOM_TYPE_IDS[a.roomType]] : undefined,
-          searchArea: a.archived ? 1 : 0,
+          type: a.roomType?.map((t) => ROOM_TYPE_IDS[t]),
+          searchArea: SEARCH_AREA[a.searchArea],
+          subjectId: a.subjectId,
+          tags: a.tags,
+          withoutTags: a.withoutTags,
+          sortBy: a.sortBy && SORT_ROOMS[a.sortBy],
+          sortOrder: a.sortOrder,
           startIndex: a.startIndex,
           count: a.count,
           fields: contentFields(a.fields),
@@ -255,7 +280,7 @@ export const roomsTools = [
     name: 'get_room_types',
     toolset: 'rooms',
     title: 'List room types',
-    description: 'Lists the room types create_room accepts, with what each is for.',
+    description: 'Lists the room types create_room accepts.',
     input: z.object({}),
     output: z.object({
       types: z.array(z.object({ roomType: z.string(), title: z.string(), description: z.string() })),
@@ -276,7 +301,7 @@ export const roomsTools = [
     name: 'get_room_access_levels',
     toolset: 'rooms',
     title: 'List room access levels',
-    description: 'Lists the access levels set_room_security can give in a room (they depend on its type).',
+    description: 'Lists the access levels set_room_security can give in a room.',
     input: z.object({ roomId }),
     output: z.object({ roomType: z.string().optional(), levels: z.array(levelOut) }),
     hints: READ,
@@ -297,3 +322,32 @@ export const roomsTools = [
     },
   }),
 ];
+
+/** DocSpace refuses a level the room type (or the person's account type) does not allow with this. */
+function isRoleNotAvailable(e: unknown): e is DocSpaceError {
+  return (
+    e instanceof DocSpaceError &&
+    e.code === 'forbidden' &&
+    /role is not available/i.test(e.docspaceMessage ?? '')
+  );
+}
+
+/** The refusal, reworded: which level, which room type, and which levels it allows. */
+async function roleNotAvailable(
+  e: DocSpaceError,
+  a: { roomId: number | string; invitations: { access: string }[] },
+  ctx: ToolContext,
+): Promise<Error> {
+  const room = await ctx.client.rooms
+    .info(a.roomId, { fields: ['id', 'roomType'], signal: ctx.signal })
+    .catch(() => undefined);
+  const type = projectFolder(room ?? { id: a.roomId, title: '' }).roomType as string | undefined;
+  const allowed = accessLevelsFor(room?.roomType)
+    .map((l) => accessName(l.access))
+    .filter((n) => n !== 'none');
+  const asked = [...new Set(a.invitations.map((i) => i.access).filter((x) => x !== 'none'))].join(', ');
+  return new ToolInputError(
+    'role_not_available',
+    `DocSpace refused the access level (${asked}): it is not available ${type ? `in a ${type} room` : 'in this room'}, or not for that person's account type (guests cannot be room managers). ${type ? `A ${type} room allows: ${allowed.join(', ')}.` : ''}`.trim(),
+  );
+}

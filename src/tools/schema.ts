@@ -16,23 +16,16 @@ function compact(node: unknown, root: boolean, output = false): unknown {
   if (Array.isArray(node)) return node.map((n) => compact(n, false, output));
   if (node === null || typeof node !== 'object') return node;
   const src = node as Record<string, unknown>;
-  // `anyOf: [{type: X}, {type: 'null'}]` (zod's nullable) says the same as `type: [X, 'null']`.
-  const any = Array.isArray(src.anyOf) ? (compact(src.anyOf, false, output) as unknown[]) : undefined;
-  if (Array.isArray(any) && any.length === 2 && Object.keys(src).length === 1) {
-    const [a, b] = any as Record<string, unknown>[];
-    if (
-      Object.keys(a ?? {}).length === 1 &&
-      typeof a?.type === 'string' &&
-      b?.type === 'null' &&
-      Object.keys(b).length === 1
-    ) {
-      return { type: [a.type, 'null'] };
-    }
-  }
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(src)) {
     if (key === '$schema') continue;
-    if (key === 'minimum' && value === -SAFE_MAX) continue;
+    // zod writes a union of scalars as a type array (`["number","string"]`), which some clients
+    // refuse: an id that may be either is left untyped instead (any value).
+    if (key === 'type' && Array.isArray(value)) continue;
+    // Lower bounds of 0 and 1 (indexes, counts, non-empty text) go without saying; the tool
+    // still checks them.
+    if (key === 'minimum' && (value === -SAFE_MAX || value === 0 || value === 1)) continue;
+    if ((key === 'minLength' || key === 'minItems') && value === 1) continue;
     if (key === 'maximum' && value === SAFE_MAX) continue;
     // `additionalProperties: {}` is the default; `false` only appears on output schemas,
     // where it constrains us, not the client.
@@ -42,6 +35,13 @@ function compact(node: unknown, root: boolean, output = false): unknown {
     if (key === 'pattern' && typeof src.format === 'string') continue;
     // Output `required` lists only bind us; the SDK still validates against the zod schema.
     if (output && key === 'required') continue;
+    // A nested output object is recognisable by its `properties`.
+    if (output && !root && key === 'type' && value === 'object' && src.properties !== undefined) continue;
+    // An optional flag or list that is off or empty unless given says nothing with its default.
+    if (key === 'default' && (value === false || value === 0 || (Array.isArray(value) && value.length === 0)))
+      continue;
+    // DocSpace's 170-character limit on names: the tool checks it, DocSpace would too.
+    if (key === 'maxLength' && value === 170) continue;
     out[key] = compact(value, false, output);
   }
   if (root && out.type === undefined) out.type = 'object';
@@ -135,8 +135,21 @@ export function lenientInput(schema: z.ZodType): WireSchema {
 /**
  * One sentence naming the first bad field, for an `isError` result a model can act on:
  * "Invalid argument `fileId`: expected a positive integer." Never a dump of zod internals.
+ * An unknown argument is named with the ones the tool accepts (`accepted`, top level).
  */
-export function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: z.ZodError, accepted?: readonly string[]): string {
+  const unknown = error.issues.find((i) => i.code === 'unrecognized_keys');
+  if (unknown && unknown.code === 'unrecognized_keys') {
+    const where = unknown.path.length > 0 ? ` in \`${unknown.path.join('.')}\`` : '';
+    const names = unknown.keys.map((k) => `\`${k}\``).join(', ');
+    const known =
+      unknown.path.length > 0 || !accepted
+        ? ''
+        : accepted.length === 0
+          ? ' This tool takes no arguments.'
+          : ` Accepted: ${accepted.join(', ')}.`;
+    return `Unknown argument ${names}${where}.${known}`;
+  }
   const parts = error.issues.slice(0, 3).map((issue) => {
     const path = issue.path.length > 0 ? issue.path.join('.') : '(arguments)';
     return `\`${path}\`: ${issue.message}`;
@@ -148,29 +161,77 @@ export function describeIssues(error: z.ZodError): string {
 // Field builders shared by the toolsets. Descriptions are short on purpose: every byte is
 // repeated in every client's context window.
 
-export const entityId = (what: string) => z.number().int().describe(`${what} id`);
+/**
+ * An entry id: DocSpace's own are integers, files and folders in connected third-party storage
+ * have string ids. No description: the argument's name says what it is.
+ */
+export const anyId = z.union([
+  z.number().int(),
+  // A numeric string, or DocSpace's third-party form `{selector}-{providerId}[-{path}]`
+  // (RegexDaoSelectorBase.cs), e.g. "box-3-|Reports/q1.docx". A title is not an id.
+  z.string().refine((v) => /^(\d+|[a-z]+-\d+(-.*)?)$/s.test(v), {
+    message: 'expected a number, or a third-party storage id such as "box-3-|docs/a.docx"',
+  }),
+]);
+export const entityId = (what?: string) => (what ? anyId.describe(`${what} id`) : anyId);
 
 /** Optional extra DTO fields on top of the compact default projection. */
-export const fieldsArg = z.array(z.string()).optional().describe('Extra DocSpace fields, e.g. createdBy');
+export const fieldsArg = z.array(z.string()).optional().describe('Extra DTO fields');
 
 export const pagingArgs = {
   startIndex: z.number().int().min(0).default(0),
   count: z.number().int().min(1).max(100).default(30),
 };
 
-export const searchArg = z.string().optional().describe('Text the title must contain');
+export const searchArg = z.string().optional();
 
-/** Output of list tools: the page, the total, and where the next page starts (null = last). */
+export const sortOrderArg = z.enum(['ascending', 'descending']).optional();
+
+// Output records: what the projections in shape.ts produce (each also carries any `fields` asked
+// for). Optional fields are left out of `required` rather than typed as null, which every client
+// accepts (no JSON Schema type arrays). Kept lean: every byte is repeated in `tools/list`.
+export const idOut = z.union([z.number(), z.string()]);
+const str = z.string().optional();
+const num = z.number().optional();
+const kind = z.string().optional();
+
+export const fileOut = z.looseObject({
+  id: idOut,
+  title: z.string(),
+  folderId: idOut.optional(),
+  version: num,
+  size: num,
+  updated: str,
+  webUrl: str,
+});
+
+export const folderOut = z.looseObject({
+  id: idOut,
+  title: z.string(),
+  kind,
+  roomType: str,
+  parentId: idOut.optional(),
+  filesCount: num,
+  foldersCount: num,
+  updated: str,
+});
+
+/** An entry of a listing: a file, folder, room, person, member or link (`kind` says which). */
+export const entryOut = z.looseObject({ id: idOut, title: z.string(), kind });
+
+export const personOut = z.looseObject({ id: idOut, title: z.string(), email: str, role: str });
+
+/** A room member (user or group) or a share link. */
+export const shareOut = z.looseObject({ id: idOut, title: z.string(), kind, access: str, url: str });
+
+/** Output of list tools: the page, the total, and where the next page starts (absent = last). */
 export function listOutput(item: z.ZodType) {
   return z.object({
     items: z.array(item),
     total: z.number().int(),
-    nextStartIndex: z.number().int().nullable(),
+    nextStartIndex: z.number().int().optional(),
   });
 }
 
-/**
- * A projected entry (id, title, kind, …, plus whatever `fields` asked for). Declared as a bare
- * object: spelling out the projection in every output schema would cost ~3 KB of `tools/list`.
- */
-export const entityOut = z.looseObject({});
+/** `{ nextStartIndex }` when there is a next page, else nothing. */
+export const nextPage = (next: number | null) => (next === null ? {} : { nextStartIndex: next });

@@ -1,18 +1,23 @@
 import { z } from 'zod';
-import { entityOut } from './schema.js';
+import { anyId, shareOut } from './schema.js';
 import { ACCESS_IDS, entryLine, projectShare } from './shape.js';
 import { CREATE, defineTool, READ, ToolInputError } from './types.js';
 
 const target = {
-  fileId: z.number().int().optional().describe('File id (give this or roomId)'),
-  roomId: z.number().int().optional().describe('Room id (give this or fileId)'),
+  fileId: anyId.optional(),
+  roomId: anyId.optional(),
 };
 
-function pickTarget(a: { fileId?: number; roomId?: number }): { kind: 'file' | 'room'; id: number } {
+function pickTarget(a: { fileId?: number | string; roomId?: number | string }): {
+  kind: 'file' | 'room';
+  id: number | string;
+} {
   if ((a.fileId === undefined) === (a.roomId === undefined)) {
     throw new ToolInputError('bad_target', 'Give exactly one of `fileId` or `roomId`.');
   }
-  return a.fileId !== undefined ? { kind: 'file', id: a.fileId } : { kind: 'room', id: a.roomId as number };
+  return a.fileId !== undefined
+    ? { kind: 'file', id: a.fileId }
+    : { kind: 'room', id: a.roomId as number | string };
 }
 
 export const sharingTools = [
@@ -20,9 +25,9 @@ export const sharingTools = [
     name: 'get_share_links',
     toolset: 'files',
     title: 'List share links',
-    description: 'Lists the external share links of a file or room: URL, access, expiry.',
+    description: 'Lists the external links of a file or room (give fileId or roomId).',
     input: z.object(target),
-    output: z.object({ links: z.array(entityOut) }),
+    output: z.object({ links: z.array(shareOut) }),
     hints: READ,
     async handler(a, ctx) {
       const t = pickTarget(a);
@@ -43,18 +48,15 @@ export const sharingTools = [
     toolset: 'files',
     title: 'Create a share link',
     description:
-      'Creates an external link to a file or room with an access level and optional expiry. Anyone with the link gets that access unless internal is true (portal members only). Returns the URL.',
+      'Creates an external link to a file or room, for anyone with it (portal members only if internal).',
     input: z.object({
       ...target,
       access: z.enum(['viewer', 'commenter', 'reviewer', 'editor', 'form_filler']).default('viewer'),
-      expiresAt: z.iso
-        .datetime({ offset: true })
-        .optional()
-        .describe('Expiry, ISO 8601 (e.g. 2026-12-31T23:59:00Z)'),
-      title: z.string().max(170).optional().describe('Link name'),
-      internal: z.boolean().default(false).describe('Only people signed in to the portal'),
+      expiresAt: z.iso.datetime({ offset: true }).optional(),
+      title: z.string().max(170).optional(),
+      internal: z.boolean().default(false).describe('Portal members only'),
     }),
-    output: entityOut,
+    output: shareOut,
     hints: { ...CREATE, openWorldHint: true },
     async handler(a, ctx) {
       const t = pickTarget(a);

@@ -11,7 +11,10 @@ export const TOOLSETS = {
 
 export type ToolsetName = keyof typeof TOOLSETS;
 
-/** All four MCP hints, always set: clients decide about confirmation prompts from these. */
+/**
+ * The MCP hints: clients decide about confirmation prompts from these. Every hint that means
+ * something for the tool is set; see `wireHints` for the one left out of `tools/list`.
+ */
 export interface ToolHints {
   readOnlyHint: boolean;
   destructiveHint: boolean;
@@ -138,3 +141,16 @@ export const DESTROY: ToolHints = {
   idempotentHint: true,
   openWorldHint: false,
 };
+
+/**
+ * The hints as `tools/list` sends them. `idempotentHint` is left out on read-only tools: the
+ * spec gives it meaning only when `readOnlyHint` is false (a read changes nothing, so repeating
+ * it is safe by definition), and the 19 read-only tools would spend ~420 bytes saying so.
+ * `destructiveHint: false` stays: its default is true, and clients that skip the `readOnlyHint`
+ * check would otherwise ask before every read.
+ */
+export function wireHints(h: ToolHints): Partial<ToolHints> {
+  if (!h.readOnlyHint) return h;
+  const { idempotentHint: _implied, ...rest } = h;
+  return rest;
+}

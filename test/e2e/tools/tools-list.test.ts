@@ -16,16 +16,21 @@ describe('tools/list as a client sees it', () => {
     const bytes = Buffer.byteLength(JSON.stringify({ tools }));
     console.log(`tools/list: ${tools.length} tools, ${bytes} bytes`);
     assert.equal(tools.length, TOOLS.length);
-    assert.ok(bytes < 25 * 1024, `tools/list is ${bytes} bytes`);
+    // The bench's budget: 25 KB decimal for the whole JSON-RPC answer (bench/measures/startup.ts).
+    assert.ok(bytes < 24_800, `tools/list is ${bytes} bytes`);
   });
 
-  it('gives every tool a title, all four hints and an output schema', async () => {
+  it('gives every tool a title, every hint that means something for it and an output schema', async () => {
     const s = await h.connect();
     const { tools } = await s.client.listTools();
     for (const t of tools) {
       assert.ok(t.title, `${t.name} has no title`);
-      for (const hint of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const) {
+      for (const hint of ['readOnlyHint', 'destructiveHint', 'openWorldHint'] as const) {
         assert.equal(typeof t.annotations?.[hint], 'boolean', `${t.name} lacks ${hint}`);
+      }
+      // idempotentHint only means something for tools that write (MCP spec, ToolAnnotations).
+      if (t.annotations?.readOnlyHint === false) {
+        assert.equal(typeof t.annotations?.idempotentHint, 'boolean', `${t.name} lacks idempotentHint`);
       }
       assert.ok(t.outputSchema, `${t.name} has no outputSchema`);
     }

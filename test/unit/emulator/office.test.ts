@@ -335,6 +335,14 @@ describe('conversion', () => {
       '.txt': createOfficeFile('txt', { paragraphs: ['alpha', 'beta'] }),
       '.md': createOfficeFile('md', { paragraphs: ['alpha', 'beta'] }),
       '.csv': createOfficeFile('csv', { rows: [['alpha', 'beta']] }),
+      '.html': new TextEncoder().encode(
+        '<html><head><title>x</title></head><body><p>alpha</p><p>be&amp;ta</p></body></html>'.replace(
+          'be&amp;ta',
+          'beta',
+        ),
+      ),
+      '.htm': new TextEncoder().encode('<p>alpha<br>beta</p>'),
+      '.rtf': new TextEncoder().encode('{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}\\f0 alpha\\par beta\\par}'),
     };
     for (const [from, targets] of Object.entries(CONVERTIBLE_EXTENSIONS)) {
       for (const to of targets) {
@@ -347,8 +355,29 @@ describe('conversion', () => {
     }
   });
 
+  test('matches DocSpace’s table (document-formats onlyoffice-docs-formats.json) for PDFs, slides and Markdown', () => {
+    for (const [from, to] of [
+      ['.pdf', '.txt'],
+      ['.pptx', '.txt'],
+      ['.md', '.txt'],
+      ['.rtf', '.txt'],
+      ['.html', '.txt'],
+      ['.docx', '.txt'],
+    ] as const) {
+      assert.ok(CONVERTIBLE_EXTENSIONS[from]?.includes(to), `${from} -> ${to}`);
+    }
+    assert.equal(CONVERTIBLE_EXTENSIONS['.pdf']?.includes('.pdf'), false);
+  });
+
+  test('reads RTF and HTML as text, without markup', () => {
+    const rtf = "{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}\\f0\\fs24 Caf\\'e9 menu\\par Second line\\par}";
+    assert.equal(extractText('rtf', new TextEncoder().encode(rtf))?.text, 'Café menu\nSecond line');
+    const html = '<html><head><style>p{}</style></head><body><h1>Title</h1><p>A &amp; B</p></body></html>';
+    assert.equal(extractText('html', new TextEncoder().encode(html))?.text, 'Title\nA & B');
+  });
+
   test('a conversion DocSpace does not offer is refused', () => {
-    assert.equal(convertFile('pptx', 'txt', createOfficeFile('pptx', { slides: [['a']] })), undefined);
+    assert.equal(convertFile('pptx', 'csv', createOfficeFile('pptx', { slides: [['a']] })), undefined);
     assert.equal(convertFile('png', 'pdf', createOfficeFile('png', {})), undefined);
   });
 });

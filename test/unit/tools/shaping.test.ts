@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
+import { toolsSnapshot } from '../../../src/tools/docs.js';
 import { describeIssues, jsonSchemaOf } from '../../../src/tools/schema.js';
 import {
   entryLine,
@@ -174,11 +175,47 @@ describe('schemas', () => {
     });
   });
 
-  it('writes nullable as a type list and returns the same object every time', () => {
-    const s = z.object({ next: z.number().int().nullable() });
+  it('never writes a JSON Schema type array, and returns the same object every time', () => {
+    // zod writes a union of scalars as `type: ["number","string"]`, which some clients refuse.
+    const s = z.object({ id: z.union([z.number(), z.string()]), next: z.number().int().optional() });
     const json = jsonSchemaOf(s, 'output');
-    assert.deepEqual(json, { type: 'object', properties: { next: { type: ['integer', 'null'] } } });
+    assert.deepEqual(json, { type: 'object', properties: { id: {}, next: { type: 'integer' } } });
     assert.equal(jsonSchemaOf(s, 'output'), json);
+  });
+
+  it('no tool or meta tool schema, input or output, holds a type array or a nullable', () => {
+    const { tools, metaTools } = toolsSnapshot();
+    const offenders: string[] = [];
+    const walk = (node: unknown, where: string) => {
+      if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${where}[${i}]`));
+      if (node === null || typeof node !== 'object') return;
+      for (const [k, v] of Object.entries(node)) {
+        if (k === 'type' && (Array.isArray(v) || v === 'null')) offenders.push(`${where}.type`);
+        walk(v, `${where}.${k}`);
+      }
+    };
+    for (const t of [...tools, ...metaTools]) {
+      walk(t.inputSchema, `${t.name}.input`);
+      walk(t.outputSchema, `${t.name}.output`);
+    }
+    assert.deepEqual(offenders, []);
+  });
+
+  it('describes what every record tool returns (not a bare object)', () => {
+    for (const t of toolsSnapshot().tools) {
+      const props = (t.outputSchema?.properties ?? {}) as Record<string, unknown>;
+      assert.ok(Object.keys(props).length > 0, `${t.name} has an output schema without properties`);
+    }
+  });
+
+  it('names an unknown argument with the accepted ones', () => {
+    const s = z.strictObject({ fileId: z.number(), fields: z.array(z.string()).optional() });
+    const r = s.safeParse({ fileId: 1, filters: {} });
+    assert.ok(!r.success);
+    assert.equal(
+      describeIssues(r.error, Object.keys(s.shape)),
+      'Unknown argument `filters`. Accepted: fileId, fields.',
+    );
   });
 
   it('names the bad field in one sentence', () => {
