@@ -6,6 +6,8 @@ import { createAuthenticator } from '../auth/index.js';
 import type { Config } from '../config/load.js';
 import { portalFetch } from '../docspace/portal-fetch.js';
 import { createMcpRoute, type McpRoute } from '../mcp/http.js';
+import { createSessionRoute } from '../mcp/sessions.js';
+import { createSessionBus, type SessionBus } from '../store/bus.js';
 import { createServerFactory, type ServerRequest } from '../mcp/server.js';
 import { createSseRoutes, type SseRoutes } from '../mcp/sse.js';
 import { createStore } from '../store/index.js';
@@ -81,6 +83,7 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
   let bound: Hono<HttpEnv> | undefined;
   let sse: SseRoutes | undefined;
   let mcp: McpRoute | undefined;
+  let bus: SessionBus | undefined;
   const running = await listen(
     {
       fetch: (req, env) =>
@@ -156,17 +159,45 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
     const options = { query: config.requestQuery, headerPrefix: config.requestHeaderPrefix };
     const userAgent = config.userAgent || undefined;
 
+    // 2025 sessions on /mcp (src/mcp/sessions.ts); with Redis, a bus between instances.
+    const principalLimit = limit(
+      'principal',
+      config.rateLimitPrincipalCapacity,
+      config.rateLimitPrincipalWindow,
+    );
+    if (config.streamable && config.httpSessions === 'stateful')
+      bus = await createSessionBus({
+        kind: config.store,
+        redisUrl: config.redisUrl || undefined,
+        keyPrefix: config.redisKeyPrefix,
+      });
+    const sessions =
+      config.streamable && config.httpSessions === 'stateful'
+        ? createSessionRoute({
+            factory,
+            selection,
+            authenticate,
+            options,
+            store,
+            bus,
+            limiter,
+            principalLimit,
+            maxBodySize: config.maxBodySize,
+            idleMs: config.httpSessionIdle,
+            maxSessions: config.httpSessionMax,
+            maxPerPrincipal: config.httpSessionPrincipalMax,
+            userAgent,
+            logger,
+          })
+        : undefined;
     mcp = config.streamable
       ? createMcpRoute({
+          sessions,
           factory,
           selection,
           authenticate,
           limiter,
-          principalLimit: limit(
-            'principal',
-            config.rateLimitPrincipalCapacity,
-            config.rateLimitPrincipalWindow,
-          ),
+          principalLimit,
           options,
           maxBodySize: config.maxBodySize,
           requestTimeoutMs: config.requestTimeout,
@@ -322,6 +353,7 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
       metrics,
       async close() {
         await running.shutdown();
+        await bus?.close();
         if (!opts.store) await store.close();
       },
     };

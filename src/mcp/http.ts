@@ -8,6 +8,7 @@ import { errorResponse, RPC } from '../http/errors.js';
 import { type Limit, type RateLimiter, withHeaders } from '../http/rate-limit.js';
 import { type AdmitDeps, admit, requireJson, selectionFor } from './admit.js';
 import type { ServerRequest } from './server.js';
+import type { SessionRoute } from './sessions.js';
 
 /**
  * Streamable HTTP on `/mcp`, both eras through the SDK's `createMcpHandler`.
@@ -28,6 +29,8 @@ export interface McpRouteDeps extends AdmitDeps {
   requestTimeoutMs: number;
   userAgent?: string;
   logger: Logger;
+  /** 2025 sessions (`DOCSPACE_HTTP_SESSIONS=stateful`); without it the 2025 leg is stateless. */
+  sessions?: SessionRoute;
 }
 
 export type { Authenticate };
@@ -76,6 +79,9 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
 
   async function handle(c: Context<HttpEnv>): Promise<Response> {
     const raw = c.req.raw;
+    // --- 2025 sessions (src/mcp/sessions.ts): GET and DELETE naming a session ---
+    if (deps.sessions && raw.method !== 'POST' && (await deps.sessions.wants(raw, undefined)))
+      return deps.sessions.handle(c, undefined);
     if (raw.method !== 'POST') {
       return errorResponse('jsonrpc', 405, `Method ${raw.method} is not allowed on /mcp; use POST.`, {
         headers: { Allow: 'POST, OPTIONS' },
@@ -95,6 +101,9 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
       if (message.method === 'tools/call' && typeof message.params?.name === 'string')
         c.set('toolName', message.params.name.slice(0, 64));
     }
+    // --- 2025 sessions: `initialize` and requests naming a session; the rest stays stateless ---
+    if (deps.sessions && (await deps.sessions.wants(raw, body.value)))
+      return deps.sessions.handle(c, body.value);
 
     const auth = await admit(c, deps);
     if (!auth.ok) return auth.response;
@@ -197,7 +206,13 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     return withHeaders(res, limit.headers);
   }
 
-  return { handle, close: () => handler.close() };
+  return {
+    handle,
+    close: async () => {
+      await deps.sessions?.close();
+      await handler.close();
+    },
+  };
 }
 
 const MAX_CANCELLABLE = 10_000;

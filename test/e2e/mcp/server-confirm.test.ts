@@ -20,8 +20,9 @@ async function myDocumentsId(s: Session): Promise<number> {
   return ((await s.call('get_my_folder', {})).structuredContent as { folder: { id: number } }).folder.id;
 }
 
-// modern: MRTR input_required round trip; session: the SDK's shim sends elicitation/create.
-for (const era of ['modern', 'session'] as const) {
+// modern: MRTR input_required round trip; legacy (a 2025 HTTP session, Mcp-Session-Id) and
+// session (stdio): the SDK's shim sends elicitation/create on the POST's stream or the connection.
+for (const era of ['modern', 'legacy', 'session'] as const) {
   describe(`confirmation of destructive tools (${era} client)`, () => {
     let h: Harness;
     before(async () => {
@@ -85,7 +86,7 @@ for (const era of ['modern', 'session'] as const) {
   });
 }
 
-describe('confirmation over stateless 2025 HTTP', () => {
+describe('confirmation over stateless 2025 HTTP (DOCSPACE_HTTP_SESSIONS=stateless)', () => {
   let h: Harness;
   before(async () => {
     h = await Harness.start();
@@ -93,7 +94,7 @@ describe('confirmation over stateless 2025 HTTP', () => {
   after(() => h.close());
 
   it('acts as annotated: a stateless request cannot carry a question back to the person', async () => {
-    const s = await h.connect({ role: 'user', elicit: 'decline', era: 'legacy' });
+    const s = await h.connect({ role: 'user', elicit: 'decline', era: 'legacy', httpSessions: 'stateless' });
     const id = await personalFolder(s);
     const r = await s.call('delete_folder', { folderId: id });
     assert.ok(!r.isError, text(r));

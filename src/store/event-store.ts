@@ -1,0 +1,48 @@
+import type { EventStore, JSONRPCMessage } from '@modelcontextprotocol/server';
+import type { Store } from './store.js';
+
+/** Longest replay one reconnect gets; a stream with more events than this has lost its head. */
+const MAX_REPLAY = 10_000;
+
+/**
+ * Resumability for one 2025 `/mcp` session (`Last-Event-ID`), kept in the configured store so a
+ * client that reconnects to another instance gets the same events. An event id is
+ * `<stream>.<sequence>`; the keys carry the session id, so an id from another session replays
+ * nothing. Events expire with the session's idle time.
+ */
+export function createStoreEventStore(store: Store, sessionId: string, ttlSeconds: number): EventStore {
+  const seqKey = (stream: string) => `mcp-ev-seq:${sessionId}:${stream}`;
+  const eventKey = (stream: string, seq: number) => `mcp-ev:${sessionId}:${stream}:${seq}`;
+  const parse = (eventId: string): { stream: string; seq: number } | undefined => {
+    const dot = eventId.lastIndexOf('.');
+    if (dot <= 0) return undefined;
+    const seq = Number(eventId.slice(dot + 1));
+    if (!Number.isSafeInteger(seq) || seq < 1) return undefined;
+    return { stream: eventId.slice(0, dot), seq };
+  };
+  return {
+    async storeEvent(stream, message) {
+      const { count } = await store.increment(seqKey(stream), ttlSeconds);
+      await store.set(eventKey(stream, count), JSON.stringify(message), ttlSeconds);
+      return `${stream}.${count}`;
+    },
+    async getStreamIdForEventId(eventId) {
+      const at = parse(eventId);
+      if (!at) return undefined;
+      return (await store.get(eventKey(at.stream, at.seq))) === undefined ? undefined : at.stream;
+    },
+    async replayEventsAfter(eventId, { send }) {
+      const at = parse(eventId);
+      if (!at) throw new Error('invalid event id');
+      for (let seq = at.seq + 1; seq <= at.seq + MAX_REPLAY; seq++) {
+        const value = await store.get(eventKey(at.stream, seq));
+        if (value === undefined) break;
+        const message = JSON.parse(value) as JSONRPCMessage;
+        // Priming events (empty, they only carry an id) are not replayed.
+        if (message && typeof message === 'object' && 'jsonrpc' in message)
+          await send(`${at.stream}.${seq}`, message);
+      }
+      return at.stream;
+    },
+  };
+}
