@@ -262,7 +262,7 @@ export const SETTINGS = {
     group: 'Transport',
     shown: '1800000',
     description:
-      'Milliseconds a 2025 `/mcp` session may stay without a request (and with no open stream) before it ends.',
+      'Milliseconds a 2025 `/mcp` session lives without a request before it ends (404 afterwards).',
     schema: int(1_800_000, { min: 1000 }),
   }),
   httpSessionMax: setting({

@@ -19,6 +19,8 @@ import type { SessionRoute } from './sessions.js';
  * Progress still reaches 2025 clients on the POST's own SSE response. The cost: a 2025 client
  * cannot be sent requests (elicitation, sampling); the tools layer checks `canElicit` and
  * explains instead of asking. See docs/configuration.md "HTTP sessions".
+ * With `DOCSPACE_HTTP_SESSIONS=stateful` (the default) 2025 `initialize` and requests naming a
+ * session go to src/mcp/sessions.ts instead; only sessionless 2025 requests stay stateless.
  */
 export interface McpRouteDeps extends AdmitDeps {
   factory: (req: ServerRequest) => McpServer;
