@@ -257,7 +257,8 @@ export function createSessionRoute(deps: SessionDeps): SessionRoute {
         return errorResponse('jsonrpc', 503, 'Too many open sessions; try again later.', {
           headers: { 'Retry-After': '30' },
         });
-      if (countFor(owner) >= deps.maxPerPrincipal)
+      // The shared credential is everyone's: only the total cap applies to it.
+      if (principal.kind !== 'shared' && countFor(owner) >= deps.maxPerPrincipal)
         return errorResponse(
           'jsonrpc',
           429,

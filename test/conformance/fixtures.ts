@@ -1,5 +1,5 @@
 import type { McpServer } from '@modelcontextprotocol/server';
-import { ResourceTemplate } from '@modelcontextprotocol/server';
+import { inputRequired, ResourceTemplate, type ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { addInputRequiredFixtures } from './input-required.js';
 
@@ -112,6 +112,185 @@ function registerTools(server: McpServer): void {
   );
 }
 
+/** The answer the client gave under `key`, once it answered (either era). */
+const answer = (ctx: ServerContext, key: string) =>
+  (ctx.mcpReq.inputResponses as Record<string, unknown> | undefined)?.[key] as
+    { action?: string; content?: unknown; role?: string; model?: string } | undefined;
+
+/**
+ * Tools that ask the client something: written once with `input_required`, which the SDK turns
+ * into real `elicitation/create` and `sampling/createMessage` requests in a 2025 session.
+ */
+function registerAskingTools(server: McpServer): void {
+  server.registerTool(
+    'test_sampling',
+    {
+      description: 'Asks the client model to answer a prompt.',
+      inputSchema: z.object({ prompt: z.string() }),
+    },
+    async ({ prompt }, ctx) => {
+      const got = answer(ctx, 'sampling') as { content?: { text?: string } } | undefined;
+      if (!got)
+        return inputRequired({
+          inputRequests: {
+            sampling: inputRequired.createMessage({
+              messages: [{ role: 'user', content: { type: 'text', text: prompt } }],
+              maxTokens: 100,
+            }),
+          },
+        });
+      return { content: [{ type: 'text', text: `LLM response: ${got.content?.text ?? ''}` }] };
+    },
+  );
+  server.registerTool(
+    'test_elicitation',
+    {
+      description: 'Asks the person for a username and e-mail.',
+      inputSchema: z.object({ message: z.string() }),
+    },
+    async ({ message }, ctx) => {
+      const got = answer(ctx, 'info');
+      if (!got)
+        return inputRequired({
+          inputRequests: {
+            info: inputRequired.elicit({
+              message,
+              requestedSchema: {
+                type: 'object',
+                properties: {
+                  username: { type: 'string', description: "User's response" },
+                  email: { type: 'string', description: "User's email address" },
+                },
+                required: ['username', 'email'],
+              },
+            }),
+          },
+        });
+      return {
+        content: [
+          {
+            type: 'text',
+            text: `User response: action=${got.action}, content=${JSON.stringify(got.content ?? {})}`,
+          },
+        ],
+      };
+    },
+  );
+  server.registerTool(
+    'test_elicitation_sep1034_defaults',
+    { description: 'Asks with a default for every primitive type (SEP-1034).' },
+    async (ctx) => {
+      const got = answer(ctx, 'defaults');
+      if (!got)
+        return inputRequired({
+          inputRequests: {
+            defaults: inputRequired.elicit({
+              message: 'Please review and update the form fields with defaults',
+              requestedSchema: {
+                type: 'object',
+                properties: {
+                  name: { type: 'string', description: 'User name', default: 'John Doe' },
+                  age: { type: 'integer', description: 'User age', default: 30 },
+                  score: { type: 'number', description: 'User score', default: 95.5 },
+                  status: {
+                    type: 'string',
+                    description: 'User status',
+                    enum: ['active', 'inactive', 'pending'],
+                    default: 'active',
+                  },
+                  verified: { type: 'boolean', description: 'Verification status', default: true },
+                },
+                required: [],
+              },
+            }),
+          },
+        });
+      return {
+        content: [
+          {
+            type: 'text',
+            text: `Elicitation completed: action=${got.action}, content=${JSON.stringify(got.content ?? {})}`,
+          },
+        ],
+      };
+    },
+  );
+  server.registerTool(
+    'test_elicitation_sep1330_enums',
+    { description: 'Asks with the five enum shapes (SEP-1330).' },
+    async (ctx) => {
+      const got = answer(ctx, 'enums');
+      if (!got)
+        return inputRequired({
+          inputRequests: {
+            enums: inputRequired.elicit({
+              message: 'Please select options from the enum fields',
+              requestedSchema: {
+                type: 'object',
+                properties: {
+                  untitledSingle: {
+                    type: 'string',
+                    description: 'Untitled single',
+                    enum: ['option1', 'option2', 'option3'],
+                  },
+                  titledSingle: {
+                    type: 'string',
+                    description: 'Titled single',
+                    oneOf: [
+                      { const: 'value1', title: 'First Option' },
+                      { const: 'value2', title: 'Second Option' },
+                      { const: 'value3', title: 'Third Option' },
+                    ],
+                  },
+                  legacyEnum: {
+                    type: 'string',
+                    description: 'Legacy titled enum',
+                    enum: ['opt1', 'opt2', 'opt3'],
+                    enumNames: ['Option One', 'Option Two', 'Option Three'],
+                  },
+                  untitledMulti: {
+                    type: 'array',
+                    description: 'Untitled multi',
+                    items: { type: 'string', enum: ['option1', 'option2', 'option3'] },
+                  },
+                  titledMulti: {
+                    type: 'array',
+                    description: 'Titled multi',
+                    items: {
+                      anyOf: [
+                        { const: 'value1', title: 'First Choice' },
+                        { const: 'value2', title: 'Second Choice' },
+                        { const: 'value3', title: 'Third Choice' },
+                      ],
+                    },
+                  },
+                },
+                required: [],
+              },
+            } as never),
+          },
+        });
+      return {
+        content: [
+          {
+            type: 'text',
+            text: `Elicitation completed: action=${got.action}, content=${JSON.stringify(got.content ?? {})}`,
+          },
+        ],
+      };
+    },
+  );
+  server.registerTool(
+    'test_reconnection',
+    { description: 'Closes its response stream mid-call, then answers (SEP-1699 polling).' },
+    async (ctx) => {
+      ctx.http?.closeSSE?.();
+      await pause(200);
+      return { content: [{ type: 'text', text: 'Reconnection test completed' }] };
+    },
+  );
+}
+
 function registerResources(server: McpServer): void {
   server.registerResource(
     'static-text',
@@ -216,6 +395,7 @@ function registerPrompts(server: McpServer): void {
 export function addConformanceFixtures(server: McpServer): void {
   server.server.registerCapabilities({ logging: {}, completions: {}, resources: { subscribe: true } });
   registerTools(server);
+  registerAskingTools(server);
   registerResources(server);
   registerPrompts(server);
   addInputRequiredFixtures(server);
