@@ -6,6 +6,7 @@ import { createAuthenticator } from '../auth/index.js';
 import type { Config } from '../config/load.js';
 import { portalFetch } from '../docspace/portal-fetch.js';
 import { createMcpRoute, type McpRoute } from '../mcp/http.js';
+import { requestStateCodec } from '../mcp/request-state.js';
 import { createSessionRoute } from '../mcp/sessions.js';
 import { createSessionBus, type SessionBus } from '../store/bus.js';
 import { createServerFactory, type ServerRequest } from '../mcp/server.js';
@@ -130,6 +131,7 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
       requestTimeoutMs: config.apiTimeout,
       // Not the counting audit: `docspace_mcp_oauth_events_total` is for OAuth events only.
       audit: toolAudit,
+      requestState: requestStateCodec(config.secretValue),
       onToolResult: (tool, outcome, durationMs) => {
         metrics.toolCalls.inc({ tool, outcome });
         metrics.toolDuration.observe({ tool }, durationMs / 1000);

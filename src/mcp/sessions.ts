@@ -3,7 +3,9 @@ import {
   isInitializeRequest,
   isLegacyRequest,
   type JSONRPCMessage,
+  LATEST_PROTOCOL_VERSION,
   type McpServer,
+  SUPPORTED_PROTOCOL_VERSIONS,
   WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
 import type { Context } from 'hono';
@@ -76,6 +78,8 @@ interface Local {
   server: McpServer;
   serverRequest: ServerRequest;
   selection: ToolSelection;
+  /** What `initialize` settled on; the session keeps it whatever a later header says. */
+  protocolVersion: string;
   lastSeen: number;
   /** Responses not yet finished (open SSE streams). */
   open: number;
@@ -148,11 +152,13 @@ export function createSessionRoute(deps: SessionDeps): SessionRoute {
 
   async function build(
     id: string,
-    owner: string,
+    record: SessionRecord,
     stored: string,
     serverRequest: ServerRequest,
     selection: ToolSelection,
   ): Promise<Local> {
+    const owner = record.owner;
+    const asked = record.init?.protocolVersion;
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => id,
       eventStore: createStoreEventStore(deps.store, id, EVENT_TTL_SECONDS),
@@ -172,6 +178,7 @@ export function createSessionRoute(deps: SessionDeps): SessionRoute {
       server,
       serverRequest,
       selection,
+      protocolVersion: SUPPORTED_PROTOCOL_VERSIONS.includes(asked) ? asked : LATEST_PROTOCOL_VERSION,
       lastSeen: Date.now(),
       open: 0,
       closed: false,
@@ -195,7 +202,7 @@ export function createSessionRoute(deps: SessionDeps): SessionRoute {
     serverRequest: ServerRequest,
     selection: ToolSelection,
   ): Promise<Local> {
-    const local = await build(id, record.owner, stored, serverRequest, selection);
+    const local = await build(id, record, stored, serverRequest, selection);
     // The client's handshake again, answered into the void: the fresh server learns the
     // protocol version and the client's capabilities (can it be asked?) as the first one did.
     const init = await local.transport.handleRequest(
@@ -266,9 +273,10 @@ export function createSessionRoute(deps: SessionDeps): SessionRoute {
           { headers: { 'Retry-After': String(Math.ceil(deps.idleMs / 1000)) } },
         );
       const newId = crypto.randomUUID();
-      const stored = JSON.stringify({ owner, init: parsedBody.params } satisfies SessionRecord);
+      const record: SessionRecord = { owner, init: parsedBody.params };
+      const stored = JSON.stringify(record);
       await deps.store.set(recordKey(newId), stored, ttlSeconds);
-      local = await build(newId, owner, stored, serverRequest, selection);
+      local = await build(newId, record, stored, serverRequest, selection);
       deps.logger.debug({ sessionId: newId }, 'mcp session opened');
     } else {
       const stored = await deps.store.get(recordKey(id));
@@ -324,9 +332,18 @@ export function createSessionRoute(deps: SessionDeps): SessionRoute {
       local.open--;
       local.lastSeen = Date.now();
     };
+    // Resumability (priming events, a tool closing its stream) follows the protocol version;
+    // a client whose header names an older revision than its session's still gets them.
+    const given = raw.headers.get('mcp-protocol-version');
+    let req = raw;
+    if (given && given !== local.protocolVersion && SUPPORTED_PROTOCOL_VERSIONS.includes(given)) {
+      const headers = new Headers(raw.headers);
+      headers.set('mcp-protocol-version', local.protocolVersion);
+      req = new Request(raw.url, { method: raw.method, headers, signal: raw.signal });
+    }
     let res: Response;
     try {
-      res = await local.transport.handleRequest(raw, {
+      res = await local.transport.handleRequest(req, {
         parsedBody,
         authInfo: { token: '', clientId: principal.clientId ?? '', scopes: [] },
       });

@@ -1,5 +1,11 @@
 import type { McpServer } from '@modelcontextprotocol/server';
-import { inputRequired, ResourceTemplate, type ServerContext } from '@modelcontextprotocol/server';
+import {
+  fromJsonSchema,
+  inputRequired,
+  type RequestStateCodec,
+  ResourceTemplate,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { addInputRequiredFixtures } from './input-required.js';
 
@@ -97,18 +103,30 @@ function registerTools(server: McpServer): void {
       return { content: [{ type: 'text', text: String(progressToken) }] };
     },
   );
+  // The suite's own document, as JSON Schema (not zod), so $schema, $defs with $anchor,
+  // allOf/anyOf, if/then/else and additionalProperties reach tools/list unchanged.
   server.registerTool(
     'json_schema_2020_12_tool',
     {
-      description: 'Takes an optional name and address (JSON Schema 2020-12 check).',
-      inputSchema: z.object({
-        name: z.string().optional(),
-        address: z.object({ street: z.string().optional(), city: z.string().optional() }).optional(),
-      }),
+      description: 'Tool with JSON Schema 2020-12 features',
+      inputSchema: fromJsonSchema(JSON_SCHEMA_2020_12),
     },
     async (args) => ({
       content: [{ type: 'text', text: `JSON Schema 2020-12 tool called with: ${JSON.stringify(args)}` }],
     }),
+  );
+  // SEP-2243: the client mirrors `region` into `Mcp-Param-Region`; the SDK checks they agree.
+  server.registerTool(
+    'test_custom_header',
+    {
+      description: 'Echoes a region that the client also sends as a header.',
+      inputSchema: fromJsonSchema<{ region: string }>({
+        type: 'object',
+        properties: { region: { type: 'string', 'x-mcp-header': 'Region' } as { type: 'string' } },
+        required: ['region'],
+      }),
+    },
+    async (args) => ({ content: [{ type: 'text', text: `Region: ${(args as { region: string }).region}` }] }),
   );
 }
 
@@ -291,6 +309,30 @@ function registerAskingTools(server: McpServer): void {
   );
 }
 
+const JSON_SCHEMA_2020_12 = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  type: 'object',
+  $defs: {
+    address: {
+      $anchor: 'addressDef',
+      type: 'object',
+      properties: { street: { type: 'string' }, city: { type: 'string' } },
+    },
+  },
+  properties: {
+    name: { type: 'string' },
+    address: { $ref: '#/$defs/address' },
+    contactMethod: { type: 'string', enum: ['phone', 'email'] },
+    phone: { type: 'string' },
+    email: { type: 'string' },
+  },
+  allOf: [{ anyOf: [{ required: ['phone'] }, { required: ['email'] }] }],
+  if: { properties: { contactMethod: { const: 'phone' } }, required: ['contactMethod'] },
+  then: { required: ['phone'] },
+  else: { required: ['email'] },
+  additionalProperties: false,
+} as const;
+
 function registerResources(server: McpServer): void {
   server.registerResource(
     'static-text',
@@ -392,13 +434,15 @@ function registerPrompts(server: McpServer): void {
 }
 
 /** Adds the conformance fixtures to one server instance. */
-export function addConformanceFixtures(server: McpServer): void {
+export function addConformanceFixtures(server: McpServer, requestState: RequestStateCodec<unknown>): void {
   server.server.registerCapabilities({ logging: {}, completions: {}, resources: { subscribe: true } });
   registerTools(server);
   registerAskingTools(server);
   registerResources(server);
   registerPrompts(server);
-  addInputRequiredFixtures(server);
+  addInputRequiredFixtures(server, requestState);
+  // Our prompts never change at run time: say so, so no client waits for list_changed.
+  server.server.registerCapabilities({ prompts: { listChanged: false } });
   server.server.setRequestHandler('resources/subscribe', async () => ({}));
   server.server.setRequestHandler('resources/unsubscribe', async () => ({}));
   server.server.setRequestHandler('logging/setLevel', async () => ({}));
