@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/server';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
@@ -11,7 +12,7 @@ import { createSessionRoute } from '../mcp/sessions.js';
 import { createSessionBus, type SessionBus } from '../store/bus.js';
 import { createServerFactory, type ServerRequest } from '../mcp/server.js';
 import { createSseRoutes, type SseRoutes } from '../mcp/sse.js';
-import { createStore } from '../store/index.js';
+import { createMemoryStore, createStore } from '../store/index.js';
 import type { Store } from '../store/store.js';
 import { createHttpApp } from './app.js';
 import { createEdgeAuthenticator } from './authenticate.js';
@@ -85,6 +86,7 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
   let sse: SseRoutes | undefined;
   let mcp: McpRoute | undefined;
   let bus: SessionBus | undefined;
+  let eventStore: Store | undefined;
   const running = await listen(
     {
       fetch: (req, env) =>
@@ -173,6 +175,9 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
         redisUrl: config.redisUrl || undefined,
         keyPrefix: config.redisKeyPrefix,
       });
+    // On the memory store, events live apart: a burst of them cannot evict sign-ins or grants.
+    if (config.streamable && config.httpSessions === 'stateful' && config.store === 'memory')
+      eventStore = createMemoryStore({ maxEntries: 50_000 });
     const sessions =
       config.streamable && config.httpSessions === 'stateful'
         ? createSessionRoute({
@@ -181,6 +186,10 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
             authenticate,
             options,
             store,
+            eventStore,
+            eventKey: createHmac('sha256', config.secretValue)
+              .update('docspace-mcp session events v1')
+              .digest(),
             bus,
             limiter,
             principalLimit,
@@ -356,6 +365,7 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
       async close() {
         await running.shutdown();
         await bus?.close();
+        await eventStore?.close();
         if (!opts.store) await store.close();
       },
     };

@@ -41,6 +41,13 @@ import type { ServerRequest } from './server.js';
 export interface SessionDeps extends AdmitDeps {
   factory: (req: ServerRequest) => McpServer;
   store: Store;
+  /**
+   * Where resumable events go; default `store`. On the memory store a separate one, so a burst
+   * of events cannot evict sign-ins and grants when the bound is reached.
+   */
+  eventStore?: Store;
+  /** 32 bytes sealing stored events (derived from the server secret). */
+  eventKey?: Buffer;
   /** Only with a shared (Redis) store: forwards client answers between instances. */
   bus?: SessionBus;
   limiter: RateLimiter;
@@ -112,8 +119,18 @@ export function createSessionRoute(deps: SessionDeps): SessionRoute {
   const sweepMs = Math.min(60_000, Math.max(500, Math.floor(deps.idleMs / 4)));
   const sweeper = setInterval(() => {
     const now = Date.now();
-    for (const local of locals.values())
-      if (local.open === 0 && now - local.lastSeen > deps.idleMs) void closeLocal(local);
+    for (const local of locals.values()) {
+      if (now - local.lastSeen <= deps.idleMs) continue;
+      if (local.open === 0) void closeLocal(local);
+      // Only a stream open: the session lives while its record does (ended or expired elsewhere).
+      else
+        void deps.store.get(recordKey(local.id)).then(
+          async (stored) => {
+            if (stored === undefined) await closeLocal(local);
+          },
+          () => undefined,
+        );
+    }
   }, sweepMs);
   sweeper.unref();
 
@@ -161,7 +178,7 @@ export function createSessionRoute(deps: SessionDeps): SessionRoute {
     const asked = record.init?.protocolVersion;
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => id,
-      eventStore: createStoreEventStore(deps.store, id, EVENT_TTL_SECONDS),
+      eventStore: createStoreEventStore(deps.eventStore ?? deps.store, id, EVENT_TTL_SECONDS, deps.eventKey),
       retryInterval: deps.retryIntervalMs ?? 1000,
       maxRequestBodySize: deps.maxBodySize,
       onsessionclosed: async () => {
