@@ -259,6 +259,37 @@ export const SETTINGS = {
       'Most legacy SSE sessions one user (or API key; on a shared credential, one client IP) may hold open at once, under `DOCSPACE_SESSION_MAX`; more are refused with 503.',
     schema: int(20, { min: 1 }),
   }),
+  httpSessions: setting({
+    env: 'DOCSPACE_HTTP_SESSIONS',
+    group: 'Transport',
+    shown: 'stateful',
+    description:
+      '2025-era clients on `/mcp`: `stateful` issues an `Mcp-Session-Id` so the server can ask the client (confirmations, sampling) and streams can resume; `stateless` answers every POST on its own (no questions, nothing to expire). 2026-07-28 clients are stateless either way.',
+    schema: oneOf(['stateful', 'stateless'] as const, 'stateful'),
+  }),
+  httpSessionIdle: setting({
+    env: 'DOCSPACE_HTTP_SESSION_IDLE',
+    group: 'Transport',
+    shown: '1800000',
+    description:
+      'Milliseconds a 2025 `/mcp` session lives without a request before it ends (404 afterwards).',
+    schema: int(1_800_000, { min: 1000 }),
+  }),
+  httpSessionMax: setting({
+    env: 'DOCSPACE_HTTP_SESSION_MAX',
+    group: 'Transport',
+    shown: '1000',
+    description: 'Most 2025 `/mcp` sessions open at once on one instance; more are refused with 503.',
+    schema: int(1000, { min: 1 }),
+  }),
+  httpSessionPrincipalMax: setting({
+    env: 'DOCSPACE_HTTP_SESSION_PRINCIPAL_MAX',
+    group: 'Transport',
+    shown: '20',
+    description:
+      'Most 2025 `/mcp` sessions one user (or API key) has open at once on one instance; more are refused with 429.',
+    schema: int(20, { min: 1 }),
+  }),
   // HTTP
   allowedHostnames: setting({
     env: 'DOCSPACE_SERVER_ALLOWED_HOSTNAMES',

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/server';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
@@ -6,9 +7,12 @@ import { createAuthenticator } from '../auth/index.js';
 import type { Config } from '../config/load.js';
 import { portalFetch } from '../docspace/portal-fetch.js';
 import { createMcpRoute, type McpRoute } from '../mcp/http.js';
+import { requestStateCodec } from '../mcp/request-state.js';
+import { createSessionRoute } from '../mcp/sessions.js';
+import { createSessionBus, type SessionBus } from '../store/bus.js';
 import { createServerFactory, type ServerRequest } from '../mcp/server.js';
 import { createSseRoutes, type SseRoutes } from '../mcp/sse.js';
-import { createStore } from '../store/index.js';
+import { createMemoryStore, createStore } from '../store/index.js';
 import type { Store } from '../store/store.js';
 import { createHttpApp } from './app.js';
 import { createEdgeAuthenticator } from './authenticate.js';
@@ -82,6 +86,8 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
   let bound: Hono<HttpEnv> | undefined;
   let sse: SseRoutes | undefined;
   let mcp: McpRoute | undefined;
+  let bus: SessionBus | undefined;
+  let eventStore: Store | undefined;
   const running = await listen(
     {
       fetch: (req, env) =>
@@ -129,6 +135,7 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
       confirmKey: config.secretValue || undefined,
       // Not the counting audit: `docspace_mcp_oauth_events_total` is for OAuth events only.
       audit: toolAudit,
+      requestState: requestStateCodec(config.secretValue),
       onToolResult: (tool, outcome, durationMs) => {
         metrics.toolCalls.inc({ tool, outcome });
         metrics.toolDuration.observe({ tool }, durationMs / 1000);
@@ -190,17 +197,51 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
     const bodyBudget = new BodyBudget(config.maxBodyInFlight);
     const userAgent = config.userAgent || undefined;
 
+    // 2025 sessions on /mcp (src/mcp/sessions.ts); with Redis, a bus between instances.
+    const principalLimit = limit(
+      'principal',
+      config.rateLimitPrincipalCapacity,
+      config.rateLimitPrincipalWindow,
+    );
+    const stateful = config.streamable && config.httpSessions === 'stateful';
+    if (stateful)
+      bus = await createSessionBus({
+        kind: config.store,
+        redisUrl: config.redisUrl || undefined,
+        keyPrefix: config.redisKeyPrefix,
+      });
+    // On the memory store, events live apart: a burst of them cannot evict sign-ins or grants.
+    if (stateful && config.store === 'memory') eventStore = createMemoryStore({ maxEntries: 50_000 });
+    const sessions = stateful
+      ? createSessionRoute({
+          factory,
+          selection,
+          authenticate,
+          options,
+          store,
+          eventStore,
+          eventKey: createHmac('sha256', config.secretValue)
+            .update('docspace-mcp session events v1')
+            .digest(),
+          bus,
+          limiter,
+          principalLimit,
+          maxBodySize: config.maxBodySize,
+          idleMs: config.httpSessionIdle,
+          maxSessions: config.httpSessionMax,
+          maxPerPrincipal: config.httpSessionPrincipalMax,
+          userAgent,
+          logger,
+        })
+      : undefined;
     mcp = config.streamable
       ? createMcpRoute({
+          sessions,
           factory,
           selection,
           authenticate,
           limiter,
-          principalLimit: limit(
-            'principal',
-            config.rateLimitPrincipalCapacity,
-            config.rateLimitPrincipalWindow,
-          ),
+          principalLimit,
           options,
           maxBodySize: config.maxBodySize,
           bodyBudget,
@@ -344,6 +385,8 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
       metrics,
       async close() {
         await running.shutdown();
+        await bus?.close();
+        await eventStore?.close();
         if (!opts.store) await store.close();
       },
     };

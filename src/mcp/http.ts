@@ -9,6 +9,7 @@ import { type Limit, type RateLimiter, withHeaders } from '../http/rate-limit.js
 import { type AdmitDeps, admit, requireJson, selectionFor } from './admit.js';
 import { envelopeError } from './envelope.js';
 import type { ServerRequest } from './server.js';
+import type { SessionRoute } from './sessions.js';
 
 /**
  * Streamable HTTP on `/mcp`, both eras through the SDK's `createMcpHandler`.
@@ -19,6 +20,8 @@ import type { ServerRequest } from './server.js';
  * Progress still reaches 2025 clients on the POST's own SSE response. The cost: a 2025 client
  * cannot be sent requests (elicitation, sampling); the tools layer checks `canElicit` and
  * confirms destructive calls in two calls instead of asking. See docs/configuration.md "HTTP sessions".
+ * With `DOCSPACE_HTTP_SESSIONS=stateful` (the default) 2025 `initialize` and requests naming a
+ * session go to src/mcp/sessions.ts instead; only sessionless 2025 requests stay stateless.
  */
 export interface McpRouteDeps extends AdmitDeps {
   factory: (req: ServerRequest) => McpServer;
@@ -31,6 +34,8 @@ export interface McpRouteDeps extends AdmitDeps {
   requestTimeoutMs: number;
   userAgent?: string;
   logger: Logger;
+  /** 2025 sessions (`DOCSPACE_HTTP_SESSIONS=stateful`); without it the 2025 leg is stateless. */
+  sessions?: SessionRoute;
 }
 
 export type { Authenticate };
@@ -79,6 +84,9 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
 
   async function handle(c: Context<HttpEnv>): Promise<Response> {
     const raw = c.req.raw;
+    // --- 2025 sessions (src/mcp/sessions.ts): GET and DELETE naming a session ---
+    if (deps.sessions && raw.method !== 'POST' && (await deps.sessions.wants(raw, undefined)))
+      return deps.sessions.handle(c, undefined);
     if (raw.method !== 'POST') {
       return errorResponse('jsonrpc', 405, `Method ${raw.method} is not allowed on /mcp; use POST.`, {
         headers: { Allow: 'POST, OPTIONS' },
@@ -92,6 +100,21 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     const auth = await admit(c, deps);
     if (!auth.ok) return auth.response;
 
+    // --- 2025 sessions: a request naming a session; the session route limits it itself ---
+    if (deps.sessions && raw.headers.has('mcp-session-id')) {
+      const named = await readJsonBody(raw, deps.maxBodySize, 'jsonrpc', deps.bodyBudget);
+      if (!named.ok) return named.response;
+      try {
+        if (await deps.sessions.wants(raw, named.value)) return await deps.sessions.handle(c, named.value);
+        // A session id on a 2026-07-28 request means nothing: answered as any other.
+        const selection = selectionFor(deps, auth.options);
+        if (selection instanceof Response) return selection;
+        return await answer(c, raw, named.value, auth, {}, selection, named.release);
+      } finally {
+        named.release();
+      }
+    }
+
     const key = principalKey(auth.principal);
     const limit = key ? await deps.limiter.check(deps.principalLimit, key, 'jsonrpc') : { headers: {} };
     if ('refused' in limit && limit.refused) return limit.refused;
@@ -102,6 +125,14 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     const body = await readJsonBody(raw, deps.maxBodySize, 'jsonrpc', deps.bodyBudget);
     if (!body.ok) return body.response;
     try {
+      // --- 2025 sessions: `initialize` opens one; the rest stays stateless ---
+      if (deps.sessions && (await deps.sessions.wants(raw, body.value))) {
+        try {
+          return await deps.sessions.handle(c, body.value);
+        } finally {
+          body.release();
+        }
+      }
       return await answer(c, raw, body.value, auth, limit.headers, selection, body.release);
     } catch (err) {
       body.release();
@@ -234,7 +265,13 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     return withHeaders(res, limitHeaders);
   }
 
-  return { handle, close: () => handler.close() };
+  return {
+    handle,
+    close: async () => {
+      await deps.sessions?.close();
+      await handler.close();
+    },
+  };
 }
 
 const MAX_CANCELLABLE = 10_000;

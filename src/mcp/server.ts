@@ -1,4 +1,9 @@
-import { CLIENT_CAPABILITIES_META_KEY, McpServer, type ServerContext } from '@modelcontextprotocol/server';
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  McpServer,
+  type RequestStateCodec,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
 import { type Audit, createAudit } from '../audit/index.js';
 import type { Credential } from '../docspace/credential.js';
@@ -42,6 +47,8 @@ export interface ServerDeps {
    * accepts the others' codes); random per process without one.
    */
   confirmKey?: string;
+  /** Verifies echoed `requestState` before any handler runs (src/mcp/request-state.ts). */
+  requestState?: RequestStateCodec<unknown>;
 }
 
 export interface ServerRequest {
@@ -95,13 +102,20 @@ function registerRecord(server: McpServer, record: AnyToolRecord, env: CallEnv):
  */
 export function createServerFactory(deps: ServerDeps): (req: ServerRequest) => McpServer {
   const maxInlineBytes = deps.maxInlineBytes ?? 1024 * 1024;
+  const requestState = deps.requestState;
   const audit = deps.audit ?? (deps.logger ? createAudit(deps.logger) : undefined);
   const confirmCodes = createConfirmCodes(deps.confirmKey);
   return (req) => {
     const selection = req.selection ?? deps.selection;
     const server = new McpServer(
       { name: SERVER_NAME, version: SERVER_VERSION },
-      { capabilities: { tools: { listChanged: false }, resources: {} }, instructions: INSTRUCTIONS },
+      {
+        capabilities: { tools: { listChanged: false }, resources: {} },
+        instructions: INSTRUCTIONS,
+        ...(requestState
+          ? { requestState: { verify: (state, ctx) => requestState.verify(state, ctx) } }
+          : {}),
+      },
     );
     // SSE sessions replace `req.credential` on every POST (a refreshed token): a client built for
     // an older credential is dropped. Calls already running keep the client they started with.

@@ -1,5 +1,11 @@
 import type { McpServer } from '@modelcontextprotocol/server';
-import { ResourceTemplate } from '@modelcontextprotocol/server';
+import {
+  fromJsonSchema,
+  inputRequired,
+  type RequestStateCodec,
+  ResourceTemplate,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { addInputRequiredFixtures } from './input-required.js';
 
@@ -97,20 +103,235 @@ function registerTools(server: McpServer): void {
       return { content: [{ type: 'text', text: String(progressToken) }] };
     },
   );
+  // The suite's own document, as JSON Schema (not zod), so $schema, $defs with $anchor,
+  // allOf/anyOf, if/then/else and additionalProperties reach tools/list unchanged.
   server.registerTool(
     'json_schema_2020_12_tool',
     {
-      description: 'Takes an optional name and address (JSON Schema 2020-12 check).',
-      inputSchema: z.object({
-        name: z.string().optional(),
-        address: z.object({ street: z.string().optional(), city: z.string().optional() }).optional(),
-      }),
+      description: 'Tool with JSON Schema 2020-12 features',
+      inputSchema: fromJsonSchema(JSON_SCHEMA_2020_12),
     },
     async (args) => ({
       content: [{ type: 'text', text: `JSON Schema 2020-12 tool called with: ${JSON.stringify(args)}` }],
     }),
   );
+  // SEP-2243: the client mirrors `region` into `Mcp-Param-Region`; the SDK checks they agree.
+  server.registerTool(
+    'test_custom_header',
+    {
+      description: 'Echoes a region that the client also sends as a header.',
+      inputSchema: fromJsonSchema<{ region: string }>({
+        type: 'object',
+        properties: { region: { type: 'string', 'x-mcp-header': 'Region' } as { type: 'string' } },
+        required: ['region'],
+      }),
+    },
+    async (args) => ({ content: [{ type: 'text', text: `Region: ${(args as { region: string }).region}` }] }),
+  );
 }
+
+/** The answer the client gave under `key`, once it answered (either era). */
+const answer = (ctx: ServerContext, key: string) =>
+  (ctx.mcpReq.inputResponses as Record<string, unknown> | undefined)?.[key] as
+    { action?: string; content?: unknown; role?: string; model?: string } | undefined;
+
+/**
+ * Tools that ask the client something: written once with `input_required`, which the SDK turns
+ * into real `elicitation/create` and `sampling/createMessage` requests in a 2025 session.
+ */
+function registerAskingTools(server: McpServer): void {
+  server.registerTool(
+    'test_sampling',
+    {
+      description: 'Asks the client model to answer a prompt.',
+      inputSchema: z.object({ prompt: z.string() }),
+    },
+    async ({ prompt }, ctx) => {
+      const got = answer(ctx, 'sampling') as { content?: { text?: string } } | undefined;
+      if (!got)
+        return inputRequired({
+          inputRequests: {
+            sampling: inputRequired.createMessage({
+              messages: [{ role: 'user', content: { type: 'text', text: prompt } }],
+              maxTokens: 100,
+            }),
+          },
+        });
+      return { content: [{ type: 'text', text: `LLM response: ${got.content?.text ?? ''}` }] };
+    },
+  );
+  server.registerTool(
+    'test_elicitation',
+    {
+      description: 'Asks the person for a username and e-mail.',
+      inputSchema: z.object({ message: z.string() }),
+    },
+    async ({ message }, ctx) => {
+      const got = answer(ctx, 'info');
+      if (!got)
+        return inputRequired({
+          inputRequests: {
+            info: inputRequired.elicit({
+              message,
+              requestedSchema: {
+                type: 'object',
+                properties: {
+                  username: { type: 'string', description: "User's response" },
+                  email: { type: 'string', description: "User's email address" },
+                },
+                required: ['username', 'email'],
+              },
+            }),
+          },
+        });
+      return {
+        content: [
+          {
+            type: 'text',
+            text: `User response: action=${got.action}, content=${JSON.stringify(got.content ?? {})}`,
+          },
+        ],
+      };
+    },
+  );
+  server.registerTool(
+    'test_elicitation_sep1034_defaults',
+    { description: 'Asks with a default for every primitive type (SEP-1034).' },
+    async (ctx) => {
+      const got = answer(ctx, 'defaults');
+      if (!got)
+        return inputRequired({
+          inputRequests: {
+            defaults: inputRequired.elicit({
+              message: 'Please review and update the form fields with defaults',
+              requestedSchema: {
+                type: 'object',
+                properties: {
+                  name: { type: 'string', description: 'User name', default: 'John Doe' },
+                  age: { type: 'integer', description: 'User age', default: 30 },
+                  score: { type: 'number', description: 'User score', default: 95.5 },
+                  status: {
+                    type: 'string',
+                    description: 'User status',
+                    enum: ['active', 'inactive', 'pending'],
+                    default: 'active',
+                  },
+                  verified: { type: 'boolean', description: 'Verification status', default: true },
+                },
+                required: [],
+              },
+            }),
+          },
+        });
+      return {
+        content: [
+          {
+            type: 'text',
+            text: `Elicitation completed: action=${got.action}, content=${JSON.stringify(got.content ?? {})}`,
+          },
+        ],
+      };
+    },
+  );
+  server.registerTool(
+    'test_elicitation_sep1330_enums',
+    { description: 'Asks with the five enum shapes (SEP-1330).' },
+    async (ctx) => {
+      const got = answer(ctx, 'enums');
+      if (!got)
+        return inputRequired({
+          inputRequests: {
+            enums: inputRequired.elicit({
+              message: 'Please select options from the enum fields',
+              requestedSchema: {
+                type: 'object',
+                properties: {
+                  untitledSingle: {
+                    type: 'string',
+                    description: 'Untitled single',
+                    enum: ['option1', 'option2', 'option3'],
+                  },
+                  titledSingle: {
+                    type: 'string',
+                    description: 'Titled single',
+                    oneOf: [
+                      { const: 'value1', title: 'First Option' },
+                      { const: 'value2', title: 'Second Option' },
+                      { const: 'value3', title: 'Third Option' },
+                    ],
+                  },
+                  legacyEnum: {
+                    type: 'string',
+                    description: 'Legacy titled enum',
+                    enum: ['opt1', 'opt2', 'opt3'],
+                    enumNames: ['Option One', 'Option Two', 'Option Three'],
+                  },
+                  untitledMulti: {
+                    type: 'array',
+                    description: 'Untitled multi',
+                    items: { type: 'string', enum: ['option1', 'option2', 'option3'] },
+                  },
+                  titledMulti: {
+                    type: 'array',
+                    description: 'Titled multi',
+                    items: {
+                      anyOf: [
+                        { const: 'value1', title: 'First Choice' },
+                        { const: 'value2', title: 'Second Choice' },
+                        { const: 'value3', title: 'Third Choice' },
+                      ],
+                    },
+                  },
+                },
+                required: [],
+              },
+            } as never),
+          },
+        });
+      return {
+        content: [
+          {
+            type: 'text',
+            text: `Elicitation completed: action=${got.action}, content=${JSON.stringify(got.content ?? {})}`,
+          },
+        ],
+      };
+    },
+  );
+  server.registerTool(
+    'test_reconnection',
+    { description: 'Closes its response stream mid-call, then answers (SEP-1699 polling).' },
+    async (ctx) => {
+      ctx.http?.closeSSE?.();
+      await pause(200);
+      return { content: [{ type: 'text', text: 'Reconnection test completed' }] };
+    },
+  );
+}
+
+const JSON_SCHEMA_2020_12 = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  type: 'object',
+  $defs: {
+    address: {
+      $anchor: 'addressDef',
+      type: 'object',
+      properties: { street: { type: 'string' }, city: { type: 'string' } },
+    },
+  },
+  properties: {
+    name: { type: 'string' },
+    address: { $ref: '#/$defs/address' },
+    contactMethod: { type: 'string', enum: ['phone', 'email'] },
+    phone: { type: 'string' },
+    email: { type: 'string' },
+  },
+  allOf: [{ anyOf: [{ required: ['phone'] }, { required: ['email'] }] }],
+  if: { properties: { contactMethod: { const: 'phone' } }, required: ['contactMethod'] },
+  then: { required: ['phone'] },
+  else: { required: ['email'] },
+  additionalProperties: false,
+} as const;
 
 function registerResources(server: McpServer): void {
   server.registerResource(
@@ -213,12 +434,15 @@ function registerPrompts(server: McpServer): void {
 }
 
 /** Adds the conformance fixtures to one server instance. */
-export function addConformanceFixtures(server: McpServer): void {
+export function addConformanceFixtures(server: McpServer, requestState: RequestStateCodec<unknown>): void {
   server.server.registerCapabilities({ logging: {}, completions: {}, resources: { subscribe: true } });
   registerTools(server);
+  registerAskingTools(server);
   registerResources(server);
   registerPrompts(server);
-  addInputRequiredFixtures(server);
+  addInputRequiredFixtures(server, requestState);
+  // Our prompts never change at run time: say so, so no client waits for list_changed.
+  server.server.registerCapabilities({ prompts: { listChanged: false } });
   server.server.setRequestHandler('resources/subscribe', async () => ({}));
   server.server.setRequestHandler('resources/unsubscribe', async () => ({}));
   server.server.setRequestHandler('logging/setLevel', async () => ({}));

@@ -1,9 +1,8 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   CLIENT_CAPABILITIES_META_KEY,
   inputRequired,
   type McpServer,
-  ProtocolError,
+  type RequestStateCodec,
   type ServerContext,
 } from '@modelcontextprotocol/server';
 
@@ -12,34 +11,22 @@ import {
  * by name. Request state is HMAC-signed, as the spec requires of state a server relies on.
  */
 
-const KEY = randomBytes(32);
+/** The production codec (src/mcp/request-state.ts); the server verifies before handlers run. */
+let codec: RequestStateCodec<unknown> | undefined;
 
-function sign(payload: string): string {
-  const body = Buffer.from(payload).toString('base64url');
-  return `${body}.${createHmac('sha256', KEY).update(body).digest('base64url')}`;
-}
-
-/** The verified payload, or a -32602 error for state that was altered. */
-function verify(state: string | undefined): string | undefined {
-  if (state === undefined) return undefined;
-  const [body, mac] = state.split('.');
-  const expected = createHmac('sha256', KEY)
-    .update(body ?? '')
-    .digest();
-  const given = Buffer.from(mac ?? '', 'base64url');
-  if (!body || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new ProtocolError(-32602, 'Invalid requestState: integrity check failed');
-  }
-  return Buffer.from(body, 'base64url').toString('utf8');
+function sign(payload: string): Promise<string> {
+  if (!codec) throw new Error('addInputRequiredFixtures needs the request-state codec');
+  return codec.mint(payload);
 }
 
 function responses(ctx: ServerContext): Record<string, unknown> {
   return ctx.mcpReq.inputResponses ?? {};
 }
 
+/** The verified payload: altered state never reaches a handler (a -32602 error instead). */
 function state(ctx: ServerContext): string | undefined {
-  const raw = ctx.mcpReq.requestState<unknown>();
-  return typeof raw === 'string' ? raw : undefined;
+  const payload = ctx.mcpReq.requestState<unknown>();
+  return typeof payload === 'string' ? payload : undefined;
 }
 
 const askName = (message = 'What is your name?') =>
@@ -55,7 +42,8 @@ function nameFrom(value: unknown): string {
 
 const text = (t: string) => ({ content: [{ type: 'text' as const, text: t }] });
 
-export function addInputRequiredFixtures(server: McpServer): void {
+export function addInputRequiredFixtures(server: McpServer, requestState: RequestStateCodec<unknown>): void {
+  codec = requestState;
   server.registerTool(
     'test_input_required_result_elicitation',
     { description: 'Asks for a name, then greets.' },
@@ -108,10 +96,10 @@ export function addInputRequiredFixtures(server: McpServer): void {
               requestedSchema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] },
             }),
           },
-          requestState: sign('request-state-round-1'),
+          requestState: await sign('request-state-round-1'),
         });
       }
-      return verify(state(ctx)) === 'request-state-round-1' ? text('state-ok') : text('state-missing');
+      return state(ctx) === 'request-state-round-1' ? text('state-ok') : text('state-missing');
     },
   );
 
@@ -130,10 +118,10 @@ export function addInputRequiredFixtures(server: McpServer): void {
             }),
             client_roots: inputRequired.listRoots(),
           },
-          requestState: sign('multiple'),
+          requestState: await sign('multiple'),
         });
       }
-      verify(state(ctx));
+      state(ctx);
       return text(`Got all inputs for ${nameFrom(r.user_name)}.`);
     },
   );
@@ -143,7 +131,7 @@ export function addInputRequiredFixtures(server: McpServer): void {
     { description: 'Asks two questions in turn.' },
     async (ctx) => {
       const r = responses(ctx);
-      const round = verify(state(ctx));
+      const round = state(ctx);
       if (round === 'round-1' && r.step1) {
         return inputRequired({
           inputRequests: {
@@ -156,7 +144,7 @@ export function addInputRequiredFixtures(server: McpServer): void {
               },
             }),
           },
-          requestState: sign(`round-2:${nameFrom(r.step1)}`),
+          requestState: await sign(`round-2:${nameFrom(r.step1)}`),
         });
       }
       if (round?.startsWith('round-2:') && r.step2) {
@@ -165,7 +153,7 @@ export function addInputRequiredFixtures(server: McpServer): void {
       }
       return inputRequired({
         inputRequests: { step1: askName('Step 1: What is your name?') },
-        requestState: sign('round-1'),
+        requestState: await sign('round-1'),
       });
     },
   );
@@ -176,9 +164,11 @@ export function addInputRequiredFixtures(server: McpServer): void {
     async (ctx) => {
       const given = state(ctx);
       if (given === undefined) {
-        return inputRequired({ inputRequests: { user_name: askName() }, requestState: sign('tamper-check') });
+        return inputRequired({
+          inputRequests: { user_name: askName() },
+          requestState: await sign('tamper-check'),
+        });
       }
-      verify(given);
       return text('state-ok');
     },
   );

@@ -2,6 +2,7 @@ import { type Emulator, startEmulator } from '../../emulator/index.js';
 import { loadConfig } from '../../src/config/load.js';
 import { type HttpServerHandle, startHttpServer } from '../../src/http/start.js';
 import { createLogger } from '../../src/log.js';
+import { requestStateCodec } from '../../src/mcp/request-state.js';
 import { addConformanceFixtures } from './fixtures.js';
 
 export interface ConformanceServer {
@@ -30,7 +31,12 @@ export async function startConformanceServer(): Promise<ConformanceServer> {
     },
   });
   const logger = createLogger({ level: process.env.DEBUG_TESTS ? 'debug' : 'silent', pretty: false });
-  const server = await startHttpServer(config, { logger, decorateServer: addConformanceFixtures });
+  // The same codec the production server verifies with (keyed by the server secret).
+  const codec = requestStateCodec(config.secretValue);
+  const server = await startHttpServer(config, {
+    logger,
+    decorateServer: (s) => addConformanceFixtures(s, codec),
+  });
   return {
     server,
     emulator,

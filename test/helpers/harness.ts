@@ -39,8 +39,13 @@ export interface ConnectOptions {
    * asked the person and got a yes: it calls again with the code. False shows the first answer.
    */
   relayConfirmation?: boolean;
-  /** modern: 2026-07-28 over HTTP; legacy: 2025 over stateless HTTP; session: 2025 in one connection (stdio). */
+  /**
+   * modern: 2026-07-28 over HTTP; legacy: 2025 over HTTP (an `Mcp-Session-Id` session unless
+   * `httpSessions` is `stateless`); session: 2025 in one connection (stdio).
+   */
   era?: 'modern' | 'legacy' | 'session';
+  /** `DOCSPACE_HTTP_SESSIONS` of the assembled server (default: the server's default, stateful). */
+  httpSessions?: 'stateful' | 'stateless';
   deps?: Partial<ServerDeps>;
   /** Extra per-request values (principal, request id), as the HTTP edge would set them (in-process only). */
   request?: Omit<ServerRequest, 'credential'>;
@@ -56,6 +61,7 @@ function envFor(opts: ConnectOptions): Record<string, string> {
   if (sel.dynamic !== undefined) env.DOCSPACE_DYNAMIC = String(sel.dynamic);
   if (sel.readOnly !== undefined) env.DOCSPACE_READ_ONLY = String(sel.readOnly);
   if (sel.confirmDestructive !== undefined) env.DOCSPACE_CONFIRM_DESTRUCTIVE = String(sel.confirmDestructive);
+  if (opts.httpSessions) env.DOCSPACE_HTTP_SESSIONS = opts.httpSessions;
   const { fetch: _fetch, requestTimeoutMs, ...rest } = opts.deps ?? {};
   if (requestTimeoutMs !== undefined) env.DOCSPACE_API_TIMEOUT = String(requestTimeoutMs);
   const unreachable = [...Object.keys(rest), ...(opts.request ? ['request'] : [])];

@@ -21,8 +21,9 @@ async function myDocumentsId(s: Session): Promise<number> {
   return ((await s.call('get_my_folder', {})).structuredContent as { folder: { id: number } }).folder.id;
 }
 
-// modern: MRTR input_required round trip; session: the SDK's shim sends elicitation/create.
-for (const era of ['modern', 'session'] as const) {
+// modern: MRTR input_required round trip; legacy (a 2025 HTTP session, Mcp-Session-Id) and
+// session (stdio): the SDK's shim sends elicitation/create on the POST's stream or the connection.
+for (const era of ['modern', 'legacy', 'session'] as const) {
   describe(`confirmation of destructive tools (${era} client)`, () => {
     let h: Harness;
     before(async () => {
@@ -109,8 +110,14 @@ describe('confirmation for clients that cannot be asked', () => {
   after(() => h.close());
   beforeEach(() => h.emu.reset());
 
-  it('a 2025 client over stateless HTTP that declares elicitation is not acted for silently', async () => {
-    const s = await h.connect({ role: 'user', elicit: 'accept', era: 'legacy', relayConfirmation: false });
+  it('a 2025 client that declares elicitation but has no session (stateless) is not acted for silently', async () => {
+    const s = await h.connect({
+      role: 'user',
+      elicit: 'accept',
+      era: 'legacy',
+      httpSessions: 'stateless',
+      relayConfirmation: false,
+    });
     const id = await personalFolder(s);
     const r = await s.call('delete_folder', { folderId: id });
     assert.equal(r.isError, true);

@@ -140,8 +140,10 @@ export async function startBalancer(initial: Instance): Promise<Balancer> {
   const balancer: Balancer = { url: '', route: () => initial, served: [], close: async () => {} };
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] as string;
-    const target = new URL(balancer.route(path).url);
-    balancer.served.push({ path, instance: balancer.route(path).name });
+    // `route` once per request: a route that alternates must see each request once.
+    const picked = balancer.route(path);
+    const target = new URL(picked.url);
+    balancer.served.push({ path, instance: picked.name });
     const upstream = request(
       {
         host: target.hostname,
