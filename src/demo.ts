@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { type Emulator, startEmulator } from '../emulator/index.js';
 import { describeConfig } from './config/describe.js';
 import { loadConfig } from './config/load.js';
-import { type HttpServerHandle, startHttpServer } from './http/start.js';
+import { type HttpServerHandle, type StartHttpOptions, startHttpServer } from './http/start.js';
 
 async function startSeededEmulator(port: number): Promise<Emulator> {
   try {
@@ -31,6 +31,8 @@ export interface DemoOptions {
   logger: Logger;
   /** Where the emulator listens; 8081 by default, any free port when that one is taken. */
   emulatorPort?: number;
+  /** TEST ONLY: test hooks for the server (the CLI passes none). */
+  serverOptions?: Pick<StartHttpOptions, 'cimdTestRoute'>;
 }
 
 /**
@@ -54,7 +56,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
       env.DOCSPACE_OAUTH_CLIENT_SECRET = app.clientSecret;
     }
     const config = loadConfig({ env, argv: opts.argv ?? [], demo: true });
-    const server = await startHttpServer(config, { logger: opts.logger });
+    const server = await startHttpServer(config, { ...opts.serverOptions, logger: opts.logger });
     opts.logger.info(
       { ...describeConfig(config, server.publicBaseUrl), listening: server.url },
       'docspace-mcp demo listening',
