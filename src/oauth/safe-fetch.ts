@@ -229,7 +229,7 @@ function routedGet(url: URL, opts: SafeFetchOptions, test: CimdTestRoute): Promi
       url,
       {
         method: 'GET',
-        host: '127.0.0.1',
+        hostname: '127.0.0.1',
         port: target.port,
         servername: url.hostname,
         ca: test.ca,
