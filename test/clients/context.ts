@@ -28,6 +28,8 @@ export interface Browser {
   env: Record<string, string>;
   /** The driver's report, waited for a little (the client may finish before the browser closes). */
   result(): Promise<Drive | undefined>;
+  /** True once the driver has given up (stuck on a page): the client would wait for ever. */
+  failed(): boolean;
 }
 
 export class Context {
@@ -91,6 +93,13 @@ export class Context {
         DRIVE_SERVER: demo.server.publicBaseUrl,
         DRIVE_PORTAL: demo.emulator.url,
         DRIVE_NAME: `clients-${name}`,
+      },
+      failed() {
+        try {
+          return readFileSync(file, 'utf8').includes('"ok":false');
+        } catch {
+          return false;
+        }
       },
       async result() {
         for (let waited = 0; waited < 10_000; waited += 200) {

@@ -63,12 +63,15 @@ export function run(command: string, args: string[], opts: RunOptions): Promise<
       stderr += d.toString('utf8');
       check();
     });
+    // `until` may watch something besides the output (a browser's report): look again now and then.
+    const poll = opts.until ? setInterval(check, 250) : undefined;
     child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
     const finish = (code: number | null) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
+      clearInterval(poll);
       resolve({ code, stdout, stderr, timedOut, stopped, ms: Date.now() - started });
     };
     child.on('error', (err) => {
@@ -95,4 +98,69 @@ export function lastLine(text: string, max = 140): string {
     .filter(Boolean);
   const line = lines.at(-1) ?? '(no output)';
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+export interface Terminal {
+  /** Types text, then Enter. */
+  line(text: string): Promise<void>;
+  /** Waits until the output after `from` matches; false on timeout. */
+  waitFor(pattern: RegExp, timeoutMs: number, from?: number): Promise<boolean>;
+  /** The output so far, without terminal codes. */
+  text(from?: number): string;
+  mark(): number;
+  close(): void;
+}
+
+/** A full-screen terminal program under `script` (a pty), typed into like a person would. */
+export function terminal(program: string, env: Record<string, string>, cwd: string): Terminal {
+  const quoted = `'${program.replace(/'/g, `'\\''`)}'`;
+  const child = spawn('script', ['-q', '-c', quoted, '/dev/null'], {
+    env,
+    cwd,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let out = '';
+  let answered = false;
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString('utf8');
+    // Ink apps ask the terminal who it is (XTVERSION) and wait for the answer: give one.
+    if (!answered && out.includes('\u001b[>q')) {
+      answered = true;
+      child.stdin.write('\u001bP>|xterm(390)\u001b\\');
+    }
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    out += d.toString('utf8');
+  });
+  child.stdin.on('error', () => undefined);
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  let exited = false;
+  child.on('exit', () => {
+    exited = true;
+  });
+  return {
+    async line(text) {
+      child.stdin.write(text);
+      await sleep(300);
+      child.stdin.write('\r');
+    },
+    async waitFor(pattern, timeoutMs, from = 0) {
+      const until = Date.now() + timeoutMs;
+      while (Date.now() < until && !exited) {
+        if (pattern.test(plain(out.slice(from)))) return true;
+        await sleep(200);
+      }
+      return pattern.test(plain(out.slice(from)));
+    },
+    text: (from = 0) => plain(out.slice(from)),
+    mark: () => out.length,
+    close() {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    },
+  };
 }

@@ -74,6 +74,7 @@ async function main(): Promise<number> {
   const started = Date.now();
   const root = mkdtempSync(join(tmpdir(), 'docspace-mcp-clients-'));
   const results: ClientResult[] = [];
+  mkdirSync(ARTIFACTS, { recursive: true });
 
   let installed: Installed | undefined;
   let installError = '';

@@ -123,6 +123,7 @@ export async function claude(ctx: Context): Promise<Record<Step, Outcome>> {
     const r = await run('script', ['-q', '-e', '-c', `${quote(bin)} mcp login docspace`, '/dev/null'], {
       ...s.opts,
       timeoutMs: 90_000,
+      until: () => browser.failed(),
     });
     const drive = await browser.result();
     const problem = driveProblem(drive);

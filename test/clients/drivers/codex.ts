@@ -139,7 +139,7 @@ export async function codex(ctx: Context): Promise<Record<Step, Outcome>> {
     const r = await run(
       bin,
       ['mcp', 'add', 'docspace', '--url', ctx.main.mcpUrl, '--oauth-client-registration', mode],
-      { env: s.env, cwd: s.home, timeoutMs: 90_000 },
+      { env: s.env, cwd: s.home, timeoutMs: 90_000, until: () => browser.failed() },
     );
     const drive = await browser.result();
     const problem = driveProblem(drive);

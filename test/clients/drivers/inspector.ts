@@ -60,6 +60,7 @@ export async function inspector(ctx: Context): Promise<Record<Step, Outcome>> {
     env: ctx.env(home, { MCP_INSPECTOR_SECRET_STORE: 'file', MCP_AUTO_OPEN_ENABLED: 'true', ...browser.env }),
     cwd: home,
     timeoutMs: 90_000,
+    until: () => browser.failed(),
   };
   const callback = `http://127.0.0.1:${await freePort()}/oauth/callback`;
   const signIn = await run(bin, [...base, '--method', 'tools/list', '--callback-url', callback], opts);

@@ -46,7 +46,12 @@ export async function opencode(ctx: Context): Promise<Record<Step, Outcome>> {
   const browser = ctx.browser('opencode-dcr', ctx.main);
   const env = ctx.env(home, browser.env);
   configure(home, { url: ctx.main.mcpUrl });
-  const r = await run(bin, ['mcp', 'auth', 'docspace'], { env, cwd: home, timeoutMs: 90_000 });
+  const r = await run(bin, ['mcp', 'auth', 'docspace'], {
+    env,
+    cwd: home,
+    timeoutMs: 90_000,
+    until: () => browser.failed(),
+  });
   const problem = driveProblem(await browser.result());
   let oauthDcr: Outcome;
   if (!/Authentication successful/.test(plain(r.stdout)) || problem) {
