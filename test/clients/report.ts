@@ -64,15 +64,22 @@ export function recorded(doc: string): Recorded {
   }
 }
 
-/** Steps that passed in `before` and do not pass in `now`. */
-export function regressions(before: Recorded, now: ClientResult[]): string[] {
-  const out: string[] = [];
+/**
+ * Steps that passed in `before` and fail now (`regressions`), and those that passed and could not
+ * be run now (`unverified`: no Chromium, the registry unreachable): said loudly, not a failure.
+ */
+export function compare(
+  before: Recorded,
+  now: ClientResult[],
+): { regressions: string[]; unverified: string[] } {
+  const regressions: string[] = [];
+  const unverified: string[] = [];
   for (const r of now) {
     for (const s of STEPS) {
-      if (before[r.id]?.[s] === 'pass' && r.steps[s].status !== 'pass') {
-        out.push(`${r.name} — ${STEP_TITLES[s]}: was ✔, now ${r.steps[s].status}: ${r.steps[s].note}`);
-      }
+      if (before[r.id]?.[s] !== 'pass' || r.steps[s].status === 'pass') continue;
+      const line = `${r.name} — ${STEP_TITLES[s]}: was ✔, now ${r.steps[s].status}: ${r.steps[s].note}`;
+      (r.steps[s].status === 'fail' ? regressions : unverified).push(line);
     }
   }
-  return out;
+  return { regressions, unverified };
 }
