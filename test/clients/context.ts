@@ -116,6 +116,9 @@ export class Context {
   }
 }
 
+/** An API key of the right shape that DocSpace does not know. */
+export const WRONG_KEY = `sk-${'0'.repeat(48)}`;
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();

@@ -1,9 +1,10 @@
 /** What the suite records: per client, one outcome per step. */
-export const STEPS = ['apiKey', 'oauthDcr', 'oauthCimd', 'toolsList', 'toolCall'] as const;
+export const STEPS = ['apiKey', 'badKey', 'oauthDcr', 'oauthCimd', 'toolsList', 'toolCall'] as const;
 export type Step = (typeof STEPS)[number];
 
 export const STEP_TITLES: Record<Step, string> = {
   apiKey: 'API key',
+  badKey: 'wrong API key refused',
   oauthDcr: 'OAuth, registration (DCR)',
   oauthCimd: 'OAuth, metadata document (CIMD)',
   toolsList: 'tools/list',

@@ -29,7 +29,7 @@ export function renderRegion(results: ClientResult[], meta: { date: string; node
     '',
     "Installed from the npm registry at pinned versions into a cache outside the project, each with its own home directory and no AI model reachable; run by `.ci/run` after `npm test`, failing only when a step marked ✔ here stops passing. Client ID Metadata Documents (Codex's, Claude Code's, in their published shape) come from a local HTTPS server for their real hosts, with a test CA that only this test's server trusts.",
     '',
-    `Run on ${meta.date} with Node ${meta.node}, offline, against \`docspace-mcp demo\` as the CLI starts it; a person's clicks are made by headless Chromium through our consent page and DocSpace's (the emulator's). ✔ passed, ✘ failed (why), — could not be run here (why), n/a: not something this client does.`,
+    `Run on ${meta.date} with Node ${meta.node}, offline, against \`docspace-mcp demo\` as the CLI starts it; a person's clicks are made by headless Chromium through our consent page and DocSpace's (the emulator's). ✔ passed, ✘ failed (why), — could not be run here (why), n/a: not something this client does. "Wrong API key refused" is finding 3 of issue 23: ✘ means the client shows a key DocSpace refuses as a healthy connection.`,
     '',
     `| Client | Version | ${STEPS.map((s) => STEP_TITLES[s]).join(' | ')} |`,
     `|---|---|${STEPS.map(() => '---').join('|')}|`,

@@ -14,6 +14,7 @@ function result(overrides: Partial<ClientResult['steps']> = {}): ClientResult {
     seconds: 1,
     steps: {
       apiKey: pass('`--bearer-token-env-var`'),
+      badKey: fail('lists 35 tools'),
       oauthDcr: pass(),
       oauthCimd: pass(),
       toolsList: pass('35 tools'),
@@ -43,6 +44,7 @@ describe('client suite table', () => {
     const before = recorded(renderRegion([result()], meta));
     assert.deepEqual(before.codex, {
       apiKey: 'pass',
+      badKey: 'fail',
       oauthDcr: 'pass',
       oauthCimd: 'pass',
       toolsList: 'pass',

@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Demo } from '../../../src/demo.js';
-import { type Context, driveProblem } from '../context.js';
+import { type Context, driveProblem, WRONG_KEY } from '../context.js';
 import { cannot, combine, fail, type Outcome, pass, type Step } from '../model.js';
 import { lastLine, plain, run } from '../proc.js';
 
@@ -109,6 +109,28 @@ export async function claude(ctx: Context): Promise<Record<Step, Outcome>> {
   let apiKey = added.code === 0 ? await connected(key) : fail(lastLine(added.stderr || added.stdout));
   const keyRun = apiKey.status === 'pass' ? await session(key) : undefined;
   if (apiKey.status === 'pass') apiKey = pass('`--header "Authorization: Bearer sk-…"`');
+  const wrong = setup('claude-wrong-key');
+  await run(
+    bin,
+    [
+      'mcp',
+      'add',
+      '--transport',
+      'http',
+      '-s',
+      'user',
+      'docspace',
+      ctx.main.mcpUrl,
+      '--header',
+      `Authorization: Bearer ${WRONG_KEY}`,
+    ],
+    wrong.opts,
+  );
+  const wrongStatus = await connected(wrong);
+  const badKey =
+    wrongStatus.status === 'pass'
+      ? fail('`claude mcp list`: Connected')
+      : pass(`\`claude mcp list\`: ${wrongStatus.note}`);
 
   // OAuth: `claude mcp login` in a pty.
   const signIn = async (name: string, demo: Demo) => {
@@ -151,6 +173,7 @@ export async function claude(ctx: Context): Promise<Record<Step, Outcome>> {
   const dcr = await signIn('dcr', ctx.noCimd);
   return {
     apiKey,
+    badKey,
     oauthDcr:
       dcr.outcome.status === 'pass'
         ? pass('`claude mcp login`, when the server offers no metadata documents (`--oauth-cimd false`)')

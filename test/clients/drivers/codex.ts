@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { type Context, driveProblem } from '../context.js';
+import { type Context, driveProblem, WRONG_KEY } from '../context.js';
 import { cannot, combine, fail, type Outcome, pass, type Step } from '../model.js';
 import { lastLine, run } from '../proc.js';
 
@@ -131,6 +131,17 @@ export async function codex(ctx: Context): Promise<Record<Step, Outcome>> {
       ? await appServer(bin, key.env, key.home, 'docspace', email)
       : { tools: fail(lastLine(added.stderr)), call: cannot('not configured') };
   const apiKey = keyRun.tools.status === 'pass' ? pass('`--bearer-token-env-var`') : keyRun.tools;
+  const wrong = setup('codex-wrong-key', { DOCSPACE_MCP_KEY: WRONG_KEY });
+  await run(
+    bin,
+    ['mcp', 'add', 'docspace', '--url', ctx.main.mcpUrl, '--bearer-token-env-var', 'DOCSPACE_MCP_KEY'],
+    { env: wrong.env, cwd: wrong.home, timeoutMs: 30_000 },
+  );
+  const wrongRun = await appServer(bin, wrong.env, wrong.home, 'docspace', email);
+  const badKey =
+    wrongRun.tools.status === 'pass'
+      ? fail(`lists ${wrongRun.tools.note.replace(/ \(.*$/, '')}`)
+      : pass(wrongRun.tools.note);
 
   // OAuth: `codex mcp add --url` signs in by itself; `mode` is its registration strategy.
   const signIn = async (name: string, mode: 'dcr' | 'auto') => {
@@ -164,6 +175,7 @@ export async function codex(ctx: Context): Promise<Record<Step, Outcome>> {
   }
   return {
     apiKey,
+    badKey,
     oauthDcr: dcr.outcome.status === 'pass' ? pass('`--oauth-client-registration dcr`') : dcr.outcome,
     oauthCimd,
     toolsList: combine([

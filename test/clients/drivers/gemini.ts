@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARTIFACTS } from '../../helpers/browser.js';
-import { type Context, driveProblem } from '../context.js';
+import { type Context, driveProblem, WRONG_KEY } from '../context.js';
 import { cannot, combine, fail, notApplicable, type Outcome, pass, type Step } from '../model.js';
 import { lastLine, plain, run, terminal } from '../proc.js';
 
@@ -98,6 +98,29 @@ export async function gemini(ctx: Context): Promise<Record<Step, Outcome>> {
     }
   }
 
+  const wrong = setup('gemini-wrong-key');
+  await run(
+    bin,
+    [
+      'mcp',
+      'add',
+      '-s',
+      'user',
+      '--transport',
+      'http',
+      '--header',
+      `Authorization: Bearer ${WRONG_KEY}`,
+      'docspace',
+      ctx.main.mcpUrl,
+    ],
+    wrong.opts,
+  );
+  const wrongStatus = await connected(wrong);
+  const badKey =
+    wrongStatus.status === 'pass'
+      ? fail('`gemini mcp list`: Connected')
+      : pass(`\`gemini mcp list\`: ${wrongStatus.note.replace(/^.*docspace: \S+ /, '')}`);
+
   // OAuth: `/mcp auth docspace` in the terminal UI.
   const browser = ctx.browser('gemini-dcr', ctx.main);
   const s = setup('gemini-oauth', browser.env);
@@ -147,6 +170,7 @@ export async function gemini(ctx: Context): Promise<Record<Step, Outcome>> {
   }
   return {
     apiKey,
+    badKey,
     oauthDcr,
     oauthCimd: notApplicable('registers (DCR)'),
     toolsList: combine([

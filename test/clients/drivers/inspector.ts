@@ -4,7 +4,7 @@
  * kept in a file store (`MCP_INSPECTOR_SECRET_STORE=file`: no keyring here) and reused by
  * `--stored-auth-only`. It has no metadata document of its own (`--client-metadata-url` takes one).
  */
-import { type Context, driveProblem, freePort } from '../context.js';
+import { type Context, driveProblem, freePort, WRONG_KEY } from '../context.js';
 import { cannot, combine, fail, notApplicable, type Outcome, pass, type Step } from '../model.js';
 import { lastLine, type RunResult, run } from '../proc.js';
 
@@ -53,6 +53,18 @@ export async function inspector(ctx: Context): Promise<Record<Step, Outcome>> {
     email,
   );
   const apiKey = keyList.status === 'pass' ? pass('`--header "Authorization: Bearer sk-…"`') : keyList;
+  const wrong = await run(
+    bin,
+    [...base, '--method', 'tools/list', '--header', `Authorization: Bearer ${WRONG_KEY}`],
+    keyOpts,
+  );
+  const wrongTools = parse(wrong)?.tools;
+  const badKey =
+    Array.isArray(wrongTools) && wrongTools.length > 0
+      ? fail(`lists ${wrongTools.length} tools`)
+      : wrong.timedOut
+        ? fail('timed out')
+        : pass(lastLine(wrong.stderr || wrong.stdout));
 
   const home = ctx.home('inspector-oauth');
   const browser = ctx.browser('inspector-dcr', ctx.main);
@@ -84,6 +96,7 @@ export async function inspector(ctx: Context): Promise<Record<Step, Outcome>> {
 
   return {
     apiKey,
+    badKey,
     oauthDcr,
     oauthCimd: notApplicable('has no document of its own (`--client-metadata-url` takes one)'),
     toolsList: combine([

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Context, driveProblem } from '../context.js';
+import { type Context, driveProblem, WRONG_KEY } from '../context.js';
 import { cannot, fail, notApplicable, type Outcome, pass, type Step } from '../model.js';
 import { lastLine, plain, run } from '../proc.js';
 
@@ -42,6 +42,17 @@ export async function opencode(ctx: Context): Promise<Record<Step, Outcome>> {
     ? pass('`headers`; `opencode mcp list`: connected')
     : fail(keyLine);
 
+  const wrongHome = ctx.home('opencode-wrong-key');
+  configure(wrongHome, {
+    url: ctx.main.mcpUrl,
+    headers: { Authorization: `Bearer ${WRONG_KEY}` },
+    oauth: false,
+  });
+  const wrongLine = await status(ctx.env(wrongHome), wrongHome, 'docspace');
+  const badKey = /✓ docspace .*connected/.test(wrongLine)
+    ? fail('`opencode mcp list`: connected')
+    : pass(`\`opencode mcp list\`: ${wrongLine}`);
+
   const home = ctx.home('opencode-oauth');
   const browser = ctx.browser('opencode-dcr', ctx.main);
   const env = ctx.env(home, browser.env);
@@ -64,6 +75,7 @@ export async function opencode(ctx: Context): Promise<Record<Step, Outcome>> {
   }
   return {
     apiKey,
+    badKey,
     oauthDcr,
     oauthCimd: notApplicable('registers (DCR)'),
     toolsList: cannot(
