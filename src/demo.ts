@@ -3,7 +3,7 @@ import { type Emulator, startEmulator } from '../emulator/index.js';
 import { describeConfig } from './config/describe.js';
 import { loadConfig } from './config/load.js';
 import { DEMO_OWNED, flagOf, SETTINGS } from './config/settings.js';
-import { type HttpServerHandle, startHttpServer } from './http/start.js';
+import { type HttpServerHandle, type StartHttpOptions, startHttpServer } from './http/start.js';
 
 async function startSeededEmulator(port: number): Promise<Emulator> {
   try {
@@ -68,6 +68,8 @@ export interface DemoOptions {
   logger: Logger;
   /** Where the emulator listens; 8081 by default, any free port when that one is taken. */
   emulatorPort?: number;
+  /** TEST ONLY: test hooks for the server (the CLI passes none). */
+  serverOptions?: Pick<StartHttpOptions, 'cimdTestRoute'>;
 }
 
 /**
@@ -94,7 +96,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     if (ignored.length > 0)
       opts.logger.warn({ ignored }, 'the demo ignores these settings: it uses its own emulator');
     const config = loadConfig({ env, argv, demo: true });
-    const server = await startHttpServer(config, { logger: opts.logger });
+    const server = await startHttpServer(config, { ...opts.serverOptions, logger: opts.logger });
     opts.logger.info(
       { ...describeConfig(config, server.publicBaseUrl), listening: server.url },
       'docspace-mcp demo listening',

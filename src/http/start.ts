@@ -21,6 +21,7 @@ import type { HttpEnv } from './env.js';
 import { errorResponse } from './errors.js';
 import { createReadiness } from './health.js';
 import { Metrics } from './metrics.js';
+import type { CimdTestRoute } from '../oauth/safe-fetch.js';
 import { type Limit, RateLimiter } from './rate-limit.js';
 import { listen, type RunningHttpServer } from './serve.js';
 
@@ -44,6 +45,12 @@ export interface StartHttpOptions {
    * server instance. The CLI never sets it, so production servers never carry fixtures.
    */
   decorateServer?: (server: McpServer) => void;
+  /**
+   * TEST ONLY (the client compatibility suite): Client ID Metadata Documents of the routed hosts
+   * are fetched from a local HTTPS server with a test CA. The CLI never sets it, so production
+   * servers fetch documents only from public addresses, trusting only the system's CAs.
+   */
+  cimdTestRoute?: CimdTestRoute;
 }
 
 function limit(name: string, capacity: number, windowMs: number): Limit {
@@ -168,7 +175,11 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
           refreshTokenTtlSeconds: Math.round(config.oauthRefreshTokenTtl / 1000),
           refreshGraceSeconds: config.oauthRefreshTokenGrace / 1000,
           echoScope: config.oauthEchoScope,
-          cimd: { enabled: config.oauthCimd, trustedDomains: config.oauthCimdTrustedDomains },
+          cimd: {
+            enabled: config.oauthCimd,
+            trustedDomains: config.oauthCimdTrustedDomains,
+            testRoute: opts.cimdTestRoute,
+          },
           demo: config.demo,
         })
       : undefined;

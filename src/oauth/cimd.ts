@@ -79,6 +79,7 @@ async function download(
       timeoutMs: settings.cimd.timeoutMs,
       maxBytes: settings.cimd.maxBytes,
       allowInsecureLoopback: settings.cimd.allowInsecureLoopback,
+      testRoute: settings.cimd.testRoute,
     });
   } catch (error) {
     throw unreachable(url, error);

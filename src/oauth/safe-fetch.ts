@@ -13,6 +13,21 @@ export interface SafeFetchOptions {
   maxBytes: number;
   /** TEST ONLY: allow http and loopback addresses. */
   allowInsecureLoopback?: boolean;
+  /** TEST ONLY: see {@link CimdTestRoute}. */
+  testRoute?: CimdTestRoute;
+}
+
+/**
+ * TEST ONLY (the client compatibility suite, `npm run test:clients`): fetch the documents of
+ * real client ids (`https://chatgpt.com/…`, `https://claude.ai/…`) from a local HTTPS server
+ * instead, trusting that server's test CA. `route` names the loopback port standing in for a
+ * host (undefined: the host is not routed and the fetch fails as unresolvable). Never reachable
+ * from configuration: only `StartHttpOptions.cimdTestRoute` sets it, which the CLI never does.
+ */
+export interface CimdTestRoute {
+  route(hostname: string): { port: number } | undefined;
+  /** PEM of the CA that signed the local server's certificate. */
+  ca: string;
 }
 
 export interface SafeResponse {
@@ -117,6 +132,7 @@ export function safeGet(url: URL, opts: SafeFetchOptions): Promise<SafeResponse>
     return Promise.reject(new SafeFetchError('scheme', 'only https documents are fetched'));
   }
   const client = url.protocol === 'https:' ? https : http;
+  if (opts.testRoute) return routedGet(url, opts, opts.testRoute);
   // IP literals never reach `lookup`, so they are checked here.
   const literal = url.hostname.replace(/^\[|\]$/g, '');
   if (isIP(literal) !== 0 && !isPublicAddress(literal, opts.allowInsecureLoopback)) {
@@ -196,6 +212,56 @@ export function safeGet(url: URL, opts: SafeFetchOptions): Promise<SafeResponse>
       fail(error);
     });
     req.on('close', () => clearTimeout(deadline));
+    req.end();
+  });
+}
+
+/** TEST ONLY: {@link CimdTestRoute}; the same deadline, size cap and status handling. */
+function routedGet(url: URL, opts: SafeFetchOptions, test: CimdTestRoute): Promise<SafeResponse> {
+  const target = test.route(url.hostname);
+  if (!target) {
+    return Promise.reject(
+      classifyNetworkError(Object.assign(new Error('not routed'), { code: 'ENOTFOUND' }), url.host),
+    );
+  }
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      url,
+      {
+        method: 'GET',
+        hostname: '127.0.0.1',
+        port: target.port,
+        servername: url.hostname,
+        ca: test.ca,
+        headers: { accept: 'application/json', host: url.host },
+        timeout: opts.timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > opts.maxBytes) {
+            req.destroy();
+            reject(new SafeFetchError('too_large', `the document is larger than ${opts.maxBytes} bytes`));
+          } else chunks.push(chunk);
+        });
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+      },
+    );
+    req.on('timeout', () => {
+      req.destroy();
+      reject(new SafeFetchError('timeout', `${url.host} took longer than ${opts.timeoutMs} ms`));
+    });
+    req.on('error', (error) =>
+      reject(error instanceof SafeFetchError ? error : classifyNetworkError(error, url.host)),
+    );
     req.end();
   });
 }

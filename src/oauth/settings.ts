@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Audit } from '../audit/index.js';
 import type { Store } from '../store/store.js';
+import type { CimdTestRoute } from './safe-fetch.js';
 
 /**
  * Everything the OAuth facade needs, as `src/http/start.ts` wires it from the configuration
@@ -67,6 +68,8 @@ export interface CimdSettings {
   trustedDomains?: string[];
   /** TEST ONLY: accept `http://127.0.0.1:<port>/…` documents and loopback addresses. */
   allowInsecureLoopback?: boolean;
+  /** TEST ONLY: documents of named hosts come from a local HTTPS server (`CimdTestRoute`). */
+  testRoute?: CimdTestRoute;
 }
 
 /** The settings with every default applied. */
@@ -85,7 +88,10 @@ export interface OAuthSettings {
   clientTtl: number;
   echoScope: boolean;
   scopesSupported: string[];
-  cimd: Required<Omit<CimdSettings, 'trustedDomains'>> & { trustedDomains: string[] };
+  cimd: Required<Omit<CimdSettings, 'trustedDomains' | 'testRoute'>> & {
+    trustedDomains: string[];
+    testRoute?: CimdTestRoute;
+  };
   upstreamTimeoutMs: number;
   now: () => number;
   demo: boolean;
@@ -133,6 +139,7 @@ export function resolveSettings(deps: OAuthDeps): OAuthSettings {
       maxBytes: deps.cimd?.maxBytes ?? 5 * 1024,
       allowInsecureLoopback: deps.cimd?.allowInsecureLoopback ?? false,
       trustedDomains: deps.cimd?.trustedDomains ?? DEFAULT_TRUSTED_CIMD_DOMAINS,
+      testRoute: deps.cimd?.testRoute,
     },
     upstreamTimeoutMs: deps.upstreamTimeoutMs ?? 10_000,
     now: deps.now ?? Date.now,

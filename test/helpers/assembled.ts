@@ -4,7 +4,7 @@
  * on loopback port 0. Partial assemblies are for unit and integration tests only.
  */
 import { type Config, loadConfig } from '../../src/config/load.js';
-import { type Demo, startDemo } from '../../src/demo.js';
+import { type Demo, type DemoOptions, startDemo } from '../../src/demo.js';
 import { type HttpServerHandle, startHttpServer } from '../../src/http/start.js';
 import { createLogger } from '../../src/log.js';
 
@@ -36,11 +36,14 @@ function loggerFor(logs?: Logs) {
 }
 
 /** `docspace-mcp demo` (seeded emulator + server with OAuth on), on free ports. */
-export function startDemoServer(opts: { argv?: string[]; logs?: Logs } = {}): Promise<Demo> {
+export function startDemoServer(
+  opts: { argv?: string[]; logs?: Logs; serverOptions?: DemoOptions['serverOptions'] } = {},
+): Promise<Demo> {
   return startDemo({
     argv: ['--port', '0', ...(opts.argv ?? [])],
     emulatorPort: 0,
     logger: loggerFor(opts.logs),
+    serverOptions: opts.serverOptions,
   });
 }
 
