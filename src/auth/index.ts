@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Audit } from '../audit/index.js';
 import type { Credential } from '../docspace/credential.js';
+import type { Verdict } from './credential-check.js';
 import { type AccessTokenClaims, checkAccessToken, createAccessTokenSealer } from '../oauth/access-token.js';
 import { OAuthError } from '../oauth/errors.js';
 
@@ -15,9 +16,11 @@ import { OAuthError } from '../oauth/errors.js';
  * sealed shape and never passed on, with or without the Bearer scheme. Everything else is a 401
  * pointing the client to our metadata.
  */
+/** Who is calling, for logs and limits (never a token). */
+type Principal = { userId?: string; clientId?: string; kind: string };
+
 export type AuthOutcome =
-  | { ok: true; credential: Credential; principal: { userId?: string; clientId?: string; kind: string } }
-  | { ok: false; response: Response };
+  { ok: true; credential: Credential; principal: Principal } | { ok: false; response: Response };
 
 export interface AuthenticatorDeps {
   publicBaseUrl: string;
@@ -37,6 +40,11 @@ export interface AuthenticatorDeps {
   acceptDocSpaceCredentials?: boolean;
   /** The configured credential, used when a request brings none (single-user deployments). */
   fallback?: Credential;
+  /**
+   * Asks DocSpace (once, remembered briefly) whether it accepts a credential a client brought;
+   * a refused one is a 401 here instead of a connection whose every call fails.
+   */
+  checkCredential?: (credential: Credential) => Promise<Verdict>;
   logger?: Logger;
   audit?: Audit;
   now?: () => number;
@@ -59,11 +67,11 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
   const now = deps.now ?? Date.now;
 
   const challenge = (error?: { code: string; description: string }): AuthOutcome => {
-    const params = [`resource_metadata="${resourceMetadata}"`];
+    const params = deps.oauth ? [`resource_metadata="${resourceMetadata}"`] : [];
     if (error)
       params.push(`error="${error.code}"`, `error_description="${error.description.replace(/["\\]/g, '')}"`);
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (deps.oauth) headers['www-authenticate'] = `Bearer ${params.join(', ')}`;
+    if (params.length > 0) headers['www-authenticate'] = `Bearer ${params.join(', ')}`;
     const body = error
       ? { error: error.code, error_description: error.description }
       : {
@@ -98,13 +106,23 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
 
   const onlyOurs = 'this server accepts only tokens it issued';
 
+  /** A DocSpace credential a client brought, unless DocSpace itself refuses it. */
+  const fromClient = async (credential: Credential, principal: Principal): Promise<AuthOutcome> => {
+    if (deps.checkCredential && (await deps.checkCredential(credential)) === 'refused')
+      return reject(
+        'docspace-refused',
+        'DocSpace does not accept this credential (a wrong or revoked API key or token)',
+      );
+    return { ok: true, credential, principal };
+  };
+
   return async (req, headerCredential) => {
     // Preflight carries no credentials by design; CORS answers it before this, never a 401.
     if (req.method === 'OPTIONS') return { ok: false, response: new Response(null, { status: 204 }) };
     const header = req.headers.get('authorization')?.trim();
     if (headerCredential) {
       if (!deps.acceptDocSpaceCredentials) return reject('docspace-credential', onlyOurs);
-      return { ok: true, credential: headerCredential, principal: { kind: 'header' } };
+      return fromClient(headerCredential, { kind: 'header' });
     }
     if (!header) {
       if (deps.fallback)
@@ -117,11 +135,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       if (header.split(/\s+/).some(isSealedShape))
         return reject('scheme', "send this server's token as Authorization: Bearer <token>");
       if (deps.acceptDocSpaceCredentials)
-        return {
-          ok: true,
-          credential: { kind: 'authorization', value: header },
-          principal: { kind: 'authorization' },
-        };
+        return fromClient({ kind: 'authorization', value: header }, { kind: 'authorization' });
       if (deps.oauth) return reject('docspace-credential', onlyOurs);
       return challenge({ code: 'invalid_request', description: 'send a Bearer token' });
     }
@@ -162,7 +176,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       const credential: Credential = bearer.startsWith('sk-')
         ? { kind: 'apiKey', apiKey: bearer }
         : { kind: 'personalToken', token: bearer };
-      return { ok: true, credential, principal: { kind: credential.kind } };
+      return fromClient(credential, { kind: credential.kind });
     }
     return reject('docspace-credential', onlyOurs);
   };

@@ -3,6 +3,7 @@ import type { McpServer } from '@modelcontextprotocol/server';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { type Audit, createAudit } from '../audit/index.js';
+import { createCredentialCheck } from '../auth/credential-check.js';
 import { createAuthenticator } from '../auth/index.js';
 import type { Config } from '../config/load.js';
 import { portalFetch } from '../docspace/portal-fetch.js';
@@ -194,6 +195,13 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
           }
         : undefined,
       acceptDocSpaceCredentials: config.requestAuthorizationHeader,
+      checkCredential:
+        config.requestAuthorizationHeader && config.baseUrl
+          ? createCredentialCheck({
+              baseUrl: config.baseUrl,
+              fetch: timedFetch(opts.fetch ?? portalFetch, metrics),
+            })
+          : undefined,
       fallback: config.credential,
       logger,
       audit,
