@@ -12,7 +12,16 @@ export type Recorded = Record<string, Partial<Record<Step, Status>>>;
 
 const MARK: Record<Status, string> = { pass: '✔', fail: '✘', cannot: '—', 'n/a': 'n/a' };
 
-function cell(status: Status, note: string): string {
+/** A table cell keeps the gist; the whole note is in test-artifacts/clients.json. */
+const CELL_NOTE_MAX = 110;
+
+function brief(note: string): string {
+  const flat = note.replace(/\s+/g, ' ').trim();
+  return flat.length > CELL_NOTE_MAX ? `${flat.slice(0, CELL_NOTE_MAX - 1)}…` : flat;
+}
+
+function cell(status: Status, full: string): string {
+  const note = brief(full);
   const text =
     status === 'cannot' ? `— cannot run here: ${note}` : note ? `${MARK[status]} ${note}` : MARK[status];
   return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');

@@ -141,7 +141,7 @@ export async function codex(ctx: Context): Promise<Record<Step, Outcome>> {
   const badKey =
     wrongRun.tools.status === 'pass'
       ? fail(`lists ${wrongRun.tools.note.replace(/ \(.*$/, '')}`)
-      : pass(wrongRun.tools.note);
+      : pass('no tools listed: the server was not connected');
 
   // OAuth: `codex mcp add --url` signs in by itself; `mode` is its registration strategy.
   const signIn = async (name: string, mode: 'dcr' | 'auto') => {
