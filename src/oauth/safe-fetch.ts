@@ -132,7 +132,16 @@ export function safeGet(url: URL, opts: SafeFetchOptions): Promise<SafeResponse>
     return Promise.reject(new SafeFetchError('scheme', 'only https documents are fetched'));
   }
   const client = url.protocol === 'https:' ? https : http;
-  if (opts.testRoute) return routedGet(url, opts, opts.testRoute);
+  let routed: https.RequestOptions | undefined;
+  if (opts.testRoute) {
+    // TEST ONLY: connect to the local server standing in for the host, trusting its test CA.
+    const target = opts.testRoute.route(url.hostname);
+    if (!target)
+      return Promise.reject(
+        classifyNetworkError(Object.assign(new Error('not routed'), { code: 'ENOTFOUND' }), url.host),
+      );
+    routed = { hostname: '127.0.0.1', port: target.port, servername: url.hostname, ca: opts.testRoute.ca };
+  }
   // IP literals never reach `lookup`, so they are checked here.
   const literal = url.hostname.replace(/^\[|\]$/g, '');
   if (isIP(literal) !== 0 && !isPublicAddress(literal, opts.allowInsecureLoopback)) {
@@ -165,9 +174,13 @@ export function safeGet(url: URL, opts: SafeFetchOptions): Promise<SafeResponse>
       url,
       {
         method: 'GET',
-        headers: { accept: 'application/json', 'user-agent': 'docspace-mcp (client metadata fetch)' },
-        lookup: lookup as unknown as typeof dnsLookup,
+        headers: {
+          accept: 'application/json',
+          'user-agent': 'docspace-mcp (client metadata fetch)',
+          ...(routed && { host: url.host }),
+        },
         timeout: opts.timeoutMs,
+        ...(routed ?? { lookup: lookup as unknown as typeof dnsLookup }),
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -199,7 +212,11 @@ export function safeGet(url: URL, opts: SafeFetchOptions): Promise<SafeResponse>
     // Belt and braces: whatever resolved, the connected peer must be public.
     req.on('socket', (socket) => {
       socket.once('connect', () => {
-        if (socket.remoteAddress && !isPublicAddress(socket.remoteAddress, opts.allowInsecureLoopback)) {
+        if (
+          !routed &&
+          socket.remoteAddress &&
+          !isPublicAddress(socket.remoteAddress, opts.allowInsecureLoopback)
+        ) {
           fail(new SafeFetchError('address', 'the document host resolves to a private address'));
         }
       });
@@ -212,56 +229,6 @@ export function safeGet(url: URL, opts: SafeFetchOptions): Promise<SafeResponse>
       fail(error);
     });
     req.on('close', () => clearTimeout(deadline));
-    req.end();
-  });
-}
-
-/** TEST ONLY: {@link CimdTestRoute}; the same deadline, size cap and status handling. */
-function routedGet(url: URL, opts: SafeFetchOptions, test: CimdTestRoute): Promise<SafeResponse> {
-  const target = test.route(url.hostname);
-  if (!target) {
-    return Promise.reject(
-      classifyNetworkError(Object.assign(new Error('not routed'), { code: 'ENOTFOUND' }), url.host),
-    );
-  }
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      url,
-      {
-        method: 'GET',
-        hostname: '127.0.0.1',
-        port: target.port,
-        servername: url.hostname,
-        ca: test.ca,
-        headers: { accept: 'application/json', host: url.host },
-        timeout: opts.timeoutMs,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > opts.maxBytes) {
-            req.destroy();
-            reject(new SafeFetchError('too_large', `the document is larger than ${opts.maxBytes} bytes`));
-          } else chunks.push(chunk);
-        });
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-      },
-    );
-    req.on('timeout', () => {
-      req.destroy();
-      reject(new SafeFetchError('timeout', `${url.host} took longer than ${opts.timeoutMs} ms`));
-    });
-    req.on('error', (error) =>
-      reject(error instanceof SafeFetchError ? error : classifyNetworkError(error, url.host)),
-    );
     req.end();
   });
 }

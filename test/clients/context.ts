@@ -3,7 +3,6 @@
  * a browser: drive-sign-in (headless Chromium playing the person) behind `$BROWSER`.
  */
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Demo } from '../../src/demo.js';
@@ -119,16 +118,7 @@ export class Context {
 /** An API key of the right shape that DocSpace does not know. */
 export const WRONG_KEY = `sk-${'0'.repeat(48)}`;
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../helpers/ports.js';
 
 /** A sign-in's browser part as a reason, when it did not finish. */
 export function driveProblem(drive: Drive | undefined): string | undefined {

@@ -4,7 +4,6 @@
 // DocSpace's (the emulator's) sign-in and consent. Both registration modes.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +13,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { Demo } from '../../../src/demo.js';
 import { startDemoServer } from '../../helpers/assembled.js';
 import { chromiumSkip } from '../../helpers/browser.js';
+import { freePort } from '../../helpers/ports.js';
 
 const PROXY = fileURLToPath(new URL('../../../../node_modules/mcp-remote/dist/proxy.js', import.meta.url));
 const DRIVER = fileURLToPath(new URL('../../helpers/drive-sign-in.js', import.meta.url));
@@ -22,17 +22,6 @@ export const MCP_REMOTE_VERSION = (
     readFileSync(new URL('../../../../node_modules/mcp-remote/package.json', import.meta.url), 'utf8'),
   ) as { version: string }
 ).version;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 type Drive = { ok: boolean; steps: string[]; finalUrl?: string; error?: string };
 

@@ -10,16 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import {
-  Client,
-  type OAuthClientMetadata,
-  type OAuthClientProvider,
-  type OAuthDiscoveryState,
-  type StoredOAuthClientInformation,
-  type StoredOAuthTokens,
-  StreamableHTTPClientTransport,
-  SSEClientTransport,
-} from '@modelcontextprotocol/client';
+import { Client, SSEClientTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport as V1SSE } from '@modelcontextprotocol/sdk/client/sse.js';
@@ -29,6 +20,7 @@ import { type Emulator, startEmulator } from '../../../emulator/index.js';
 import type { Demo } from '../../../src/demo.js';
 import type { HttpServerHandle } from '../../../src/http/start.js';
 import { startDemoServer, startServe } from '../../helpers/assembled.js';
+import { MemoryProvider } from '../../helpers/oauth-provider.js';
 import { chromiumSkip } from '../../helpers/browser.js';
 import { type Listening, listen } from '../../integration/oauth/helpers/listen.js';
 
@@ -169,62 +161,6 @@ describe(`SDK v1 ${pkgVersion('@modelcontextprotocol/sdk')} and v2 ${pkgVersion(
   }
 });
 
-/** The SDK v2 client's OAuth provider, kept in memory as a desktop client would keep it. */
-class MemoryProvider implements OAuthClientProvider {
-  info?: StoredOAuthClientInformation;
-  saved?: StoredOAuthTokens;
-  verifier = '';
-  discovery?: OAuthDiscoveryState;
-  redirects = 0;
-  /** Whether the person is there to sign in when the client sends them. */
-  personPresent = true;
-  constructor(
-    readonly redirectUrl: string,
-    private readonly signIn: (url: URL) => Promise<void>,
-  ) {}
-  get clientMetadata(): OAuthClientMetadata {
-    return {
-      client_name: 'SDK v2 OAuth client',
-      redirect_uris: [this.redirectUrl],
-      token_endpoint_auth_method: 'none',
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-    };
-  }
-  clientInformation() {
-    return this.info;
-  }
-  saveClientInformation(info: StoredOAuthClientInformation) {
-    this.info = info;
-  }
-  tokens() {
-    return this.saved;
-  }
-  saveTokens(tokens: StoredOAuthTokens) {
-    this.saved = tokens;
-  }
-  async redirectToAuthorization(url: URL) {
-    this.redirects++;
-    if (this.personPresent) await this.signIn(url);
-  }
-  invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery') {
-    if (scope === 'all' || scope === 'tokens') this.saved = undefined;
-    if (scope === 'all' || scope === 'client') this.info = undefined;
-  }
-  saveCodeVerifier(v: string) {
-    this.verifier = v;
-  }
-  codeVerifier() {
-    return this.verifier;
-  }
-  saveDiscoveryState(s: OAuthDiscoveryState) {
-    this.discovery = s;
-  }
-  discoveryState() {
-    return this.discovery;
-  }
-}
-
 describe('the SDK v2 client’s OAuth provider against the demo', chromiumSkip('sdk-oauth'), () => {
   let demo: Demo;
   let callback: Listening;
@@ -266,7 +202,11 @@ describe('the SDK v2 client’s OAuth provider against the demo', chromiumSkip('
   }
 
   it('signs in, calls tools, refreshes after the access token expired, and stops working once revoked', async () => {
-    const provider = new MemoryProvider(`${callback.url}/callback`, personSignsIn);
+    // The person is there to sign in the first time only; afterwards the client must manage alone.
+    let personPresent = true;
+    const provider = new MemoryProvider(`${callback.url}/callback`, (url) =>
+      personPresent ? personSignsIn(url) : undefined,
+    );
     const mcpUrl = new URL(demo.mcpUrl);
     const connect = async () => {
       const client = new Client({ name: 'v2-oauth', version: '1' });
@@ -320,7 +260,7 @@ describe('the SDK v2 client’s OAuth provider against the demo', chromiumSkip('
       }),
     });
     assert.equal(stale.status, 401, 'the access token of a revoked grant is refused at once');
-    provider.personPresent = false;
+    personPresent = false;
     await assert.rejects(connect(), /Unauthorized|invalid_grant/i);
     assert.equal(provider.redirects, 2, 'the client had to send the person to sign in again');
   });
