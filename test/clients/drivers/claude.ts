@@ -130,7 +130,7 @@ export async function claude(ctx: Context): Promise<Record<Step, Outcome>> {
   const badKey =
     wrongStatus.status === 'pass'
       ? fail('`claude mcp list`: Connected')
-      : pass(`\`claude mcp list\`: ${wrongStatus.note}`);
+      : pass(`\`claude mcp list\`: ${wrongStatus.note.replace(/^.*?\(HTTP\) - /, '')}`);
 
   // OAuth: `claude mcp login` in a pty.
   const signIn = async (name: string, demo: Demo) => {
