@@ -18,6 +18,23 @@ export interface OriginPolicy {
 
 const OAUTH_PREFIXES = ['/oauth/', '/.well-known/'];
 
+/**
+ * Endpoints that carry no cookies and no ambient authority (metadata, registration, token,
+ * revocation, introspection): a page on another origin gains nothing by calling them, and
+ * browser-based MCP clients live on their own origin, so the Origin check does not apply there
+ * (CORS, `DOCSPACE_SERVER_CORS_OAUTH_ORIGIN`, says who may read the answers). The pages people
+ * click — authorize, consent, callback, connections — stay same-origin.
+ */
+function cookieless(path: string): boolean {
+  return (
+    path.startsWith('/.well-known/') ||
+    path === '/oauth/register' ||
+    path === '/oauth/token' ||
+    path === '/oauth/revoke' ||
+    path === '/oauth/introspect'
+  );
+}
+
 function hostnameOf(hostHeader: string): string | undefined {
   try {
     return new URL(`http://${hostHeader}`).hostname.toLowerCase();
@@ -100,6 +117,7 @@ export function hostAndOriginGuard(
         : policy;
     if (
       origin !== undefined &&
+      !cookieless(c.req.path) &&
       !ownPageWithHiddenOrigin(origin, c.req.header('sec-fetch-site')) &&
       !originAllowed(origin, effective)
     ) {
