@@ -8,7 +8,7 @@ import type { Demo } from '../../../src/demo.js';
 import { startDemoServer } from '../../helpers/assembled.js';
 import { chromiumSkip, launchChromium, screenshot } from '../../helpers/browser.js';
 import { emulatorPerson } from '../../integration/oauth/helpers/emulator-leg.js';
-import { register } from '../../integration/oauth/helpers/facade.js';
+import { register } from '../../helpers/oauth-flow.js';
 import { postForm, tokensFor } from '../../integration/oauth/helpers/flow.js';
 import { type Listening, listen } from '../../integration/oauth/helpers/listen.js';
 

@@ -7,7 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { type Emulator, startEmulator } from '../../../emulator/index.js';
 import type { HttpServerHandle } from '../../../src/http/start.js';
 import { emulatorPerson } from '../../integration/oauth/helpers/emulator-leg.js';
-import { authorizeUrl, browserLeg, pkcePair, register } from '../../integration/oauth/helpers/facade.js';
+import { browserLeg, register } from '../../helpers/oauth-flow.js';
+import { authorizeUrl, pkcePair } from '../../helpers/pkce.js';
 import { startServer } from '../transport/helpers.js';
 
 describe('DOCSPACE_BASE_URL naming the portal by another address', () => {

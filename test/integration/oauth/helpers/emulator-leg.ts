@@ -1,4 +1,4 @@
-import { CookieJar } from './facade.js';
+import { CookieJar } from '../../../helpers/oauth-flow.js';
 
 /**
  * Plays the person at the emulator's DocSpace sign-in and consent pages (emulator/oauth/authorize.ts):

@@ -1,4 +1,5 @@
-import { authorizeUrl, browserLeg, type CookieJar, pkcePair, register } from './facade.js';
+import { browserLeg, type CookieJar, register } from '../../../helpers/oauth-flow.js';
+import { authorizeUrl, pkcePair } from '../../../helpers/pkce.js';
 
 export interface Issued {
   status: number;
