@@ -105,7 +105,8 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
       const named = await readJsonBody(raw, deps.maxBodySize, 'jsonrpc', deps.bodyBudget);
       if (!named.ok) return named.response;
       try {
-        if (await deps.sessions.wants(raw, named.value)) return await deps.sessions.handle(c, named.value);
+        if (await deps.sessions.wants(raw, named.value))
+          return await deps.sessions.handle(c, named.value, auth);
         // A session id on a 2026-07-28 request means nothing: answered as any other.
         const selection = selectionFor(deps, auth.options);
         if (selection instanceof Response) return selection;
@@ -128,7 +129,7 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
       // --- 2025 sessions: `initialize` opens one; the rest stays stateless ---
       if (deps.sessions && (await deps.sessions.wants(raw, body.value))) {
         try {
-          return await deps.sessions.handle(c, body.value);
+          return await deps.sessions.handle(c, body.value, auth, true);
         } finally {
           body.release();
         }

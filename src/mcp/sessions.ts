@@ -18,7 +18,7 @@ import type { SessionBus } from '../store/bus.js';
 import { createStoreEventStore } from '../store/event-store.js';
 import type { Store } from '../store/store.js';
 import { selectTools, type ToolSelection } from '../tools/selection.js';
-import { type AdmitDeps, admit, selectionFor } from './admit.js';
+import { type AdmitDeps, type Admitted, admit, selectionFor } from './admit.js';
 import type { ServerRequest } from './server.js';
 
 /**
@@ -65,7 +65,11 @@ export interface SessionDeps extends AdmitDeps {
 export interface SessionRoute {
   /** Whether a request belongs here: a 2025 `initialize`, or a 2025 request naming a session. */
   wants(req: Request, parsedBody: unknown): Promise<boolean>;
-  handle(c: Context<HttpEnv>, parsedBody: unknown): Promise<Response>;
+  /**
+   * `admitted`: the request's authentication when the caller already did it (it is not done
+   * twice); `limited`: the per-person rate limit was already counted for this request.
+   */
+  handle(c: Context<HttpEnv>, parsedBody: unknown, admitted?: Admitted, limited?: boolean): Promise<Response>;
   readonly size: number;
   /** Closes this instance's copies; the sessions live on in the store (rolling restarts). */
   close(): Promise<void>;
@@ -245,13 +249,18 @@ export function createSessionRoute(deps: SessionDeps): SessionRoute {
     return isLegacyRequest(req, parsedBody, { maxRequestBodySize: deps.maxBodySize });
   }
 
-  async function handle(c: Context<HttpEnv>, parsedBody: unknown): Promise<Response> {
+  async function handle(
+    c: Context<HttpEnv>,
+    parsedBody: unknown,
+    admitted?: Admitted,
+    limited = false,
+  ): Promise<Response> {
     const raw = c.req.raw;
-    const auth = await admit(c, deps);
+    const auth = admitted ?? (await admit(c, deps));
     if (!auth.ok) return auth.response;
     const principal = auth.principal;
     const limit =
-      principal.kind === 'shared'
+      principal.kind === 'shared' || limited
         ? { headers: {} }
         : await deps.limiter.check(
             deps.principalLimit,
