@@ -4,6 +4,7 @@ import type { Credential } from '../docspace/credential.js';
 import type { Verdict } from './credential-check.js';
 import { type AccessTokenClaims, checkAccessToken, createAccessTokenSealer } from '../oauth/access-token.js';
 import { OAuthError } from '../oauth/errors.js';
+import { AuthError } from './errors.js';
 
 /**
  * Turns an MCP HTTP request into a DocSpace credential. Our own access tokens are opened and
@@ -13,14 +14,14 @@ import { OAuthError } from '../oauth/errors.js';
  * (`acceptDocSpaceCredentials`, one switch for every path) is a DocSpace credential a client
  * brings used: an API key (`sk-…`) or token as `Authorization: Bearer …`, another
  * `Authorization` value, or the `X-Mcp-*` credential headers. Our tokens are recognised by their
- * sealed shape and never passed on, with or without the Bearer scheme. Everything else is a 401
- * pointing the client to our metadata.
+ * sealed shape and never passed on, with or without the Bearer scheme. Everything else is an
+ * `AuthError`: a 401 pointing the client to our metadata, which the HTTP edge answers in the
+ * route's protocol.
  */
 /** Who is calling, for logs and limits (never a token). */
 type Principal = { userId?: string; clientId?: string; kind: string };
 
-export type AuthOutcome =
-  { ok: true; credential: Credential; principal: Principal } | { ok: false; response: Response };
+export type Authenticated = { credential: Credential; principal: Principal };
 
 export interface AuthenticatorDeps {
   publicBaseUrl: string;
@@ -53,8 +54,9 @@ export interface AuthenticatorDeps {
 /**
  * `headerCredential`: a DocSpace credential the request brought in `X-Mcp-*` headers (parsed by
  * the HTTP layer), governed by the same switch as DocSpace credentials in `Authorization`.
+ * Throws `AuthError` when the request is refused.
  */
-export type Authenticator = (req: Request, headerCredential?: Credential) => Promise<AuthOutcome>;
+export type Authenticator = (req: Request, headerCredential?: Credential) => Promise<Authenticated>;
 
 export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
   const base = deps.publicBaseUrl.replace(/\/+$/, '');
@@ -66,34 +68,23 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     : undefined;
   const now = deps.now ?? Date.now;
 
-  const challenge = (error?: { code: string; description: string }): AuthOutcome => {
+  /** The 401, its `WWW-Authenticate` pointing to our metadata (RFC 9728) when OAuth is on. */
+  const challenge = (error?: { code: 'invalid_token' | 'invalid_request'; description: string }): AuthError => {
     const params = deps.oauth ? [`resource_metadata="${resourceMetadata}"`] : [];
     if (error)
       params.push(`error="${error.code}"`, `error_description="${error.description.replace(/["\\]/g, '')}"`);
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const headers: Record<string, string> = {};
     if (params.length > 0) headers['www-authenticate'] = `Bearer ${params.join(', ')}`;
-    const body = error
-      ? { error: error.code, error_description: error.description }
-      : {
-          error: 'unauthorized',
-          error_description: deps.oauth ? 'sign in with OAuth' : 'this server needs DocSpace credentials',
-        };
-    return { ok: false, response: new Response(JSON.stringify(body), { status: 401, headers }) };
+    if (error) return new AuthError(error.code, error.description, headers);
+    const description = deps.oauth ? 'sign in with OAuth' : 'this server needs DocSpace credentials';
+    return new AuthError('unauthorized', description, headers);
   };
 
   /** DocSpace could not renew the person's sign-in just now: retry, not sign in again. */
-  const unavailable = (description: string): AuthOutcome => ({
-    ok: false,
-    response: new Response(
-      JSON.stringify({ error: 'temporarily_unavailable', error_description: description }),
-      {
-        status: 503,
-        headers: { 'content-type': 'application/json', 'retry-after': '1' },
-      },
-    ),
-  });
+  const unavailable = (description: string): AuthError =>
+    new AuthError('temporarily_unavailable', description, { 'retry-after': '1' });
 
-  const reject = (reason: string, description: string, claims?: AccessTokenClaims): AuthOutcome => {
+  const reject = (reason: string, description: string, claims?: AccessTokenClaims): AuthError => {
     deps.audit?.record({
       event: 'token.rejected',
       outcome: 'failure',
@@ -107,40 +98,37 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
   const onlyOurs = 'this server accepts only tokens it issued';
 
   /** A DocSpace credential a client brought, unless DocSpace itself refuses it. */
-  const fromClient = async (credential: Credential, principal: Principal): Promise<AuthOutcome> => {
+  const fromClient = async (credential: Credential, principal: Principal): Promise<Authenticated> => {
     if (deps.checkCredential && (await deps.checkCredential(credential)) === 'refused')
-      return reject(
+      throw reject(
         'docspace-refused',
         'DocSpace does not accept this credential (a wrong or revoked API key or token)',
       );
-    return { ok: true, credential, principal };
+    return { credential, principal };
   };
 
   return async (req, headerCredential) => {
-    // Preflight carries no credentials by design; CORS answers it before this, never a 401.
-    if (req.method === 'OPTIONS') return { ok: false, response: new Response(null, { status: 204 }) };
     const header = req.headers.get('authorization')?.trim();
     if (headerCredential) {
-      if (!deps.acceptDocSpaceCredentials) return reject('docspace-credential', onlyOurs);
+      if (!deps.acceptDocSpaceCredentials) throw reject('docspace-credential', onlyOurs);
       return fromClient(headerCredential, { kind: 'header' });
     }
     if (!header) {
-      if (deps.fallback)
-        return { ok: true, credential: deps.fallback, principal: { kind: deps.fallback.kind } };
-      return challenge();
+      if (deps.fallback) return { credential: deps.fallback, principal: { kind: deps.fallback.kind } };
+      throw challenge();
     }
     const bearer = /^bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
     if (!bearer) {
       // Our token under another scheme (or none) is still ours: never a DocSpace credential.
       if (header.split(/\s+/).some(isSealedShape))
-        return reject('scheme', "send this server's token as Authorization: Bearer <token>");
+        throw reject('scheme', "send this server's token as Authorization: Bearer <token>");
       if (deps.acceptDocSpaceCredentials)
         return fromClient({ kind: 'authorization', value: header }, { kind: 'authorization' });
-      if (deps.oauth) return reject('docspace-credential', onlyOurs);
-      return challenge({ code: 'invalid_request', description: 'send a Bearer token' });
+      if (deps.oauth) throw reject('docspace-credential', onlyOurs);
+      throw challenge({ code: 'invalid_request', description: 'send a Bearer token' });
     }
     if (isSealedShape(bearer)) {
-      if (!sealer) return reject('foreign', 'this token was not issued by this server');
+      if (!sealer) throw reject('foreign', 'this token was not issued by this server');
       const check = await checkAccessToken(sealer, bearer, audience, now());
       if (!check.ok) {
         const description = {
@@ -148,7 +136,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
           expired: 'the token expired; refresh it',
           audience: 'the token was issued for another resource',
         }[check.reason];
-        return reject(check.reason, description);
+        throw reject(check.reason, description);
       }
       const { claims } = check;
       let docspaceToken: string | undefined;
@@ -156,12 +144,11 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
         docspaceToken = await deps.oauth?.docspaceAccessToken(claims);
       } catch (error) {
         if (!(error instanceof OAuthError)) throw error;
-        if (error.code !== 'invalid_grant') return unavailable(error.message);
-        return reject('ended', error.message, claims);
+        if (error.code !== 'invalid_grant') throw unavailable(error.message);
+        throw reject('ended', error.message, claims);
       }
-      if (!docspaceToken) return reject('revoked', 'the token was revoked', claims);
+      if (!docspaceToken) throw reject('revoked', 'the token was revoked', claims);
       return {
-        ok: true,
         credential: {
           kind: 'oauth',
           accessToken: docspaceToken,
@@ -178,7 +165,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
         : { kind: 'personalToken', token: bearer };
       return fromClient(credential, { kind: credential.kind });
     }
-    return reject('docspace-credential', onlyOurs);
+    throw reject('docspace-credential', onlyOurs);
   };
 }
 

@@ -1,3 +1,5 @@
+import { AppError } from '../errors.js';
+
 /** Stable machine codes for everything the DocSpace client can fail with. */
 export type DocSpaceErrorCode =
   | 'unauthorized'
@@ -33,9 +35,9 @@ export interface DocSpaceErrorDetails {
  * A failure talking to DocSpace. `message` is one or two sentences a person (or a model) can act
  * on; `code` is what callers branch on.
  */
-export class DocSpaceError extends Error {
-  override readonly name = 'DocSpaceError';
-  readonly code: DocSpaceErrorCode;
+export class DocSpaceError extends AppError {
+  declare readonly code: DocSpaceErrorCode;
+  /** DocSpace's own HTTP status (0 when no answer arrived); `httpStatus` is ours: 502. */
   readonly status: number;
   readonly docspaceMessage?: string;
   readonly fields?: Record<string, string[]>;
@@ -43,8 +45,7 @@ export class DocSpaceError extends Error {
   readonly request?: string;
 
   constructor(code: DocSpaceErrorCode, message: string, details: DocSpaceErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
+    super(code, message, { status: 502, cause: details.cause });
     this.status = details.status ?? 0;
     this.docspaceMessage = details.docspaceMessage;
     this.fields = details.fields;

@@ -1,18 +1,19 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
-import type { McpRoute } from '../mcp/http.js';
-import type { SseRoutes } from '../mcp/sse.js';
+import { AppError } from '../errors.js';
 import { isStoreUnavailable } from '../store/errors.js';
 import { requestContext } from './client.js';
 import type { HttpEnv } from './env.js';
-import { errorResponse, shapeForPath } from './errors.js';
+import { appErrorResponse, errorResponse, shapeForPath } from './errors.js';
 import { corsFor, hostAndOriginGuard, type OriginPolicy, refuse } from './guards.js';
 import type { ReadyReport } from './health.js';
+import type { McpRoute } from './mcp.js';
 import type { Metrics } from './metrics.js';
 import { clientGuide, landingPage, mcpEndpointPage, type ServerFacts } from './pages.js';
 import { htmlResponse, wantsHtml } from '../pages/html.js';
 import { type Limit, type RateLimiter, withHeaders } from './rate-limit.js';
+import type { SseRoutes } from './sse.js';
 import { type TokenLimits, tokenEndpointLimits } from './token-limits.js';
 
 export interface HttpAppDeps {
@@ -205,8 +206,12 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
   app.notFound((c) =>
     errorResponse(shapeForPath(c.req.path), 404, `No route ${c.req.method} ${c.req.path}.`, { code: -32601 }),
   );
+  // The one place a failure thrown by a route becomes an answer, in the route's shape (JSON-RPC on
+  // the MCP routes): refusals as they are, the store away as "retry", anything else as a 500
+  // with a reference. The OAuth routes answer their own (src/oauth/context.ts).
   app.onError((err, c) => {
     const ref = c.get('requestId');
+    if (err instanceof AppError && err.expose) return appErrorResponse(shapeForPath(c.req.path), err);
     if (isStoreUnavailable(err)) {
       // The store (Redis) is away: say "retry", not "your token is bad" (a 401 would make
       // clients drop tokens that are fine) and not a 500 (nothing is broken here).

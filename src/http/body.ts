@@ -1,4 +1,4 @@
-import { type ErrorShape, errorResponse, RPC } from './errors.js';
+import { HttpError, RPC } from './errors.js';
 
 /** Deeper JSON than this is refused: no MCP message needs it and deep values cost stack. */
 export const MAX_JSON_DEPTH = 64;
@@ -7,8 +7,11 @@ export const MAX_JSON_DEPTH = 64;
  * `release` gives the body's bytes back to the budget; call it once the request is done with
  * the body (a no-op without a budget).
  */
-export type BodyResult =
-  { ok: true; value: unknown; bytes: number; release: () => void } | { ok: false; response: Response };
+export interface JsonBody {
+  value: unknown;
+  bytes: number;
+  release: () => void;
+}
 
 /**
  * Body bytes being read or held across all requests at once (`DOCSPACE_MAX_BODY_IN_FLIGHT`),
@@ -32,28 +35,16 @@ export class BodyBudget {
   }
 }
 
-function busy(shape: ErrorShape): BodyResult {
-  return {
-    ok: false,
-    response: errorResponse(
-      shape,
-      503,
-      'The server is receiving too much request data at once (DOCSPACE_MAX_BODY_IN_FLIGHT); retry shortly.',
-      { headers: { 'Retry-After': '1' } },
-    ),
-  };
-}
+const busy = () =>
+  new HttpError(
+    503,
+    'body_budget_exhausted',
+    'The server is receiving too much request data at once (DOCSPACE_MAX_BODY_IN_FLIGHT); retry shortly.',
+    { headers: { 'Retry-After': '1' } },
+  );
 
-function tooLarge(shape: ErrorShape, max: number): BodyResult {
-  return {
-    ok: false,
-    response: errorResponse(
-      shape,
-      413,
-      `The request body is larger than ${max} bytes (DOCSPACE_MAX_BODY_SIZE).`,
-    ),
-  };
-}
+const tooLarge = (max: number) =>
+  new HttpError(413, 'body_too_large', `The request body is larger than ${max} bytes (DOCSPACE_MAX_BODY_SIZE).`);
 
 /** Deepest nesting of arrays/objects in JSON text, ignoring brackets inside strings. */
 export function jsonDepth(text: string): number {
@@ -79,16 +70,12 @@ export function jsonDepth(text: string): number {
  * then while streaming), and parses it (400 with -32700 when it is not JSON, -32600 when nested
  * deeper than MAX_JSON_DEPTH). With a budget, the body's bytes are taken from it before they are
  * read (a declared length up front, a streamed body chunk by chunk): 503 when they do not fit.
- * On success the bytes stay taken until the caller's `release`; on failure they are given back.
+ * On success the bytes stay taken until the caller's `release`; on failure they are given back
+ * and an `HttpError` is thrown.
  */
-export async function readJsonBody(
-  req: Request,
-  max: number,
-  shape: ErrorShape = 'jsonrpc',
-  budget?: BodyBudget,
-): Promise<BodyResult> {
+export async function readJsonBody(req: Request, max: number, budget?: BodyBudget): Promise<JsonBody> {
   const declared = Number(req.headers.get('content-length') ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > max) return tooLarge(shape, max);
+  if (Number.isFinite(declared) && declared > max) throw tooLarge(max);
   let taken = 0;
   let released = false;
   const release = () => {
@@ -100,40 +87,29 @@ export async function readJsonBody(
   let size = 0;
   try {
     if (Number.isFinite(declared)) {
-      if (budget && !budget.take(declared)) return busy(shape);
+      if (budget && !budget.take(declared)) throw busy();
       taken = declared;
       // A declared length is what HTTP/1.1 delivers, so the whole body can be read in one go:
       // on the Node server that reads the socket directly, without a web stream per request.
       text = await req.text();
       size = declared;
       // Characters never outnumber bytes: a longer text means the declared length was a lie.
-      if (text.length > max) {
-        release();
-        return tooLarge(shape, max);
-      }
+      if (text.length > max) throw tooLarge(max);
     } else {
       const read = await readStreamed(req, max, (n) => {
         if (budget && !budget.take(n)) return false;
         taken += n;
         return true;
       });
-      if (read === 'busy') {
-        release();
-        return busy(shape);
-      }
-      if (read === undefined) {
-        release();
-        return tooLarge(shape, max);
-      }
+      if (read === 'busy') throw busy();
+      if (read === undefined) throw tooLarge(max);
       ({ text, size } = read);
     }
+    return { value: parseJson(text), bytes: size, release };
   } catch (err) {
     release();
     throw err;
   }
-  const parsed = parseJson(text, size, shape);
-  if (!parsed.ok) release();
-  return parsed.ok ? { ...parsed, release } : parsed;
 }
 
 /**
@@ -164,27 +140,17 @@ async function readStreamed(
   return { text: Buffer.concat(chunks).toString('utf8'), size };
 }
 
-function parseJson(
-  text: string,
-  size: number,
-  shape: ErrorShape,
-): { ok: true; value: unknown; bytes: number } | { ok: false; response: Response } {
+function parseJson(text: string): unknown {
   if (jsonDepth(text) > MAX_JSON_DEPTH) {
-    return {
-      ok: false,
-      response: errorResponse(shape, 400, `The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels.`, {
-        code: RPC.invalidRequest,
-      }),
-    };
+    throw new HttpError(400, 'json_too_deep', `The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels.`, {
+      rpcCode: RPC.invalidRequest,
+    });
   }
   try {
-    return { ok: true, value: JSON.parse(text), bytes: size };
+    return JSON.parse(text);
   } catch {
-    return {
-      ok: false,
-      response: errorResponse(shape, 400, 'Parse error: the body is not valid JSON.', {
-        code: RPC.parseError,
-      }),
-    };
+    throw new HttpError(400, 'json_invalid', 'Parse error: the body is not valid JSON.', {
+      rpcCode: RPC.parseError,
+    });
   }
 }

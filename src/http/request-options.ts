@@ -1,9 +1,12 @@
 import type { Credential } from '../docspace/credential.js';
 import type { ToolSelection } from '../tools/selection.js';
+import { HttpError, RPC } from './errors.js';
 
 /** A 400 answer to a request whose own settings contradict themselves. */
-export class RequestOptionsError extends Error {
-  readonly code = 'invalid_request_options';
+export class RequestOptionsError extends HttpError {
+  constructor(message: string) {
+    super(400, 'invalid_request_options', message, { rpcCode: RPC.invalidRequest });
+  }
 }
 
 export interface RequestOptionsConfig {

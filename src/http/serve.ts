@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
+import { AppError } from '../errors.js';
 import { errorResponse, shapeForPath } from './errors.js';
 
 /** What `listen` serves: a Hono app, or a late-bound stand-in for one. */
@@ -23,16 +24,15 @@ export interface ListenOptions {
  * The socket could not be bound (port taken, privileged port, address not on this machine).
  * Carries what a person needs to act on it; the CLI words the fix with the setting names.
  */
-export class ListenError extends Error {
-  readonly code = 'LISTEN_FAILED';
+export class ListenError extends AppError {
+  declare readonly code: 'listen_failed';
   constructor(
     readonly host: string,
     readonly port: number,
     /** The system's code: EADDRINUSE, EACCES, EADDRNOTAVAIL, … */
     readonly reason: string,
   ) {
-    super(`cannot listen on ${host.includes(':') ? `[${host}]` : host}:${port} (${reason})`);
-    this.name = 'ListenError';
+    super('listen_failed', `cannot listen on ${host.includes(':') ? `[${host}]` : host}:${port} (${reason})`);
   }
 }
 

@@ -7,12 +7,9 @@ import { createCredentialCheck } from '../auth/credential-check.js';
 import { createAuthenticator } from '../auth/index.js';
 import type { Config } from '../config/load.js';
 import { portalFetch } from '../docspace/portal-fetch.js';
-import { createMcpRoute, type McpRoute } from '../mcp/http.js';
 import { requestStateCodec } from '../mcp/request-state.js';
-import { createSessionRoute } from '../mcp/sessions.js';
 import { createSessionBus, type SessionBus } from '../store/bus.js';
 import { createServerFactory, type ServerRequest } from '../mcp/server.js';
-import { createSseRoutes, type SseRoutes } from '../mcp/sse.js';
 import { createMemoryStore, createStore } from '../store/index.js';
 import type { Store } from '../store/store.js';
 import { createHttpApp } from './app.js';
@@ -21,10 +18,13 @@ import { BodyBudget } from './body.js';
 import type { HttpEnv } from './env.js';
 import { errorResponse } from './errors.js';
 import { createReadiness } from './health.js';
+import { createMcpRoute, type McpRoute } from './mcp.js';
+import { createSessionRoute } from './mcp-sessions.js';
 import { Metrics } from './metrics.js';
 import type { CimdTestRoute } from '../oauth/safe-fetch.js';
 import { type Limit, RateLimiter } from './rate-limit.js';
 import { listen, type RunningHttpServer } from './serve.js';
+import { createSseRoutes, type SseRoutes } from './sse.js';
 
 export interface HttpServerHandle extends RunningHttpServer {
   app: Hono<HttpEnv>;
@@ -216,7 +216,7 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
     const bodyBudget = new BodyBudget(config.maxBodyInFlight);
     const userAgent = config.userAgent || undefined;
 
-    // 2025 sessions on /mcp (src/mcp/sessions.ts); with Redis, a bus between instances.
+    // 2025 sessions on /mcp (src/http/mcp-sessions.ts); with Redis, a bus between instances.
     const principalLimit = limit(
       'principal',
       config.rateLimitPrincipalCapacity,

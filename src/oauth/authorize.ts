@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { type ClientRecord, resolveClient } from './clients.js';
 import { finishConnectionsSignIn, isConnectionsState } from './connections.js';
-import { browserError, clientRedirect, type Facade } from './context.js';
+import { clientRedirect, type Facade, pageRoute } from './context.js';
 import { createPkcePair, hmac, isValidChallenge, randomToken, safeEqual, sha256 } from './crypto.js';
 import { OAuthError, type OAuthErrorCode } from './errors.js';
 import { consentPage, PAGE_HEADERS } from './pages.js';
@@ -110,64 +110,62 @@ const csrfFor = (f: Facade, requestId: string, browser: string) =>
   hmac(f.macKey, `csrf:${requestId}:${browser}`);
 
 export function mountAuthorize(app: Hono, f: Facade): void {
-  app.get('/oauth/authorize', async (c) => {
-    const q = new URL(c.req.url).searchParams;
-    let client: ClientRecord;
-    let redirectUri: string;
-    let redirectUriGiven: boolean;
-    try {
-      client = await resolveClient(f.store, f.settings, q.get('client_id') ?? undefined);
-      ({ redirectUri, redirectUriGiven } = pickRedirectUri(client, q.get('redirect_uri')));
-    } catch (error) {
-      return browserError(f, error);
-    }
-    // A registered (or metadata-document) client's redirect URI matched its registration: from
-    // here on its errors go back to the client. A DocSpace app id typed into a client has no
-    // registration with us, so its URI is unvalidated: errors stay on our page (no open redirect).
-    const state = q.get('state') ?? undefined;
-    const validated = redirectValidated(client.kind);
-    const fail = (error: OAuthErrorCode, description: string) =>
-      validated
-        ? clientRedirect(f, redirectUri, { error, error_description: description, state })
-        : browserError(f, new OAuthError(error, description, 400));
-    if (q.get('response_type') !== 'code')
-      return fail('unsupported_response_type', 'only response_type=code is supported');
-    const challenge = q.get('code_challenge');
-    if (!challenge)
-      return fail('invalid_request', 'PKCE is required: send code_challenge with code_challenge_method=S256');
-    if (q.get('code_challenge_method') !== 'S256')
-      return fail('invalid_request', 'code_challenge_method must be S256');
-    if (!isValidChallenge(challenge)) return fail('invalid_request', 'code_challenge is malformed');
-    const resource = resolveResource(q.get('resource'), f.settings.resource, f.settings.issuer);
-    if (!resource) return fail('invalid_target', `this server only issues tokens for ${f.settings.resource}`);
-    if (client.kind === 'docspace' && !f.settings.upstreamBase)
-      return fail('server_error', 'DocSpace OAuth is not configured');
+  app.get(
+    '/oauth/authorize',
+    pageRoute(f, async (c) => {
+      const q = new URL(c.req.url).searchParams;
+      const client = await resolveClient(f.store, f.settings, q.get('client_id') ?? undefined);
+      const { redirectUri, redirectUriGiven } = pickRedirectUri(client, q.get('redirect_uri'));
+      // A registered (or metadata-document) client's redirect URI matched its registration: from
+      // here on its errors go back to the client. A DocSpace app id typed into a client has no
+      // registration with us, so its URI is unvalidated: errors stay on our page (no open redirect).
+      const state = q.get('state') ?? undefined;
+      const validated = redirectValidated(client.kind);
+      const fail = (error: OAuthErrorCode, description: string) => {
+        if (!validated) throw new OAuthError(error, description, 400);
+        return clientRedirect(f, redirectUri, { error, error_description: description, state });
+      };
+      if (q.get('response_type') !== 'code')
+        return fail('unsupported_response_type', 'only response_type=code is supported');
+      const challenge = q.get('code_challenge');
+      if (!challenge)
+        return fail(
+          'invalid_request',
+          'PKCE is required: send code_challenge with code_challenge_method=S256',
+        );
+      if (q.get('code_challenge_method') !== 'S256')
+        return fail('invalid_request', 'code_challenge_method must be S256');
+      if (!isValidChallenge(challenge)) return fail('invalid_request', 'code_challenge is malformed');
+      const resource = resolveResource(q.get('resource'), f.settings.resource, f.settings.issuer);
+      if (!resource)
+        return fail('invalid_target', `this server only issues tokens for ${f.settings.resource}`);
+      if (client.kind === 'docspace' && !f.settings.upstreamBase)
+        return fail('server_error', 'DocSpace OAuth is not configured');
 
-    let browser = browserOf(f, c);
-    const headers = new Headers(PAGE_HEADERS);
-    if (!browser) {
-      browser = randomToken(16);
-      headers.append('set-cookie', browserCookie(f, browser));
-    } else if (browserCookieStale(f, c, browser)) headers.append('set-cookie', browserCookie(f, browser));
-    const pending: PendingAuthorization = {
-      clientId: client.clientId,
-      clientKind: client.kind,
-      redirectUri,
-      redirectUriGiven,
-      state,
-      codeChallenge: challenge,
-      resource,
-      scope: parseScope(q.get('scope')),
-      browser,
-    };
-    // "Remember" only skips the page when the request did not come from another site, so a
-    // link on an attacker's page still shows it (confused deputy).
-    const fetchSite = c.req.header('sec-fetch-site');
-    if (
-      fetchSite !== 'cross-site' &&
-      (await f.store.get(rememberKey(browser, client.clientId, redirectUri)))
-    ) {
-      try {
+      let browser = browserOf(f, c);
+      const headers = new Headers(PAGE_HEADERS);
+      if (!browser) {
+        browser = randomToken(16);
+        headers.append('set-cookie', browserCookie(f, browser));
+      } else if (browserCookieStale(f, c, browser)) headers.append('set-cookie', browserCookie(f, browser));
+      const pending: PendingAuthorization = {
+        clientId: client.clientId,
+        clientKind: client.kind,
+        redirectUri,
+        redirectUriGiven,
+        state,
+        codeChallenge: challenge,
+        resource,
+        scope: parseScope(q.get('scope')),
+        browser,
+      };
+      // "Remember" only skips the page when the request did not come from another site, so a
+      // link on an attacker's page still shows it (confused deputy).
+      const fetchSite = c.req.header('sec-fetch-site');
+      if (
+        fetchSite !== 'cross-site' &&
+        (await f.store.get(rememberKey(browser, client.clientId, redirectUri)))
+      ) {
         const res = await startUpstream(f, pending, client);
         f.audit.record({
           event: 'consent.allowed',
@@ -176,38 +174,37 @@ export function mountAuthorize(app: Hono, f: Facade): void {
           reason: 'remembered',
         });
         return res;
-      } catch (error) {
-        return browserError(f, error);
       }
-    }
-    const requestId = randomToken(18);
-    await f.store.set(pendingKey(requestId), JSON.stringify(pending), PENDING_TTL);
-    const html = consentPage({
-      clientName:
-        client.clientName ??
-        (client.kind === 'docspace' ? 'An app using your DocSpace OAuth app' : 'Unnamed app'),
-      clientId: client.clientId,
-      identity:
-        client.kind === 'cimd'
-          ? client.trusted
-            ? 'trusted'
-            : 'verified'
-          : client.kind === 'docspace'
-            ? 'docspace-app'
-            : 'unverified',
-      documentHost: client.documentHost,
-      redirectUri,
-      redirectIsLoopback: isLoopbackUri(new URL(redirectUri)),
-      portalUrl: f.settings.portalUrl,
-      requestId,
-      csrf: csrfFor(f, requestId, browser),
-      action: `${f.settings.issuer}/oauth/consent`,
-    });
-    return new Response(html, { status: 200, headers });
-  });
+      const requestId = randomToken(18);
+      await f.store.set(pendingKey(requestId), JSON.stringify(pending), PENDING_TTL);
+      const html = consentPage({
+        clientName:
+          client.clientName ??
+          (client.kind === 'docspace' ? 'An app using your DocSpace OAuth app' : 'Unnamed app'),
+        clientId: client.clientId,
+        identity:
+          client.kind === 'cimd'
+            ? client.trusted
+              ? 'trusted'
+              : 'verified'
+            : client.kind === 'docspace'
+              ? 'docspace-app'
+              : 'unverified',
+        documentHost: client.documentHost,
+        redirectUri,
+        redirectIsLoopback: isLoopbackUri(new URL(redirectUri)),
+        portalUrl: f.settings.portalUrl,
+        requestId,
+        csrf: csrfFor(f, requestId, browser),
+        action: `${f.settings.issuer}/oauth/consent`,
+      });
+      return new Response(html, { status: 200, headers });
+    }),
+  );
 
-  app.post('/oauth/consent', async (c) => {
-    try {
+  app.post(
+    '/oauth/consent',
+    pageRoute(f, async (c) => {
       const origin = c.req.header('origin');
       if (origin && origin !== 'null' && origin !== new URL(f.settings.issuer).origin) {
         throw new OAuthError('access_denied', 'the consent form was submitted from another site', 403);
@@ -248,15 +245,13 @@ export function mountAuthorize(app: Hono, f: Facade): void {
       }
       f.audit.record({ event: 'consent.allowed', outcome: 'success', clientId: pending.clientId });
       return await startUpstream(f, pending, client);
-    } catch (error) {
-      return browserError(f, error);
-    }
-  });
+    }),
+  );
 
-  app.get('/oauth/callback', async (c) => {
-    const q = new URL(c.req.url).searchParams;
-    let saved: UpstreamState;
-    try {
+  app.get(
+    '/oauth/callback',
+    pageRoute(f, async (c) => {
+      const q = new URL(c.req.url).searchParams;
       const state = q.get('state');
       if (!state)
         throw new OAuthError(
@@ -272,42 +267,35 @@ export function mountAuthorize(app: Hono, f: Facade): void {
       const parsed: unknown = JSON.parse(raw);
       // A sign-in to the person's connections page comes back here too (one redirect URI).
       if (isConnectionsState(parsed)) return finishConnectionsSignIn(f, c, parsed);
-      saved = parsed as UpstreamState;
+      const saved = parsed as UpstreamState;
       if (browserOf(f, c) !== saved.pending.browser) {
         throw new OAuthError('access_denied', 'this sign-in was started in another browser', 403);
       }
-    } catch (error) {
-      return browserError(f, error);
-    }
-    const { pending } = saved;
-    const upstreamError = q.get('error');
-    if (upstreamError) {
-      const denied = upstreamError === 'access_denied';
-      f.audit.record({
-        event: 'consent.denied',
-        outcome: denied ? 'success' : 'failure',
-        clientId: pending.clientId,
-        reason: `docspace:${upstreamError}`,
-      });
-      if (!redirectValidated(pending.clientKind))
-        return browserError(
-          f,
-          new OAuthError(
+      const { pending } = saved;
+      const upstreamError = q.get('error');
+      if (upstreamError) {
+        const denied = upstreamError === 'access_denied';
+        f.audit.record({
+          event: 'consent.denied',
+          outcome: denied ? 'success' : 'failure',
+          clientId: pending.clientId,
+          reason: `docspace:${upstreamError}`,
+        });
+        if (!redirectValidated(pending.clientKind))
+          throw new OAuthError(
             denied ? 'access_denied' : 'server_error',
             denied ? 'access was denied at DocSpace' : 'DocSpace could not complete the sign-in',
             denied ? 403 : 502,
-          ),
-        );
-      return clientRedirect(f, pending.redirectUri, {
-        error: denied ? 'access_denied' : 'server_error',
-        error_description: denied
-          ? 'access was denied at DocSpace'
-          : 'DocSpace could not complete the sign-in',
-        state: pending.state,
-      });
-    }
-    const upstreamCode = q.get('code');
-    try {
+          );
+        return clientRedirect(f, pending.redirectUri, {
+          error: denied ? 'access_denied' : 'server_error',
+          error_description: denied
+            ? 'access was denied at DocSpace'
+            : 'DocSpace could not complete the sign-in',
+          state: pending.state,
+        });
+      }
+      const upstreamCode = q.get('code');
       if (!upstreamCode) throw new OAuthError('invalid_request', 'DocSpace returned without a code');
       const record: CodeRecord = {
         clientId: pending.clientId,
@@ -336,10 +324,8 @@ export function mountAuthorize(app: Hono, f: Facade): void {
       const code = randomToken(32);
       await f.store.set(codeKey(code), JSON.stringify(record), CODE_TTL);
       return clientRedirect(f, pending.redirectUri, { code, state: pending.state });
-    } catch (error) {
-      return browserError(f, error);
-    }
-  });
+    }),
+  );
 }
 
 /**

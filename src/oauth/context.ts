@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import type { Audit } from '../audit/index.js';
 import { isStoreUnavailable } from '../store/errors.js';
@@ -82,6 +83,35 @@ export function jsonError(f: Facade, thrown: unknown): Response {
       headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
     },
   );
+}
+
+type Handler = (c: Context) => Promise<Response>;
+
+/**
+ * A JSON endpoint for clients (token, register, revoke, introspect): whatever it throws is
+ * answered once, as OAuth error JSON; `seen` looks at the failure first (the token endpoint
+ * audits refused grants).
+ */
+export function apiRoute(f: Facade, handler: Handler, seen?: (error: unknown) => void): Handler {
+  return async (c) => {
+    try {
+      return await handler(c);
+    } catch (error) {
+      seen?.(error);
+      return jsonError(f, error);
+    }
+  };
+}
+
+/** A page a person's browser comes to (authorize, consent, callback): failures are our page. */
+export function pageRoute(f: Facade, handler: Handler): Handler {
+  return async (c) => {
+    try {
+      return await handler(c);
+    } catch (error) {
+      return browserError(f, error);
+    }
+  };
 }
 
 /** Builds `redirect_uri` with extra parameters, keeping the client's own query, plus RFC 9207 `iss`. */

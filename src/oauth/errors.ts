@@ -1,3 +1,5 @@
+import { AppError } from '../errors.js';
+
 /**
  * An OAuth protocol error with its wire code (RFC 6749 §5.2, RFC 7591 §3.2.2, RFC 8707 §2) and
  * the HTTP status it travels with. The description is for people; it never holds a secret.
@@ -18,16 +20,19 @@ export type OAuthErrorCode =
   | 'server_error'
   | 'temporarily_unavailable';
 
-export class OAuthError extends Error {
-  override readonly name = 'OAuthError';
+export class OAuthError extends AppError {
+  declare readonly code: OAuthErrorCode;
+  /** The HTTP status it travels with (the same as `httpStatus`). */
+  readonly status: number;
   constructor(
-    readonly code: OAuthErrorCode,
+    code: OAuthErrorCode,
     message: string,
-    readonly status: number = defaultStatus(code),
+    status: number = defaultStatus(code),
     /** What the person in the browser should read instead, where the wire text speaks to the client. */
-    readonly forPerson?: string,
+    forPerson?: string,
   ) {
-    super(message);
+    super(code, message, { status, forPerson });
+    this.status = status;
   }
 
   toJSON(): { error: OAuthErrorCode; error_description: string } {

@@ -2,6 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import { BlockList, isIP } from 'node:net';
+import { AppError } from '../errors.js';
 
 /**
  * A GET for documents named by strangers (Client ID Metadata Documents): https only, public
@@ -71,13 +72,10 @@ export function classifyNetworkError(error: unknown, host: string): SafeFetchErr
   );
 }
 
-export class SafeFetchError extends Error {
-  override readonly name = 'SafeFetchError';
-  constructor(
-    readonly code: SafeFetchFailure,
-    message: string,
-  ) {
-    super(message);
+export class SafeFetchError extends AppError {
+  declare readonly code: SafeFetchFailure;
+  constructor(code: SafeFetchFailure, message: string) {
+    super(code, message, { status: 502 });
   }
 }
 

@@ -6,7 +6,7 @@ import {
   readClientCredentials,
   registerClient,
 } from './clients.js';
-import { type Facade, jsonError } from './context.js';
+import { apiRoute, type Facade } from './context.js';
 import { sha256, verifyPkce } from './crypto.js';
 import { OAuthError } from './errors.js';
 import { resolveResource } from './redirect.js';
@@ -24,37 +24,50 @@ async function readForm(c: Context): Promise<URLSearchParams> {
   return new URLSearchParams(await c.req.text());
 }
 
-export function mountTokenEndpoints(app: Hono, f: Facade): void {
-  app.post('/oauth/token', async (c) => {
-    try {
-      const form = await readForm(c);
-      const presented = readClientCredentials(c.req.header('authorization'), form);
-      const client = await authenticateClient(f.store, f.settings, presented);
-      const grantType = form.get('grant_type');
-      let body: object;
-      if (grantType === 'authorization_code') body = await exchangeCode(f, form, client.clientId, presented);
-      else if (grantType === 'refresh_token') {
-        const token = form.get('refresh_token');
-        if (!token) throw new OAuthError('invalid_request', 'refresh_token is missing');
-        if (
-          form.has('resource') &&
-          !resolveResource(form.get('resource'), f.settings.resource, f.settings.issuer)
-        ) {
-          throw new OAuthError('invalid_target', `this server only issues tokens for ${f.settings.resource}`);
-        }
-        body = await f.grants.refresh(token, client, presented.clientSecret);
-      } else throw new OAuthError('unsupported_grant_type', 'use authorization_code or refresh_token');
-      return c.json(body, 200, NO_STORE);
-    } catch (error) {
-      if (error instanceof OAuthError && error.code === 'invalid_grant') {
-        f.audit.record({ event: 'token.rejected', outcome: 'failure', reason: error.message });
-      }
-      return jsonError(f, error);
-    }
-  });
+/** A refused grant is audited; the client is told in the OAuth error. */
+function auditRefusedGrant(f: Facade) {
+  return (error: unknown) => {
+    if (error instanceof OAuthError && error.code === 'invalid_grant')
+      f.audit.record({ event: 'token.rejected', outcome: 'failure', reason: error.message });
+  };
+}
 
-  app.post('/oauth/register', async (c) => {
-    try {
+export function mountTokenEndpoints(app: Hono, f: Facade): void {
+  app.post(
+    '/oauth/token',
+    apiRoute(
+      f,
+      async (c) => {
+        const form = await readForm(c);
+        const presented = readClientCredentials(c.req.header('authorization'), form);
+        const client = await authenticateClient(f.store, f.settings, presented);
+        const grantType = form.get('grant_type');
+        let body: object;
+        if (grantType === 'authorization_code')
+          body = await exchangeCode(f, form, client.clientId, presented);
+        else if (grantType === 'refresh_token') {
+          const token = form.get('refresh_token');
+          if (!token) throw new OAuthError('invalid_request', 'refresh_token is missing');
+          if (
+            form.has('resource') &&
+            !resolveResource(form.get('resource'), f.settings.resource, f.settings.issuer)
+          ) {
+            throw new OAuthError(
+              'invalid_target',
+              `this server only issues tokens for ${f.settings.resource}`,
+            );
+          }
+          body = await f.grants.refresh(token, client, presented.clientSecret);
+        } else throw new OAuthError('unsupported_grant_type', 'use authorization_code or refresh_token');
+        return c.json(body, 200, NO_STORE);
+      },
+      auditRefusedGrant(f),
+    ),
+  );
+
+  app.post(
+    '/oauth/register',
+    apiRoute(f, async (c) => {
       if (!f.settings.sharedApp)
         throw new OAuthError('invalid_request', 'registration is not available on this server', 404);
       const body = await c.req.json().catch(() => {
@@ -63,13 +76,12 @@ export function mountTokenEndpoints(app: Hono, f: Facade): void {
       const { record, response } = await registerClient(f.store, f.settings, body);
       f.audit.record({ event: 'client.registered', outcome: 'success', clientId: record.clientId });
       return c.json(response, 201, NO_STORE);
-    } catch (error) {
-      return jsonError(f, error);
-    }
-  });
+    }),
+  );
 
-  app.post('/oauth/revoke', async (c) => {
-    try {
+  app.post(
+    '/oauth/revoke',
+    apiRoute(f, async (c) => {
       const form = await readForm(c);
       const client = await authenticateClient(
         f.store,
@@ -80,23 +92,20 @@ export function mountTokenEndpoints(app: Hono, f: Facade): void {
       if (!token) throw new OAuthError('invalid_request', 'token is missing');
       await f.grants.revoke(token, client);
       return new Response(null, { status: 200, headers: NO_STORE });
-    } catch (error) {
-      return jsonError(f, error);
-    }
-  });
+    }),
+  );
 
-  app.post('/oauth/introspect', async (c) => {
-    try {
+  app.post(
+    '/oauth/introspect',
+    apiRoute(f, async (c) => {
       const form = await readForm(c);
       const presented = readClientCredentials(c.req.header('authorization'), form);
       const client = await authenticateClient(f.store, f.settings, presented);
       const token = form.get('token');
       if (!token) throw new OAuthError('invalid_request', 'token is missing');
       return c.json(await f.grants.introspect(token, client), 200, NO_STORE);
-    } catch (error) {
-      return jsonError(f, error);
-    }
-  });
+    }),
+  );
 }
 
 async function exchangeCode(

@@ -1,14 +1,15 @@
+import { AppError } from '../errors.js';
+
 /**
  * Raised when the backend cannot answer (Redis down, timed out, refusing, or the store was
  * closed). The HTTP edge turns it into a 503; callers never see a driver error. The message
  * names the backend and a short reason, never a key or a value.
  */
-export class StoreUnavailableError extends Error {
-  readonly code = 'store_unavailable' as const;
-  override readonly name = 'StoreUnavailableError';
+export class StoreUnavailableError extends AppError {
+  declare readonly code: 'store_unavailable';
 
   constructor(message: string) {
-    super(message);
+    super('store_unavailable', message, { status: 503 });
   }
 }
 

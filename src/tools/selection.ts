@@ -1,3 +1,4 @@
+import { AppError } from '../errors.js';
 import { TOOLS, TOOLSET_NAMES } from './registry.js';
 import type { AnyToolRecord } from './types.js';
 
@@ -23,11 +24,10 @@ export interface ToolSelection {
 }
 
 /** A selection that names unknown tools/toolsets or leaves nothing. */
-export class SelectionError extends Error {
-  readonly code = 'invalid_tool_selection';
+export class SelectionError extends AppError {
+  declare readonly code: 'invalid_tool_selection';
   constructor(message: string) {
-    super(message);
-    this.name = 'SelectionError';
+    super('invalid_tool_selection', message, { status: 400, expose: true });
   }
 }
 
@@ -114,12 +114,9 @@ export function listToolsets(selection: ToolSelection): string[] {
  *
  * Unlike the reference server, `toolsets` alone narrows (enabled tools default to none when
  * toolsets are given), and names are checked against the server's tools, not an empty list.
- * Returns `{ error }` with one sentence for a 400 response.
+ * Throws `SelectionError` with one sentence for a 400 response.
  */
-export function narrowSelection(
-  server: ToolSelection,
-  requested: Partial<ToolSelection>,
-): ToolSelection | { error: string } {
+export function narrowSelection(server: ToolSelection, requested: Partial<ToolSelection>): ToolSelection {
   const allowedTools = listToolNames(server);
   const allowedToolsets = listToolsets(server);
   const toolsets = requested.toolsets === undefined ? undefined : normalise(requested.toolsets);
@@ -128,13 +125,13 @@ export function narrowSelection(
 
   const badToolsets = (toolsets ?? []).filter((n) => n !== 'all' && !allowedToolsets.includes(n));
   if (badToolsets.length > 0) {
-    return {
-      error: `Toolset not available on this server: ${badToolsets.join(', ')}. Available: ${allowedToolsets.join(', ')}.`,
-    };
+    throw new SelectionError(
+      `Toolset not available on this server: ${badToolsets.join(', ')}. Available: ${allowedToolsets.join(', ')}.`,
+    );
   }
   const badTools = [...enabled, ...disabled].filter((n) => !allowedTools.includes(n));
   if (badTools.length > 0) {
-    return { error: `Tool not available on this server: ${badTools.join(', ')}.` };
+    throw new SelectionError(`Tool not available on this server: ${badTools.join(', ')}.`);
   }
 
   let names = allowedTools;
@@ -148,7 +145,7 @@ export function narrowSelection(
   names = names.filter(
     (n) => !disabled.includes(n) && !(readOnly && !TOOL_BY_NAME.get(n)?.hints.readOnlyHint),
   );
-  if (names.length === 0) return { error: 'No tools left after applying the request’s tool settings.' };
+  if (names.length === 0) throw new SelectionError('No tools left after applying the request’s tool settings.');
 
   return {
     toolsets: [],

@@ -1,3 +1,4 @@
+import { AppError } from '../errors.js';
 import type { z } from 'zod';
 import type { DocSpaceClient } from '../docspace/index.js';
 
@@ -89,12 +90,9 @@ export type AnyToolRecord = ToolRecord<z.ZodObject, z.ZodType>;
  * A problem the caller can fix (bad argument combination, file too large, unsupported
  * format). Becomes an `isError` result with this message; never logged as a bug.
  */
-export class ToolInputError extends Error {
-  readonly code: string;
+export class ToolInputError extends AppError {
   constructor(code: string, message: string) {
-    super(message);
-    this.name = 'ToolInputError';
-    this.code = code;
+    super(code, message, { status: 400, expose: true });
   }
 }
 

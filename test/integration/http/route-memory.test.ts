@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import { pino } from 'pino';
 import type { HttpEnv } from '../../../src/http/env.js';
 import type { RateLimiter } from '../../../src/http/rate-limit.js';
-import { createMcpRoute, type McpRoute } from '../../../src/mcp/http.js';
+import { createMcpRoute, type McpRoute } from '../../../src/http/mcp.js';
 import { createServerFactory } from '../../../src/mcp/server.js';
 import { resolveSelection } from '../../../src/tools/selection.js';
 
@@ -78,7 +78,6 @@ describe('/mcp keeps nothing of a finished request', () => {
       factory,
       selection,
       authenticate: async () => ({
-        ok: true,
         credential: { kind: 'apiKey', apiKey: 'test-key' },
         principal: { kind: 'shared' },
       }),

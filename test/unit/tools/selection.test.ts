@@ -77,11 +77,7 @@ describe('resolveSelection (DOCSPACE_TOOLSETS / ENABLED_TOOLS / DISABLED_TOOLS)'
 
 describe('narrowSelection (X-Mcp-* headers and query parameters)', () => {
   const server = resolveSelection({ toolsets: ['files', 'folders', 'rooms'] });
-  const narrow = (req: Parameters<typeof narrowSelection>[1]) => {
-    const r = narrowSelection(server, req);
-    if ('error' in r) throw new Error(r.error);
-    return r;
-  };
+  const narrow = (req: Parameters<typeof narrowSelection>[1]) => narrowSelection(server, req);
 
   it('a toolset alone narrows (the reference needed enabled tools too)', () => {
     assert.deepEqual(listToolNames(narrow({ toolsets: ['folders'] })), inSet('folders'));
@@ -107,16 +103,19 @@ describe('narrowSelection (X-Mcp-* headers and query parameters)', () => {
   });
 
   it('cannot add what the server does not expose', () => {
-    const r = narrowSelection(server, { enabledTools: ['get_all_people'] });
-    assert.ok('error' in r && /get_all_people/.test(r.error));
-    const r2 = narrowSelection(server, { toolsets: ['people'] });
-    assert.ok('error' in r2 && /people/.test(r2.error));
+    assert.throws(
+      () => narrowSelection(server, { enabledTools: ['get_all_people'] }),
+      (e: unknown) => e instanceof SelectionError && /get_all_people/.test(e.message),
+    );
+    assert.throws(
+      () => narrowSelection(server, { toolsets: ['people'] }),
+      (e: unknown) => e instanceof SelectionError && /people/.test(e.message),
+    );
   });
 
   it('can switch read-only and confirmation on but never off', () => {
     const ro = resolveSelection({ readOnly: true, confirmDestructive: true });
     const r = narrowSelection(ro, { readOnly: false, confirmDestructive: false });
-    assert.ok(!('error' in r));
     assert.equal(r.readOnly, true);
     assert.equal(r.confirmDestructive, true);
     assert.ok(listToolNames(r).every((n) => TOOLS.find((t) => t.name === n)?.hints.readOnlyHint));
@@ -129,7 +128,9 @@ describe('narrowSelection (X-Mcp-* headers and query parameters)', () => {
   });
 
   it('reports when nothing is left', () => {
-    const r = narrowSelection(server, { toolsets: ['files'], disabledTools: inSet('files') });
-    assert.ok('error' in r && /No tools left/.test(r.error));
+    assert.throws(
+      () => narrowSelection(server, { toolsets: ['files'], disabledTools: inSet('files') }),
+      (e: unknown) => e instanceof SelectionError && /No tools left/.test(e.message),
+    );
   });
 });

@@ -3,6 +3,8 @@ import { Hono } from 'hono';
 import { pino } from 'pino';
 import { type AuditEvent, createAudit, createMemoryAuditSink } from '../../../../src/audit/index.js';
 import { createAuthenticator } from '../../../../src/auth/index.js';
+import { AppError } from '../../../../src/errors.js';
+import { appErrorResponse } from '../../../../src/http/errors.js';
 import { createOAuth, type OAuthDeps } from '../../../../src/oauth/index.js';
 import { createMemoryStore } from '../../../../src/store/memory.js';
 import type { Store } from '../../../../src/store/store.js';
@@ -66,9 +68,14 @@ export async function startFacade(
     now: overrides.now,
   });
   const app = new Hono();
+  // The authenticator throws its refusal; answered as the OAuth routes' JSON, as the server's
+  // error handler does (src/http/errors.ts).
+  app.onError((err) => {
+    if (err instanceof AppError && err.expose) return appErrorResponse('oauth', err);
+    throw err;
+  });
   app.all('/mcp', async (c) => {
     const outcome = await authenticate(c.req.raw);
-    if (!outcome.ok) return outcome.response;
     const cred = outcome.credential;
     const secret =
       cred.kind === 'oauth'

@@ -1,83 +1,14 @@
-import type { JSONRPCMessage, McpServer, Transport } from '@modelcontextprotocol/server';
+import type { JSONRPCMessage, McpServer } from '@modelcontextprotocol/server';
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
-import type { Principal } from '../http/authenticate.js';
-import { type BodyBudget, readJsonBody } from '../http/body.js';
-import type { HttpEnv } from '../http/env.js';
-import { errorResponse, RPC } from '../http/errors.js';
+import { envelopeError } from '../mcp/envelope.js';
+import type { ServerRequest } from '../mcp/server.js';
+import { SseServerTransport } from '../mcp/sse-transport.js';
 import { type AdmitDeps, admit, requireJson, selectionFor } from './admit.js';
-import { envelopeError } from './envelope.js';
-import type { ServerRequest } from './server.js';
-
-/**
- * The legacy HTTP+SSE transport (MCP 2024-11-05): `GET /sse` opens an event stream whose first
- * event names the POST endpoint, `POST /messages?sessionId=…` delivers client messages, and
- * every server message travels on the stream. Kept for clients of the reference server.
- *
- * Unlike the reference, the session is found from the `sessionId` query parameter the endpoint
- * event advertises (what SDK SSE clients send) or `Mcp-Session-Id`. A session is bound to the
- * principal that opened it; each POST must authenticate as the same one. Sessions expire,
- * are bounded in number, and close cleanly on shutdown.
- */
-class SseServerTransport implements Transport {
-  onclose?: () => void;
-  onerror?: (error: Error) => void;
-  onmessage?: Transport['onmessage'];
-  readonly stream: ReadableStream<Uint8Array>;
-  private controller!: ReadableStreamDefaultController<Uint8Array>;
-  private closed = false;
-  private readonly encoder = new TextEncoder();
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(
-    readonly sessionId: string,
-    private readonly endpoint: string,
-    keepAliveMs: number,
-  ) {
-    this.stream = new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        this.controller = controller;
-        if (keepAliveMs > 0) this.timer = setInterval(() => this.write(': keep-alive\n\n'), keepAliveMs);
-      },
-      // The client went away.
-      cancel: () => this.close(),
-    });
-  }
-
-  private write(frame: string): void {
-    if (this.closed) return;
-    try {
-      this.controller.enqueue(this.encoder.encode(frame));
-    } catch {
-      void this.close();
-    }
-  }
-
-  async start(): Promise<void> {
-    this.write(`event: endpoint\ndata: ${this.endpoint}\n\n`);
-  }
-
-  async send(message: JSONRPCMessage): Promise<void> {
-    if (this.closed) throw new Error('SSE session is closed');
-    this.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
-  }
-
-  deliver(message: JSONRPCMessage, request: Request): void {
-    this.onmessage?.(message, { request });
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    clearInterval(this.timer);
-    try {
-      this.controller.close();
-    } catch {
-      // already closed by the client
-    }
-    this.onclose?.();
-  }
-}
+import type { Principal } from './authenticate.js';
+import { type BodyBudget, readJsonBody } from './body.js';
+import type { HttpEnv } from './env.js';
+import { HttpError, RPC } from './errors.js';
 
 interface Session {
   transport: SseServerTransport;
@@ -115,6 +46,17 @@ function ownerOf(p: Principal): string {
   return `${p.kind}|${p.userId ?? ''}|${p.clientId ?? ''}`;
 }
 
+/**
+ * The legacy HTTP+SSE transport (MCP 2024-11-05): `GET /sse` opens an event stream whose first
+ * event names the POST endpoint, `POST /messages?sessionId=…` delivers client messages, and
+ * every server message travels on the stream. Kept for clients of the reference server.
+ *
+ * Unlike the reference, the session is found from the `sessionId` query parameter the endpoint
+ * event advertises (what SDK SSE clients send) or `Mcp-Session-Id`. A session is bound to the
+ * principal that opened it; each POST must authenticate as the same one. Sessions expire,
+ * are bounded in number, and close cleanly on shutdown. Refusals are thrown and answered as
+ * JSON-RPC errors by the app's error handler.
+ */
 export function createSseRoutes(deps: SseDeps): SseRoutes {
   const sessions = new Map<string, Session>();
   /** Open sessions per holder, so one person cannot take the whole `maxSessions`. */
@@ -132,11 +74,9 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
   async function open(c: Context<HttpEnv>): Promise<Response> {
     const raw = c.req.raw;
     const auth = await admit(c, deps);
-    if (!auth.ok) return auth.response;
     const selection = selectionFor(deps, auth.options);
-    if (selection instanceof Response) return selection;
     if (sessions.size >= deps.maxSessions) {
-      return errorResponse('jsonrpc', 503, 'Too many open SSE sessions; try again later or use /mcp.', {
+      throw new HttpError(503, 'too_many_sessions', 'Too many open SSE sessions; try again later or use /mcp.', {
         headers: { 'Retry-After': '30' },
       });
     }
@@ -144,9 +84,9 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
     const holder = auth.principal.kind === 'shared' ? `shared|${c.get('clientIp')}` : ownerOf(auth.principal);
     const holding = held.get(holder) ?? 0;
     if (holding >= perPrincipal) {
-      return errorResponse(
-        'jsonrpc',
+      throw new HttpError(
         503,
+        'too_many_sessions',
         `You already have ${holding} open SSE sessions, your own limit; close one or use /mcp.`,
         { headers: { 'Retry-After': '30' } },
       );
@@ -195,37 +135,34 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
     const raw = c.req.raw;
     const id = c.req.query('sessionId') ?? raw.headers.get('mcp-session-id') ?? '';
     if (!id)
-      return errorResponse('jsonrpc', 400, 'Missing sessionId: open a session with GET /sse first.', {
-        code: RPC.invalidRequest,
+      throw new HttpError(400, 'session_missing', 'Missing sessionId: open a session with GET /sse first.', {
+        rpcCode: RPC.invalidRequest,
       });
     const session = sessions.get(id);
     if (!session || session.expiresAt <= Date.now()) {
       if (session) void session.transport.close();
-      return errorResponse('jsonrpc', 404, 'Session not found or expired: open a new one with GET /sse.', {
-        code: -32001,
+      throw new HttpError(404, 'session_not_found', 'Session not found or expired: open a new one with GET /sse.', {
+        rpcCode: RPC.unauthorized,
       });
     }
-    const notJson = requireJson(raw);
-    if (notJson) return notJson;
+    requireJson(raw);
     // The session's tools were fixed when it opened; a message only proves who sends it.
     const auth = await admit(c, deps, { query: false });
-    if (!auth.ok) return auth.response;
     if (ownerOf(auth.principal) !== session.owner) {
-      return errorResponse('jsonrpc', 403, 'This session belongs to another user.', {
-        code: RPC.invalidRequest,
+      throw new HttpError(403, 'session_of_another', 'This session belongs to another user.', {
+        rpcCode: RPC.invalidRequest,
       });
     }
     // A refreshed token replaces the one the session opened with.
     session.serverRequest.credential = auth.credential;
-    const body = await readJsonBody(raw, deps.maxBodySize, 'jsonrpc', deps.bodyBudget);
-    if (!body.ok) return body.response;
+    const body = await readJsonBody(raw, deps.maxBodySize, deps.bodyBudget);
     // The session answers on its stream, later; the bytes count until the message is handed over.
     body.release();
     const messages = Array.isArray(body.value) ? body.value : [body.value];
     for (const m of messages) {
       if (!m || typeof m !== 'object' || (m as { jsonrpc?: unknown }).jsonrpc !== '2.0') {
-        return errorResponse('jsonrpc', 400, 'Invalid Request: not a JSON-RPC 2.0 message.', {
-          code: RPC.invalidRequest,
+        throw new HttpError(400, 'not_jsonrpc', 'Invalid Request: not a JSON-RPC 2.0 message.', {
+          rpcCode: RPC.invalidRequest,
         });
       }
     }

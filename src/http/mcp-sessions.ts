@@ -10,16 +10,16 @@ import {
 } from '@modelcontextprotocol/server';
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
-import type { Principal } from '../http/authenticate.js';
-import type { HttpEnv } from '../http/env.js';
-import { errorResponse, RPC } from '../http/errors.js';
-import { type Limit, type RateLimiter, withHeaders } from '../http/rate-limit.js';
+import type { ServerRequest } from '../mcp/server.js';
 import type { SessionBus } from '../store/bus.js';
 import { createStoreEventStore } from '../store/event-store.js';
 import type { Store } from '../store/store.js';
 import { selectTools, type ToolSelection } from '../tools/selection.js';
 import { type AdmitDeps, type Admitted, admit, selectionFor } from './admit.js';
-import type { ServerRequest } from './server.js';
+import type { Principal } from './authenticate.js';
+import type { HttpEnv } from './env.js';
+import { HttpError, RPC } from './errors.js';
+import { type Limit, type RateLimiter, withHeaders } from './rate-limit.js';
 
 /**
  * Sessions for 2025-era clients on `/mcp` (the SDK's Streamable HTTP server transport with
@@ -36,7 +36,8 @@ import type { ServerRequest } from './server.js';
  * configured store, so an instance that has never seen the session rebuilds it by replaying the
  * handshake into a fresh server; events for `Last-Event-ID` are in the store too; and a client's
  * answers to the server's requests (and its cancellations) are published on the session bus to
- * the instance whose tool call waits for them. See docs/deployment.md.
+ * the instance whose tool call waits for them. See docs/deployment.md. Refusals are thrown and
+ * answered as JSON-RPC errors by the app's error handler.
  */
 export interface SessionDeps extends AdmitDeps {
   factory: (req: ServerRequest) => McpServer;
@@ -105,11 +106,16 @@ function ownerOf(p: Principal): string {
   return `${p.kind}|${p.userId ?? ''}|${p.clientId ?? ''}`;
 }
 
-function notFound(): Response {
-  return errorResponse('jsonrpc', 404, 'Session not found or ended: start a new one with initialize.', {
-    code: -32001,
+function notFound(): HttpError {
+  return new HttpError(404, 'session_not_found', 'Session not found or ended: start a new one with initialize.', {
+    rpcCode: RPC.unauthorized,
   });
 }
+
+const tooMany = () =>
+  new HttpError(503, 'too_many_sessions', 'Too many open sessions; try again later.', {
+    headers: { 'Retry-After': '30' },
+  });
 
 const INTERNAL_URL = 'http://session.internal/mcp';
 const INTERNAL_HEADERS = {
@@ -256,8 +262,9 @@ export function createSessionRoute(deps: SessionDeps): SessionRoute {
     limited = false,
   ): Promise<Response> {
     const raw = c.req.raw;
+    // A preflight CORS did not answer (no origins configured): nothing to authenticate.
+    if (!admitted && raw.method === 'OPTIONS') return new Response(null, { status: 204 });
     const auth = admitted ?? (await admit(c, deps));
-    if (!auth.ok) return auth.response;
     const principal = auth.principal;
     const limit =
       principal.kind === 'shared' || limited
@@ -269,7 +276,6 @@ export function createSessionRoute(deps: SessionDeps): SessionRoute {
           );
     if ('refused' in limit && limit.refused) return limit.refused;
     const selection = selectionFor(deps, auth.options);
-    if (selection instanceof Response) return selection;
     const owner = ownerOf(principal);
     const serverRequest: ServerRequest = {
       credential: auth.credential,
@@ -283,18 +289,15 @@ export function createSessionRoute(deps: SessionDeps): SessionRoute {
     let local: Local | undefined;
     if (!id) {
       if (raw.method !== 'POST' || !isInitializeRequest(parsedBody))
-        return errorResponse('jsonrpc', 400, 'Mcp-Session-Id header is required.', {
-          code: RPC.invalidRequest,
+        throw new HttpError(400, 'session_missing', 'Mcp-Session-Id header is required.', {
+          rpcCode: RPC.invalidRequest,
         });
-      if (locals.size >= deps.maxSessions)
-        return errorResponse('jsonrpc', 503, 'Too many open sessions; try again later.', {
-          headers: { 'Retry-After': '30' },
-        });
+      if (locals.size >= deps.maxSessions) throw tooMany();
       // The shared credential is everyone's: only the total cap applies to it.
       if (principal.kind !== 'shared' && countFor(owner) >= deps.maxPerPrincipal)
-        return errorResponse(
-          'jsonrpc',
+        throw new HttpError(
           429,
+          'too_many_sessions',
           `You have ${deps.maxPerPrincipal} sessions open; close one (DELETE /mcp) or wait for one to expire.`,
           { headers: { 'Retry-After': String(Math.ceil(deps.idleMs / 1000)) } },
         );
@@ -310,21 +313,18 @@ export function createSessionRoute(deps: SessionDeps): SessionRoute {
       if (stored === undefined) {
         // Ended (DELETE on any instance) or expired.
         if (local) await closeLocal(local);
-        return notFound();
+        throw notFound();
       }
       let record: SessionRecord;
       try {
         record = JSON.parse(stored) as SessionRecord;
       } catch {
-        return notFound();
+        throw notFound();
       }
       // Someone else's session is no session at all to this caller.
-      if (record.owner !== owner) return notFound();
+      if (record.owner !== owner) throw notFound();
       if (!local || local.closed) {
-        if (locals.size >= deps.maxSessions)
-          return errorResponse('jsonrpc', 503, 'Too many open sessions; try again later.', {
-            headers: { 'Retry-After': '30' },
-          });
+        if (locals.size >= deps.maxSessions) throw tooMany();
         local = await revive(id, stored, record, serverRequest, selection);
       }
       // Idle expiry counts from the last request on any instance.
@@ -332,8 +332,7 @@ export function createSessionRoute(deps: SessionDeps): SessionRoute {
       // This request's credential is the one the session's next DocSpace call uses.
       local.serverRequest.credential = auth.credential;
       local.serverRequest.requestId = c.get('requestId');
-      const refused = narrowedAway(parsedBody, selection, local.selection);
-      if (refused) return refused;
+      refuseNarrowedAway(parsedBody, selection, local.selection);
       if (deps.bus && raw.method === 'POST') {
         const answers = clientAnswers(parsedBody);
         if (answers.length > 0) await deps.bus.publish(JSON.stringify({ sid: id, messages: answers }));
@@ -411,10 +410,11 @@ function clientAnswers(body: unknown): JSONRPCMessage[] {
 
 /**
  * The session's tools were registered when it opened; a later request that narrows the tools
- * (per-request headers) still cannot call what it narrowed away.
+ * (per-request headers) still cannot call what it narrowed away: a JSON-RPC error answering the
+ * call (HTTP 200, as the MCP server would answer an unknown tool).
  */
-function narrowedAway(body: unknown, now: ToolSelection, opened: ToolSelection): Response | undefined {
-  if (now === opened || now.dynamic) return undefined;
+function refuseNarrowedAway(body: unknown, now: ToolSelection, opened: ToolSelection): void {
+  if (now === opened || now.dynamic) return;
   const messages = Array.isArray(body) ? body : [body];
   let allowed: Set<string> | undefined;
   for (const m of messages) {
@@ -422,14 +422,11 @@ function narrowedAway(body: unknown, now: ToolSelection, opened: ToolSelection):
     if (call?.method !== 'tools/call' || typeof call.params?.name !== 'string') continue;
     allowed ??= new Set(selectTools(now).map((t) => t.name));
     if (!allowed.has(call.params.name))
-      return Response.json({
-        jsonrpc: '2.0',
-        id: call.id ?? null,
-        error: {
-          code: -32602,
-          message: `Tool ${call.params.name} is not available with this request's settings.`,
-        },
-      });
+      throw new HttpError(
+        200,
+        'tool_not_available',
+        `Tool ${call.params.name} is not available with this request's settings.`,
+        { rpcCode: RPC.invalidParams, id: call.id ?? null },
+      );
   }
-  return undefined;
 }

@@ -1,15 +1,16 @@
 import { createMcpHandler, type McpServer } from '@modelcontextprotocol/server';
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
-import type { Authenticate, Principal } from '../http/authenticate.js';
-import { type BodyBudget, readJsonBody } from '../http/body.js';
-import type { HttpEnv } from '../http/env.js';
-import { errorResponse, RPC } from '../http/errors.js';
-import { type Limit, type RateLimiter, withHeaders } from '../http/rate-limit.js';
-import { type AdmitDeps, admit, requireJson, selectionFor } from './admit.js';
-import { envelopeError } from './envelope.js';
-import type { ServerRequest } from './server.js';
-import type { SessionRoute } from './sessions.js';
+import { envelopeError } from '../mcp/envelope.js';
+import type { ServerRequest } from '../mcp/server.js';
+import type { ToolSelection } from '../tools/selection.js';
+import { type AdmitDeps, type Admitted, admit, requireJson, selectionFor } from './admit.js';
+import type { Authenticate, Principal } from './authenticate.js';
+import { type BodyBudget, readJsonBody } from './body.js';
+import type { HttpEnv } from './env.js';
+import { HttpError, RPC } from './errors.js';
+import type { SessionRoute } from './mcp-sessions.js';
+import { type Limit, type RateLimiter, withHeaders } from './rate-limit.js';
 
 /**
  * Streamable HTTP on `/mcp`, both eras through the SDK's `createMcpHandler`.
@@ -21,7 +22,9 @@ import type { SessionRoute } from './sessions.js';
  * cannot be sent requests (elicitation, sampling); the tools layer checks `canElicit` and
  * confirms destructive calls in two calls instead of asking. See docs/configuration.md "HTTP sessions".
  * With `DOCSPACE_HTTP_SESSIONS=stateful` (the default) 2025 `initialize` and requests naming a
- * session go to src/mcp/sessions.ts instead; only sessionless 2025 requests stay stateless.
+ * session go to src/http/mcp-sessions.ts instead; only sessionless 2025 requests stay stateless.
+ * Refusals are thrown (`HttpError`, `AuthError`, `SelectionError`) and answered as JSON-RPC
+ * errors by the app's error handler (src/http/app.ts).
  */
 export interface McpRouteDeps extends AdmitDeps {
   factory: (req: ServerRequest) => McpServer;
@@ -84,32 +87,28 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
 
   async function handle(c: Context<HttpEnv>): Promise<Response> {
     const raw = c.req.raw;
-    // --- 2025 sessions (src/mcp/sessions.ts): GET and DELETE naming a session ---
+    // --- 2025 sessions (src/http/mcp-sessions.ts): GET and DELETE naming a session ---
     if (deps.sessions && raw.method !== 'POST' && (await deps.sessions.wants(raw, undefined)))
       return deps.sessions.handle(c, undefined);
     if (raw.method !== 'POST') {
-      return errorResponse('jsonrpc', 405, `Method ${raw.method} is not allowed on /mcp; use POST.`, {
+      throw new HttpError(405, 'method_not_allowed', `Method ${raw.method} is not allowed on /mcp; use POST.`, {
         headers: { Allow: 'POST, OPTIONS' },
       });
     }
-    const notJson = requireJson(raw);
-    if (notJson) return notJson;
+    requireJson(raw);
 
     // Who is asking comes from the headers alone: a request that cannot authenticate, is over
     // its limit or asks for tools it cannot have is refused before its body is read.
     const auth = await admit(c, deps);
-    if (!auth.ok) return auth.response;
 
     // --- 2025 sessions: a request naming a session; the session route limits it itself ---
     if (deps.sessions && raw.headers.has('mcp-session-id')) {
-      const named = await readJsonBody(raw, deps.maxBodySize, 'jsonrpc', deps.bodyBudget);
-      if (!named.ok) return named.response;
+      const named = await readJsonBody(raw, deps.maxBodySize, deps.bodyBudget);
       try {
         if (await deps.sessions.wants(raw, named.value))
           return await deps.sessions.handle(c, named.value, auth);
         // A session id on a 2026-07-28 request means nothing: answered as any other.
         const selection = selectionFor(deps, auth.options);
-        if (selection instanceof Response) return selection;
         return await answer(c, raw, named.value, auth, {}, selection, named.release);
       } finally {
         named.release();
@@ -121,10 +120,8 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     if ('refused' in limit && limit.refused) return limit.refused;
 
     const selection = selectionFor(deps, auth.options);
-    if (selection instanceof Response) return selection;
 
-    const body = await readJsonBody(raw, deps.maxBodySize, 'jsonrpc', deps.bodyBudget);
-    if (!body.ok) return body.response;
+    const body = await readJsonBody(raw, deps.maxBodySize, deps.bodyBudget);
     try {
       // --- 2025 sessions: `initialize` opens one; the rest stays stateless ---
       if (deps.sessions && (await deps.sessions.wants(raw, body.value))) {
@@ -145,9 +142,9 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     c: Context<HttpEnv>,
     raw: Request,
     parsed: unknown,
-    auth: Extract<Awaited<ReturnType<typeof admit>>, { ok: true }>,
+    auth: Admitted,
     limitHeaders: Record<string, string>,
-    selection: Exclude<ReturnType<typeof selectionFor>, Response>,
+    selection: ToolSelection,
     releaseBody: () => void,
   ): Promise<Response> {
     const message = parsed as {
@@ -250,7 +247,7 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     const timeoutMessage = `The request took longer than ${deps.requestTimeoutMs} ms and was cancelled.`;
     if (first === 'timeout') {
       finish();
-      return errorResponse('jsonrpc', 504, timeoutMessage, { code: RPC.serverError });
+      throw new HttpError(504, 'timeout', timeoutMessage);
     }
     let res = first;
     // A JSON answer is complete once here; a stream (SSE: progress, the 2025 leg) is not, and
