@@ -206,3 +206,27 @@ describe('bad input at the protocol level', () => {
     assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
   });
 });
+
+describe('a preflight that CORS does not answer (no origins configured)', () => {
+  let server: HttpServerHandle;
+  before(async () => {
+    server = await startServer({ DOCSPACE_API_KEY: API_KEY, DOCSPACE_SERVER_CORS_MCP_ORIGIN: '' });
+  });
+  after(() => server.close());
+
+  it('OPTIONS naming a session is a bare 204, never a 401 or a body', async () => {
+    // It used to travel as an authentication refusal rewritten to JSON-RPC: a 204 that announced
+    // an 88-byte JSON body it could not have.
+    const res = await fetch(`${server.url}/mcp`, {
+      method: 'OPTIONS',
+      headers: { 'mcp-session-id': 'any', 'access-control-request-method': 'POST' },
+    });
+    assert.equal(res.status, 204);
+    assert.equal(await res.text(), '');
+    assert.equal(res.headers.get('content-type'), null);
+    assert.ok(
+      ['0', null].includes(res.headers.get('content-length')),
+      res.headers.get('content-length') ?? '',
+    );
+  });
+});
