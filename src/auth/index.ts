@@ -69,7 +69,10 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
   const now = deps.now ?? Date.now;
 
   /** The 401, its `WWW-Authenticate` pointing to our metadata (RFC 9728) when OAuth is on. */
-  const challenge = (error?: { code: 'invalid_token' | 'invalid_request'; description: string }): AuthError => {
+  const challenge = (error?: {
+    code: 'invalid_token' | 'invalid_request';
+    description: string;
+  }): AuthError => {
     const params = deps.oauth ? [`resource_metadata="${resourceMetadata}"`] : [];
     if (error)
       params.push(`error="${error.code}"`, `error_description="${error.description.replace(/["\\]/g, '')}"`);

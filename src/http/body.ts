@@ -44,7 +44,11 @@ const busy = () =>
   );
 
 const tooLarge = (max: number) =>
-  new HttpError(413, 'body_too_large', `The request body is larger than ${max} bytes (DOCSPACE_MAX_BODY_SIZE).`);
+  new HttpError(
+    413,
+    'body_too_large',
+    `The request body is larger than ${max} bytes (DOCSPACE_MAX_BODY_SIZE).`,
+  );
 
 /** Deepest nesting of arrays/objects in JSON text, ignoring brackets inside strings. */
 export function jsonDepth(text: string): number {
@@ -142,9 +146,14 @@ async function readStreamed(
 
 function parseJson(text: string): unknown {
   if (jsonDepth(text) > MAX_JSON_DEPTH) {
-    throw new HttpError(400, 'json_too_deep', `The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels.`, {
-      rpcCode: RPC.invalidRequest,
-    });
+    throw new HttpError(
+      400,
+      'json_too_deep',
+      `The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels.`,
+      {
+        rpcCode: RPC.invalidRequest,
+      },
+    );
   }
   try {
     return JSON.parse(text);

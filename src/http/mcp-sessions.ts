@@ -107,9 +107,14 @@ function ownerOf(p: Principal): string {
 }
 
 function notFound(): HttpError {
-  return new HttpError(404, 'session_not_found', 'Session not found or ended: start a new one with initialize.', {
-    rpcCode: RPC.unauthorized,
-  });
+  return new HttpError(
+    404,
+    'session_not_found',
+    'Session not found or ended: start a new one with initialize.',
+    {
+      rpcCode: RPC.unauthorized,
+    },
+  );
 }
 
 const tooMany = () =>

@@ -91,9 +91,14 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     if (deps.sessions && raw.method !== 'POST' && (await deps.sessions.wants(raw, undefined)))
       return deps.sessions.handle(c, undefined);
     if (raw.method !== 'POST') {
-      throw new HttpError(405, 'method_not_allowed', `Method ${raw.method} is not allowed on /mcp; use POST.`, {
-        headers: { Allow: 'POST, OPTIONS' },
-      });
+      throw new HttpError(
+        405,
+        'method_not_allowed',
+        `Method ${raw.method} is not allowed on /mcp; use POST.`,
+        {
+          headers: { Allow: 'POST, OPTIONS' },
+        },
+      );
     }
     requireJson(raw);
 

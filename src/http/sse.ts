@@ -76,9 +76,14 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
     const auth = await admit(c, deps);
     const selection = selectionFor(deps, auth.options);
     if (sessions.size >= deps.maxSessions) {
-      throw new HttpError(503, 'too_many_sessions', 'Too many open SSE sessions; try again later or use /mcp.', {
-        headers: { 'Retry-After': '30' },
-      });
+      throw new HttpError(
+        503,
+        'too_many_sessions',
+        'Too many open SSE sessions; try again later or use /mcp.',
+        {
+          headers: { 'Retry-After': '30' },
+        },
+      );
     }
     // Everyone on a shared credential is one principal: count them by address instead.
     const holder = auth.principal.kind === 'shared' ? `shared|${c.get('clientIp')}` : ownerOf(auth.principal);
@@ -141,9 +146,14 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
     const session = sessions.get(id);
     if (!session || session.expiresAt <= Date.now()) {
       if (session) void session.transport.close();
-      throw new HttpError(404, 'session_not_found', 'Session not found or expired: open a new one with GET /sse.', {
-        rpcCode: RPC.unauthorized,
-      });
+      throw new HttpError(
+        404,
+        'session_not_found',
+        'Session not found or expired: open a new one with GET /sse.',
+        {
+          rpcCode: RPC.unauthorized,
+        },
+      );
     }
     requireJson(raw);
     // The session's tools were fixed when it opened; a message only proves who sends it.

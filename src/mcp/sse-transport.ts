@@ -65,4 +65,3 @@ export class SseServerTransport implements Transport {
     this.onclose?.();
   }
 }
-

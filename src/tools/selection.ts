@@ -145,7 +145,8 @@ export function narrowSelection(server: ToolSelection, requested: Partial<ToolSe
   names = names.filter(
     (n) => !disabled.includes(n) && !(readOnly && !TOOL_BY_NAME.get(n)?.hints.readOnlyHint),
   );
-  if (names.length === 0) throw new SelectionError('No tools left after applying the request’s tool settings.');
+  if (names.length === 0)
+    throw new SelectionError('No tools left after applying the request’s tool settings.');
 
   return {
     toolsets: [],
