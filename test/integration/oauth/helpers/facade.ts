@@ -70,10 +70,11 @@ export async function startFacade(
   const app = new Hono();
   // The authenticator throws its refusal; answered as the OAuth routes' JSON, as the server's
   // error handler does (src/http/errors.ts).
-  app.onError((err) => {
-    if (err instanceof AppError && err.expose) return appErrorResponse('oauth', err);
-    throw err;
-  });
+  app.onError((err) =>
+    err instanceof AppError && err.expose
+      ? appErrorResponse('oauth', err)
+      : new Response('Internal Server Error', { status: 500 }),
+  );
   app.all('/mcp', async (c) => {
     const outcome = await authenticate(c.req.raw);
     const cred = outcome.credential;
