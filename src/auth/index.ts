@@ -4,6 +4,8 @@ import type { Credential } from '../docspace/credential.js';
 import type { Verdict } from './credential-check.js';
 import { type AccessTokenClaims, checkAccessToken, createAccessTokenSealer } from '../oauth/access-token.js';
 import { OAuthError } from '../oauth/errors.js';
+import type { AccessLevel } from '../oauth/access-level.js';
+import type { PersonalTokens } from '../oauth/personal-tokens.js';
 
 /**
  * Turns an MCP HTTP request into a DocSpace credential. Our own access tokens are opened and
@@ -17,7 +19,7 @@ import { OAuthError } from '../oauth/errors.js';
  * pointing the client to our metadata.
  */
 /** Who is calling, for logs and limits (never a token). */
-type Principal = { userId?: string; clientId?: string; kind: string };
+type Principal = { userId?: string; clientId?: string; kind: string; access?: AccessLevel };
 
 export type AuthOutcome =
   { ok: true; credential: Credential; principal: Principal } | { ok: false; response: Response };
@@ -32,6 +34,8 @@ export interface AuthenticatorDeps {
     previousSecrets?: string[];
     /** From `createOAuth`: the DocSpace token behind our token, undefined once revoked. */
     docspaceAccessToken(claims: { gid: string; dsg: string }, refused?: string): Promise<string | undefined>;
+    /** Personal access tokens (`src/oauth/personal-tokens.ts`), checked like our access tokens. */
+    personalTokens?: Pick<PersonalTokens, 'recognises' | 'authenticate'>;
   };
   /**
    * `DOCSPACE_REQUEST_AUTHORIZATION_HEADER`: accept DocSpace credentials from clients (API keys
@@ -138,6 +142,19 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
         return fromClient({ kind: 'authorization', value: header }, { kind: 'authorization' });
       if (deps.oauth) return reject('docspace-credential', onlyOurs);
       return challenge({ code: 'invalid_request', description: 'send a Bearer token' });
+    }
+    const personal = deps.oauth?.personalTokens;
+    if (personal?.recognises(bearer)) {
+      const use = await personal.authenticate(bearer, audience);
+      if (!use.ok) {
+        if (use.reason === 'unavailable') return unavailable(use.description);
+        return reject(use.reason === 'off' ? 'personal-token-off' : use.reason, use.description);
+      }
+      return {
+        ok: true,
+        credential: { kind: 'oauth', accessToken: use.docspaceToken, current: use.current },
+        principal: { userId: use.userId, clientId: `pat:${use.tokenId}`, kind: 'pat', access: use.access },
+      };
     }
     if (isSealedShape(bearer)) {
       if (!sealer) return reject('foreign', 'this token was not issued by this server');

@@ -8,6 +8,7 @@ import {
   RequestOptionsError,
   readRequestOptions,
 } from '../http/request-options.js';
+import type { AccessLevel } from '../oauth/access-level.js';
 import { narrowSelection, type ToolSelection } from '../tools/selection.js';
 import type { ServerRequest } from './server.js';
 
@@ -55,7 +56,15 @@ export async function admit(
   const auth = await deps.authenticate(raw, options.credential);
   if (!auth.ok) return auth;
   c.set('principal', auth.principal);
-  return { ...auth, options };
+  return { ...auth, options: withAccessCeiling(options, auth.principal.access) };
+}
+
+/**
+ * The token's own ceiling (a personal token made Read only): it lists and calls only read-only
+ * tools, whatever the request asks; the server's selection stays the outer ceiling.
+ */
+export function withAccessCeiling(options: RequestOptions, access: AccessLevel | undefined): RequestOptions {
+  return access === 'read' ? { ...options, selection: { ...options.selection, readOnly: true } } : options;
 }
 
 /** The server's selection narrowed by the request's options, or a 400 saying why not. */
