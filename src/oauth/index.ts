@@ -65,7 +65,6 @@ export function createFacade(deps: OAuthDeps): Facade {
     audit,
     secret: deps.secret,
     previousSecrets: deps.previousSecrets,
-    issuer: settings.issuer,
     resource: settings.resource,
     // Personal tokens act through the operator's DocSpace app: without it there is no page.
     enabled: Boolean(settings.sharedApp) && (deps.personalTokens?.enabled ?? true),

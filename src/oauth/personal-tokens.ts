@@ -39,16 +39,14 @@ const DAY_MS = 24 * 3600 * 1000;
 export const personalTokenKey = (id: string) => `oauth:pat:${id}`;
 export const tokenRef = (id: string) => `${TOKEN_REF_PREFIX}${id}`;
 
+/** Only what a check needs before the store, so the token stays short enough to paste. */
 export interface PersonalTokenClaims {
-  iss: string;
   /** The MCP resource: a token is refused anywhere else. */
   aud: string;
   /** DocSpace user id. */
   sub: string;
-  /** Token id (`oauth:pat:<id>`). */
+  /** Token id (`oauth:pat:<id>`); its record names the DocSpace grant. */
   pid: string;
-  /** Store key of the person's DocSpace grant. */
-  dsg: string;
   acc: AccessLevel;
   /** Seconds since the epoch. */
   iat: number;
@@ -89,7 +87,6 @@ export async function checkPersonalToken(
     !claims ||
     typeof claims.exp !== 'number' ||
     typeof claims.pid !== 'string' ||
-    typeof claims.dsg !== 'string' ||
     typeof claims.sub !== 'string' ||
     (claims.acc !== 'read' && claims.acc !== 'write')
   )
@@ -105,7 +102,6 @@ export interface PersonalTokensDeps {
   audit: Audit;
   secret: string;
   previousSecrets?: readonly string[];
-  issuer: string;
   /** The MCP resource (our access tokens' audience). */
   resource: string;
   /** Off: nobody can create or use one (`DOCSPACE_OAUTH_PERSONAL_TOKENS`). */
@@ -233,11 +229,9 @@ export function createPersonalTokens(deps: PersonalTokensDeps) {
       const createdAt = now();
       const expiresAt = createdAt + input.days * DAY_MS;
       const claims: PersonalTokenClaims = {
-        iss: deps.issuer,
         aud: deps.resource,
         sub: input.userId,
         pid: id,
-        dsg,
         acc: input.access,
         iat: Math.floor(createdAt / 1000),
         exp: Math.floor(expiresAt / 1000),
@@ -328,7 +322,7 @@ export function createPersonalTokens(deps: PersonalTokensDeps) {
       const ref = tokenRef(claims.pid);
       let docspaceToken: string | undefined;
       try {
-        docspaceToken = await docspace.accessToken(claims.dsg, ref);
+        docspaceToken = await docspace.accessToken(record.dsg, ref);
       } catch (error) {
         if (!(error instanceof OAuthError)) throw error;
         if (error.code !== 'invalid_grant') return refused('unavailable', error.message);
@@ -348,7 +342,7 @@ export function createPersonalTokens(deps: PersonalTokensDeps) {
         tokenId: claims.pid,
         access: claims.acc,
         docspaceToken,
-        current: (refusedToken) => docspace.accessToken(claims.dsg, ref, refusedToken),
+        current: (refusedToken) => docspace.accessToken(record.dsg, ref, refusedToken),
       };
     },
   };
