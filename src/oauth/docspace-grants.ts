@@ -317,15 +317,16 @@ export function createDocSpaceGrants(deps: DocSpaceGrantDeps) {
 
     /**
      * Removes a connection. The last connection to go takes the DocSpace grant with it: deleted
-     * here and revoked at DocSpace. True when that happened.
+     * here and revoked at DocSpace. True when that happened. `keepGrant`: never (the person is
+     * on their connections page, signed in with this grant, and may make another token).
      */
-    async detach(key: string, gid: string): Promise<boolean> {
+    async detach(key: string, gid: string, opts: { keepGrant?: boolean } = {}): Promise<boolean> {
       let removed: DocSpaceGrantRecord | undefined;
       await mutate(key, async (current) => {
         removed = undefined;
         if (!current) return undefined;
         const rest = live(current.connections, settings.now()).filter((c) => c.gid !== gid);
-        if (rest.length > 0) return { ...current, connections: rest };
+        if (rest.length > 0 || opts.keepGrant) return { ...current, connections: rest };
         removed = current;
         return undefined;
       });

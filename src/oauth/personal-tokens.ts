@@ -35,6 +35,7 @@ const RECORD_CACHE_MS = 10_000;
 const LAST_USE_WRITE_MS = 60_000;
 const CACHE_MAX = 1000;
 const DAY_MS = 24 * 3600 * 1000;
+const ENDED = 'the DocSpace sign-in behind this token ended; create a new token on the connections page';
 
 export const personalTokenKey = (id: string) => `oauth:pat:${id}`;
 export const tokenRef = (id: string) => `${TOKEN_REF_PREFIX}${id}`;
@@ -286,7 +287,7 @@ export function createPersonalTokens(deps: PersonalTokensDeps) {
     async revoke(id: string, userId: string): Promise<boolean> {
       const loaded = id ? await load(id) : undefined;
       if (!loaded || loaded.record.userId !== userId) return false;
-      await docspace.detach(loaded.record.dsg, tokenRef(id));
+      await docspace.detach(loaded.record.dsg, tokenRef(id), { keepGrant: true });
       await store.delete(personalTokenKey(id));
       cache.delete(id);
       audit.record({
@@ -326,13 +327,12 @@ export function createPersonalTokens(deps: PersonalTokensDeps) {
       } catch (error) {
         if (!(error instanceof OAuthError)) throw error;
         if (error.code !== 'invalid_grant') return refused('unavailable', error.message);
-        return refused(
-          'ended',
-          'the DocSpace sign-in behind this token ended; create a new token on the connections page',
-        );
+        return refused('ended', ENDED);
       }
       if (!docspaceToken) {
         cache.delete(claims.pid);
+        // Its entry went with the whole record (DocSpace ended the sign-in), or alone (Revoke).
+        if (!(await docspace.get(record.dsg))) return refused('ended', ENDED);
         return refused('revoked', 'the personal token was revoked');
       }
       void touch(record);

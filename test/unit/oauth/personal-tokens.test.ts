@@ -12,6 +12,7 @@ import {
   createPersonalTokenSealer,
   personalTokenKey,
 } from '../../../src/oauth/personal-tokens.js';
+import { OAuthError } from '../../../src/oauth/errors.js';
 import { createSealer } from '../../../src/oauth/seal.js';
 import type { OAuthSettings } from '../../../src/oauth/settings.js';
 import type { Upstream, UpstreamTokens } from '../../../src/oauth/upstream.js';
@@ -33,8 +34,10 @@ function setup(opts: { enabled?: boolean; maxDays?: number } = {}) {
     issuedAt: clock.now,
     expiresAt: clock.now + HOUR,
   });
+  const behaviour = { refuse: false };
   const upstream = {
     async refresh() {
+      if (behaviour.refuse) throw new OAuthError('invalid_grant', 'DocSpace refused the grant');
       serial += 1;
       return tokens(`renewed-${serial}`);
     },
@@ -75,7 +78,7 @@ function setup(opts: { enabled?: boolean; maxDays?: number } = {}) {
       access: extra.access ?? 'read',
       days: extra.days ?? 90,
     });
-  return { clock, store, writes, docspace, pats, signIn, make };
+  return { clock, store, writes, docspace, pats, signIn, make, behaviour };
 }
 
 describe('personal access tokens', () => {
@@ -114,6 +117,19 @@ describe('personal access tokens', () => {
     assert.equal(use.docspaceToken, 'renewed-1-at');
   });
 
+  it('says the DocSpace sign-in ended (not "revoked") when DocSpace refuses to renew it', async () => {
+    const { pats, signIn, make, clock, behaviour } = setup();
+    await signIn('u1');
+    const { token } = await make('u1');
+    clock.now += 2 * HOUR; // the DocSpace token needs renewing
+    behaviour.refuse = true;
+    const first = await pats.authenticate(token, RESOURCE);
+    assert.equal(first.ok ? 'ok' : first.reason, 'ended');
+    const next = await pats.authenticate(token, RESOURCE);
+    assert.equal(next.ok ? 'ok' : next.reason, 'ended', 'and keeps saying so');
+    assert.match(next.ok ? '' : next.description, /create a new token/);
+  });
+
   it('is refused once expired', async () => {
     const { pats, signIn, make, clock, store } = setup();
     await signIn('u1');
@@ -133,6 +149,9 @@ describe('personal access tokens', () => {
     const use = await pats.authenticate(token, RESOURCE);
     assert.equal(use.ok ? 'ok' : use.reason, 'revoked');
     assert.deepEqual(await pats.list('u1', APP.clientId), []);
+    // Still signed in on the page: the person can make another one at once.
+    const again = await make('u1');
+    assert.ok((await pats.authenticate(again.token, RESOURCE)).ok);
   });
 
   it('revoked on another instance (same store) is refused here at the next request', async () => {
