@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { escapeHtml } from '../pages/html.js';
+import { escapeHtml, htmlResponse, layout } from '../pages/html.js';
 import { type AccessLevel, accessLevelLabel, parseAccessLevel } from './access-level.js';
 import { browserError, type Facade } from './context.js';
 import { OAuthError } from './errors.js';
@@ -130,6 +130,22 @@ export async function personalTokensFor(
   return { html: personalTokensSection(view), headers };
 }
 
+/**
+ * A form the person can correct (no name, too long, too many tokens, an id not theirs): a page
+ * that says what happened to the token and leads back; anything else is the usual error page.
+ */
+function formError(f: Facade, error: unknown, title: string): Response {
+  if (error instanceof OAuthError && error.code === 'invalid_request' && error.status < 500)
+    return htmlResponse(
+      layout(
+        title,
+        `<h1>${escapeHtml(title)}</h1><p data-testid="message">${escapeHtml(error.message[0]?.toUpperCase() + error.message.slice(1))}.</p><p><a href="/connections#tokens">Back to your connections</a></p>`,
+      ),
+      error.status,
+    );
+  return browserError(f, error);
+}
+
 export function mountPersonalTokens(app: Hono, f: Facade, post: CheckedPost): void {
   const off = () =>
     new OAuthError('access_denied', 'personal access tokens are turned off on this server', 403);
@@ -165,7 +181,7 @@ export function mountPersonalTokens(app: Hono, f: Facade, post: CheckedPost): vo
         },
       });
     } catch (error) {
-      return browserError(f, error);
+      return formError(f, error, 'The token was not created');
     }
   });
 
@@ -182,7 +198,7 @@ export function mountPersonalTokens(app: Hono, f: Facade, post: CheckedPost): vo
         headers: { location: '/connections?done=token-revoked#tokens' },
       });
     } catch (error) {
-      return browserError(f, error);
+      return formError(f, error, 'The token was not revoked');
     }
   });
 }

@@ -189,6 +189,7 @@ describe('personal access tokens on the connections page', chromiumSkip('persona
       maxRedirects: 0,
     });
     assert.equal(foreign.status(), 404);
+    assert.match(await foreign.text(), /There is no such personal token on your account/);
     const adminClient = await staticClient(demo, adminToken);
     const me = (await adminClient.callTool({ name: 'get_current_user', arguments: {} })) as ToolResult;
     assert.match(text(me), /admin@example\.com/, 'the other person’s token still works');
@@ -214,6 +215,16 @@ describe('personal access tokens on the connections page', chromiumSkip('persona
     }
     await page.goto(`${base}/connections`);
     assert.ok(await page.getByTestId('tokens-empty').isVisible(), 'no token was made for the guest');
+
+    // A name of spaces passes the browser's `required`: the server says what to fix, and leads back.
+    await page.getByLabel('Name').fill('   ');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    assert.match((await page.getByTestId('message').textContent()) ?? '', /Give the token a name/);
+    await screenshot(page, 'personal-token-form-error');
+    await Promise.all([
+      page.waitForURL(`${base}/connections#tokens`),
+      page.getByRole('link', { name: 'Back to your connections' }).click(),
+    ]);
     await Promise.all([admin.close(), context.close()]);
   });
 });
