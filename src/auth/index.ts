@@ -5,6 +5,8 @@ import type { Verdict } from './credential-check.js';
 import { type AccessTokenClaims, checkAccessToken, createAccessTokenSealer } from '../oauth/access-token.js';
 import { OAuthError } from '../oauth/errors.js';
 import { AuthError } from './errors.js';
+import type { AccessLevel } from '../oauth/access-level.js';
+import type { PersonalTokens } from '../oauth/personal-tokens.js';
 
 /**
  * Turns an MCP HTTP request into a DocSpace credential. Our own access tokens are opened and
@@ -19,7 +21,7 @@ import { AuthError } from './errors.js';
  * route's protocol.
  */
 /** Who is calling, for logs and limits (never a token). */
-type Principal = { userId?: string; clientId?: string; kind: string };
+type Principal = { userId?: string; clientId?: string; kind: string; access?: AccessLevel };
 
 export type Authenticated = { credential: Credential; principal: Principal };
 
@@ -33,6 +35,8 @@ export interface AuthenticatorDeps {
     previousSecrets?: string[];
     /** From `createOAuth`: the DocSpace token behind our token, undefined once revoked. */
     docspaceAccessToken(claims: { gid: string; dsg: string }, refused?: string): Promise<string | undefined>;
+    /** Personal access tokens (`src/oauth/personal-tokens.ts`), checked like our access tokens. */
+    personalTokens?: Pick<PersonalTokens, 'recognises' | 'authenticate'>;
   };
   /**
    * `DOCSPACE_REQUEST_AUTHORIZATION_HEADER`: accept DocSpace credentials from clients (API keys
@@ -129,6 +133,18 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
         return fromClient({ kind: 'authorization', value: header }, { kind: 'authorization' });
       if (deps.oauth) throw reject('docspace-credential', onlyOurs);
       throw challenge({ code: 'invalid_request', description: 'send a Bearer token' });
+    }
+    const personal = deps.oauth?.personalTokens;
+    if (personal?.recognises(bearer)) {
+      const use = await personal.authenticate(bearer, audience);
+      if (!use.ok) {
+        if (use.reason === 'unavailable') throw unavailable(use.description);
+        throw reject(use.reason === 'off' ? 'personal-token-off' : use.reason, use.description);
+      }
+      return {
+        credential: { kind: 'oauth', accessToken: use.docspaceToken, current: use.current },
+        principal: { userId: use.userId, clientId: `pat:${use.tokenId}`, kind: 'pat', access: use.access },
+      };
     }
     if (isSealedShape(bearer)) {
       if (!sealer) throw reject('foreign', 'this token was not issued by this server');

@@ -471,6 +471,22 @@ export const SETTINGS = {
     description: 'Domains whose client metadata documents the consent page marks as verified.',
     schema: list(['claude.ai', 'claude.com', 'chatgpt.com', 'openai.com', 'vscode.dev'], { lower: true }),
   }),
+  oauthPersonalTokens: setting({
+    env: 'DOCSPACE_OAUTH_PERSONAL_TOKENS',
+    group: 'OAuth',
+    shown: 'yes',
+    description:
+      'Let people create personal access tokens on `/connections` for clients without OAuth (docs/connections.md); `no` refuses existing ones too. Needs `DOCSPACE_OAUTH_CLIENT_ID`.',
+    schema: bool(true),
+  }),
+  oauthPersonalTokenMaxDays: setting({
+    env: 'DOCSPACE_OAUTH_PERSONAL_TOKEN_MAX_DAYS',
+    group: 'OAuth',
+    shown: '365',
+    description:
+      'The longest a personal access token may last, in days (people choose up to this; the default choice is 90 days or this, whichever is less).',
+    schema: int(365, { min: 1, max: 3650 }),
+  }),
   secret: setting({
     env: 'DOCSPACE_SECRET',
     group: 'OAuth',

@@ -182,6 +182,10 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
             testRoute: opts.cimdTestRoute,
           },
           demo: config.demo,
+          personalTokens: {
+            enabled: config.oauthPersonalTokens,
+            maxDays: config.oauthPersonalTokenMaxDays,
+          },
         })
       : undefined;
 
@@ -192,6 +196,7 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
             secret: config.secretValue,
             previousSecrets: config.previousSecrets,
             docspaceAccessToken: oauth.docspaceAccessToken,
+            personalTokens: oauth.personalTokens,
           }
         : undefined,
       acceptDocSpaceCredentials: config.requestAuthorizationHeader,

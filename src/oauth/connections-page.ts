@@ -46,6 +46,8 @@ export function connectionsPage(v: {
   connections: ConnectionView[];
   csrf: string;
   notice?: string;
+  /** More sections of the page (personal access tokens, …), in order, before signing out. */
+  sections?: string[];
 }): string {
   const csrf = `<input type="hidden" name="csrf" value="${escapeHtml(v.csrf)}">`;
   const rows = v.connections.map(
@@ -66,6 +68,7 @@ export function connectionsPage(v: {
 ${v.notice ? `<p class="notice" role="status">${escapeHtml(v.notice)}</p>` : ''}
 <p class="muted">Apps connected to your DocSpace account on ${escapeHtml(v.portalUrl)} through this server. Each acts with your rights. Revoking ends its access at once, on every server instance; it can connect again only if you allow it again.</p>
 ${table}
+${(v.sections ?? []).join('\n')}
 <form method="post" action="/connections/sign-out">${csrf}<p><button class="small" type="submit">Sign out of this page</button></p></form>`,
   );
 }

@@ -9,6 +9,7 @@ import { createPkcePair, hmac, randomToken, safeEqual, sha256 } from './crypto.j
 import { docspaceGrantKey } from './docspace-grants.js';
 import { OAuthError } from './errors.js';
 import { PAGE_HEADERS } from './pages.js';
+import { mountPersonalTokens, personalTokensFor } from './personal-tokens-page.js';
 
 /**
  * `/connections`: a person signs in with DocSpace (the same upstream leg clients use) and sees
@@ -121,11 +122,14 @@ export function mountConnections(app: Hono, f: Facade): void {
         return page(signedOutPage({ portalUrl: f.settings.portalUrl, available: Boolean(appId) }));
       const connections = await describe(f, signedIn.session.userId, appId);
       const notice = new URL(c.req.url).searchParams.get('done') ?? undefined;
+      const csrf = csrfOf(f, signedIn.raw);
+      const tokens = await personalTokensFor(f, c, signedIn.session, csrf);
       return page(
         connectionsPage({
           portalUrl: f.settings.portalUrl,
           connections,
-          csrf: csrfOf(f, signedIn.raw),
+          csrf,
+          sections: [tokens.html],
           notice:
             notice === 'revoked'
               ? 'The connection was revoked.'
@@ -133,6 +137,8 @@ export function mountConnections(app: Hono, f: Facade): void {
                 ? 'Every connection was revoked.'
                 : undefined,
         }),
+        200,
+        tokens.headers,
       );
     } catch (error) {
       return browserError(f, error);
@@ -175,6 +181,8 @@ export function mountConnections(app: Hono, f: Facade): void {
       );
     return { session: signedIn.session, form };
   }
+
+  mountPersonalTokens(app, f, post);
 
   app.post('/connections/revoke', async (c) => {
     try {

@@ -7,6 +7,7 @@ import { referenceId } from './crypto.js';
 import { OAuthError } from './errors.js';
 import type { DocSpaceGrants } from './docspace-grants.js';
 import type { Grants } from './grants.js';
+import type { PersonalTokens } from './personal-tokens.js';
 import { errorPage, PAGE_HEADERS } from './pages.js';
 import type { Sealer } from './seal.js';
 import type { OAuthSettings } from './settings.js';
@@ -22,6 +23,8 @@ export interface Facade {
   /** The persons' DocSpace grants, shared by their connections. */
   docspace: DocSpaceGrants;
   grants: Grants;
+  /** Personal access tokens (`personal-tokens.ts`). */
+  personalTokens: PersonalTokens;
   accessSealer: Sealer;
   storageSealer: Sealer;
   /** Key for CSRF tokens and cookie values. */

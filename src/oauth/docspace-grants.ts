@@ -111,14 +111,35 @@ export function createDocSpaceGrants(deps: DocSpaceGrantDeps) {
       if (loaded && next === loaded.record) return next;
       if (!loaded) {
         if (!next) return undefined;
-        if (await store.setIfAbsent(key, JSON.stringify(next), settings.refreshTokenTtl)) return next;
+        if (await store.setIfAbsent(key, JSON.stringify(next), ttlOf(next))) return next;
       } else if (!next) {
         if (await store.deleteIfEquals(key, loaded.raw)) return undefined;
-      } else if (await store.compareAndSet(key, loaded.raw, JSON.stringify(next), settings.refreshTokenTtl)) {
+      } else if (await store.compareAndSet(key, loaded.raw, JSON.stringify(next), ttlOf(next))) {
         return next;
       }
     }
     throw new OAuthError('temporarily_unavailable', 'the sign-in record is busy; try again');
+  }
+
+  /**
+   * The record lives as long as a sign-in, or longer while a connection outlives that (a
+   * personal token of 90 days, `personal-tokens.ts`).
+   */
+  function ttlOf(record: DocSpaceGrantRecord): number {
+    const last = Math.max(0, ...record.connections.map((c) => c.expiresAt));
+    return Math.max(settings.refreshTokenTtl, Math.ceil((last - settings.now()) / 1000));
+  }
+
+  /**
+   * At most MAX_CONNECTIONS OAuth connections, the oldest dropped first; personal tokens
+   * (`pat:` ids, bounded by their own module) are never pushed out by clients that sign in anew.
+   */
+  function bounded(connections: ConnectionRef[]): ConnectionRef[] {
+    const isToken = (c: ConnectionRef) => c.gid.startsWith('pat:');
+    return [
+      ...connections.filter((c) => !isToken(c)).slice(-MAX_CONNECTIONS),
+      ...connections.filter(isToken),
+    ];
   }
 
   async function resealed(sealed: string): Promise<string> {
@@ -262,10 +283,10 @@ export function createDocSpaceGrants(deps: DocSpaceGrantDeps) {
         current
           ? {
               ...current,
-              connections: [
+              connections: bounded([
                 ...live(current.connections, settings.now()).filter((c) => c.gid !== connection.gid),
                 connection,
-              ].slice(-MAX_CONNECTIONS),
+              ]),
             }
           : undefined,
       );
@@ -296,15 +317,16 @@ export function createDocSpaceGrants(deps: DocSpaceGrantDeps) {
 
     /**
      * Removes a connection. The last connection to go takes the DocSpace grant with it: deleted
-     * here and revoked at DocSpace. True when that happened.
+     * here and revoked at DocSpace. True when that happened. `keepGrant`: never (the person is
+     * on their connections page, signed in with this grant, and may make another token).
      */
-    async detach(key: string, gid: string): Promise<boolean> {
+    async detach(key: string, gid: string, opts: { keepGrant?: boolean } = {}): Promise<boolean> {
       let removed: DocSpaceGrantRecord | undefined;
       await mutate(key, async (current) => {
         removed = undefined;
         if (!current) return undefined;
         const rest = live(current.connections, settings.now()).filter((c) => c.gid !== gid);
-        if (rest.length > 0) return { ...current, connections: rest };
+        if (rest.length > 0 || opts.keepGrant) return { ...current, connections: rest };
         removed = current;
         return undefined;
       });

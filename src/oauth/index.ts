@@ -8,6 +8,7 @@ import { hmac } from './crypto.js';
 import { createDocSpaceGrants } from './docspace-grants.js';
 import { createGrants } from './grants.js';
 import { mountMetadata } from './metadata.js';
+import { createPersonalTokens, type PersonalTokens } from './personal-tokens.js';
 import { createSealer } from './seal.js';
 import { type OAuthDeps, resolveSettings } from './settings.js';
 import { mountTokenEndpoints } from './token.js';
@@ -27,6 +28,8 @@ export interface OAuthServer {
    * ours), else the grant's newer token is the answer.
    */
   docspaceAccessToken(claims: { gid: string; dsg: string }, refused?: string): Promise<string | undefined>;
+  /** Personal access tokens, for the authenticator (`src/auth/`). */
+  personalTokens: PersonalTokens;
 }
 
 /**
@@ -44,6 +47,7 @@ export function createOAuth(deps: OAuthDeps): OAuthServer {
   return {
     app,
     docspaceAccessToken: (claims, refused) => f.docspace.accessToken(claims.dsg, claims.gid, refused),
+    personalTokens: f.personalTokens,
   };
 }
 
@@ -55,6 +59,18 @@ export function createFacade(deps: OAuthDeps): Facade {
   const storageSealer = createSealer('store', deps.secret, deps.previousSecrets);
   const docspace = createDocSpaceGrants({ store: deps.store, settings, upstream, storageSealer, audit });
   const grants = createGrants({ store: deps.store, settings, docspace, accessSealer, storageSealer, audit });
+  const personalTokens = createPersonalTokens({
+    store: deps.store,
+    docspace,
+    audit,
+    secret: deps.secret,
+    previousSecrets: deps.previousSecrets,
+    resource: settings.resource,
+    // Personal tokens act through the operator's DocSpace app: without it there is no page.
+    enabled: Boolean(settings.sharedApp) && (deps.personalTokens?.enabled ?? true),
+    maxDays: deps.personalTokens?.maxDays ?? 365,
+    now: settings.now,
+  });
   return {
     settings,
     store: deps.store,
@@ -63,6 +79,7 @@ export function createFacade(deps: OAuthDeps): Facade {
     upstream,
     docspace,
     grants,
+    personalTokens,
     accessSealer,
     storageSealer,
     macKey: hmac(deps.secret, 'docspace-mcp mac key'),

@@ -53,6 +53,11 @@ export interface OAuthDeps {
   cimd?: CimdSettings;
   /** Timeout for calls to DocSpace's OAuth server. Default 10 000 ms. */
   upstreamTimeoutMs?: number;
+  /**
+   * Personal access tokens on `/connections` (`DOCSPACE_OAUTH_PERSONAL_TOKENS`, default on) and
+   * the longest expiry people may choose (`DOCSPACE_OAUTH_PERSONAL_TOKEN_MAX_DAYS`, default 365).
+   */
+  personalTokens?: { enabled?: boolean; maxDays?: number };
   /** Clock, for tests. */
   now?: () => number;
   /** `docspace-mcp demo`: pages address the person trying it, who is also its operator. */
