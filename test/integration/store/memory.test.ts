@@ -97,6 +97,28 @@ describe('memory store: bounds and expiry', () => {
     await store.close();
   });
 
+  test('all logs together hold at most maxEntries entries: the least recently written log goes first', async () => {
+    let now = 1_000_000;
+    const store = createMemoryStore({ maxEntries: 1000, clock: () => now });
+    const limits = { maxLength: 100, maxAgeSeconds: 86_400 };
+    await store.set('oauth:grant:g', 'grant', 60);
+    for (let person = 0; person < 50; person++) {
+      for (let i = 0; i < 100; i++) {
+        now += 1;
+        await store.appendLog(`activity:log:p${person}`, `e${i}`, now, limits);
+      }
+    }
+    const read = async (p: number) =>
+      (await store.readLog(`activity:log:p${p}`, { since: 0, offset: 0, count: 1000 })).total;
+    assert.equal(await read(49), 100, 'the newest log is whole');
+    assert.equal(await read(40), 100);
+    assert.equal(await read(39), 0, 'older logs were dropped whole');
+    assert.equal(await read(0), 0);
+    assert.ok(store.evictions >= 40, `evictions ${store.evictions}`);
+    assert.equal(await store.get('oauth:grant:g'), 'grant', 'other keys are not touched');
+    await store.close();
+  });
+
   test('close empties the store', async () => {
     const store = createMemoryStore();
     await store.set('k', 'v', 60);
