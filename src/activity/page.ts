@@ -27,8 +27,8 @@ th,td{text-align:left;vertical-align:top;padding:.5rem .4rem;border-top:1px soli
 .failed{background:#fde8e8;color:#8a1c1c}.filter{display:flex;flex-wrap:wrap;gap:.6rem;align-items:end}
 .filter label{display:block;font-weight:600}.filter select{font:inherit;padding:.4rem;max-width:100%}
 .filter button{flex:none;padding:.4rem 1rem}nav.pages{display:flex;gap:1rem;align-items:center;flex-wrap:wrap}
-td ul{margin:0;padding-left:1rem}code{word-break:break-all}
-@media (max-width:44rem){table,tbody,tr,td{display:block}thead{position:absolute;left:-9999px}
+td ul{margin:0;padding-left:1rem}code{word-break:break-all}caption{text-align:left}
+@media (max-width:44rem){table,caption,tbody,tr,td{display:block}thead{position:absolute;left:-9999px}
 tr{border-top:1px solid #c7ccd6;padding:.4rem 0}td{border:0;padding:.15rem 0}
 td::before{content:attr(data-label) ": ";font-weight:600;color:#5b6475}}</style>`;
 
