@@ -84,13 +84,19 @@ const Stored = z.object({
   r: z.string().optional(),
 });
 
+// Unique within a log across instances: a random prefix per process and a counter (cheaper per
+// call than random bytes per entry).
+const INSTANCE = randomBytes(6).toString('base64url');
+let counter = 0;
+const nextId = () => `${INSTANCE}${(counter++).toString(36)}`;
+
 const clip = (value: string, max: number) => (value.length <= max ? value : value.slice(0, max));
 
 /** The entry an audit event makes, or undefined when it is not about one person. */
 export function entryOf(event: AuditEvent & { at: number }): ActivityEntry | undefined {
   const kind = KINDS[event.event];
   if (!kind || !event.userId) return undefined;
-  const entry: ActivityEntry = { id: randomBytes(6).toString('base64url'), at: event.at, kind };
+  const entry: ActivityEntry = { id: nextId(), at: event.at, kind };
   if (event.clientId) entry.clientId = clip(event.clientId, 512);
   if (kind === 'tool') {
     if (event.tool) entry.tool = clip(event.tool, MAX_CODE_LENGTH);

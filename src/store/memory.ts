@@ -24,9 +24,13 @@ export interface MemoryStore extends Store {
   readonly evictions: number;
 }
 
-/** One log of `appendLog`: entries oldest first. */
+/**
+ * One log of `appendLog`: entries oldest first from `head` on. Dropping the oldest moves `head`
+ * (no shifting of the array on every call); the array is compacted once half of it is dead.
+ */
 interface Log {
   items: { at: number; value: string }[];
+  head: number;
   expiresAt: number;
   seq: number;
 }
@@ -151,7 +155,7 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): MemoryStore {
     const log = logs.get(key);
     if (log === undefined) return;
     logs.delete(key);
-    logItems -= log.items.length;
+    logItems -= log.items.length - log.head;
   }
 
   function liveLog(key: string, now: number): Log | undefined {
@@ -173,11 +177,18 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): MemoryStore {
 
   /** Drops entries older than `cutoff` (ms) from the front of a log. */
   function trimOlder(log: Log, cutoff: number): void {
-    let old = 0;
-    while (old < log.items.length && (log.items[old] as { at: number }).at < cutoff) old++;
-    if (old > 0) {
-      log.items.splice(0, old);
-      logItems -= old;
+    let head = log.head;
+    while (head < log.items.length && (log.items[head] as { at: number }).at < cutoff) head++;
+    dropOldest(log, head - log.head);
+  }
+
+  function dropOldest(log: Log, count: number): void {
+    if (count <= 0) return;
+    log.head += count;
+    logItems -= count;
+    if (log.head > 64 && log.head * 2 > log.items.length) {
+      log.items = log.items.slice(log.head);
+      log.head = 0;
     }
   }
 
@@ -193,9 +204,7 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): MemoryStore {
     }
     const own = logs.get(keep);
     if (own && logItems > maxEntries) {
-      const excess = Math.min(own.items.length, logItems - maxEntries);
-      own.items.splice(0, excess);
-      logItems -= excess;
+      dropOldest(own, Math.min(own.items.length - own.head, logItems - maxEntries));
       logHeap.push({ key: keep, expiresAt: own.expiresAt, seq: own.seq });
     }
     if (logHeap.size > 2 * logs.size + 1024) {
@@ -316,27 +325,24 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): MemoryStore {
       const now = clock();
       let log = liveLog(key, now);
       if (log === undefined) {
-        log = { items: [], expiresAt: 0, seq: 0 };
+        log = { items: [], head: 0, expiresAt: 0, seq: 0 };
         logs.set(key, log);
       }
       // Mostly appended in time order; an entry from a slower call finds its place.
       let place = log.items.length;
-      while (place > 0 && (log.items[place - 1] as { at: number }).at > at) place--;
-      log.items.splice(place, 0, { at, value: entry });
+      while (place > log.head && (log.items[place - 1] as { at: number }).at > at) place--;
+      if (place === log.items.length) log.items.push({ at, value: entry });
+      else log.items.splice(place, 0, { at, value: entry });
       logItems++;
       trimOlder(log, at - limits.maxAgeSeconds * 1000);
-      const excess = log.items.length - limits.maxLength;
-      if (excess > 0) {
-        log.items.splice(0, excess);
-        logItems -= excess;
-      }
+      dropOldest(log, log.items.length - log.head - limits.maxLength);
       const expiresAt = Math.max(log.expiresAt, at + limits.maxAgeSeconds * 1000);
       if (expiresAt !== log.expiresAt) {
         log.expiresAt = expiresAt;
         log.seq = ++seq;
         logHeap.push({ key, expiresAt, seq: log.seq });
       }
-      if (log.items.length === 0) dropLog(key);
+      if (log.items.length === log.head) dropLog(key);
       boundLogs(key, now);
     },
 
@@ -345,9 +351,9 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): MemoryStore {
       const log = liveLog(key, clock());
       if (log === undefined) return { entries: [], total: 0 };
       trimOlder(log, window.since);
-      const total = log.items.length;
-      const end = Math.max(0, total - window.offset);
-      const start = Math.max(0, end - window.count);
+      const total = log.items.length - log.head;
+      const end = Math.max(log.head, log.items.length - window.offset);
+      const start = Math.max(log.head, end - window.count);
       const entries = log.items
         .slice(start, end)
         .map((i) => i.value)

@@ -119,6 +119,29 @@ describe('memory store: bounds and expiry', () => {
     await store.close();
   });
 
+  test('a log written 10,000 times holds its newest entries in order, and its count stays right', async () => {
+    let now = 1_000_000;
+    const store = createMemoryStore({ maxEntries: 150, clock: () => now });
+    for (let i = 0; i < 10_000; i++) {
+      now += 1;
+      await store.appendLog('activity:log:busy', `e${i}`, now, { maxLength: 100, maxAgeSeconds: 3600 });
+    }
+    const read = await store.readLog('activity:log:busy', { since: 0, offset: 0, count: 1000 });
+    assert.equal(read.total, 100);
+    assert.deepEqual(
+      read.entries,
+      Array.from({ length: 100 }, (_, i) => `e${9999 - i}`),
+    );
+    // Another log still fits beside it: the store counted 100 entries, not 10,000.
+    await store.appendLog('activity:log:quiet', 'q', now, { maxLength: 100, maxAgeSeconds: 3600 });
+    assert.equal(store.evictions, 0);
+    assert.equal(
+      (await store.readLog('activity:log:busy', { since: 0, offset: 95, count: 10 })).entries.length,
+      5,
+    );
+    await store.close();
+  });
+
   test('close empties the store', async () => {
     const store = createMemoryStore();
     await store.set('k', 'v', 60);
