@@ -224,13 +224,12 @@ const REFUSED: Record<string, string> = {
   not_confirmed: 'Not done: it needed the person’s confirmation, which was not given.',
   forbidden: 'DocSpace refused: this account may not do that.',
   unauthorized: 'DocSpace did not accept the sign-in.',
-  input_required: 'Asked the person to confirm first.',
-  cancelled: 'Cancelled before it finished.',
   not_allowed: 'Not allowed by this connection’s access level.',
   unknown_tool: 'No such tool on this server.',
 };
 
 const FAILED: Record<string, string> = {
+  cancelled: 'Cancelled before it finished.',
   not_found: 'DocSpace found no such item.',
   bad_request: 'DocSpace rejected the request.',
   invalid_arguments: 'The arguments did not fit the tool.',
@@ -257,6 +256,8 @@ export function describeOutcome(outcome: string | undefined): {
   reason?: string;
 } {
   if (outcome === undefined || outcome === 'ok') return { status: 'ok' };
+  // Not an end: the person was asked, and their answer comes back as the next call.
+  if (outcome === 'input_required') return { status: 'ok', reason: 'It asked the person to confirm first.' };
   const refused = REFUSED[outcome];
   if (refused) return { status: 'refused', reason: refused };
   return { status: 'failed', reason: FAILED[outcome] ?? `It failed (${outcome}).` };

@@ -243,6 +243,10 @@ describe('activity log', () => {
     assert.equal(describeOutcome('not_confirmed').status, 'refused');
     assert.equal(describeOutcome('forbidden').status, 'refused');
     assert.equal(describeOutcome('not_found').status, 'failed');
+    assert.deepEqual(describeOutcome('input_required'), {
+      status: 'ok',
+      reason: 'It asked the person to confirm first.',
+    });
     assert.match(describeOutcome('something_new').reason ?? '', /something_new/);
   });
 });
