@@ -509,7 +509,7 @@ export const SETTINGS = {
     group: 'OAuth',
     shown: '1000',
     description: 'Most entries one person’s activity log keeps; the oldest go first. `0` turns the log off.',
-    schema: int(1000, { min: 0, max: 100_000 }),
+    schema: int(1000, { min: 0, max: 10_000 }),
   }),
   // Storage
   store: setting({

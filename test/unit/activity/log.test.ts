@@ -238,6 +238,15 @@ describe('activity log', () => {
     await assert.rejects(log.read('u1', { page: 1, perPage: 10 }), /closed/);
   });
 
+  test('maxEntries 0 turns the log off: nothing is written', async () => {
+    const { log, store, call } = setup({ maxEntries: 0 });
+    await call('u1', 'get_file_info');
+    log.sink({ event: 'tool.called', outcome: 'success', userId: 'u1', tool: 't', at: Date.now() });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(store.size, 0);
+    assert.equal((await log.read('u1', { page: 1, perPage: 10 })).total, 0);
+  });
+
   test('outcomes read as ok, refused or failed with one sentence of our own', () => {
     assert.deepEqual(describeOutcome('ok'), { status: 'ok' });
     assert.equal(describeOutcome('not_confirmed').status, 'refused');
