@@ -3,6 +3,7 @@
 // refused delete, a failed lookup); the activity page lists every call, newest first, with what
 // each touched by id and title, and nothing of the document's content.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { Browser, Page } from 'playwright-core';
@@ -10,6 +11,7 @@ import type { Demo } from '../../../src/demo.js';
 import { startDemoServer } from '../../helpers/assembled.js';
 import { chromiumSkip, launchChromium, screenshot } from '../../helpers/browser.js';
 import { register } from '../../helpers/oauth-flow.js';
+import { type RedisServer, redisInstalled, startRedis } from '../../helpers/redis.js';
 import { emulatorPerson } from '../../integration/oauth/helpers/emulator-leg.js';
 import { tokensFor } from '../../integration/oauth/helpers/flow.js';
 
@@ -163,6 +165,79 @@ describe('the activity log', chromiumSkip('activity'), () => {
     assert.ok(width <= 640, `no sideways scrolling at 200 % (page is ${width} px wide)`);
     await screenshot(small, 'activity-log-200-percent');
     await zoomed.close();
+    await context.close();
+  });
+});
+
+describe('the activity log on Redis', chromiumSkip('activity on redis'), () => {
+  let browser: Browser;
+  let demo: Demo;
+  let redis: RedisServer;
+  let base: string;
+
+  before(async () => {
+    if (!redisInstalled()) return;
+    redis = await startRedis();
+    demo = await startDemoServer({
+      argv: ['--store', 'redis', '--redis-url', redis.url, '--secret', randomBytes(32).toString('base64')],
+    });
+    base = demo.server.publicBaseUrl.replace(/\/$/, '');
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await demo?.stop();
+    await redis?.stop();
+  });
+
+  it('lists the calls from Redis; with Redis gone the page says so with a 503, never a wrong list', async (t) => {
+    if (!redisInstalled()) return t.skip('redis-server is not installed');
+    const person = demo.emulator.info.users.find((x) => x.email === 'user@example.com');
+    assert.ok(person);
+    const clientId = (
+      await register(base, {
+        client_name: 'Redis Client',
+        redirect_uris: [CLIENT_CALLBACK],
+        token_endpoint_auth_method: 'none',
+      })
+    ).client_id;
+    const issued = await tokensFor(base, {
+      clientId,
+      redirectUri: CLIENT_CALLBACK,
+      upstream: emulatorPerson(person),
+    });
+    const client = new Client({ name: 'activity-redis', version: '1' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(demo.mcpUrl), {
+        requestInit: { headers: { authorization: `Bearer ${String(issued.body.access_token)}` } },
+      }),
+    );
+    await client.callTool({ name: 'get_current_user', arguments: {} });
+    await client.callTool({ name: 'get_rooms_folder', arguments: { count: 3 } });
+    await client.close();
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/connections`);
+    await page.getByRole('button', { name: 'Sign in with DocSpace' }).click();
+    await page.locator('#email').fill(person.email);
+    await page.locator('#password').fill(person.password);
+    await page.locator('#signin-submit').click();
+    await page.waitForURL((u) => u.pathname === '/connections' || u.pathname === '/oauth2/authorize');
+    if (new URL(page.url()).pathname !== '/connections')
+      await Promise.all([page.waitForURL(`${base}/connections`), page.locator('#allow').click()]);
+    await page.goto(`${base}/connections/activity`);
+    const tools = (await page.getByTestId('activity-entry').allInnerTexts()).flatMap(
+      (row) => /Called\s+(\w+)/.exec(row)?.[1] ?? [],
+    );
+    assert.deepEqual(tools, ['get_rooms_folder', 'get_current_user']);
+
+    await redis.stop();
+    const down = await page.goto(`${base}/connections/activity`);
+    assert.equal(down?.status(), 503);
+    assert.match(await page.getByTestId('message').innerText(), /cannot reach its store/);
+    assert.equal(await page.getByTestId('activity-entry').count(), 0);
+    await screenshot(page, 'activity-store-unavailable');
     await context.close();
   });
 });
