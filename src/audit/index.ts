@@ -32,6 +32,11 @@ export interface AuditEvent {
   durationMs?: number;
   /** The HTTP request id (`X-Request-ID`), to join the audit line with the access log. */
   requestId?: string;
+  /**
+   * Ids and titles a tool call touched (`tool.called`), for the person's own activity log
+   * (src/activity). Titles are personal data: they go to the sink, not into the log line.
+   */
+  touched?: { id?: string; title?: string }[];
 }
 
 export interface Audit {
@@ -40,12 +45,16 @@ export interface Audit {
 
 export type AuditSink = (event: AuditEvent & { at: number }) => void;
 
+function withoutTouched({ touched: _personal, ...line }: AuditEvent): AuditEvent {
+  return line;
+}
+
 export function createAudit(logger?: Logger, sink?: AuditSink): Audit {
   const log = logger?.child({ audit: true });
   return {
     record(event) {
       const level = event.outcome === 'success' ? 'info' : 'warn';
-      log?.[level](event, `audit ${event.event}`);
+      log?.[level](event.touched ? withoutTouched(event) : event, `audit ${event.event}`);
       sink?.({ ...event, at: Date.now() });
     },
   };

@@ -512,6 +512,21 @@ export const SETTINGS = {
     description: 'File holding `DOCSPACE_SECRET` (for Docker/Kubernetes secrets).',
     schema: str(),
   }),
+  activityRetentionDays: setting({
+    env: 'DOCSPACE_ACTIVITY_RETENTION_DAYS',
+    group: 'OAuth',
+    shown: '30',
+    description:
+      'Days each person’s activity log (`/connections/activity`: tool calls, sign-ins, revocations; ids and titles, never content) keeps an entry.',
+    schema: int(30, { min: 1, max: 365 }),
+  }),
+  activityMaxEntries: setting({
+    env: 'DOCSPACE_ACTIVITY_MAX_ENTRIES',
+    group: 'OAuth',
+    shown: '1000',
+    description: 'Most entries one person’s activity log keeps; the oldest go first. `0` turns the log off.',
+    schema: int(1000, { min: 0, max: 10_000 }),
+  }),
   // Storage
   store: setting({
     env: 'DOCSPACE_STORE',

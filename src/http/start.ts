@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/server';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
+import { createActivityLog } from '../activity/log.js';
 import { type Audit, createAudit } from '../audit/index.js';
 import { createCredentialCheck } from '../auth/credential-check.js';
 import { createAuthenticator } from '../auth/index.js';
@@ -132,7 +133,16 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
         keyPrefix: config.redisKeyPrefix,
       });
     const selection = config.selection;
-    const toolAudit = createAudit(logger);
+    // Each person's activity log (OAuth only: without it there is no person and no page).
+    const activity =
+      config.oauth && config.activityMaxEntries > 0
+        ? createActivityLog({
+            store,
+            settings: { retentionDays: config.activityRetentionDays, maxEntries: config.activityMaxEntries },
+            logger,
+          })
+        : undefined;
+    const toolAudit = createAudit(logger, activity?.sink);
     const audit = countingAudit(toolAudit, metrics);
     const baseFactory = createServerFactory({
       baseUrl: config.baseUrl,
@@ -186,6 +196,7 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
             enabled: config.oauthPersonalTokens,
             maxDays: config.oauthPersonalTokenMaxDays,
           },
+          activity,
         })
       : undefined;
 

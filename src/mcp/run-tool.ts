@@ -13,6 +13,7 @@ import { DocSpaceError } from '../docspace/errors.js';
 import type { DocSpaceClient } from '../docspace/index.js';
 import { fromReference } from '../tools/compat.js';
 import { describeIssues } from '../tools/schema.js';
+import { type Touched, touchedBy } from '../tools/touched.js';
 import { type AnyToolRecord, CONFIRM_ARG, type ToolContext, ToolInputError } from '../tools/types.js';
 import { CONFIRM_TTL_SECONDS, type ConfirmCodes } from './confirm-token.js';
 
@@ -46,6 +47,8 @@ export interface CallOutcome {
   outcome: string;
   durationMs: number;
   ref?: string;
+  /** Ids and titles the call touched (never content), once its arguments were valid. */
+  touched?: Touched[];
 }
 
 /** Tells the observer how a call ended; an observer that throws must not change the result. */
@@ -196,8 +199,10 @@ export async function runTool(
   env: CallEnv,
 ): Promise<CallToolResult | InputRequiredResult> {
   const started = performance.now();
-  const { result, outcome, ref } = await attempt(record, rawArgs, ctx, env);
-  report(env, { tool: record.name, outcome, durationMs: performance.now() - started, ref });
+  const { result, outcome, ref, args } = await attempt(record, rawArgs, ctx, env);
+  const durationMs = performance.now() - started;
+  const touched = args === undefined ? undefined : touchedBy(args, result.structuredContent);
+  report(env, { tool: record.name, outcome, durationMs, ref, ...(touched?.length ? { touched } : {}) });
   return result;
 }
 
@@ -206,7 +211,7 @@ async function attempt(
   rawArgs: unknown,
   ctx: ServerContext,
   env: CallEnv,
-): Promise<{ result: CallToolResult | InputRequiredResult; outcome: string; ref?: string }> {
+): Promise<{ result: CallToolResult | InputRequiredResult; outcome: string; ref?: string; args?: unknown }> {
   if (env.configError) return { result: errorResult(env.configError), outcome: 'not_configured' };
   // The two-step confirmation code rides beside the tool's own arguments.
   let code: unknown;
@@ -228,7 +233,7 @@ async function attempt(
   const args = parsed.data;
   const gate = confirmation(record, args, code, ctx, env);
   if (gate) {
-    return { result: gate, outcome: isInputRequiredResult(gate) ? 'input_required' : 'not_confirmed' };
+    return { result: gate, outcome: isInputRequiredResult(gate) ? 'input_required' : 'not_confirmed', args };
   }
   try {
     const toolCtx: ToolContext = {
@@ -245,8 +250,9 @@ async function attempt(
         structuredContent: out.data as Record<string, unknown>,
       },
       outcome: 'ok',
+      args,
     };
   } catch (error) {
-    return describeFailure(record, error, env);
+    return { ...describeFailure(record, error, env), args };
   }
 }

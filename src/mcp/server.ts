@@ -192,8 +192,9 @@ function selectedTools(selection: ToolSelection): AnyToolRecord[] {
 }
 
 /**
- * The audit line for one call: who, which tool, how it ended, how long it took. Never the
- * arguments: they can hold file content, emails or link passwords.
+ * The audit event for one call: who, which tool, how it ended, how long it took. Never the
+ * arguments: they can hold file content, emails or link passwords. The ids and titles it touched
+ * ride along for the person's activity log; the audit log line leaves them out.
  */
 function toolCalledEvent(call: CallOutcome, req: ServerRequest) {
   const ok = call.outcome === 'ok' || call.outcome === 'input_required';
@@ -206,6 +207,7 @@ function toolCalledEvent(call: CallOutcome, req: ServerRequest) {
     ...(req.principal?.clientId ? { clientId: req.principal.clientId } : {}),
     ...(call.ref ? { ref: call.ref } : {}),
     ...(req.requestId ? { requestId: req.requestId } : {}),
+    ...(call.touched ? { touched: call.touched } : {}),
     durationMs: Math.round(call.durationMs),
   };
   return event;

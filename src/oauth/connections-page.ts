@@ -68,6 +68,7 @@ export function connectionsPage(v: {
 ${v.notice ? `<p class="notice" role="status">${escapeHtml(v.notice)}</p>` : ''}
 <p class="muted">Apps connected to your DocSpace account on ${escapeHtml(v.portalUrl)} through this server. Each acts with your rights. Revoking ends its access at once, on every server instance; it can connect again only if you allow it again.</p>
 ${table}
+<p><a href="/connections/activity">Activity: what these apps did, and when</a></p>
 ${(v.sections ?? []).join('\n')}
 <form method="post" action="/connections/sign-out">${csrf}<p><button class="small" type="submit">Sign out of this page</button></p></form>`,
   );

@@ -52,7 +52,10 @@ export function isConnectionsState(saved: unknown): saved is ConnectionsState {
   return typeof saved === 'object' && saved !== null && (saved as ConnectionsState).purpose === 'connections';
 }
 
-async function sessionOf(f: Facade, c: Context): Promise<{ session: Session; raw: string } | undefined> {
+export async function sessionOf(
+  f: Facade,
+  c: Context,
+): Promise<{ session: Session; raw: string } | undefined> {
   const raw = getCookie(c, cookieName(f, 'dsmcp-session'));
   if (!raw) return undefined;
   const session = await f.storageSealer.open<Session>(raw);

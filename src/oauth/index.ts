@@ -1,8 +1,11 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
+import { mountActivityPage } from '../activity/page.js';
 import { createAudit } from '../audit/index.js';
 import { createAccessTokenSealer } from './access-token.js';
 import { mountAuthorize } from './authorize.js';
-import { mountConnections } from './connections.js';
+import { mountConnections, sessionOf } from './connections.js';
+import { resolveClient } from './clients.js';
+import { isStoreUnavailable } from '../store/errors.js';
 import type { Facade } from './context.js';
 import { hmac } from './crypto.js';
 import { createDocSpaceGrants } from './docspace-grants.js';
@@ -44,10 +47,30 @@ export function createOAuth(deps: OAuthDeps): OAuthServer {
   mountAuthorize(app, f);
   mountTokenEndpoints(app, f);
   mountConnections(app, f);
+  if (deps.activity) mountActivityPage(app, { log: deps.activity, ...activityDeps(f) });
   return {
     app,
     docspaceAccessToken: (claims, refused) => f.docspace.accessToken(claims.dsg, claims.gid, refused),
     personalTokens: f.personalTokens,
+  };
+}
+
+/** Who is signed in to /connections, and clients' names, for the activity page. */
+function activityDeps(f: Facade) {
+  return {
+    personOf: async (c: Context) => (await sessionOf(f, c))?.session.userId,
+    clientName: async (clientId: string) => {
+      try {
+        const client = await resolveClient(f.store, f.settings, clientId);
+        return (
+          client.clientName ?? (client.kind === 'docspace' ? 'An app using a DocSpace OAuth app' : undefined)
+        );
+      } catch (error) {
+        if (isStoreUnavailable(error)) throw error;
+        return undefined; // a registration that lapsed
+      }
+    },
+    logger: f.logger,
   };
 }
 

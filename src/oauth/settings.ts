@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ActivityLog } from '../activity/log.js';
 import type { Audit } from '../audit/index.js';
 import type { Store } from '../store/store.js';
 import type { CimdTestRoute } from './safe-fetch.js';
@@ -62,6 +63,8 @@ export interface OAuthDeps {
   now?: () => number;
   /** `docspace-mcp demo`: pages address the person trying it, who is also its operator. */
   demo?: boolean;
+  /** Each person's activity log, shown at `/connections/activity` (src/activity). */
+  activity?: ActivityLog;
 }
 
 export interface CimdSettings {

@@ -6,7 +6,7 @@ export { isStoreUnavailable, StoreUnavailableError } from './errors.js';
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './memory.js';
 // Types only: the Redis module (and ioredis, 40–140 ms to load) is imported when a redis store is made.
 export type { RedisStoreOptions } from './redis.js';
-export type { Store } from './store.js';
+export type { LogLimits, LogWindow, Store } from './store.js';
 export { tryLock, type Release } from './lock.js';
 
 export interface StoreConfig {
@@ -38,6 +38,8 @@ function deferredRedisStore(opts: RedisStoreOptions): Store {
       loading.then((s) => s.compareAndSet(key, expected, value, ttl)),
     deleteIfEquals: (key, expected) => loading.then((s) => s.deleteIfEquals(key, expected)),
     increment: (key, windowSeconds) => loading.then((s) => s.increment(key, windowSeconds)),
+    appendLog: (key, entry, at, limits) => loading.then((s) => s.appendLog(key, entry, at, limits)),
+    readLog: (key, window) => loading.then((s) => s.readLog(key, window)),
     ping: () => loading.then((s) => s.ping()).catch(() => false),
     close: () => loading.then((s) => s.close()).catch(() => undefined),
   };

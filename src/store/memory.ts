@@ -1,11 +1,13 @@
 import { assertTtl, StoreUnavailableError } from './errors.js';
 import { ExpiryHeap } from './expiry-heap.js';
-import type { Store } from './store.js';
+import type { LogLimits, Store } from './store.js';
 
 export interface MemoryStoreOptions {
   /**
    * Upper bound on live keys of one kind (see `kindOf`); past it the soonest-expiring key of
-   * that kind is evicted. Default 100,000.
+   * that kind is evicted. Default 100,000. Logs (`appendLog`) have their own bound of as many
+   * entries across all logs: past it the log that expires soonest (the least recently
+   * written) is dropped whole.
    */
   maxEntries?: number;
   /** Milliseconds since the epoch; tests pass a fake one. */
@@ -20,6 +22,17 @@ export interface MemoryStore extends Store {
   readonly size: number;
   /** Live keys dropped because the store was full. */
   readonly evictions: number;
+}
+
+/**
+ * One log of `appendLog`: entries oldest first from `head` on. Dropping the oldest moves `head`
+ * (no shifting of the array on every call); the array is compacted once half of it is dead.
+ */
+interface Log {
+  items: { at: number; value: string }[];
+  head: number;
+  expiresAt: number;
+  seq: number;
 }
 
 interface Entry {
@@ -50,6 +63,13 @@ export function kindOf(key: string): string {
 
 export const DEFAULT_MAX_ENTRIES = 100_000;
 
+function assertLimits(limits: LogLimits): void {
+  assertTtl(limits.maxAgeSeconds, 'maxAgeSeconds');
+  if (!Number.isInteger(limits.maxLength) || limits.maxLength < 1) {
+    throw new RangeError('maxLength must be a positive integer');
+  }
+}
+
 /**
  * The single-process store. Everything is lost when the process exits (see docs/storage.md).
  *
@@ -72,6 +92,9 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): MemoryStore {
   const clock = opts.clock ?? Date.now;
   const entries = new Map<string, Entry>();
   const kinds = new Map<string, Kind>();
+  const logs = new Map<string, Log>();
+  const logHeap = new ExpiryHeap();
+  let logItems = 0;
   let seq = 0;
   let evictions = 0;
   let closed = false;
@@ -125,6 +148,68 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): MemoryStore {
 
   function purgeExpired(now: number): void {
     for (const kind of kinds.values()) purgeKind(kind, now);
+    purgeLogs(now);
+  }
+
+  function dropLog(key: string): void {
+    const log = logs.get(key);
+    if (log === undefined) return;
+    logs.delete(key);
+    logItems -= log.items.length - log.head;
+  }
+
+  function liveLog(key: string, now: number): Log | undefined {
+    const log = logs.get(key);
+    if (log === undefined) return undefined;
+    if (log.expiresAt <= now) {
+      dropLog(key);
+      return undefined;
+    }
+    return log;
+  }
+
+  function purgeLogs(now: number): void {
+    for (let top = logHeap.peek(); top !== undefined && top.expiresAt <= now; top = logHeap.peek()) {
+      logHeap.pop();
+      if (logs.get(top.key)?.seq === top.seq) dropLog(top.key);
+    }
+  }
+
+  /** Drops entries older than `cutoff` (ms) from the front of a log. */
+  function trimOlder(log: Log, cutoff: number): void {
+    let head = log.head;
+    while (head < log.items.length && (log.items[head] as { at: number }).at < cutoff) head++;
+    dropOldest(log, head - log.head);
+  }
+
+  function dropOldest(log: Log, count: number): void {
+    if (count <= 0) return;
+    log.head += count;
+    logItems -= count;
+    if (log.head > 64 && log.head * 2 > log.items.length) {
+      log.items = log.items.slice(log.head);
+      log.head = 0;
+    }
+  }
+
+  /** Keeps all logs together within `maxEntries` entries, dropping whole logs that expire first. */
+  function boundLogs(keep: string, now: number): void {
+    purgeLogs(now);
+    while (logItems > maxEntries) {
+      const node = logHeap.pop();
+      if (node === undefined) break;
+      if (node.key === keep || logs.get(node.key)?.seq !== node.seq) continue;
+      dropLog(node.key);
+      evictions++;
+    }
+    const own = logs.get(keep);
+    if (own && logItems > maxEntries) {
+      dropOldest(own, Math.min(own.items.length - own.head, logItems - maxEntries));
+      logHeap.push({ key: keep, expiresAt: own.expiresAt, seq: own.seq });
+    }
+    if (logHeap.size > 2 * logs.size + 1024) {
+      logHeap.rebuild([...logs].map(([key, l]) => ({ key, expiresAt: l.expiresAt, seq: l.seq })));
+    }
   }
 
   function makeRoom(kind: Kind, now: number): void {
@@ -158,7 +243,7 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): MemoryStore {
 
   return {
     get size() {
-      return entries.size;
+      return entries.size + logs.size;
     },
     get evictions() {
       return evictions;
@@ -234,6 +319,48 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): MemoryStore {
       return { count, resetSeconds: Math.max(1, Math.ceil((expiresAt - now) / 1000)) };
     },
 
+    async appendLog(key, entry, at, limits) {
+      ensureOpen();
+      assertLimits(limits);
+      const now = clock();
+      let log = liveLog(key, now);
+      if (log === undefined) {
+        log = { items: [], head: 0, expiresAt: 0, seq: 0 };
+        logs.set(key, log);
+      }
+      // Mostly appended in time order; an entry from a slower call finds its place.
+      let place = log.items.length;
+      while (place > log.head && (log.items[place - 1] as { at: number }).at > at) place--;
+      if (place === log.items.length) log.items.push({ at, value: entry });
+      else log.items.splice(place, 0, { at, value: entry });
+      logItems++;
+      trimOlder(log, at - limits.maxAgeSeconds * 1000);
+      dropOldest(log, log.items.length - log.head - limits.maxLength);
+      const expiresAt = Math.max(log.expiresAt, at + limits.maxAgeSeconds * 1000);
+      if (expiresAt !== log.expiresAt) {
+        log.expiresAt = expiresAt;
+        log.seq = ++seq;
+        logHeap.push({ key, expiresAt, seq: log.seq });
+      }
+      if (log.items.length === log.head) dropLog(key);
+      boundLogs(key, now);
+    },
+
+    async readLog(key, window) {
+      ensureOpen();
+      const log = liveLog(key, clock());
+      if (log === undefined) return { entries: [], total: 0 };
+      trimOlder(log, window.since);
+      const total = log.items.length - log.head;
+      const end = Math.max(log.head, log.items.length - window.offset);
+      const start = Math.max(log.head, end - window.count);
+      const entries = log.items
+        .slice(start, end)
+        .map((i) => i.value)
+        .reverse();
+      return { entries, total };
+    },
+
     async ping() {
       return !closed;
     },
@@ -243,6 +370,9 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): MemoryStore {
       clearInterval(sweeper);
       entries.clear();
       kinds.clear();
+      logs.clear();
+      logHeap.clear();
+      logItems = 0;
     },
   };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { assertTtl, StoreUnavailableError } from './errors.js';
-import type { Store } from './store.js';
+import type { LogLimits, Store } from './store.js';
 
 export interface RedisStoreOptions {
   /** `redis://[user:pass@]host:port[/db]` or `rediss://…` for TLS. */
@@ -50,6 +50,27 @@ if ttl < 0 then
   ttl = tonumber(ARGV[1])
 end
 return {count, ttl}`);
+
+// A log is a sorted set scored by time: adding, trimming by age and by length, and the expiry
+// happen in one step, each O(log n).
+const APPEND_LOG = script(`redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
+local excess = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[4])
+if excess > 0 then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, excess - 1) end
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[5]) then redis.call('PEXPIRE', KEYS[1], ARGV[5]) end
+return 1`);
+
+const READ_LOG = script(`redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])
+local total = redis.call('ZCARD', KEYS[1])
+local entries = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', ARGV[1], 'LIMIT', ARGV[2], ARGV[3])
+return {total, entries}`);
+
+function assertLimits(limits: LogLimits): void {
+  assertTtl(limits.maxAgeSeconds, 'maxAgeSeconds');
+  if (!Number.isInteger(limits.maxLength) || limits.maxLength < 1) {
+    throw new RangeError('maxLength must be a positive integer');
+  }
+}
 
 function toMs(seconds: number): number {
   return Math.max(1, Math.ceil(seconds * 1000));
@@ -206,6 +227,28 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       const reply = await run(() => evalScript(INCREMENT, prefix + key, [toMs(windowSeconds)]));
       const [count, ttlMs] = reply as [number, number];
       return { count, resetSeconds: Math.max(1, Math.ceil(ttlMs / 1000)) };
+    },
+
+    async appendLog(key, entry, at, limits) {
+      assertLimits(limits);
+      const maxAgeMs = toMs(limits.maxAgeSeconds);
+      // The log expires `maxAgeSeconds` after its newest entry (`at` may lie a little in the past).
+      const ttlMs = Math.max(1, at + maxAgeMs - Date.now());
+      await run(() =>
+        evalScript(APPEND_LOG, prefix + key, [at, entry, at - maxAgeMs, limits.maxLength, ttlMs]),
+      );
+    },
+
+    async readLog(key, window) {
+      const reply = await run(() =>
+        evalScript(READ_LOG, prefix + key, [
+          Math.floor(window.since),
+          Math.max(0, window.offset),
+          Math.max(0, window.count),
+        ]),
+      );
+      const [total, entries] = reply as [number, string[]];
+      return { entries, total };
     },
 
     async ping() {

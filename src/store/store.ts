@@ -30,7 +30,35 @@ export interface Store {
    * returns the new count and the seconds until the window resets (rate limits).
    */
   increment(key: string, windowSeconds: number): Promise<{ count: number; resetSeconds: number }>;
+  /**
+   * Adds `entry` to the time-ordered log at `key` (a per-person activity log), `at` being its
+   * time in milliseconds since the epoch. In the same atomic step it drops the log's entries
+   * older than `maxAgeSeconds` before `at`, keeps only the newest `maxLength`, and makes the
+   * whole log expire `maxAgeSeconds` after `at`. Entries must be unique within a log (callers
+   * put an id in them). One round trip; O(log n) on Redis.
+   */
+  appendLog(key: string, entry: string, at: number, limits: LogLimits): Promise<void>;
+  /**
+   * Reads the log at `key`: its entries no older than `since` (ms), newest first, skipping
+   * `offset` and returning at most `count`; `total` counts all of them. Entries older than
+   * `since` are deleted on the way (retention holds even for a log nobody writes to).
+   */
+  readLog(key: string, window: LogWindow): Promise<{ entries: string[]; total: number }>;
   /** True when the backend answers (readiness). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+export interface LogLimits {
+  /** Entries kept: the oldest go first (> 0). */
+  maxLength: number;
+  /** How long an entry is kept, in seconds (> 0); also the log's own expiry after its newest entry. */
+  maxAgeSeconds: number;
+}
+
+export interface LogWindow {
+  /** Milliseconds since the epoch: older entries are neither returned nor kept. */
+  since: number;
+  offset: number;
+  count: number;
 }

@@ -84,15 +84,45 @@ describe('tool calls are audited and counted', () => {
       items: { id: number; title: string }[];
     };
     const personal = my.items.find((i) => i.title === 'Personal')?.id;
+    // The file name is the upload's title, which the activity log keeps; the content is not.
     const up = await s.call('upload_file', {
       parentId: personal,
-      filename: `${SECRET_TEXT}.txt`,
+      filename: 'Notes.txt',
       content: SECRET_TEXT,
     });
     assert.ok(!up.isError, text(up));
     const logged = JSON.stringify(events);
     assert.ok(!logged.includes(SECRET_TEXT), logged);
     assert.ok(!logged.includes(h.apiKey('user')), 'API key in the audit record');
+  });
+
+  it('carries the ids and titles a call touched for the activity log, and its log line leaves them out', async () => {
+    const lines: string[] = [];
+    const logger = pino(new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }));
+    const { events, sink } = createMemoryAuditSink();
+    const s = await h.connect({
+      role: 'user',
+      request: { principal: { userId: 'user-42', clientId: 'client-7' } },
+      deps: { audit: createAudit(logger, sink) },
+    });
+    const my = (await s.call('get_my_folder', {})).structuredContent as {
+      items: { id: number; title: string }[];
+    };
+    const personal = my.items.find((i) => i.title === 'Personal')?.id;
+    const up = await s.call('upload_file', {
+      parentId: personal,
+      filename: 'Board memo.txt',
+      content: SECRET_TEXT,
+    });
+    const fileId = (up.structuredContent as { id: number }).id;
+    assert.deepEqual(events.at(-1)?.touched, [
+      { id: String(personal) },
+      { id: String(fileId), title: 'Board memo.txt' },
+    ]);
+    assert.ok(!JSON.stringify(events).includes(SECRET_TEXT), 'content is not an id or a title');
+    await new Promise((r) => setImmediate(r));
+    assert.ok(lines.some((l) => l.includes('upload_file')));
+    assert.ok(!lines.some((l) => l.includes('Board memo')), 'titles stay out of the audit log line');
   });
 
   it('a declined confirmation, a missing credential and dynamic-mode calls are recorded too', async () => {

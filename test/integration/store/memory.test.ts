@@ -97,6 +97,51 @@ describe('memory store: bounds and expiry', () => {
     await store.close();
   });
 
+  test('all logs together hold at most maxEntries entries: the least recently written log goes first', async () => {
+    let now = 1_000_000;
+    const store = createMemoryStore({ maxEntries: 1000, clock: () => now });
+    const limits = { maxLength: 100, maxAgeSeconds: 86_400 };
+    await store.set('oauth:grant:g', 'grant', 60);
+    for (let person = 0; person < 50; person++) {
+      for (let i = 0; i < 100; i++) {
+        now += 1;
+        await store.appendLog(`activity:log:p${person}`, `e${i}`, now, limits);
+      }
+    }
+    const read = async (p: number) =>
+      (await store.readLog(`activity:log:p${p}`, { since: 0, offset: 0, count: 1000 })).total;
+    assert.equal(await read(49), 100, 'the newest log is whole');
+    assert.equal(await read(40), 100);
+    assert.equal(await read(39), 0, 'older logs were dropped whole');
+    assert.equal(await read(0), 0);
+    assert.ok(store.evictions >= 40, `evictions ${store.evictions}`);
+    assert.equal(await store.get('oauth:grant:g'), 'grant', 'other keys are not touched');
+    await store.close();
+  });
+
+  test('a log written 10,000 times holds its newest entries in order, and its count stays right', async () => {
+    let now = 1_000_000;
+    const store = createMemoryStore({ maxEntries: 150, clock: () => now });
+    for (let i = 0; i < 10_000; i++) {
+      now += 1;
+      await store.appendLog('activity:log:busy', `e${i}`, now, { maxLength: 100, maxAgeSeconds: 3600 });
+    }
+    const read = await store.readLog('activity:log:busy', { since: 0, offset: 0, count: 1000 });
+    assert.equal(read.total, 100);
+    assert.deepEqual(
+      read.entries,
+      Array.from({ length: 100 }, (_, i) => `e${9999 - i}`),
+    );
+    // Another log still fits beside it: the store counted 100 entries, not 10,000.
+    await store.appendLog('activity:log:quiet', 'q', now, { maxLength: 100, maxAgeSeconds: 3600 });
+    assert.equal(store.evictions, 0);
+    assert.equal(
+      (await store.readLog('activity:log:busy', { since: 0, offset: 95, count: 10 })).entries.length,
+      5,
+    );
+    await store.close();
+  });
+
   test('close empties the store', async () => {
     const store = createMemoryStore();
     await store.set('k', 'v', 60);

@@ -86,6 +86,33 @@ if (!skipUnlessRedis('redis store')) {
     });
   });
 
+  describe('redis store: activity logs', () => {
+    test('a log is one sorted set with a TTL of its retention after the newest entry, written by two instances', async () => {
+      const prefix = `log:${randomUUID()}:`;
+      const a = createRedisStore({ url: redis.url, keyPrefix: prefix });
+      const b = createRedisStore({ url: redis.url, keyPrefix: prefix });
+      const raw = new Redis(redis.url);
+      try {
+        const limits = { maxLength: 3, maxAgeSeconds: 30 * 86_400 };
+        const now = Date.now();
+        for (let i = 0; i < 5; i++)
+          await (i % 2 ? a : b).appendLog('activity:log:u', `e${i}`, now + i, limits);
+        assert.equal(await raw.type(`${prefix}activity:log:u`), 'zset');
+        assert.equal(await raw.zcard(`${prefix}activity:log:u`), 3);
+        const ttl = await raw.pttl(`${prefix}activity:log:u`);
+        assert.ok(ttl > 30 * 86_400_000 - 60_000 && ttl <= 30 * 86_400_000 + 10, `pttl ${ttl}`);
+        assert.deepEqual((await a.readLog('activity:log:u', { since: 0, offset: 0, count: 10 })).entries, [
+          'e4',
+          'e3',
+          'e2',
+        ]);
+      } finally {
+        raw.disconnect();
+        await Promise.all([a.close(), b.close()]);
+      }
+    });
+  });
+
   describe('redis store: credentials in the URL', () => {
     const password = 'p@ss:w/rd with space';
     let secured: RedisServer;

@@ -197,6 +197,112 @@ export function registerStoreContract(backend: string, create: () => Store | Pro
       assert.equal(await store.get('k'), undefined);
     });
 
+    const DAY = 86_400;
+
+    test('a log reads back newest first, in pages, with its total', async () => {
+      const store = await fresh();
+      const now = Date.now();
+      for (let i = 1; i <= 5; i++) {
+        await store.appendLog('activity:log:u1', `e${i}`, now - (5 - i) * 1000, {
+          maxLength: 100,
+          maxAgeSeconds: DAY,
+        });
+      }
+      const since = now - DAY * 1000;
+      assert.deepEqual(await store.readLog('activity:log:u1', { since, offset: 0, count: 2 }), {
+        entries: ['e5', 'e4'],
+        total: 5,
+      });
+      assert.deepEqual(await store.readLog('activity:log:u1', { since, offset: 4, count: 2 }), {
+        entries: ['e1'],
+        total: 5,
+      });
+      assert.deepEqual(await store.readLog('activity:log:other', { since, offset: 0, count: 10 }), {
+        entries: [],
+        total: 0,
+      });
+    });
+
+    test('a log keeps only its newest maxLength entries', async () => {
+      const store = await fresh();
+      const now = Date.now();
+      for (let i = 1; i <= 8; i++) {
+        await store.appendLog('activity:log:cap', `e${i}`, now + i, { maxLength: 3, maxAgeSeconds: DAY });
+      }
+      const read = await store.readLog('activity:log:cap', { since: 0, offset: 0, count: 10 });
+      assert.deepEqual(read, { entries: ['e8', 'e7', 'e6'], total: 3 });
+    });
+
+    test('a log entry older than maxAge is dropped when the log is written or read', async () => {
+      const store = await fresh();
+      const now = Date.now();
+      const limits = { maxLength: 100, maxAgeSeconds: 60 };
+      await store.appendLog('activity:log:age', 'ancient', now - 120_000, limits);
+      await store.appendLog('activity:log:age', 'old', now - 30_000, limits);
+      await store.appendLog('activity:log:age', 'new', now, limits);
+      assert.deepEqual(await store.readLog('activity:log:age', { since: 0, offset: 0, count: 10 }), {
+        entries: ['new', 'old'],
+        total: 2,
+      });
+      // A reader's cutoff removes what it no longer shows, for good.
+      assert.deepEqual(
+        await store.readLog('activity:log:age', { since: now - 10_000, offset: 0, count: 10 }),
+        {
+          entries: ['new'],
+          total: 1,
+        },
+      );
+      assert.deepEqual(await store.readLog('activity:log:age', { since: 0, offset: 0, count: 10 }), {
+        entries: ['new'],
+        total: 1,
+      });
+    });
+
+    test('a whole log expires maxAge after its newest entry', async () => {
+      const store = await fresh();
+      const limits = { maxLength: 100, maxAgeSeconds: 0.4 };
+      await store.appendLog('activity:log:ttl', 'a', Date.now(), limits);
+      await sleep(200);
+      await store.appendLog('activity:log:ttl', 'b', Date.now(), limits);
+      await sleep(300);
+      const mid = await store.readLog('activity:log:ttl', { since: 0, offset: 0, count: 10 });
+      assert.deepEqual(mid.entries, ['b', 'a'], 'the second entry extended the log');
+      await sleep(400);
+      assert.deepEqual(await store.readLog('activity:log:ttl', { since: 0, offset: 0, count: 10 }), {
+        entries: [],
+        total: 0,
+      });
+    });
+
+    test('200 concurrent appends to one log are all kept, up to its length', async () => {
+      const store = await fresh();
+      const now = Date.now();
+      await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          store.appendLog('activity:log:burst', `e${i}`, now + i, { maxLength: 150, maxAgeSeconds: DAY }),
+        ),
+      );
+      const read = await store.readLog('activity:log:burst', { since: 0, offset: 0, count: 1000 });
+      assert.equal(read.total, 150);
+      assert.deepEqual(
+        read.entries,
+        Array.from({ length: 150 }, (_, i) => `e${199 - i}`),
+      );
+    });
+
+    test('log limits out of range are refused as caller bugs', async () => {
+      const store = await fresh();
+      await assert.rejects(
+        store.appendLog('activity:log:x', 'e', Date.now(), { maxLength: 0, maxAgeSeconds: 60 }),
+        RangeError,
+      );
+      await assert.rejects(
+        store.appendLog('activity:log:x', 'e', Date.now(), { maxLength: 5, maxAgeSeconds: 0 }),
+        RangeError,
+      );
+      assert.equal((await store.readLog('activity:log:x', { since: 0, offset: 0, count: 5 })).total, 0);
+    });
+
     test('ping answers while open; after close calls fail with StoreUnavailableError', async () => {
       const store = await fresh();
       assert.equal(await store.ping(), true);
