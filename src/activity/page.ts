@@ -14,7 +14,7 @@ export interface ActivityPageDeps {
   /** The signed-in person's user id, from the connections page's session; undefined when none. */
   personOf(c: Context): Promise<string | undefined>;
   /** A client's display name; undefined when its registration lapsed. */
-  clientName(clientId: string): Promise<string | undefined>;
+  clientName(clientId: string, userId: string): Promise<string | undefined>;
   logger?: Logger;
   /** Entries per page. Default 25. */
   perPage?: number;
@@ -161,7 +161,7 @@ export function mountActivityPage(app: Hono, deps: ActivityPageDeps): void {
         );
       const names = new Map<string, string>();
       for (const id of view.clientIds) {
-        const shown = await deps.clientName(id);
+        const shown = await deps.clientName(id, userId);
         if (shown) names.set(id, shown);
       }
       return htmlResponse(

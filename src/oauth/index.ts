@@ -5,6 +5,7 @@ import { createAccessTokenSealer } from './access-token.js';
 import { mountAuthorize } from './authorize.js';
 import { mountConnections, sessionOf } from './connections.js';
 import { resolveClient } from './clients.js';
+import { TOKEN_REF_PREFIX } from './personal-tokens.js';
 import { isStoreUnavailable } from '../store/errors.js';
 import type { Facade } from './context.js';
 import { hmac } from './crypto.js';
@@ -59,8 +60,12 @@ export function createOAuth(deps: OAuthDeps): OAuthServer {
 function activityDeps(f: Facade) {
   return {
     personOf: async (c: Context) => (await sessionOf(f, c))?.session.userId,
-    clientName: async (clientId: string) => {
+    clientName: async (clientId: string, userId: string) => {
       try {
+        if (clientId.startsWith(TOKEN_REF_PREFIX)) {
+          const label = await f.personalTokens.labelOf(clientId.slice(TOKEN_REF_PREFIX.length), userId);
+          return `Personal token “${label ?? 'revoked or expired'}”`;
+        }
         const client = await resolveClient(f.store, f.settings, clientId);
         return (
           client.clientName ?? (client.kind === 'docspace' ? 'An app using a DocSpace OAuth app' : undefined)

@@ -266,6 +266,12 @@ export function createPersonalTokens(deps: PersonalTokensDeps) {
       return { token, record };
     },
 
+    /** The label of one of the person's tokens, for the activity page (undefined once gone). */
+    async labelOf(id: string, userId: string): Promise<string | undefined> {
+      const loaded = await load(id);
+      return loaded && loaded.record.userId === userId ? loaded.record.label : undefined;
+    },
+
     /** The person's live tokens, newest first (the DocSpace grant's list is the index). */
     async list(userId: string, appId: string): Promise<PersonalTokenRecord[]> {
       const grant = await docspace.get(docspaceGrantKey(userId, appId));

@@ -115,6 +115,14 @@ describe('personal access tokens on the connections page', chromiumSkip('persona
     assert.notEqual(await page.getByTestId('token-last-used').textContent(), 'never', 'last use shows');
     await screenshot(page, 'personal-tokens-list');
 
+    // The activity page names the token by its label, never the token itself.
+    await page.goto(`${base}/connections/activity`);
+    const activity = await page.content();
+    assert.match(activity, /Personal token “Gemini CLI on my laptop”/);
+    assert.match(activity, /Made with a personal token/);
+    assert.ok(!activity.includes(token));
+    await page.goto(`${base}/connections`);
+
     await page.getByRole('button', { name: 'Revoke token Gemini CLI on my laptop' }).click();
     await page.waitForURL(/\/connections\?done=token-revoked/);
     assert.match((await page.getByRole('status').textContent()) ?? '', /revoked/);
