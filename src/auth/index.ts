@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { Audit } from '../audit/index.js';
 import type { Credential } from '../docspace/credential.js';
 import type { Verdict } from './credential-check.js';
+import type { ConnectionAccess } from '../mcp/access.js';
+import type { AccessLevel } from '../oauth/access-level.js';
 import { type AccessTokenClaims, checkAccessToken, createAccessTokenSealer } from '../oauth/access-token.js';
 import { OAuthError } from '../oauth/errors.js';
 
@@ -20,7 +22,14 @@ import { OAuthError } from '../oauth/errors.js';
 type Principal = { userId?: string; clientId?: string; kind: string };
 
 export type AuthOutcome =
-  { ok: true; credential: Credential; principal: Principal } | { ok: false; response: Response };
+  | {
+      ok: true;
+      credential: Credential;
+      principal: Principal;
+      /** The access level the person gave this connection (OAuth); undefined: no narrowing. */
+      access?: ConnectionAccess;
+    }
+  | { ok: false; response: Response };
 
 export interface AuthenticatorDeps {
   publicBaseUrl: string;
@@ -32,6 +41,14 @@ export interface AuthenticatorDeps {
     previousSecrets?: string[];
     /** From `createOAuth`: the DocSpace token behind our token, undefined once revoked. */
     docspaceAccessToken(claims: { gid: string; dsg: string }, refused?: string): Promise<string | undefined>;
+    /**
+     * The same, with the connection's current access level from the same store read; when
+     * given, requests use it (the level is then checked on every request).
+     */
+    connection?(claims: {
+      gid: string;
+      dsg: string;
+    }): Promise<{ accessToken: string; access: AccessLevel } | undefined>;
   };
   /**
    * `DOCSPACE_REQUEST_AUTHORIZATION_HEADER`: accept DocSpace credentials from clients (API keys
@@ -152,8 +169,13 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       }
       const { claims } = check;
       let docspaceToken: string | undefined;
+      let level: AccessLevel | undefined;
       try {
-        docspaceToken = await deps.oauth?.docspaceAccessToken(claims);
+        if (deps.oauth?.connection) {
+          const found = await deps.oauth.connection(claims);
+          docspaceToken = found?.accessToken;
+          level = found?.access;
+        } else docspaceToken = await deps.oauth?.docspaceAccessToken(claims);
       } catch (error) {
         if (!(error instanceof OAuthError)) throw error;
         if (error.code !== 'invalid_grant') return unavailable(error.message);
@@ -170,6 +192,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
             deps.oauth?.docspaceAccessToken(claims, refused) ?? Promise.resolve(undefined),
         },
         principal: { userId: claims.sub, clientId: claims.cid, kind: 'oauth' },
+        ...(level ? { access: { level, manageUrl: `${base}/connections` } } : {}),
       };
     }
     if (deps.acceptDocSpaceCredentials) {

@@ -11,6 +11,7 @@ import { createMcpRoute, type McpRoute } from '../mcp/http.js';
 import { requestStateCodec } from '../mcp/request-state.js';
 import { createSessionRoute } from '../mcp/sessions.js';
 import { createSessionBus, type SessionBus } from '../store/bus.js';
+import { selectTools } from '../tools/selection.js';
 import { createServerFactory, type ServerRequest } from '../mcp/server.js';
 import { createSseRoutes, type SseRoutes } from '../mcp/sse.js';
 import { createMemoryStore, createStore } from '../store/index.js';
@@ -182,6 +183,9 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
             testRoute: opts.cimdTestRoute,
           },
           demo: config.demo,
+          defaultAccess: config.oauthDefaultAccess,
+          writeAllowed: selectTools(selection).some((t) => !t.hints.readOnlyHint),
+          allowedClients: config.oauthAllowedClients,
         })
       : undefined;
 
@@ -192,6 +196,7 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
             secret: config.secretValue,
             previousSecrets: config.previousSecrets,
             docspaceAccessToken: oauth.docspaceAccessToken,
+            connection: oauth.connection,
           }
         : undefined,
       acceptDocSpaceCredentials: config.requestAuthorizationHeader,

@@ -18,6 +18,7 @@ import type { SessionBus } from '../store/bus.js';
 import { createStoreEventStore } from '../store/event-store.js';
 import type { Store } from '../store/store.js';
 import { selectTools, type ToolSelection } from '../tools/selection.js';
+import { refusedCall } from './access.js';
 import { type AdmitDeps, type Admitted, admit, selectionFor } from './admit.js';
 import type { ServerRequest } from './server.js';
 
@@ -277,6 +278,7 @@ export function createSessionRoute(deps: SessionDeps): SessionRoute {
       requestId: c.get('requestId'),
       userAgent: deps.userAgent,
       principal,
+      access: auth.access,
     };
 
     const id = raw.headers.get('mcp-session-id');
@@ -332,6 +334,10 @@ export function createSessionRoute(deps: SessionDeps): SessionRoute {
       // This request's credential is the one the session's next DocSpace call uses.
       local.serverRequest.credential = auth.credential;
       local.serverRequest.requestId = c.get('requestId');
+      // The connection's access level as of this request (lowered on /connections meanwhile?).
+      local.serverRequest.access = auth.access;
+      const withheld = refusedCall(parsedBody, local.selection, auth.access);
+      if (withheld) return Response.json(withheld);
       const refused = narrowedAway(parsedBody, selection, local.selection);
       if (refused) return refused;
       if (deps.bus && raw.method === 'POST') {

@@ -5,6 +5,7 @@ import type { Principal } from '../http/authenticate.js';
 import { type BodyBudget, readJsonBody } from '../http/body.js';
 import type { HttpEnv } from '../http/env.js';
 import { errorResponse, RPC } from '../http/errors.js';
+import { refusedCall } from './access.js';
 import { type AdmitDeps, admit, requireJson, selectionFor } from './admit.js';
 import { envelopeError } from './envelope.js';
 import type { ServerRequest } from './server.js';
@@ -160,6 +161,7 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
       requestId: c.get('requestId'),
       userAgent: deps.userAgent,
       principal: auth.principal,
+      access: auth.access,
     };
     const server = deps.factory(serverRequest);
     const session: Session = {
@@ -217,6 +219,7 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
     }
     // A refreshed token replaces the one the session opened with.
     session.serverRequest.credential = auth.credential;
+    session.serverRequest.access = auth.access;
     const body = await readJsonBody(raw, deps.maxBodySize, 'jsonrpc', deps.bodyBudget);
     if (!body.ok) return body.response;
     // The session answers on its stream, later; the bytes count until the message is handed over.
@@ -230,7 +233,7 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
       }
     }
     for (const m of messages) {
-      const refused = envelopeError(m);
+      const refused = envelopeError(m) ?? refusedCall(m, session.serverRequest.selection ?? deps.selection, auth.access);
       if (refused) void session.transport.send(refused as JSONRPCMessage).catch(() => undefined);
       else session.transport.deliver(m as JSONRPCMessage, raw);
     }

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { createAudit } from '../audit/index.js';
+import type { AccessLevel } from './access-level.js';
 import { createAccessTokenSealer } from './access-token.js';
 import { mountAuthorize } from './authorize.js';
 import { mountConnections } from './connections.js';
@@ -27,6 +28,11 @@ export interface OAuthServer {
    * ours), else the grant's newer token is the answer.
    */
   docspaceAccessToken(claims: { gid: string; dsg: string }, refused?: string): Promise<string | undefined>;
+  /** `docspaceAccessToken` with the connection's current access level, from the same read. */
+  connection(claims: {
+    gid: string;
+    dsg: string;
+  }): Promise<{ accessToken: string; access: AccessLevel } | undefined>;
 }
 
 /**
@@ -44,6 +50,7 @@ export function createOAuth(deps: OAuthDeps): OAuthServer {
   return {
     app,
     docspaceAccessToken: (claims, refused) => f.docspace.accessToken(claims.dsg, claims.gid, refused),
+    connection: (claims) => f.docspace.connection(claims.dsg, claims.gid),
   };
 }
 
