@@ -157,7 +157,8 @@ export function createServerFactory(deps: ServerDeps): (req: ServerRequest) => M
       caller: `${req.principal?.userId ?? ''}|${req.principal?.clientId ?? ''}`,
       logger: deps.logger,
       requestId: req.requestId,
-      withheld: (tool) => (req.access && !admits(req.access, tool) ? refusal(tool.name, req.access) : undefined),
+      withheld: (tool) =>
+        req.access && !admits(req.access, tool) ? refusal(tool.name, req.access) : undefined,
       observe: (call) => {
         audit?.record(toolCalledEvent(call, req));
         deps.onToolResult?.(call.tool, call.outcome, call.durationMs);
@@ -170,8 +171,7 @@ export function createServerFactory(deps: ServerDeps): (req: ServerRequest) => M
       // Registering all 35 tools costs more than most calls; an instance that serves one
       // `tools/call` needs only the tool it names (and no resources). A tool the connection's
       // level withholds is registered alone too, so the call gets the sentence saying why.
-      const only =
-        req.toolName === undefined ? undefined : ceiling.find((t) => t.name === req.toolName);
+      const only = req.toolName === undefined ? undefined : ceiling.find((t) => t.name === req.toolName);
       if (only) {
         registerRecord(server, only, env);
         return server;

@@ -233,7 +233,8 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
       }
     }
     for (const m of messages) {
-      const refused = envelopeError(m) ?? refusedCall(m, session.serverRequest.selection ?? deps.selection, auth.access);
+      const refused =
+        envelopeError(m) ?? refusedCall(m, session.serverRequest.selection ?? deps.selection, auth.access);
       if (refused) void session.transport.send(refused as JSONRPCMessage).catch(() => undefined);
       else session.transport.deliver(m as JSONRPCMessage, raw);
     }

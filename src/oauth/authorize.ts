@@ -187,7 +187,9 @@ export function mountAuthorize(app: Hono, f: Facade): void {
     // link on an attacker's page still shows it (confused deputy).
     const fetchSite = c.req.header('sec-fetch-site');
     const remembered =
-      fetchSite !== 'cross-site' ? await f.store.get(rememberKey(browser, client.clientId, redirectUri)) : undefined;
+      fetchSite !== 'cross-site'
+        ? await f.store.get(rememberKey(browser, client.clientId, redirectUri))
+        : undefined;
     if (remembered) {
       try {
         // The level remembered with the choice (older entries hold `1`: the default).

@@ -6,6 +6,7 @@ import { referenceId } from './crypto.js';
 import { OAuthError } from './errors.js';
 import type { DocSpaceGrants } from './docspace-grants.js';
 import type { Grants } from './grants.js';
+import type { PeopleIndex } from './people-index.js';
 import { errorPage, PAGE_HEADERS } from './pages.js';
 import type { Sealer } from './seal.js';
 import type { OAuthSettings } from './settings.js';
@@ -21,6 +22,8 @@ export interface Facade {
   /** The persons' DocSpace grants, shared by their connections. */
   docspace: DocSpaceGrants;
   grants: Grants;
+  /** Who has connections, for the portal admins' view. */
+  people: PeopleIndex;
   accessSealer: Sealer;
   storageSealer: Sealer;
   /** Key for CSRF tokens and cookie values. */

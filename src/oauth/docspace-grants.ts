@@ -323,7 +323,10 @@ export function createDocSpaceGrants(deps: DocSpaceGrantDeps) {
     async setAccess(key: string, gid: string, access: AccessLevel): Promise<boolean> {
       const record = await mutate(key, async (current) =>
         current?.connections.some((c) => c.gid === gid)
-          ? { ...current, connections: current.connections.map((c) => (c.gid === gid ? { ...c, access } : c)) }
+          ? {
+              ...current,
+              connections: current.connections.map((c) => (c.gid === gid ? { ...c, access } : c)),
+            }
           : current,
       );
       return Boolean(record?.connections.some((c) => c.gid === gid && c.access === access));

@@ -331,7 +331,12 @@ export function createGrants(deps: GrantDeps) {
         if (lowering && !(await docspace.setAccess(loaded.grant.dsg, gid, level))) return false;
         const updated: GrantRecord = { ...loaded.grant, access: level };
         if (
-          !(await store.compareAndSet(grantKey(gid), loaded.raw, JSON.stringify(updated), settings.refreshTokenTtl))
+          !(await store.compareAndSet(
+            grantKey(gid),
+            loaded.raw,
+            JSON.stringify(updated),
+            settings.refreshTokenTtl,
+          ))
         )
           continue;
         if (!lowering && !(await docspace.setAccess(loaded.grant.dsg, gid, level))) return false;

@@ -9,6 +9,7 @@ import { hmac } from './crypto.js';
 import { createDocSpaceGrants } from './docspace-grants.js';
 import { createGrants } from './grants.js';
 import { mountMetadata } from './metadata.js';
+import { createPeopleIndex } from './people-index.js';
 import { createSealer } from './seal.js';
 import { type OAuthDeps, resolveSettings } from './settings.js';
 import { mountTokenEndpoints } from './token.js';
@@ -70,6 +71,7 @@ export function createFacade(deps: OAuthDeps): Facade {
     upstream,
     docspace,
     grants,
+    people: createPeopleIndex(deps.store, settings.refreshTokenTtl),
     accessSealer,
     storageSealer,
     macKey: hmac(deps.secret, 'docspace-mcp mac key'),

@@ -155,6 +155,8 @@ async function exchangeCode(
     dsg = await f.docspace.install({ userId, app: dsApp, tokens, typedIn: true });
   }
   if (!dsg || !userId) throw new OAuthError('invalid_grant', 'the authorization code is unusable');
+  // Listed first, so the portal admins' view never misses a connection (it prunes the empty).
+  await f.people.add(userId, f.settings.now());
   const issued = await f.grants.create({
     userId,
     clientId,

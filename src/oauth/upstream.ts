@@ -30,6 +30,12 @@ export interface Upstream {
   revoke(app: UpstreamApp, token: string, hint: 'access_token' | 'refresh_token'): Promise<void>;
   /** The DocSpace user id behind an access token (its `sub`, else `people/@self`). */
   userId(accessToken: string): Promise<string>;
+  /**
+   * Whether the person is the portal's owner or one of its DocSpace admins (`people/@self`:
+   * `isOwner`, `isAdmin`; DocSpace reports the owner with `isAdmin: false`). False when
+   * DocSpace does not say.
+   */
+  isPortalAdmin(accessToken: string): Promise<boolean>;
 }
 
 /**
@@ -158,6 +164,20 @@ export function createUpstream(settings: OAuthSettings, fetchImpl: typeof fetch 
       if (!res.ok || typeof id !== 'string')
         throw new OAuthError('invalid_grant', 'DocSpace did not accept the new token');
       return id;
+    },
+
+    async isPortalAdmin(accessToken) {
+      try {
+        const res = await fetchImpl(`${settings.portalUrl}/api/2.0/people/@self`, {
+          headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+          signal: AbortSignal.timeout(settings.upstreamTimeoutMs),
+        });
+        const json = (await res.json().catch(() => undefined)) as
+          { response?: { isOwner?: unknown; isAdmin?: unknown } } | undefined;
+        return res.ok && (json?.response?.isOwner === true || json?.response?.isAdmin === true);
+      } catch {
+        return false;
+      }
     },
   };
 }
