@@ -10,7 +10,11 @@ import { OAuthError } from './errors.js';
  */
 export const PEOPLE_KEY = 'oauth:people';
 export const MAX_PEOPLE = 5000;
-const MAX_CAS_TRIES = 20;
+const MAX_CAS_TRIES = 50;
+/** A person listed this recently is not moved up again: sign-ins rarely write the hot key. */
+const FRESH_MS = 3600_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface PeopleRecord {
   v: 1;
@@ -38,11 +42,17 @@ function parse(raw: string | undefined): PeopleRecord {
 }
 
 export function createPeopleIndex(store: Store, ttlSeconds: number, max = MAX_PEOPLE): PeopleIndex {
-  async function change(fn: (people: PeopleRecord['people']) => PeopleRecord['people']): Promise<void> {
+  /** `fn` returns the next list, or undefined to leave the record alone. */
+  async function change(
+    fn: (people: PeopleRecord['people']) => PeopleRecord['people'] | undefined,
+  ): Promise<void> {
     for (let i = 0; i < MAX_CAS_TRIES; i++) {
+      // Writers of this one key race (many sign-ins at once): back off with jitter after a loss.
+      if (i > 0) await sleep(Math.random() * Math.min(50, 2 * i));
       const raw = await store.get(PEOPLE_KEY);
-      const current = parse(raw);
-      const next = JSON.stringify({ v: 1, people: fn(current.people).slice(0, max) } satisfies PeopleRecord);
+      const changed = fn(parse(raw).people);
+      if (!changed) return;
+      const next = JSON.stringify({ v: 1, people: changed.slice(0, max) } satisfies PeopleRecord);
       if (raw === next) return;
       const done =
         raw === undefined
@@ -54,7 +64,12 @@ export function createPeopleIndex(store: Store, ttlSeconds: number, max = MAX_PE
   }
 
   return {
-    add: (userId, at) => change((people) => [{ id: userId, at }, ...people.filter((p) => p.id !== userId)]),
+    add: (userId, at) =>
+      change((people) =>
+        people.some((p) => p.id === userId && at - p.at < FRESH_MS && at >= p.at)
+          ? undefined
+          : [{ id: userId, at }, ...people.filter((p) => p.id !== userId)],
+      ),
     remove: async (entries) => {
       if (entries.length === 0) return;
       const gone = new Map(entries.map((e) => [e.id, e.at]));
