@@ -90,6 +90,8 @@ interface Local {
   server: McpServer;
   serverRequest: ServerRequest;
   selection: ToolSelection;
+  /** The connection's access level its tools were registered for (src/mcp/access.ts). */
+  level?: string;
   /** What `initialize` settled on; the session keeps it whatever a later header says. */
   protocolVersion: string;
   lastSeen: number;
@@ -200,6 +202,7 @@ export function createSessionRoute(deps: SessionDeps): SessionRoute {
       server,
       serverRequest,
       selection,
+      level: serverRequest.access?.level,
       protocolVersion: SUPPORTED_PROTOCOL_VERSIONS.includes(asked) ? asked : LATEST_PROTOCOL_VERSION,
       lastSeen: Date.now(),
       open: 0,
@@ -327,6 +330,11 @@ export function createSessionRoute(deps: SessionDeps): SessionRoute {
           return errorResponse('jsonrpc', 503, 'Too many open sessions; try again later.', {
             headers: { 'Retry-After': '30' },
           });
+        local = await revive(id, stored, record, serverRequest, selection);
+      } else if (local.level !== auth.access?.level) {
+        // The person changed this connection's access on /connections: the session's tools are
+        // registered again for the new level (tools/list follows at once, in both directions).
+        await closeLocal(local);
         local = await revive(id, stored, record, serverRequest, selection);
       }
       // Idle expiry counts from the last request on any instance.
