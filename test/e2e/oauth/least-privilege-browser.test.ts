@@ -19,6 +19,45 @@ import { type Listening, listen } from '../../integration/oauth/helpers/listen.j
 
 type ToolResult = { isError?: boolean; content: { type: string; text?: string }[] };
 const textOf = (r: ToolResult) => r.content.map((c) => c.text ?? '').join(' ');
+const MODERN = '2026-07-28';
+
+/** One stateless 2026-07-28 request (no session: a fresh server per request), as a client sends it. */
+async function modern(
+  mcpUrl: string,
+  accessToken: string,
+  method: string,
+  params: Record<string, unknown> = {},
+): Promise<Record<string, unknown>> {
+  const res = await fetch(mcpUrl, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${accessToken}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': MODERN,
+      'mcp-method': method,
+      ...(typeof params.name === 'string' ? { 'mcp-name': params.name } : {}),
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method,
+      params: {
+        ...params,
+        _meta: {
+          'io.modelcontextprotocol/protocolVersion': MODERN,
+          'io.modelcontextprotocol/clientCapabilities': {},
+        },
+      },
+    }),
+  });
+  const text = await res.text();
+  assert.equal(res.status, 200, text);
+  return JSON.parse(text.startsWith('{') ? text : (/^data: (.*)$/m.exec(text)?.[1] ?? '{}')) as Record<
+    string,
+    unknown
+  >;
+}
 
 describe('least-privilege consent and changing access', chromiumSkip('least-privilege'), () => {
   let browser: Browser;
@@ -137,6 +176,19 @@ describe('least-privilege consent and changing access', chromiumSkip('least-priv
     assert.ok(textOf(refused).includes(`${base}/connections`), 'the refusal says where to change it');
     const me = (await client.callTool({ name: 'get_current_user', arguments: {} })) as ToolResult;
     assert.ok(!me.isError, textOf(me));
+    // The same on the stateless 2026-07-28 leg (a fresh server per request).
+    const listed = (await modern(demo.mcpUrl, accessToken, 'tools/list')).result as {
+      tools: { name: string }[];
+    };
+    assert.ok(!listed.tools.some((t) => t.name === 'delete_file'));
+    const modernRefusal = (
+      await modern(demo.mcpUrl, accessToken, 'tools/call', {
+        name: 'delete_file',
+        arguments: { fileId: 987654321 },
+      })
+    ).result as ToolResult;
+    assert.equal(modernRefusal.isError, true);
+    assert.match(textOf(modernRefusal), /^delete_file .*Read only/);
 
     // --- /connections: the person raises it, confirming on a page of its own ---
     const mine = await browser.newContext();
@@ -166,6 +218,13 @@ describe('least-privilege consent and changing access', chromiumSkip('least-priv
     assert.equal(again.isError, true);
     assert.match(textOf(again), /^delete_file .*Read only/);
     assert.ok(!(await toolNames(client)).includes('delete_file'));
+    const modernAgain = (
+      await modern(demo.mcpUrl, accessToken, 'tools/call', {
+        name: 'delete_file',
+        arguments: { fileId: 987654321 },
+      })
+    ).result as ToolResult;
+    assert.match(textOf(modernAgain), /^delete_file .*Read only/);
     await client.close();
 
     // --- forged posts ---
