@@ -166,7 +166,11 @@ export function createServerFactory(deps: ServerDeps): (req: ServerRequest) => M
     };
     const ceiling = selectedTools(selection);
     const tools = withinAccess(ceiling, req.access);
-    if (selection.dynamic) registerMetaTools(server, tools, env);
+    if (selection.dynamic)
+      registerMetaTools(server, tools, env, (name) => {
+        const tool = ceiling.find((t) => t.name === name);
+        return tool && req.access && !admits(req.access, tool) ? refusal(tool.name, req.access) : undefined;
+      });
     else {
       // Registering all 35 tools costs more than most calls; an instance that serves one
       // `tools/call` needs only the tool it names (and no resources). A tool the connection's
