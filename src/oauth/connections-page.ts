@@ -112,7 +112,7 @@ export function confirmRaisePage(v: {
 /** The portal admins' view: every person's connections, one page of people at a time. */
 export function allConnectionsPage(v: {
   portalUrl: string;
-  groups: { userId: string; connections: ConnectionView[] }[];
+  groups: { userId: string; person?: string; connections: ConnectionView[] }[];
   csrf: string;
   page: number;
   pages: number;
@@ -122,7 +122,7 @@ export function allConnectionsPage(v: {
   const rows = v.groups.flatMap((g) =>
     g.connections.map(
       (c) => `<tr data-testid="connection">
-<td><code data-testid="connection-person">${escapeHtml(g.userId)}</code></td>
+<td>${g.person ? `<span data-testid="connection-person-name">${escapeHtml(g.person)}</span><br>` : ''}<code class="muted" data-testid="connection-person">${escapeHtml(g.userId)}</code></td>
 <td><b data-testid="connection-name">${escapeHtml(c.name)}</b><br><span class="muted">${IDENTITY[c.identity](c)}</span></td>
 <td class="muted">${when(c.connectedAt)}</td>
 <td>${accessLevelLabel(c.access)}</td>
@@ -137,7 +137,7 @@ export function allConnectionsPage(v: {
     .filter(Boolean)
     .join(' · ');
   const table = rows.length
-    ? `<table><thead><tr><th scope="col">Person (DocSpace user id)</th><th scope="col">App</th><th scope="col">Connected</th><th scope="col">Access</th><th scope="col"><span class="muted">Action</span></th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+    ? `<table><thead><tr><th scope="col">Person</th><th scope="col">App</th><th scope="col">Connected</th><th scope="col">Access</th><th scope="col"><span class="muted">Action</span></th></tr></thead><tbody>${rows.join('')}</tbody></table>`
     : `<p data-testid="empty">No AI app is connected on this page of people.</p>`;
   return layout(
     'All AI connections',

@@ -284,7 +284,7 @@ export function mountConnections(app: Hono, f: Facade): void {
         throw new OAuthError('invalid_request', 'there is no such page', 404);
       const pageNo = Math.max(1, Math.floor(Number(new URL(c.req.url).searchParams.get('page')) || 1));
       const { people, total } = await f.people.page((pageNo - 1) * PEOPLE_PER_PAGE, PEOPLE_PER_PAGE);
-      const groups: { userId: string; connections: ConnectionView[] }[] = [];
+      const groups: { userId: string; person?: string; connections: ConnectionView[] }[] = [];
       const empty: { id: string; at: number }[] = [];
       for (const person of people) {
         const connections = await describe(f, person.id, appId);
@@ -292,6 +292,16 @@ export function mountConnections(app: Hono, f: Facade): void {
         else empty.push(person);
       }
       await f.people.remove(empty);
+      // Names from DocSpace with the admin's own sign-in (best effort: the id shows otherwise).
+      const token = await f.docspace.currentToken(docspaceGrantKey(signedIn.session.userId, appId));
+      if (token)
+        await Promise.all(
+          groups.map(async (g) => {
+            const found = await f.upstream.person(token, g.userId);
+            const label = [found?.name, found?.email && `<${found.email}>`].filter(Boolean).join(' ');
+            if (label) g.person = label;
+          }),
+        );
       const notice = new URL(c.req.url).searchParams.get('done');
       return page(
         allConnectionsPage({

@@ -376,6 +376,16 @@ export function createDocSpaceGrants(deps: DocSpaceGrantDeps) {
       return started;
     },
 
+    /**
+     * The grant's DocSpace access token while it is still valid, without renewing it: for the
+     * connections page's own look-ups (names in the admins' view), best effort.
+     */
+    async currentToken(key: string): Promise<string | undefined> {
+      const loaded = await load(key);
+      const ds = loaded ? await openTokens(loaded.record.ds) : undefined;
+      return ds && ds.expiresAt > settings.now() ? ds.accessToken : undefined;
+    },
+
     /** The record, for listings (a person's connections) and tests. */
     async get(key: string): Promise<DocSpaceGrantRecord | undefined> {
       return (await load(key))?.record;

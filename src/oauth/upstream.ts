@@ -36,6 +36,8 @@ export interface Upstream {
    * DocSpace does not say.
    */
   isPortalAdmin(accessToken: string): Promise<boolean>;
+  /** A person's display name and e-mail (`people/{id}`), for the admins' view; undefined when not found. */
+  person(accessToken: string, userId: string): Promise<{ name?: string; email?: string } | undefined>;
 }
 
 /**
@@ -177,6 +179,25 @@ export function createUpstream(settings: OAuthSettings, fetchImpl: typeof fetch 
         return res.ok && (json?.response?.isOwner === true || json?.response?.isAdmin === true);
       } catch {
         return false;
+      }
+    },
+
+    async person(accessToken, userId) {
+      try {
+        const res = await fetchImpl(`${settings.portalUrl}/api/2.0/people/${encodeURIComponent(userId)}`, {
+          headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+          signal: AbortSignal.timeout(settings.upstreamTimeoutMs),
+        });
+        if (!res.ok) return undefined;
+        const json = (await res.json().catch(() => undefined)) as
+          { response?: { displayName?: unknown; email?: unknown } } | undefined;
+        const { displayName, email } = json?.response ?? {};
+        return {
+          name: typeof displayName === 'string' ? displayName : undefined,
+          email: typeof email === 'string' ? email : undefined,
+        };
+      } catch {
+        return undefined;
       }
     },
   };

@@ -302,6 +302,10 @@ describe('least-privilege consent and changing access', chromiumSkip('least-priv
     await page.waitForURL(`${base}/connections/all`);
     const row = page.getByTestId('connection').filter({ hasText: 'Guest Helper' });
     assert.equal(await row.getByTestId('connection-person').textContent(), user('guest@example.com').id);
+    assert.match(
+      (await row.getByTestId('connection-person-name').textContent()) ?? '',
+      /<guest@example\.com>/,
+    );
     await screenshot(page, 'connections-all-admin');
     await row.getByRole('button', { name: /^Revoke Guest Helper/ }).click();
     await page.waitForURL(`${base}/connections/all?done=revoked`);
