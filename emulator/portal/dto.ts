@@ -105,7 +105,9 @@ export class DtoMaker {
       activationStatus: u.activationStatus,
       department: '',
       workFrom: apiDate(u.created),
-      isAdmin: u.role === 'owner' || u.role === 'admin',
+      // DocSpace: `IsAdmin = type is DocSpaceAdmin && !IsOwner` (the owner is not reported as an
+      // admin; common/ASC.Api.Core/Model/EmployeeFullDto.cs, GetFullAsync).
+      isAdmin: u.role === 'admin',
       isRoomAdmin: u.role === 'roomAdmin',
       isLDAP: false,
       isOwner: u.role === 'owner',

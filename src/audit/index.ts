@@ -15,7 +15,9 @@ export type AuditEventName =
   | 'token.revoked'
   | 'token.rejected'
   | 'tool.called'
-  | 'connections.signed_in';
+  | 'connections.signed_in'
+  | 'grant.access_changed'
+  | 'client.refused';
 
 export interface AuditEvent {
   event: AuditEventName;

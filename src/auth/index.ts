@@ -2,10 +2,11 @@ import type { Logger } from 'pino';
 import type { Audit } from '../audit/index.js';
 import type { Credential } from '../docspace/credential.js';
 import type { Verdict } from './credential-check.js';
+import type { ConnectionAccess } from '../mcp/access.js';
+import type { AccessLevel } from '../oauth/access-level.js';
 import { type AccessTokenClaims, checkAccessToken, createAccessTokenSealer } from '../oauth/access-token.js';
 import { OAuthError } from '../oauth/errors.js';
 import { AuthError } from './errors.js';
-import type { AccessLevel } from '../oauth/access-level.js';
 import type { PersonalTokens } from '../oauth/personal-tokens.js';
 
 /**
@@ -23,7 +24,12 @@ import type { PersonalTokens } from '../oauth/personal-tokens.js';
 /** Who is calling, for logs and limits (never a token). */
 type Principal = { userId?: string; clientId?: string; kind: string; access?: AccessLevel };
 
-export type Authenticated = { credential: Credential; principal: Principal };
+export type Authenticated = {
+  credential: Credential;
+  principal: Principal;
+  /** The access level the person gave this connection or token; undefined: no narrowing. */
+  access?: ConnectionAccess;
+};
 
 export interface AuthenticatorDeps {
   publicBaseUrl: string;
@@ -37,6 +43,14 @@ export interface AuthenticatorDeps {
     docspaceAccessToken(claims: { gid: string; dsg: string }, refused?: string): Promise<string | undefined>;
     /** Personal access tokens (`src/oauth/personal-tokens.ts`), checked like our access tokens. */
     personalTokens?: Pick<PersonalTokens, 'recognises' | 'authenticate'>;
+    /**
+     * The same, with the connection's current access level from the same store read; when
+     * given, requests use it (the level is then checked on every request).
+     */
+    connection?(claims: {
+      gid: string;
+      dsg: string;
+    }): Promise<{ accessToken: string; access: AccessLevel } | undefined>;
   };
   /**
    * `DOCSPACE_REQUEST_AUTHORIZATION_HEADER`: accept DocSpace credentials from clients (API keys
@@ -144,6 +158,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       return {
         credential: { kind: 'oauth', accessToken: use.docspaceToken, current: use.current },
         principal: { userId: use.userId, clientId: `pat:${use.tokenId}`, kind: 'pat', access: use.access },
+        access: { level: use.access, manageUrl: `${base}/connections`, personalToken: true },
       };
     }
     if (isSealedShape(bearer)) {
@@ -159,8 +174,13 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       }
       const { claims } = check;
       let docspaceToken: string | undefined;
+      let level: AccessLevel | undefined;
       try {
-        docspaceToken = await deps.oauth?.docspaceAccessToken(claims);
+        if (deps.oauth?.connection) {
+          const found = await deps.oauth.connection(claims);
+          docspaceToken = found?.accessToken;
+          level = found?.access;
+        } else docspaceToken = await deps.oauth?.docspaceAccessToken(claims);
       } catch (error) {
         if (!(error instanceof OAuthError)) throw error;
         if (error.code !== 'invalid_grant') throw unavailable(error.message);
@@ -176,6 +196,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
             deps.oauth?.docspaceAccessToken(claims, refused) ?? Promise.resolve(undefined),
         },
         principal: { userId: claims.sub, clientId: claims.cid, kind: 'oauth' },
+        ...(level ? { access: { level, manageUrl: `${base}/connections` } } : {}),
       };
     }
     if (deps.acceptDocSpaceCredentials) {

@@ -527,6 +527,22 @@ export const SETTINGS = {
     description: 'Most entries one person’s activity log keeps; the oldest go first. `0` turns the log off.',
     schema: int(1000, { min: 0, max: 10_000 }),
   }),
+  oauthDefaultAccess: setting({
+    env: 'DOCSPACE_OAUTH_DEFAULT_ACCESS',
+    group: 'OAuth',
+    shown: 'write',
+    description:
+      'Access level the consent page selects first: `read` (Read only: the tools marked read-only) or `write` (Read and write). The person can pick the other; the tool settings (`DOCSPACE_READ_ONLY`, toolsets) stay the ceiling either way.',
+    schema: oneOf(['read', 'write'] as const, 'write'),
+  }),
+  oauthAllowedClients: setting({
+    env: 'DOCSPACE_OAUTH_ALLOWED_CLIENTS',
+    group: 'OAuth',
+    shown: '',
+    description:
+      'Only these AI apps may connect: host names (comma-separated) of their client metadata document or of their redirect URI, e.g. `claude.ai,chatgpt.com,localhost`; a name also covers its subdomains. Others get a page naming the policy, and registration is refused. Empty: any app.',
+    schema: list([], { lower: true }),
+  }),
   // Storage
   store: setting({
     env: 'DOCSPACE_STORE',

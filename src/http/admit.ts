@@ -1,6 +1,5 @@
 import type { Context } from 'hono';
 import type { ServerRequest } from '../mcp/server.js';
-import type { AccessLevel } from '../oauth/access-level.js';
 import { narrowSelection, type ToolSelection } from '../tools/selection.js';
 import type { Authenticated } from './authenticate.js';
 import type { HttpEnv } from './env.js';
@@ -42,15 +41,7 @@ export async function admit(
   const options = readRequestOptions(raw, { ...deps.options, ...overrides });
   const auth = await deps.authenticate(raw, options.credential);
   c.set('principal', auth.principal);
-  return { ...auth, options: withAccessCeiling(options, auth.principal.access) };
-}
-
-/**
- * The token's own ceiling (a personal token made Read only): it lists and calls only read-only
- * tools, whatever the request asks; the server's selection stays the outer ceiling.
- */
-export function withAccessCeiling(options: RequestOptions, access: AccessLevel | undefined): RequestOptions {
-  return access === 'read' ? { ...options, selection: { ...options.selection, readOnly: true } } : options;
+  return { ...auth, options };
 }
 
 /** The server's selection narrowed by the request's options; throws `SelectionError` (a 400). */

@@ -15,6 +15,7 @@ import type { SessionBus } from '../store/bus.js';
 import { createStoreEventStore } from '../store/event-store.js';
 import type { Store } from '../store/store.js';
 import { selectTools, type ToolSelection } from '../tools/selection.js';
+import { refusedCall } from '../mcp/access.js';
 import { type AdmitDeps, type Admitted, admit, selectionFor } from './admit.js';
 import type { Principal } from './authenticate.js';
 import type { HttpEnv } from './env.js';
@@ -90,6 +91,8 @@ interface Local {
   server: McpServer;
   serverRequest: ServerRequest;
   selection: ToolSelection;
+  /** The connection's access level its tools were registered for (src/mcp/access.ts). */
+  level?: string;
   /** What `initialize` settled on; the session keeps it whatever a later header says. */
   protocolVersion: string;
   lastSeen: number;
@@ -210,6 +213,7 @@ export function createSessionRoute(deps: SessionDeps): SessionRoute {
       server,
       serverRequest,
       selection,
+      level: serverRequest.access?.level,
       protocolVersion: SUPPORTED_PROTOCOL_VERSIONS.includes(asked) ? asked : LATEST_PROTOCOL_VERSION,
       lastSeen: Date.now(),
       open: 0,
@@ -288,6 +292,7 @@ export function createSessionRoute(deps: SessionDeps): SessionRoute {
       requestId: c.get('requestId'),
       userAgent: deps.userAgent,
       principal,
+      access: auth.access,
     };
 
     const id = raw.headers.get('mcp-session-id');
@@ -331,12 +336,21 @@ export function createSessionRoute(deps: SessionDeps): SessionRoute {
       if (!local || local.closed) {
         if (locals.size >= deps.maxSessions) throw tooMany();
         local = await revive(id, stored, record, serverRequest, selection);
+      } else if (local.level !== auth.access?.level) {
+        // The person changed this connection's access on /connections: the session's tools are
+        // registered again for the new level (tools/list follows at once, in both directions).
+        await closeLocal(local);
+        local = await revive(id, stored, record, serverRequest, selection);
       }
       // Idle expiry counts from the last request on any instance.
       await deps.store.compareAndSet(recordKey(id), stored, stored, ttlSeconds);
       // This request's credential is the one the session's next DocSpace call uses.
       local.serverRequest.credential = auth.credential;
       local.serverRequest.requestId = c.get('requestId');
+      // The connection's access level as of this request (lowered on /connections meanwhile?).
+      local.serverRequest.access = auth.access;
+      const withheld = refusedCall(parsedBody, local.selection, auth.access);
+      if (withheld) return Response.json(withheld);
       refuseNarrowedAway(parsedBody, selection, local.selection);
       if (deps.bus && raw.method === 'POST') {
         const answers = clientAnswers(parsedBody);

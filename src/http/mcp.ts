@@ -169,6 +169,7 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
       requestId: c.get('requestId'),
       userAgent: deps.userAgent,
       principal: auth.principal,
+      access: auth.access,
       // One request, one method: a tools/call instance needs only the tool it names.
       toolName: c.get('toolName'),
       method: c.get('mcpMethod'),

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { envelopeError } from '../mcp/envelope.js';
 import type { ServerRequest } from '../mcp/server.js';
 import { SseServerTransport } from '../mcp/sse-transport.js';
+import { refusedCall } from '../mcp/access.js';
 import { type AdmitDeps, admit, requireJson, selectionFor } from './admit.js';
 import type { Principal } from './authenticate.js';
 import { type BodyBudget, readJsonBody } from './body.js';
@@ -105,6 +106,7 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
       requestId: c.get('requestId'),
       userAgent: deps.userAgent,
       principal: auth.principal,
+      access: auth.access,
     };
     const server = deps.factory(serverRequest);
     const session: Session = {
@@ -165,6 +167,7 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
     }
     // A refreshed token replaces the one the session opened with.
     session.serverRequest.credential = auth.credential;
+    session.serverRequest.access = auth.access;
     const body = await readJsonBody(raw, deps.maxBodySize, deps.bodyBudget);
     // The session answers on its stream, later; the bytes count until the message is handed over.
     body.release();
@@ -177,7 +180,8 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
       }
     }
     for (const m of messages) {
-      const refused = envelopeError(m);
+      const refused =
+        envelopeError(m) ?? refusedCall(m, session.serverRequest.selection ?? deps.selection, auth.access);
       if (refused) void session.transport.send(refused as JSONRPCMessage).catch(() => undefined);
       else session.transport.deliver(m as JSONRPCMessage, raw);
     }

@@ -10,6 +10,7 @@ import type { Config } from '../config/load.js';
 import { portalFetch } from '../docspace/portal-fetch.js';
 import { requestStateCodec } from '../mcp/request-state.js';
 import { createSessionBus, type SessionBus } from '../store/bus.js';
+import { selectTools } from '../tools/selection.js';
 import { createServerFactory, type ServerRequest } from '../mcp/server.js';
 import { createMemoryStore, createStore } from '../store/index.js';
 import type { Store } from '../store/store.js';
@@ -197,6 +198,9 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
             maxDays: config.oauthPersonalTokenMaxDays,
           },
           activity,
+          defaultAccess: config.oauthDefaultAccess,
+          writeAllowed: selectTools(selection).some((t) => !t.hints.readOnlyHint),
+          allowedClients: config.oauthAllowedClients,
         })
       : undefined;
 
@@ -208,6 +212,7 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
             previousSecrets: config.previousSecrets,
             docspaceAccessToken: oauth.docspaceAccessToken,
             personalTokens: oauth.personalTokens,
+            connection: oauth.connection,
           }
         : undefined,
       acceptDocSpaceCredentials: config.requestAuthorizationHeader,

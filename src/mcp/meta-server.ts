@@ -17,11 +17,18 @@ function ok(data: Record<string, unknown>, text: string): CallToolResult {
  * Dynamic mode: only the five meta tools are listed; `call_tool` reaches exactly the tools
  * the selection allows, through the same runner (so confirmation and error mapping apply).
  */
-export function registerMetaTools(server: McpServer, tools: readonly AnyToolRecord[], env: CallEnv): void {
+export function registerMetaTools(
+  server: McpServer,
+  tools: readonly AnyToolRecord[],
+  env: CallEnv,
+  /** Why a tool the connection's access level withholds cannot be called (src/mcp/access.ts). */
+  withheld?: (name: string) => string | undefined,
+): void {
   const byName = new Map(tools.map((t) => [t.name, t]));
   const unknownTool = (name: string) =>
     errorResult(
-      `Tool '${name}' is not available. Use list_toolsets and list_tools to see the tools you can call.`,
+      withheld?.(name) ??
+        `Tool '${name}' is not available. Use list_toolsets and list_tools to see the tools you can call.`,
     );
 
   type Handler = (

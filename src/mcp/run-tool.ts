@@ -21,6 +21,11 @@ import { CONFIRM_TTL_SECONDS, type ConfirmCodes } from './confirm-token.js';
 export interface CallEnv {
   /** Set when the server cannot act for this request (missing credential, bad config). */
   configError?: string;
+  /**
+   * Asked at every call: the sentence refusing a tool the connection's access level withholds
+   * (it can change while a session lives), or undefined to go on.
+   */
+  withheld?: (tool: AnyToolRecord) => string | undefined;
   /** Creates (once per request) the DocSpace client for the caller's credential. */
   client: () => DocSpaceClient;
   baseUrl: string;
@@ -213,6 +218,8 @@ async function attempt(
   env: CallEnv,
 ): Promise<{ result: CallToolResult | InputRequiredResult; outcome: string; ref?: string; args?: unknown }> {
   if (env.configError) return { result: errorResult(env.configError), outcome: 'not_configured' };
+  const withheld = env.withheld?.(record);
+  if (withheld) return { result: errorResult(withheld), outcome: 'access_withheld' };
   // The two-step confirmation code rides beside the tool's own arguments.
   let code: unknown;
   let given = rawArgs ?? {};

@@ -11,6 +11,7 @@ import { createDocSpaceClient, type DocSpaceClient } from '../docspace/index.js'
 import { lenientInput, wireSchema } from '../tools/schema.js';
 import { selectTools, type ToolSelection } from '../tools/selection.js';
 import { type AnyToolRecord, wireHints } from '../tools/types.js';
+import { admits, type ConnectionAccess, refusal, withinAccess } from './access.js';
 import { createConfirmCodes } from './confirm-token.js';
 import { registerMetaTools } from './meta-server.js';
 import { registerPrompts } from './prompts.js';
@@ -61,6 +62,11 @@ export interface ServerRequest {
   userAgent?: string;
   /** Who is calling, for the audit log (never a token). */
   principal?: { userId?: string; clientId?: string };
+  /**
+   * The access level the person gave this connection, under the selection's ceiling. Sessions
+   * replace it on every request, like `credential`: a lowered level refuses the next call.
+   */
+  access?: ConnectionAccess;
   /**
    * The tool a single `tools/call` request names, for an instance that serves only that request
    * (`/mcp`, both eras; never a session or stdio). Only that tool is then registered; a name
@@ -151,17 +157,25 @@ export function createServerFactory(deps: ServerDeps): (req: ServerRequest) => M
       caller: `${req.principal?.userId ?? ''}|${req.principal?.clientId ?? ''}`,
       logger: deps.logger,
       requestId: req.requestId,
+      withheld: (tool) =>
+        req.access && !admits(req.access, tool) ? refusal(tool.name, req.access) : undefined,
       observe: (call) => {
         audit?.record(toolCalledEvent(call, req));
         deps.onToolResult?.(call.tool, call.outcome, call.durationMs);
       },
     };
-    const tools = selectedTools(selection);
-    if (selection.dynamic) registerMetaTools(server, tools, env);
+    const ceiling = selectedTools(selection);
+    const tools = withinAccess(ceiling, req.access);
+    if (selection.dynamic)
+      registerMetaTools(server, tools, env, (name) => {
+        const tool = ceiling.find((t) => t.name === name);
+        return tool && req.access && !admits(req.access, tool) ? refusal(tool.name, req.access) : undefined;
+      });
     else {
       // Registering all 35 tools costs more than most calls; an instance that serves one
-      // `tools/call` needs only the tool it names (and no resources).
-      const only = req.toolName === undefined ? undefined : tools.find((t) => t.name === req.toolName);
+      // `tools/call` needs only the tool it names (and no resources). A tool the connection's
+      // level withholds is registered alone too, so the call gets the sentence saying why.
+      const only = req.toolName === undefined ? undefined : ceiling.find((t) => t.name === req.toolName);
       if (only) {
         registerRecord(server, only, env);
         return server;

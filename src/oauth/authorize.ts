@@ -1,10 +1,12 @@
 import type { Context, Hono } from 'hono';
+import { type AccessLevel, parseAccessLevel } from './access-level.js';
+import { clientAllowed, policySentence } from './client-policy.js';
 import { type ClientRecord, resolveClient } from './clients.js';
 import { finishConnectionsSignIn, isConnectionsState } from './connections.js';
 import { clientRedirect, type Facade, pageRoute } from './context.js';
 import { createPkcePair, hmac, isValidChallenge, randomToken, safeEqual, sha256 } from './crypto.js';
 import { OAuthError, type OAuthErrorCode } from './errors.js';
-import { consentPage, PAGE_HEADERS } from './pages.js';
+import { consentPage, notAllowedPage, PAGE_HEADERS } from './pages.js';
 import {
   checkRedirectUri,
   isLoopbackUri,
@@ -32,6 +34,8 @@ interface PendingAuthorization {
   resource: string;
   scope?: string;
   browser: string;
+  /** The access level the person chose on the consent page (set when they allow). */
+  access?: AccessLevel;
 }
 
 /** Our state at DocSpace: single use, ten minutes, bound to the browser that consented. */
@@ -55,6 +59,8 @@ export interface CodeRecord {
   dsg?: string;
   /** Sealed `{ code, verifier }` (user's own app: exchanged at the token endpoint with its secret). */
   dsCode?: string;
+  /** The access level chosen at consent. */
+  access?: AccessLevel;
 }
 
 export const codeKey = (code: string) => `oauth:code:${sha256(code)}`;
@@ -116,6 +122,23 @@ export function mountAuthorize(app: Hono, f: Facade): void {
       const q = new URL(c.req.url).searchParams;
       const client = await resolveClient(f.store, f.settings, q.get('client_id') ?? undefined);
       const { redirectUri, redirectUriGiven } = pickRedirectUri(client, q.get('redirect_uri'));
+      if (!clientAllowed(f.settings, client, redirectUri)) {
+        f.audit.record({
+          event: 'client.refused',
+          outcome: 'failure',
+          clientId: client.clientId,
+          reason: 'not on the allowed clients list',
+        });
+        return new Response(
+          notAllowedPage({
+            policy: policySentence(f.settings),
+            clientName: client.kind === 'cimd' ? client.clientName : undefined,
+            documentHost: client.kind === 'cimd' ? client.documentHost : undefined,
+            redirectUri,
+          }),
+          { status: 403, headers: PAGE_HEADERS },
+        );
+      }
       // A registered (or metadata-document) client's redirect URI matched its registration: from
       // here on its errors go back to the client. A DocSpace app id typed into a client has no
       // registration with us, so its URI is unvalidated: errors stay on our page (no open redirect).
@@ -162,10 +185,13 @@ export function mountAuthorize(app: Hono, f: Facade): void {
       // "Remember" only skips the page when the request did not come from another site, so a
       // link on an attacker's page still shows it (confused deputy).
       const fetchSite = c.req.header('sec-fetch-site');
-      if (
-        fetchSite !== 'cross-site' &&
-        (await f.store.get(rememberKey(browser, client.clientId, redirectUri)))
-      ) {
+      const remembered =
+        fetchSite !== 'cross-site'
+          ? await f.store.get(rememberKey(browser, client.clientId, redirectUri))
+          : undefined;
+      if (remembered) {
+        // The level remembered with the choice (older entries hold `1`: the default).
+        pending.access = ceiling(f, parseAccessLevel(remembered) ?? f.settings.defaultAccess);
         const res = await startUpstream(f, pending, client);
         f.audit.record({
           event: 'consent.allowed',
@@ -197,6 +223,8 @@ export function mountAuthorize(app: Hono, f: Facade): void {
         requestId,
         csrf: csrfFor(f, requestId, browser),
         action: `${f.settings.issuer}/oauth/consent`,
+        defaultAccess: f.settings.defaultAccess,
+        writeAllowed: f.settings.writeAllowed,
       });
       return new Response(html, { status: 200, headers });
     }),
@@ -240,10 +268,20 @@ export function mountAuthorize(app: Hono, f: Facade): void {
         });
       }
       const client = await resolveClient(f.store, f.settings, pending.clientId);
+      pending.access = ceiling(f, parseAccessLevel(form.get('access')) ?? f.settings.defaultAccess);
       if (form.get('remember') === '1') {
-        await f.store.set(rememberKey(browser, pending.clientId, pending.redirectUri), '1', REMEMBER_TTL);
+        await f.store.set(
+          rememberKey(browser, pending.clientId, pending.redirectUri),
+          pending.access,
+          REMEMBER_TTL,
+        );
       }
-      f.audit.record({ event: 'consent.allowed', outcome: 'success', clientId: pending.clientId });
+      f.audit.record({
+        event: 'consent.allowed',
+        outcome: 'success',
+        clientId: pending.clientId,
+        reason: `access ${pending.access}`,
+      });
       return await startUpstream(f, pending, client);
     }),
   );
@@ -304,6 +342,7 @@ export function mountAuthorize(app: Hono, f: Facade): void {
         codeChallenge: pending.codeChallenge,
         resource: pending.resource,
         scope: pending.scope,
+        access: pending.access,
       };
       if (saved.app) {
         // The user's own DocSpace app: its secret only reaches us at the token endpoint.
@@ -326,6 +365,11 @@ export function mountAuthorize(app: Hono, f: Facade): void {
       return clientRedirect(f, pending.redirectUri, { code, state: pending.state });
     }),
   );
+}
+
+/** A level the operator's tool settings allow: `read` when they leave nothing that writes. */
+function ceiling(f: Facade, level: AccessLevel): AccessLevel {
+  return f.settings.writeAllowed ? level : 'read';
 }
 
 /**

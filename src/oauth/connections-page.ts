@@ -1,4 +1,5 @@
 import { escapeHtml, layout } from '../pages/html.js';
+import { type AccessLevel, accessLevelLabel } from './access-level.js';
 
 /** One AI client connected to the person's account, as the connections page shows it. */
 export interface ConnectionView {
@@ -11,6 +12,8 @@ export interface ConnectionView {
   connectedAt: number;
   /** When the connection lapses unless the app uses it (its refresh family's expiry). */
   expiresAt: number;
+  /** What its requests may do now. */
+  access: AccessLevel;
 }
 
 const IDENTITY: Record<ConnectionView['identity'], (v: ConnectionView) => string> = {
@@ -41,6 +44,15 @@ export function signedOutPage(v: { portalUrl: string; available: boolean }): str
   return layout('Your AI connections', `<h1>Your AI connections</h1>${body}`);
 }
 
+/** The access cell: the level, and the one button that changes it (no script needed). */
+function accessCell(c: ConnectionView, csrf: string, writeAllowed: boolean): string {
+  const label = `<span data-testid="connection-access">${accessLevelLabel(c.access)}</span>`;
+  const to: AccessLevel | undefined = c.access === 'write' ? 'read' : writeAllowed ? 'write' : undefined;
+  if (!to) return label;
+  const button = to === 'read' ? 'Make read only' : 'Allow writing…';
+  return `${label}<br><form class="inline" method="post" action="/connections/access">${csrf}<input type="hidden" name="connection" value="${escapeHtml(c.id)}"><input type="hidden" name="access" value="${to}"><button class="small" type="submit" aria-label="${escapeHtml(`${button} ${c.name}`)}">${button}</button></form>`;
+}
+
 export function connectionsPage(v: {
   portalUrl: string;
   connections: ConnectionView[];
@@ -48,6 +60,10 @@ export function connectionsPage(v: {
   notice?: string;
   /** More sections of the page (personal access tokens, …), in order, before signing out. */
   sections?: string[];
+  /** False when the operator's settings allow reading only: no connection can be raised. */
+  writeAllowed?: boolean;
+  /** A portal owner or admin: the page links to everyone's connections. */
+  admin?: boolean;
 }): string {
   const csrf = `<input type="hidden" name="csrf" value="${escapeHtml(v.csrf)}">`;
   const rows = v.connections.map(
@@ -55,11 +71,12 @@ export function connectionsPage(v: {
 <td><b data-testid="connection-name">${escapeHtml(c.name)}</b><br><span class="muted">${IDENTITY[c.identity](c)}</span></td>
 <td class="muted">${c.redirectHosts.map(escapeHtml).join('<br>') || '—'}</td>
 <td class="muted">${when(c.connectedAt)}</td>
+<td>${accessCell(c, csrf, v.writeAllowed !== false)}</td>
 <td><form class="inline" method="post" action="/connections/revoke">${csrf}<input type="hidden" name="connection" value="${escapeHtml(c.id)}"><button class="small danger" type="submit" aria-label="Revoke ${escapeHtml(c.name)}">Revoke</button></form></td>
 </tr>`,
   );
   const table = rows.length
-    ? `<table><thead><tr><th scope="col">App</th><th scope="col">Sends you back to</th><th scope="col">Connected</th><th scope="col"><span class="muted">Action</span></th></tr></thead><tbody>${rows.join('')}</tbody></table>
+    ? `<table><thead><tr><th scope="col">App</th><th scope="col">Sends you back to</th><th scope="col">Connected</th><th scope="col">Access</th><th scope="col"><span class="muted">Action</span></th></tr></thead><tbody>${rows.join('')}</tbody></table>
 <form method="post" action="/connections/revoke-all">${csrf}<div class="buttons"><button class="danger" type="submit">Revoke all</button></div></form>`
     : `<p data-testid="empty">No AI app is connected to your account through this server.</p>`;
   return layout(
@@ -69,7 +86,69 @@ ${v.notice ? `<p class="notice" role="status">${escapeHtml(v.notice)}</p>` : ''}
 <p class="muted">Apps connected to your DocSpace account on ${escapeHtml(v.portalUrl)} through this server. Each acts with your rights. Revoking ends its access at once, on every server instance; it can connect again only if you allow it again.</p>
 ${table}
 <p><a href="/connections/activity">Activity: what these apps did, and when</a></p>
+${v.admin ? `<p><a href="/connections/all">All connections on this portal</a> <span class="muted">(you are a portal admin)</span></p>` : ''}
 ${(v.sections ?? []).join('\n')}
 <form method="post" action="/connections/sign-out">${csrf}<p><button class="small" type="submit">Sign out of this page</button></p></form>`,
+  );
+}
+
+/** Raising a connection to Read and write asks once more, naming what it will be able to do. */
+export function confirmRaisePage(v: {
+  name: string;
+  connection: string;
+  csrf: string;
+  confirm: string;
+}): string {
+  return layout(
+    'Allow writing?',
+    `<h1>Let <span data-testid="client-name">${escapeHtml(v.name)}</span> change your DocSpace?</h1>
+<p>With <b>Read and write</b> access this app can create, edit, move, share and delete your files, rooms and folders, with your rights, from its next request on.</p>
+<form method="post" action="/connections/access">
+<input type="hidden" name="csrf" value="${escapeHtml(v.csrf)}">
+<input type="hidden" name="connection" value="${escapeHtml(v.connection)}">
+<input type="hidden" name="access" value="write">
+<input type="hidden" name="confirm" value="${escapeHtml(v.confirm)}">
+<div class="buttons"><a href="/connections">Keep Read only</a><button class="primary" type="submit">Allow reading and writing</button></div>
+</form>`,
+  );
+}
+
+/** The portal admins' view: every person's connections, one page of people at a time. */
+export function allConnectionsPage(v: {
+  portalUrl: string;
+  groups: { userId: string; person?: string; connections: ConnectionView[] }[];
+  csrf: string;
+  page: number;
+  pages: number;
+  notice?: string;
+}): string {
+  const csrf = `<input type="hidden" name="csrf" value="${escapeHtml(v.csrf)}">`;
+  const rows = v.groups.flatMap((g) =>
+    g.connections.map(
+      (c) => `<tr data-testid="connection">
+<td>${g.person ? `<span data-testid="connection-person-name">${escapeHtml(g.person)}</span><br>` : ''}<code class="muted" data-testid="connection-person">${escapeHtml(g.userId)}</code></td>
+<td><b data-testid="connection-name">${escapeHtml(c.name)}</b><br><span class="muted">${IDENTITY[c.identity](c)}</span></td>
+<td class="muted">${when(c.connectedAt)}</td>
+<td>${accessLevelLabel(c.access)}</td>
+<td><form class="inline" method="post" action="/connections/all/revoke">${csrf}<input type="hidden" name="connection" value="${escapeHtml(c.id)}"><button class="small danger" type="submit" aria-label="Revoke ${escapeHtml(c.name)} of ${escapeHtml(g.userId)}">Revoke</button></form></td>
+</tr>`,
+    ),
+  );
+  const nav = [
+    v.page > 1 ? `<a href="/connections/all?page=${v.page - 1}" rel="prev">Previous page</a>` : '',
+    v.page < v.pages ? `<a href="/connections/all?page=${v.page + 1}" rel="next">Next page</a>` : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  const table = rows.length
+    ? `<table><thead><tr><th scope="col">Person</th><th scope="col">App</th><th scope="col">Connected</th><th scope="col">Access</th><th scope="col"><span class="muted">Action</span></th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+    : `<p data-testid="empty">No AI app is connected on this page of people.</p>`;
+  return layout(
+    'All AI connections',
+    `${EXTRA_STYLE}<h1>All AI connections</h1>
+${v.notice ? `<p class="notice" role="status">${escapeHtml(v.notice)}</p>` : ''}
+<p class="muted">Every person's AI apps connected to ${escapeHtml(v.portalUrl)} through this server; you see this as the portal's owner or an admin. Revoking ends the app's access at once; the person can connect it again.</p>
+${table}
+<p>${nav ? `${nav} · ` : ''}Page ${v.page} of ${v.pages} · <a href="/connections">Your own connections</a></p>`,
   );
 }

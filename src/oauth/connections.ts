@@ -1,9 +1,16 @@
 import type { Context, Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
+import { type AccessLevel, parseAccessLevel, raisesAccess } from './access-level.js';
 import { isStoreUnavailable } from '../store/errors.js';
 import { stateKey } from './authorize.js';
 import { type ClientRecord, resolveClient } from './clients.js';
-import { connectionsPage, type ConnectionView, signedOutPage } from './connections-page.js';
+import {
+  allConnectionsPage,
+  confirmRaisePage,
+  connectionsPage,
+  type ConnectionView,
+  signedOutPage,
+} from './connections-page.js';
 import { browserError, type Facade } from './context.js';
 import { createPkcePair, hmac, randomToken, safeEqual, sha256 } from './crypto.js';
 import { docspaceGrantKey } from './docspace-grants.js';
@@ -33,7 +40,15 @@ interface Session {
   userId: string;
   appId: string;
   exp: number;
+  /**
+   * The portal's owner or a DocSpace admin (from `people/@self` at sign-in): sees everyone's
+   * connections. Held for the session's hour; a role taken away ends with it.
+   */
+  admin?: boolean;
 }
+
+/** People per page of the admins' view (each is one store read). */
+const PEOPLE_PER_PAGE = 25;
 
 const SESSION_SECONDS = 3600;
 const STATE_SECONDS = 600;
@@ -64,6 +79,17 @@ export async function sessionOf(
 }
 
 const csrfOf = (f: Facade, sessionCookie: string) => hmac(f.macKey, `connections:${sha256(sessionCookie)}`);
+
+/** Proves the confirmation page for raising this connection was shown in this session. */
+const raiseToken = (f: Facade, sessionCookie: string, gid: string) =>
+  hmac(f.macKey, `connections-raise:${gid}:${sha256(sessionCookie)}`);
+
+/** The level requests of this connection get now (the copy in the person's DocSpace grant). */
+async function connectionAccess(f: Facade, session: Session, gid: string): Promise<AccessLevel | undefined> {
+  const record = await f.docspace.get(docspaceGrantKey(session.userId, session.appId));
+  const ref = record?.connections.find((r) => r.gid === gid);
+  return ref ? (ref.access ?? 'write') : undefined;
+}
 
 function page(html: string, status = 200, extra: Record<string, string> = {}): Response {
   return new Response(html, { status, headers: { ...PAGE_HEADERS, ...extra } });
@@ -101,6 +127,8 @@ async function describe(f: Facade, userId: string, appId: string): Promise<Conne
       redirectHosts: [...new Set((client?.redirectUris ?? []).map(hostOf))],
       connectedAt: grant.createdAt,
       expiresAt: ref.expiresAt,
+      // What requests check (the copy in this record), so the page shows what is enforced.
+      access: ref.access ?? grant.access ?? 'write',
     });
   }
   return views.sort((a, b) => b.connectedAt - a.connectedAt);
@@ -138,7 +166,13 @@ export function mountConnections(app: Hono, f: Facade): void {
               ? 'The connection was revoked.'
               : notice === 'all'
                 ? 'Every connection was revoked.'
-                : undefined,
+                : notice === 'read'
+                  ? 'The connection can now only read. Its next request already follows this.'
+                  : notice === 'write'
+                    ? 'The connection can now read and write.'
+                    : undefined,
+          writeAllowed: f.settings.writeAllowed,
+          admin: signedIn.session.admin === true,
         }),
         200,
         tokens.headers,
@@ -207,6 +241,109 @@ export function mountConnections(app: Hono, f: Facade): void {
     }
   });
 
+  /**
+   * Changes one connection's access level. Lowering takes effect at the connection's next
+   * request; raising shows a page to confirm first, whose form carries a token bound to this
+   * session, connection and level (the list's own button cannot raise by itself).
+   */
+  app.post('/connections/access', async (c) => {
+    try {
+      const checked = await post(c);
+      if (checked instanceof Response) return checked;
+      const { session, form } = checked;
+      const gid = form.get('connection') ?? '';
+      const level = parseAccessLevel(form.get('access'));
+      if (!level) throw new OAuthError('invalid_request', 'choose Read only or Read and write');
+      const grant = gid ? await f.grants.describe(gid) : undefined;
+      if (!grant || grant.userId !== session.userId)
+        throw new OAuthError('invalid_request', 'there is no such connection on your account', 404);
+      if (level === 'write' && !f.settings.writeAllowed)
+        throw new OAuthError(
+          'access_denied',
+          'this server allows reading only (its operator’s setting), so no connection can write',
+          403,
+        );
+      const current: AccessLevel = (await connectionAccess(f, session, gid)) ?? grant.access ?? 'write';
+      const raw = getCookie(c, cookieName(f, 'dsmcp-session')) ?? '';
+      if (raisesAccess(current, level) && !safeEqual(form.get('confirm') ?? '', raiseToken(f, raw, gid))) {
+        const client = await resolveClient(f.store, f.settings, grant.clientId).catch((error: unknown) => {
+          if (isStoreUnavailable(error)) throw error;
+          return undefined;
+        });
+        return page(
+          confirmRaisePage({
+            name: client?.clientName ?? 'this app',
+            connection: gid,
+            csrf: csrfOf(f, raw),
+            confirm: raiseToken(f, raw, gid),
+          }),
+        );
+      }
+      if (!(await f.grants.setAccess(gid, session.userId, level)))
+        throw new OAuthError('invalid_request', 'there is no such connection on your account', 404);
+      return new Response(null, { status: 303, headers: { location: `/connections?done=${level}` } });
+    } catch (error) {
+      return browserError(f, error);
+    }
+  });
+
+  /** The portal admins' view: everyone's connections, paged by person, with Revoke. */
+  app.get('/connections/all', async (c) => {
+    try {
+      const signedIn = await sessionOf(f, c);
+      if (!signedIn?.session.admin || !appId)
+        throw new OAuthError('invalid_request', 'there is no such page', 404);
+      const pageNo = Math.max(1, Math.floor(Number(new URL(c.req.url).searchParams.get('page')) || 1));
+      const { people, total } = await f.people.page((pageNo - 1) * PEOPLE_PER_PAGE, PEOPLE_PER_PAGE);
+      const groups: { userId: string; person?: string; connections: ConnectionView[] }[] = [];
+      const empty: { id: string; at: number }[] = [];
+      for (const person of people) {
+        const connections = await describe(f, person.id, appId);
+        if (connections.length > 0) groups.push({ userId: person.id, connections });
+        else empty.push(person);
+      }
+      await f.people.remove(empty);
+      // Names from DocSpace with the admin's own sign-in (best effort: the id shows otherwise).
+      const token = await f.docspace.currentToken(docspaceGrantKey(signedIn.session.userId, appId));
+      if (token)
+        await Promise.all(
+          groups.map(async (g) => {
+            const found = await f.upstream.person(token, g.userId);
+            const label = [found?.name, found?.email && `<${found.email}>`].filter(Boolean).join(' ');
+            if (label) g.person = label;
+          }),
+        );
+      const notice = new URL(c.req.url).searchParams.get('done');
+      return page(
+        allConnectionsPage({
+          portalUrl: f.settings.portalUrl,
+          groups,
+          csrf: csrfOf(f, signedIn.raw),
+          page: pageNo,
+          pages: Math.max(1, Math.ceil(total / PEOPLE_PER_PAGE)),
+          notice: notice === 'revoked' ? 'The connection was revoked.' : undefined,
+        }),
+      );
+    } catch (error) {
+      return browserError(f, error);
+    }
+  });
+
+  app.post('/connections/all/revoke', async (c) => {
+    try {
+      const checked = await post(c);
+      if (checked instanceof Response) return checked;
+      if (!checked.session.admin) throw new OAuthError('invalid_request', 'there is no such page', 404);
+      const gid = checked.form.get('connection') ?? '';
+      const grant = gid ? await f.grants.describe(gid) : undefined;
+      if (!grant) throw new OAuthError('invalid_request', 'there is no such connection', 404);
+      await f.grants.revokeGrant(gid, `revoked by portal admin ${checked.session.userId}`);
+      return new Response(null, { status: 303, headers: { location: '/connections/all?done=revoked' } });
+    } catch (error) {
+      return browserError(f, error);
+    }
+  });
+
   app.post('/connections/revoke-all', async (c) => {
     try {
       const checked = await post(c);
@@ -257,7 +394,13 @@ export async function finishConnectionsSignIn(
     const userId = await f.upstream.userId(tokens.accessToken);
     // DocSpace replaced the person's authorization for the app: the grant their connections use.
     await f.docspace.install({ userId, app, tokens, typedIn: false });
-    const session: Session = { userId, appId: app.clientId, exp: f.settings.now() + SESSION_SECONDS * 1000 };
+    const admin = await f.upstream.isPortalAdmin(tokens.accessToken);
+    const session: Session = {
+      userId,
+      appId: app.clientId,
+      exp: f.settings.now() + SESSION_SECONDS * 1000,
+      ...(admin ? { admin } : {}),
+    };
     const headers = new Headers({ location: '/connections', 'cache-control': 'no-store' });
     headers.append(
       'set-cookie',

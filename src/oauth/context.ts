@@ -8,6 +8,7 @@ import { OAuthError } from './errors.js';
 import type { DocSpaceGrants } from './docspace-grants.js';
 import type { Grants } from './grants.js';
 import type { PersonalTokens } from './personal-tokens.js';
+import type { PeopleIndex } from './people-index.js';
 import { errorPage, PAGE_HEADERS } from './pages.js';
 import type { Sealer } from './seal.js';
 import type { OAuthSettings } from './settings.js';
@@ -25,6 +26,8 @@ export interface Facade {
   grants: Grants;
   /** Personal access tokens (`personal-tokens.ts`). */
   personalTokens: PersonalTokens;
+  /** Who has connections, for the portal admins' view. */
+  people: PeopleIndex;
   accessSealer: Sealer;
   storageSealer: Sealer;
   /** Key for CSRF tokens and cookie values. */

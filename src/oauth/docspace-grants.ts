@@ -1,4 +1,5 @@
 import type { Audit } from '../audit/index.js';
+import type { AccessLevel } from './access-level.js';
 import { tryLock } from '../store/lock.js';
 import type { Store } from '../store/store.js';
 import { OAuthError } from './errors.js';
@@ -41,6 +42,12 @@ export interface ConnectionRef {
   clientId: string;
   /** Epoch ms: the connection's refresh family expires then unless refreshed. */
   expiresAt: number;
+  /**
+   * The connection's access level (copy of its grant's), here because every request reads this
+   * record anyway: lowering takes effect at the next request at no extra store read. Absent on
+   * connections made before levels existed: `write`.
+   */
+  access?: AccessLevel;
 }
 
 export interface DocSpaceGrantDeps {
@@ -334,6 +341,19 @@ export function createDocSpaceGrants(deps: DocSpaceGrantDeps) {
       return removed !== undefined;
     },
 
+    /** Sets a connection's access level; false when the connection is no longer attached. */
+    async setAccess(key: string, gid: string, access: AccessLevel): Promise<boolean> {
+      const record = await mutate(key, async (current) =>
+        current?.connections.some((c) => c.gid === gid)
+          ? {
+              ...current,
+              connections: current.connections.map((c) => (c.gid === gid ? { ...c, access } : c)),
+            }
+          : current,
+      );
+      return Boolean(record?.connections.some((c) => c.gid === gid && c.access === access));
+    },
+
     /** The app to check a typed-in client's secret against, when the grant has one. */
     async typedInApp(key: string): Promise<UpstreamApp | undefined> {
       const loaded = await load(key);
@@ -345,14 +365,28 @@ export function createDocSpaceGrants(deps: DocSpaceGrantDeps) {
      * about to expire; undefined when the connection is no longer attached (revoked).
      */
     async accessToken(key: string, gid: string, refused?: string): Promise<string | undefined> {
+      return (await this.connection(key, gid, refused))?.accessToken;
+    },
+
+    /**
+     * `accessToken`, with the connection's current access level from the same read (one store
+     * read per request covers revocation and the level).
+     */
+    async connection(
+      key: string,
+      gid: string,
+      refused?: string,
+    ): Promise<{ accessToken: string; access: AccessLevel } | undefined> {
       const loaded = await load(key);
       const now = settings.now();
-      if (!loaded?.record.connections.some((c) => c.gid === gid && c.expiresAt > now)) return undefined;
+      const ref = loaded?.record.connections.find((c) => c.gid === gid && c.expiresAt > now);
+      if (!loaded || !ref) return undefined;
+      const access = ref.access ?? 'write';
       const ds = await openTokens(loaded.record.ds);
       if (!ds) return undefined;
       const stillRefused = refused !== undefined && ds.accessToken === refused;
-      if (!stillRefused && !needsRenewal(ds, now)) return ds.accessToken;
-      return (await this.renew(key, ds.accessToken)).accessToken;
+      if (!stillRefused && !needsRenewal(ds, now)) return { accessToken: ds.accessToken, access };
+      return { accessToken: (await this.renew(key, ds.accessToken)).accessToken, access };
     },
 
     /** Renews the grant once for everyone asking (this process and others); `seen` is the token found too old. */
@@ -362,6 +396,16 @@ export function createDocSpaceGrants(deps: DocSpaceGrantDeps) {
       const started = renewShared(key, seen).finally(() => renewing.delete(key));
       renewing.set(key, started);
       return started;
+    },
+
+    /**
+     * The grant's DocSpace access token while it is still valid, without renewing it: for the
+     * connections page's own look-ups (names in the admins' view), best effort.
+     */
+    async currentToken(key: string): Promise<string | undefined> {
+      const loaded = await load(key);
+      const ds = loaded ? await openTokens(loaded.record.ds) : undefined;
+      return ds && ds.expiresAt > settings.now() ? ds.accessToken : undefined;
     },
 
     /** The record, for listings (a person's connections) and tests. */

@@ -1,4 +1,5 @@
 import type { Audit } from '../audit/index.js';
+import type { AccessLevel } from './access-level.js';
 import type { Store } from '../store/store.js';
 import { type AccessTokenClaims, checkAccessToken, mintAccessToken } from './access-token.js';
 import type { ClientRecord } from './clients.js';
@@ -30,6 +31,12 @@ export interface GrantRecord {
   /** Older tokens of the family and when each was replaced: presenting one is a replay. */
   spent: { hash: string; rotatedAt: number }[];
   createdAt: number;
+  /**
+   * What the person allowed at consent or last set on /connections; absent on connections made
+   * before levels existed (they had everything: `write`). Requests check the copy in the
+   * DocSpace grant's ConnectionRef, read anyway on every request.
+   */
+  access?: AccessLevel;
 }
 
 export interface TokenResponse {
@@ -112,6 +119,7 @@ export function createGrants(deps: GrantDeps) {
       resource: string;
       scope?: string;
       dsg: string;
+      access: AccessLevel;
     }): Promise<TokenResponse> {
       const gid = randomToken(16);
       const refreshToken = `${gid}.${randomToken(32)}`;
@@ -126,12 +134,14 @@ export function createGrants(deps: GrantDeps) {
         current: sha256(refreshToken),
         spent: [],
         createdAt: now,
+        access: input.access,
       };
       await store.set(grantKey(gid), JSON.stringify(grant), settings.refreshTokenTtl);
       await docspace.attach(input.dsg, {
         gid,
         clientId: input.clientId,
         expiresAt: now + settings.refreshTokenTtl * 1000,
+        access: input.access,
       });
       audit.record({
         event: 'grant.issued',
@@ -305,6 +315,42 @@ export function createGrants(deps: GrantDeps) {
       if (!loaded || loaded.grant.userId !== userId) return false;
       await revokeFamily(loaded.grant, reason);
       return true;
+    },
+
+    /**
+     * Sets one connection's access level for its owner; false when it is not theirs or gone.
+     * The copy requests check (the DocSpace grant's ConnectionRef) changes first when lowering
+     * and last when raising, so a failure in between never leaves more access than shown.
+     */
+    async setAccess(gid: string, userId: string, level: AccessLevel): Promise<boolean> {
+      for (let i = 0; i < 20; i++) {
+        const loaded = gid ? await load(gid) : undefined;
+        if (!loaded || loaded.grant.userId !== userId) return false;
+        const before = loaded.grant.access ?? 'write';
+        const lowering = level === 'read';
+        if (lowering && !(await docspace.setAccess(loaded.grant.dsg, gid, level))) return false;
+        const updated: GrantRecord = { ...loaded.grant, access: level };
+        if (
+          !(await store.compareAndSet(
+            grantKey(gid),
+            loaded.raw,
+            JSON.stringify(updated),
+            settings.refreshTokenTtl,
+          ))
+        )
+          continue;
+        if (!lowering && !(await docspace.setAccess(loaded.grant.dsg, gid, level))) return false;
+        if (before !== level)
+          audit.record({
+            event: 'grant.access_changed',
+            outcome: 'success',
+            userId,
+            clientId: loaded.grant.clientId,
+            reason: `${before} -> ${level}`,
+          });
+        return true;
+      }
+      throw new OAuthError('temporarily_unavailable', 'the connection is busy; try again');
     },
 
     /** True while the grant exists (not revoked, not expired). */

@@ -1,6 +1,7 @@
 import { type Context, Hono } from 'hono';
 import { mountActivityPage } from '../activity/page.js';
 import { createAudit } from '../audit/index.js';
+import type { AccessLevel } from './access-level.js';
 import { createAccessTokenSealer } from './access-token.js';
 import { mountAuthorize } from './authorize.js';
 import { mountConnections, sessionOf } from './connections.js';
@@ -13,6 +14,7 @@ import { createDocSpaceGrants } from './docspace-grants.js';
 import { createGrants } from './grants.js';
 import { mountMetadata } from './metadata.js';
 import { createPersonalTokens, type PersonalTokens } from './personal-tokens.js';
+import { createPeopleIndex } from './people-index.js';
 import { createSealer } from './seal.js';
 import { type OAuthDeps, resolveSettings } from './settings.js';
 import { mountTokenEndpoints } from './token.js';
@@ -34,6 +36,11 @@ export interface OAuthServer {
   docspaceAccessToken(claims: { gid: string; dsg: string }, refused?: string): Promise<string | undefined>;
   /** Personal access tokens, for the authenticator (`src/auth/`). */
   personalTokens: PersonalTokens;
+  /** `docspaceAccessToken` with the connection's current access level, from the same read. */
+  connection(claims: {
+    gid: string;
+    dsg: string;
+  }): Promise<{ accessToken: string; access: AccessLevel } | undefined>;
 }
 
 /**
@@ -53,6 +60,7 @@ export function createOAuth(deps: OAuthDeps): OAuthServer {
     app,
     docspaceAccessToken: (claims, refused) => f.docspace.accessToken(claims.dsg, claims.gid, refused),
     personalTokens: f.personalTokens,
+    connection: (claims) => f.docspace.connection(claims.dsg, claims.gid),
   };
 }
 
@@ -108,6 +116,7 @@ export function createFacade(deps: OAuthDeps): Facade {
     docspace,
     grants,
     personalTokens,
+    people: createPeopleIndex(deps.store, settings.refreshTokenTtl),
     accessSealer,
     storageSealer,
     macKey: hmac(deps.secret, 'docspace-mcp mac key'),

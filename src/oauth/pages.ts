@@ -1,4 +1,5 @@
 import { escapeHtml, layout } from '../pages/html.js';
+import type { AccessLevel } from './access-level.js';
 
 /** The consent page (the error page and the shared layout are in `src/pages/html.ts`). */
 
@@ -17,6 +18,44 @@ export interface ConsentView {
   csrf: string;
   /** Absolute URL of our consent endpoint. */
   action: string;
+  /** The level selected first (the operator's `DOCSPACE_OAUTH_DEFAULT_ACCESS`). */
+  defaultAccess?: AccessLevel;
+  /** False when the operator's tool settings allow reading only: no choice is offered. */
+  writeAllowed?: boolean;
+}
+
+/** The person's choice of access for this app (radio buttons, labelled, no script). */
+function accessChoice(v: ConsentView): string {
+  if (v.writeAllowed === false)
+    return `<p class="muted" data-testid="access-fixed">The app can read your files, rooms and profile, with your rights, and change nothing: this server allows reading only. You can revoke it at any time.</p>
+<input type="hidden" name="access" value="read">`;
+  const checked = (level: AccessLevel) => ((v.defaultAccess ?? 'write') === level ? ' checked' : '');
+  return `<fieldset class="access"><legend>What may this app do?</legend>
+<label><input type="radio" name="access" value="read"${checked('read')}> <b>Read only</b> <span class="muted">find and read your files, rooms and people; change nothing</span></label>
+<label><input type="radio" name="access" value="write"${checked('write')}> <b>Read and write</b> <span class="muted">also create, edit, move, share and delete, with your rights</span></label>
+</fieldset>
+<p class="muted">You can change this, or revoke the app, at any time on your connections page.</p>`;
+}
+
+const ACCESS_STYLE = `<style>fieldset.access{border:1px solid #e3e6ec;border-radius:6px;padding:.5rem .9rem;margin:1rem 0}fieldset.access label{display:block;padding:.35rem 0}legend{font-weight:600;padding:0 .3rem}</style>`;
+
+/** The app is not on the operator's list of allowed apps: a page naming the policy. */
+export function notAllowedPage(v: {
+  policy: string;
+  clientName?: string;
+  documentHost?: string;
+  redirectUri: string;
+}): string {
+  const where = v.documentHost
+    ? `This app (${escapeHtml(v.clientName ?? 'unnamed')}) is described at <b>${escapeHtml(v.documentHost)}</b> and sends you back to <code>${escapeHtml(v.redirectUri)}</code>.`
+    : `This app sends you back to <code>${escapeHtml(v.redirectUri)}</code>.`;
+  return layout(
+    'This app is not approved here',
+    `<h1>This app is not approved here</h1>
+<p data-testid="policy">${escapeHtml(v.policy)}</p>
+<p>${where}</p>
+<p class="muted">Nothing was shared with it. If you need it, ask your DocSpace administrator to add it to the list of allowed apps.</p>`,
+  );
 }
 
 export function consentPage(v: ConsentView): string {
@@ -44,7 +83,7 @@ export function consentPage(v: ConsentView): string {
       : `Allow <span data-testid="client-name">${escapeHtml(v.clientName)}</span> to use your DocSpace?`;
   return layout(
     v.identity === 'docspace-app' ? 'Connect an app to your DocSpace?' : 'Allow access to DocSpace?',
-    `<h1>${heading}</h1>
+    `${ACCESS_STYLE}<h1>${heading}</h1>
 <p class="muted">${identity}</p>
 <dl>
 <dt>Portal</dt><dd data-testid="portal">${escapeHtml(v.portalUrl)}</dd>
@@ -52,8 +91,8 @@ export function consentPage(v: ConsentView): string {
 </dl>
 ${loopbackWarning}
 <p class="note" data-testid="next">If you allow, DocSpace will ask you to sign in (unless you already are) and to confirm access on a page of its own. That second question is DocSpace’s, and expected.</p>
-<p class="muted">The app can then read and change your files, rooms and profile, with your rights, until you revoke it.</p>
 <form method="post" action="${escapeHtml(v.action)}">
+${accessChoice(v)}
 <input type="hidden" name="request" value="${escapeHtml(v.requestId)}">
 <input type="hidden" name="csrf" value="${escapeHtml(v.csrf)}">
 <label class="muted"><input type="checkbox" name="remember" value="1"> Remember my choice for this app in this browser</label>

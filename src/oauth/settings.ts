@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ActivityLog } from '../activity/log.js';
 import type { Audit } from '../audit/index.js';
 import type { Store } from '../store/store.js';
+import type { AccessLevel } from './access-level.js';
 import type { CimdTestRoute } from './safe-fetch.js';
 
 /**
@@ -65,6 +66,15 @@ export interface OAuthDeps {
   demo?: boolean;
   /** Each person's activity log, shown at `/connections/activity` (src/activity). */
   activity?: ActivityLog;
+  /** The level the consent page selects first (`DOCSPACE_OAUTH_DEFAULT_ACCESS`). Default `write`. */
+  defaultAccess?: AccessLevel;
+  /**
+   * Whether the operator's tool settings leave any tool that changes something (false with
+   * `DOCSPACE_READ_ONLY`, or toolsets of reading tools only): the ceiling of every connection.
+   */
+  writeAllowed?: boolean;
+  /** Hosts of the apps allowed to connect (`DOCSPACE_OAUTH_ALLOWED_CLIENTS`); empty: any. */
+  allowedClients?: string[];
 }
 
 export interface CimdSettings {
@@ -103,6 +113,9 @@ export interface OAuthSettings {
   upstreamTimeoutMs: number;
   now: () => number;
   demo: boolean;
+  defaultAccess: AccessLevel;
+  writeAllowed: boolean;
+  allowedClients: string[];
 }
 
 const stripSlash = (url: string) => url.replace(/\/+$/, '');
@@ -152,5 +165,8 @@ export function resolveSettings(deps: OAuthDeps): OAuthSettings {
     upstreamTimeoutMs: deps.upstreamTimeoutMs ?? 10_000,
     now: deps.now ?? Date.now,
     demo: deps.demo ?? false,
+    writeAllowed: deps.writeAllowed ?? true,
+    defaultAccess: deps.writeAllowed === false ? 'read' : (deps.defaultAccess ?? 'write'),
+    allowedClients: deps.allowedClients ?? [],
   };
 }

@@ -6,6 +6,7 @@ import {
   readClientCredentials,
   registerClient,
 } from './clients.js';
+import { policySentence, registrationAllowed } from './client-policy.js';
 import { apiRoute, type Facade } from './context.js';
 import { sha256, verifyPkce } from './crypto.js';
 import { OAuthError } from './errors.js';
@@ -73,6 +74,14 @@ export function mountTokenEndpoints(app: Hono, f: Facade): void {
       const body = await c.req.json().catch(() => {
         throw new OAuthError('invalid_client_metadata', 'the registration request must be JSON');
       });
+      const uris = (body as { redirect_uris?: unknown } | null)?.redirect_uris;
+      if (Array.isArray(uris) && !registrationAllowed(f.settings, uris)) {
+        f.audit.record({ event: 'client.refused', outcome: 'failure', reason: 'registration not allowed' });
+        throw new OAuthError(
+          'invalid_redirect_uri',
+          `${policySentence(f.settings)} None of these redirect URIs is on that list.`,
+        );
+      }
       const { record, response } = await registerClient(f.store, f.settings, body);
       f.audit.record({ event: 'client.registered', outcome: 'success', clientId: record.clientId });
       return c.json(response, 201, NO_STORE);
@@ -155,12 +164,15 @@ async function exchangeCode(
     dsg = await f.docspace.install({ userId, app: dsApp, tokens, typedIn: true });
   }
   if (!dsg || !userId) throw new OAuthError('invalid_grant', 'the authorization code is unusable');
+  // Listed first, so the portal admins' view never misses a connection (it prunes the empty).
+  await f.people.add(userId, f.settings.now());
   const issued = await f.grants.create({
     userId,
     clientId,
     resource: record.resource,
     scope: record.scope,
     dsg,
+    access: record.access ?? f.settings.defaultAccess,
   });
   const gid = issued.refresh_token.split('.')[0] ?? '';
   // A replay that arrived while this exchange ran marked the code: the tokens must not live.

@@ -30,6 +30,14 @@ export interface Upstream {
   revoke(app: UpstreamApp, token: string, hint: 'access_token' | 'refresh_token'): Promise<void>;
   /** The DocSpace user id behind an access token (its `sub`, else `people/@self`). */
   userId(accessToken: string): Promise<string>;
+  /**
+   * Whether the person is the portal's owner or one of its DocSpace admins (`people/@self`:
+   * `isOwner`, `isAdmin`; DocSpace reports the owner with `isAdmin: false`). False when
+   * DocSpace does not say.
+   */
+  isPortalAdmin(accessToken: string): Promise<boolean>;
+  /** A person's display name and e-mail (`people/{id}`), for the admins' view; undefined when not found. */
+  person(accessToken: string, userId: string): Promise<{ name?: string; email?: string } | undefined>;
 }
 
 /**
@@ -158,6 +166,39 @@ export function createUpstream(settings: OAuthSettings, fetchImpl: typeof fetch 
       if (!res.ok || typeof id !== 'string')
         throw new OAuthError('invalid_grant', 'DocSpace did not accept the new token');
       return id;
+    },
+
+    async isPortalAdmin(accessToken) {
+      try {
+        const res = await fetchImpl(`${settings.portalUrl}/api/2.0/people/@self`, {
+          headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+          signal: AbortSignal.timeout(settings.upstreamTimeoutMs),
+        });
+        const json = (await res.json().catch(() => undefined)) as
+          { response?: { isOwner?: unknown; isAdmin?: unknown } } | undefined;
+        return res.ok && (json?.response?.isOwner === true || json?.response?.isAdmin === true);
+      } catch {
+        return false;
+      }
+    },
+
+    async person(accessToken, userId) {
+      try {
+        const res = await fetchImpl(`${settings.portalUrl}/api/2.0/people/${encodeURIComponent(userId)}`, {
+          headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+          signal: AbortSignal.timeout(settings.upstreamTimeoutMs),
+        });
+        if (!res.ok) return undefined;
+        const json = (await res.json().catch(() => undefined)) as
+          { response?: { displayName?: unknown; email?: unknown } } | undefined;
+        const { displayName, email } = json?.response ?? {};
+        return {
+          name: typeof displayName === 'string' ? displayName : undefined,
+          email: typeof email === 'string' ? email : undefined,
+        };
+      } catch {
+        return undefined;
+      }
     },
   };
 }

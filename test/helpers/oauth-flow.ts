@@ -50,6 +50,8 @@ export async function browserLeg(
     jar?: CookieJar;
     upstream?: (location: string) => Promise<string>;
     remember?: boolean;
+    /** The access level picked on the consent page; default: the page's own selection. */
+    access?: 'read' | 'write';
   } = {},
 ): Promise<{ location: string; consentStatus: number; consentHtml: string }> {
   const jar = opts.jar ?? new CookieJar();
@@ -63,6 +65,7 @@ export async function browserLeg(
       ...fields,
       decision: opts.decision ?? 'allow',
       ...(opts.remember ? { remember: '1' } : {}),
+      ...(opts.access ? { access: opts.access } : {}),
     });
     const post = await fetch(`${facadeUrl}/oauth/consent`, {
       method: 'POST',

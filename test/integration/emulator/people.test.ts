@@ -11,9 +11,11 @@ describe('emulator: people', () => {
   });
   after(() => h.close());
 
-  it("describes each role with DocSpace's flags", async () => {
+  // DocSpace-server common/ASC.Api.Core/Model/EmployeeFullDto.cs (GetFullAsync): `IsAdmin` is
+  // `type is DocSpaceAdmin && !IsOwner`, so the portal owner reads isOwner true, isAdmin false.
+  it("describes each role with DocSpace's flags (the owner is not also isAdmin)", async () => {
     const expect: Record<string, Record<string, boolean>> = {
-      owner: { isOwner: true, isAdmin: true, isRoomAdmin: false, isCollaborator: false, isVisitor: false },
+      owner: { isOwner: true, isAdmin: false, isRoomAdmin: false, isCollaborator: false, isVisitor: false },
       admin: { isOwner: false, isAdmin: true, isRoomAdmin: false, isCollaborator: false, isVisitor: false },
       roomAdmin: {
         isOwner: false,

@@ -5,14 +5,14 @@ import { describe, it } from 'node:test';
 import { createAudit } from '../../../src/audit/index.js';
 import { createAuthenticator } from '../../../src/auth/index.js';
 import { AuthError } from '../../../src/auth/errors.js';
-import { withAccessCeiling } from '../../../src/http/admit.js';
+import { withheldBy, withinAccess } from '../../../src/mcp/access.js';
 import { createDocSpaceGrants } from '../../../src/oauth/docspace-grants.js';
 import { createPersonalTokens } from '../../../src/oauth/personal-tokens.js';
 import { createSealer } from '../../../src/oauth/seal.js';
 import type { OAuthSettings } from '../../../src/oauth/settings.js';
 import type { Upstream } from '../../../src/oauth/upstream.js';
 import { createMemoryStore } from '../../../src/store/memory.js';
-import { narrowSelection, resolveSelection, selectTools } from '../../../src/tools/selection.js';
+import { resolveSelection, selectTools } from '../../../src/tools/selection.js';
 
 const SECRET = 'unit-secret-0123456789-abcdefghijkl';
 const BASE = 'https://mcp.example.com';
@@ -131,16 +131,16 @@ describe('personal access tokens at the authenticator', () => {
 });
 
 describe('the access ceiling of a Read only token', () => {
-  it('turns read-only on whatever the request asks; write leaves the request alone', () => {
+  it('lists only read-only tools and refuses the others, saying to make a Read and write token', async () => {
+    const { pats, call } = await setup();
+    const { token } = await pats.create({ userId: 'u1', appId: APP.clientId, label: 'ci', access: 'read', days: 30 });
+    const out = await call(`Bearer ${token}`);
+    assert.ok(out.ok);
+    assert.equal(out.access?.level, 'read');
     const server = resolveSelection();
-    const asked = { selection: { readOnly: false } };
-    const read = withAccessCeiling(asked, 'read');
-    const narrowed = narrowSelection(server, read.selection);
-    assert.ok(!('error' in narrowed));
-    const names = selectTools(narrowed).map((t) => t.name);
+    const names = withinAccess(selectTools(server), out.access).map((t) => t.name);
     assert.ok(names.includes('get_current_user'));
     assert.ok(!names.includes('delete_file') && !names.includes('create_folder'));
-    assert.equal(withAccessCeiling(asked, 'write'), asked);
-    assert.equal(withAccessCeiling(asked, undefined), asked);
+    assert.match(withheldBy(server, out.access, 'delete_file') ?? '', /personal token is Read only.*\/connections/);
   });
 });

@@ -33,6 +33,8 @@ export async function codeFor(
     clientId?: string;
     jar?: CookieJar;
     upstream?: (l: string) => Promise<string>;
+    access?: 'read' | 'write';
+    remember?: boolean;
   } = {},
 ): Promise<{ clientId: string; code: string; verifier: string; redirectUri: string; location: string }> {
   const redirectUri = opts.redirectUri ?? 'http://127.0.0.1:7000/client-callback';
@@ -56,7 +58,7 @@ export async function codeFor(
       code_challenge_method: 'S256',
       state: 's1',
     }),
-    { jar: opts.jar, upstream: opts.upstream },
+    { jar: opts.jar, upstream: opts.upstream, access: opts.access, remember: opts.remember },
   );
   const code = leg.location.startsWith('status:')
     ? ''
