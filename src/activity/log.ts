@@ -224,7 +224,7 @@ const REFUSED: Record<string, string> = {
   not_confirmed: 'Not done: it needed the person’s confirmation, which was not given.',
   forbidden: 'DocSpace refused: this account may not do that.',
   unauthorized: 'DocSpace did not accept the sign-in.',
-  not_allowed: 'Not allowed by this connection’s access level.',
+  access_withheld: 'Not allowed by this connection’s access level.',
   unknown_tool: 'No such tool on this server.',
 };
 
