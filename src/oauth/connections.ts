@@ -1,14 +1,14 @@
 import type { Context, Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { isStoreUnavailable } from '../store/errors.js';
-import { stateKey } from './authorize.js';
 import { type ClientRecord, resolveClient } from './clients.js';
 import { connectionsPage, type ConnectionView, signedOutPage } from './connections-page.js';
 import { browserError, type Facade } from './context.js';
 import { createPkcePair, hmac, randomToken, safeEqual, sha256 } from './crypto.js';
-import { docspaceGrantKey } from './docspace-grants.js';
 import { OAuthError } from './errors.js';
 import { PAGE_HEADERS } from './pages.js';
+import { listConnections } from './person-connections.js';
+import { type ConnectionsState, state as stateRecord } from './records/index.js';
 
 /**
  * `/connections`: a person signs in with DocSpace (the same upstream leg clients use) and sees
@@ -20,13 +20,7 @@ import { PAGE_HEADERS } from './pages.js';
  * listed keep working.
  */
 
-/** Our state at DocSpace for a sign-in to this page (beside the clients' `UpstreamState`). */
-export interface ConnectionsState {
-  purpose: 'connections';
-  verifier: string;
-  /** Matches the nonce cookie set when the sign-in started: the same browser comes back. */
-  nonce: string;
-}
+export type { ConnectionsState } from './records/index.js';
 
 interface Session {
   userId: string;
@@ -65,14 +59,9 @@ function page(html: string, status = 200, extra: Record<string, string> = {}): R
   return new Response(html, { status, headers: { ...PAGE_HEADERS, ...extra } });
 }
 
-async function describe(f: Facade, userId: string, appId: string): Promise<ConnectionView[]> {
-  const record = await f.docspace.get(docspaceGrantKey(userId, appId));
-  const now = f.settings.now();
+async function describe(f: Facade, userId: string): Promise<ConnectionView[]> {
   const views: ConnectionView[] = [];
-  for (const ref of record?.connections ?? []) {
-    if (ref.expiresAt <= now) continue;
-    const grant = await f.grants.describe(ref.gid);
-    if (!grant || grant.userId !== userId) continue;
+  for (const { grant, ...ref } of await listConnections(f, userId)) {
     let client: ClientRecord | undefined;
     try {
       client = await resolveClient(f.store, f.settings, ref.clientId);
@@ -119,7 +108,7 @@ export function mountConnections(app: Hono, f: Facade): void {
       const signedIn = await sessionOf(f, c);
       if (!signedIn || !appId)
         return page(signedOutPage({ portalUrl: f.settings.portalUrl, available: Boolean(appId) }));
-      const connections = await describe(f, signedIn.session.userId, appId);
+      const connections = await describe(f, signedIn.session.userId);
       const notice = new URL(c.req.url).searchParams.get('done') ?? undefined;
       return page(
         connectionsPage({
@@ -148,7 +137,7 @@ export function mountConnections(app: Hono, f: Facade): void {
       const state = randomToken(32);
       const nonce = randomToken(16);
       const saved: ConnectionsState = { purpose: 'connections', verifier, nonce };
-      await f.store.set(stateKey(state), JSON.stringify(saved), STATE_SECONDS);
+      await f.records.set(stateRecord, stateRecord.key(state), saved, STATE_SECONDS);
       return new Response(null, {
         status: 302,
         headers: {
@@ -201,7 +190,7 @@ export function mountConnections(app: Hono, f: Facade): void {
       const checked = await post(c);
       if (checked instanceof Response) return checked;
       const { userId } = checked.session;
-      for (const view of appId ? await describe(f, userId, appId) : [])
+      for (const view of appId ? await describe(f, userId) : [])
         await f.grants.revokeConnection(view.id, userId, 'revoked by the person (all connections)');
       return new Response(null, { status: 303, headers: { location: '/connections?done=all' } });
     } catch (error) {

@@ -7,6 +7,7 @@ import { OAuthError } from './errors.js';
 import type { DocSpaceGrants } from './docspace-grants.js';
 import type { Grants } from './grants.js';
 import { errorPage, PAGE_HEADERS } from './pages.js';
+import type { RecordIO } from './records/index.js';
 import type { Sealer } from './seal.js';
 import type { OAuthSettings } from './settings.js';
 import type { Upstream } from './upstream.js';
@@ -21,6 +22,8 @@ export interface Facade {
   /** The persons' DocSpace grants, shared by their connections. */
   docspace: DocSpaceGrants;
   grants: Grants;
+  /** Every stored OAuth record goes through it: validated on read, versioned on write. */
+  records: RecordIO;
   accessSealer: Sealer;
   storageSealer: Sealer;
   /** Key for CSRF tokens and cookie values. */

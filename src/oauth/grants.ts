@@ -4,6 +4,14 @@ import { type AccessTokenClaims, checkAccessToken, mintAccessToken } from './acc
 import type { ClientRecord } from './clients.js';
 import { randomToken, safeEqual, sha256 } from './crypto.js';
 import { OAuthError } from './errors.js';
+import {
+  createRecordIO,
+  type RecordIO,
+  encodeRecord,
+  grant as grantRecord,
+  type GrantRecord,
+  grantLock,
+} from './records/index.js';
 import type { Sealer } from './seal.js';
 import type { OAuthSettings } from './settings.js';
 import type { DocSpaceGrants } from './docspace-grants.js';
@@ -17,20 +25,7 @@ import type { DocSpaceGrants } from './docspace-grants.js';
  * presenting it later, or any older token, is a replay: the connection is revoked (and the
  * DocSpace grant with it when no other connection uses it).
  */
-export interface GrantRecord {
-  gid: string;
-  userId: string;
-  clientId: string;
-  resource: string;
-  scope?: string;
-  /** Store key of the person's DocSpace grant this connection uses. */
-  dsg: string;
-  current: string;
-  previous?: { hash: string; rotatedAt: number; successor: string };
-  /** Older tokens of the family and when each was replaced: presenting one is a replay. */
-  spent: { hash: string; rotatedAt: number }[];
-  createdAt: number;
-}
+export type { GrantRecord } from './records/index.js';
 
 export interface TokenResponse {
   access_token: string;
@@ -47,10 +42,12 @@ export interface GrantDeps {
   accessSealer: Sealer;
   storageSealer: Sealer;
   audit: Audit;
+  /** Reads and writes records (validated; an invalid one is logged once and treated as absent). */
+  records?: RecordIO;
 }
 
-const grantKey = (gid: string) => `oauth:grant:${gid}`;
-const lockKey = (gid: string) => `oauth:grant-lock:${gid}`;
+const grantKey = grantRecord.key;
+const lockKey = grantLock.key;
 const MAX_SPENT = 20;
 const LOCK_WAIT_MS = 10_000;
 
@@ -58,6 +55,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createGrants(deps: GrantDeps) {
   const { store, settings, docspace, accessSealer, storageSealer, audit } = deps;
+  const io = deps.records ?? createRecordIO(store);
 
   async function respond(grant: GrantRecord, refreshToken: string): Promise<TokenResponse> {
     const now = settings.now();
@@ -97,8 +95,8 @@ export function createGrants(deps: GrantDeps) {
   }
 
   async function load(gid: string): Promise<{ raw: string; grant: GrantRecord } | undefined> {
-    const raw = await store.get(grantKey(gid));
-    return raw ? { raw, grant: JSON.parse(raw) as GrantRecord } : undefined;
+    const loaded = await io.load(grantRecord, grantKey(gid));
+    return loaded && { raw: loaded.raw, grant: loaded.value };
   }
 
   return {
@@ -127,7 +125,7 @@ export function createGrants(deps: GrantDeps) {
         spent: [],
         createdAt: now,
       };
-      await store.set(grantKey(gid), JSON.stringify(grant), settings.refreshTokenTtl);
+      await io.set(grantRecord, grantKey(gid), grant, grantRecord.ttl(settings));
       await docspace.attach(input.dsg, {
         gid,
         clientId: input.clientId,
@@ -188,7 +186,7 @@ export function createGrants(deps: GrantDeps) {
           throw new OAuthError('invalid_grant', 'the refresh token is invalid, expired or revoked');
 
         // One rotation at a time per family; a racer waits, then takes the grace path above.
-        if (!(await store.setIfAbsent(lockKey(gid), '1', 30))) {
+        if (!(await store.setIfAbsent(lockKey(gid), '1', grantLock.ttl()))) {
           if (Date.now() > deadline)
             throw new OAuthError('temporarily_unavailable', 'another refresh is in progress; try again');
           await sleep(50);
@@ -223,8 +221,8 @@ export function createGrants(deps: GrantDeps) {
             !(await store.compareAndSet(
               grantKey(gid),
               raw,
-              JSON.stringify(updated),
-              settings.refreshTokenTtl,
+              encodeRecord(grantRecord, updated),
+              grantRecord.ttl(settings),
             ))
           ) {
             throw new OAuthError(
@@ -309,7 +307,7 @@ export function createGrants(deps: GrantDeps) {
 
     /** True while the grant exists (not revoked, not expired). */
     async isActive(gid: string): Promise<boolean> {
-      return (await store.get(grantKey(gid))) !== undefined;
+      return (await load(gid)) !== undefined;
     },
   };
 

@@ -8,6 +8,7 @@ import { hmac } from './crypto.js';
 import { createDocSpaceGrants } from './docspace-grants.js';
 import { createGrants } from './grants.js';
 import { mountMetadata } from './metadata.js';
+import { createRecordIO, registerRecords } from './records/index.js';
 import { createSealer } from './seal.js';
 import { type OAuthDeps, resolveSettings } from './settings.js';
 import { mountTokenEndpoints } from './token.js';
@@ -53,12 +54,30 @@ export function createFacade(deps: OAuthDeps): Facade {
   const upstream = createUpstream(settings, deps.fetch ?? fetch);
   const accessSealer = createAccessTokenSealer(deps.secret, deps.previousSecrets);
   const storageSealer = createSealer('store', deps.secret, deps.previousSecrets);
-  const docspace = createDocSpaceGrants({ store: deps.store, settings, upstream, storageSealer, audit });
-  const grants = createGrants({ store: deps.store, settings, docspace, accessSealer, storageSealer, audit });
+  const logger = deps.logger.child({ component: 'oauth' });
+  const records = registerRecords(createRecordIO(deps.store, logger));
+  const docspace = createDocSpaceGrants({
+    store: deps.store,
+    settings,
+    upstream,
+    storageSealer,
+    audit,
+    records,
+  });
+  const grants = createGrants({
+    store: deps.store,
+    settings,
+    docspace,
+    accessSealer,
+    storageSealer,
+    audit,
+    records,
+  });
   return {
     settings,
     store: deps.store,
-    logger: deps.logger.child({ component: 'oauth' }),
+    logger,
+    records,
     audit,
     upstream,
     docspace,
