@@ -16,8 +16,9 @@ export {
  * Every record the OAuth server keeps in the store: its key, its shape (a zod schema; stored
  * with a version field, see `./codec.ts`), its TTL. docs/storage.md's table of key families is
  * checked against `RECORD_KINDS` and `KEY_FAMILIES` below (test/unit/oauth/records.test.ts).
- * Secrets that arrive from outside appear in keys only as SHA-256 hashes; values holding a
- * DocSpace token or one of our refresh tokens are sealed by the caller (the `sealed` strings).
+ * Secrets that arrive from outside appear in keys only as SHA-256 hashes; a field holding a
+ * DocSpace token, DocSpace app credentials or one of our refresh tokens is sealed by the caller
+ * and is a plain string here.
  *
  * Pending (added by work running beside this module; the lead reconciles them at merge):
  * `oauth:people` (a global index of people with grants, src/oauth/people-index.ts) and the
