@@ -15,10 +15,8 @@ export interface DocSpaceClientOptions extends TransportOptions {
  * request's credential. Password sign-ins are cached per process (see auth.ts).
  *
  * @example
- * const ds = createDocSpaceClient({ baseUrl, credential: { kind: 'apiKey', apiKey } });
- * const me = await ds.people.self();
- * const mine = await ds.folders.my({ count: 20 });
- * const file = await ds.files.upload({ folderId: mine.current.id, fileName: 'a.txt', data: bytes });
+ * {@includeCode ./client.examples.ts#createDocSpaceClient}
+ * (type-checked: `client.examples.ts`, region `createDocSpaceClient`)
  */
 export class DocSpaceClient extends Transport {
   readonly operations: OperationsApi;

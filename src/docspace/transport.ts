@@ -203,7 +203,9 @@ export class Transport {
 
   /**
    * Calls `/api/2.0/<path>` and returns the envelope's `response`.
-   * @example const file = await client.request<FileDto>('GET', 'files/file/12', { subject: 'file 12' });
+   * @example
+   * {@includeCode ./client.examples.ts#request}
+   * (type-checked: `client.examples.ts`, region `request`)
    */
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
     return (await this.requestResult<T>(method, path, opts)).response;

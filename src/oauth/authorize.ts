@@ -4,9 +4,18 @@ import { clientAllowed, policySentence } from './client-policy.js';
 import { type ClientRecord, resolveClient } from './clients.js';
 import { finishConnectionsSignIn, isConnectionsState } from './connections.js';
 import { clientRedirect, type Facade, pageRoute } from './context.js';
-import { createPkcePair, hmac, isValidChallenge, randomToken, safeEqual, sha256 } from './crypto.js';
+import { createPkcePair, hmac, isValidChallenge, randomToken, safeEqual } from './crypto.js';
 import { OAuthError, type OAuthErrorCode } from './errors.js';
 import { consentPage, notAllowedPage, PAGE_HEADERS } from './pages.js';
+import {
+  code as codeRecord,
+  type CodeRecord,
+  pending as pendingRecord,
+  type PendingAuthorization,
+  remember,
+  state as stateRecord,
+  type UpstreamState,
+} from './records/index.js';
 import {
   checkRedirectUri,
   isLoopbackUri,
@@ -23,56 +32,6 @@ import type { UpstreamApp, UpstreamTokens } from './upstream.js';
  * Until the client and its redirect URI are validated every error is a page, never a redirect.
  */
 
-/** An authorization request that passed validation, waiting for the person's decision. */
-interface PendingAuthorization {
-  clientId: string;
-  clientKind: ClientRecord['kind'];
-  redirectUri: string;
-  redirectUriGiven: boolean;
-  state?: string;
-  codeChallenge: string;
-  resource: string;
-  scope?: string;
-  browser: string;
-  /** The access level the person chose on the consent page (set when they allow). */
-  access?: AccessLevel;
-}
-
-/** Our state at DocSpace: single use, ten minutes, bound to the browser that consented. */
-interface UpstreamState {
-  pending: PendingAuthorization;
-  verifier: string;
-  /** Sealed UpstreamApp when the user's own DocSpace app is used (mode 2). */
-  app?: string;
-}
-
-/** Our authorization code (≤ 60 s, single use), stored under its hash. */
-export interface CodeRecord {
-  clientId: string;
-  redirectUri: string;
-  redirectUriGiven: boolean;
-  codeChallenge: string;
-  resource: string;
-  scope?: string;
-  userId?: string;
-  /** Key of the person's DocSpace grant (operator's app: installed at the callback). */
-  dsg?: string;
-  /** Sealed `{ code, verifier }` (user's own app: exchanged at the token endpoint with its secret). */
-  dsCode?: string;
-  /** The access level chosen at consent. */
-  access?: AccessLevel;
-}
-
-export const codeKey = (code: string) => `oauth:code:${sha256(code)}`;
-const pendingKey = (id: string) => `oauth:pending:${id}`;
-export const stateKey = (state: string) => `oauth:state:${sha256(state)}`;
-const rememberKey = (browser: string, clientId: string, redirectUri: string) =>
-  `oauth:remember:${sha256(`${browser} ${clientId} ${redirectUri}`)}`;
-
-const PENDING_TTL = 600;
-const STATE_TTL = 600;
-const CODE_TTL = 60;
-const REMEMBER_TTL = 30 * 86_400;
 const BROWSER_TTL = 365 * 86_400;
 
 function browserCookieName(f: Facade): string {
@@ -187,7 +146,7 @@ export function mountAuthorize(app: Hono, f: Facade): void {
       const fetchSite = c.req.header('sec-fetch-site');
       const remembered =
         fetchSite !== 'cross-site'
-          ? await f.store.get(rememberKey(browser, client.clientId, redirectUri))
+          ? await f.store.get(remember.key(browser, client.clientId, redirectUri))
           : undefined;
       if (remembered) {
         // The level remembered with the choice (older entries hold `1`: the default).
@@ -202,7 +161,7 @@ export function mountAuthorize(app: Hono, f: Facade): void {
         return res;
       }
       const requestId = randomToken(18);
-      await f.store.set(pendingKey(requestId), JSON.stringify(pending), PENDING_TTL);
+      await f.records.set(pendingRecord, pendingRecord.key(requestId), pending, pendingRecord.ttl());
       const html = consentPage({
         clientName:
           client.clientName ??
@@ -248,13 +207,12 @@ export function mountAuthorize(app: Hono, f: Facade): void {
           403,
         );
       }
-      const raw = await f.store.take(pendingKey(requestId));
-      if (!raw)
+      const pending = await f.records.take(pendingRecord, pendingRecord.key(requestId));
+      if (!pending)
         throw new OAuthError(
           'invalid_request',
           'this consent page expired or was already used; start again from your app',
         );
-      const pending = JSON.parse(raw) as PendingAuthorization;
       if (pending.browser !== browser)
         throw new OAuthError('access_denied', 'the consent was started in another browser', 403);
       if (form.get('decision') !== 'allow') {
@@ -271,9 +229,9 @@ export function mountAuthorize(app: Hono, f: Facade): void {
       pending.access = ceiling(f, parseAccessLevel(form.get('access')) ?? f.settings.defaultAccess);
       if (form.get('remember') === '1') {
         await f.store.set(
-          rememberKey(browser, pending.clientId, pending.redirectUri),
+          remember.key(browser, pending.clientId, pending.redirectUri),
           pending.access,
-          REMEMBER_TTL,
+          remember.ttl(),
         );
       }
       f.audit.record({
@@ -296,16 +254,15 @@ export function mountAuthorize(app: Hono, f: Facade): void {
           'invalid_request',
           'DocSpace returned without a state; start again from your app',
         );
-      const raw = await f.store.take(stateKey(state));
-      if (!raw)
+      const parsed = await f.records.take(stateRecord, stateRecord.key(state));
+      if (!parsed)
         throw new OAuthError(
           'invalid_request',
           'this sign-in expired or was already completed; start again from your app',
         );
-      const parsed: unknown = JSON.parse(raw);
       // A sign-in to the person's connections page comes back here too (one redirect URI).
       if (isConnectionsState(parsed)) return finishConnectionsSignIn(f, c, parsed);
-      const saved = parsed as UpstreamState;
+      const saved: UpstreamState = parsed;
       if (browserOf(f, c) !== saved.pending.browser) {
         throw new OAuthError('access_denied', 'this sign-in was started in another browser', 403);
       }
@@ -361,7 +318,7 @@ export function mountAuthorize(app: Hono, f: Facade): void {
         record.dsg = await f.docspace.install({ userId: record.userId, app, tokens, typedIn: false });
       }
       const code = randomToken(32);
-      await f.store.set(codeKey(code), JSON.stringify(record), CODE_TTL);
+      await f.records.set(codeRecord, codeRecord.key(code), record, codeRecord.ttl());
       return clientRedirect(f, pending.redirectUri, { code, state: pending.state });
     }),
   );
@@ -417,7 +374,7 @@ async function startUpstream(
   }
   if (!app) throw new OAuthError('server_error', 'no DocSpace OAuth app is configured');
   const saved: UpstreamState = { pending, verifier, app: sealedApp };
-  await f.store.set(stateKey(state), JSON.stringify(saved), STATE_TTL);
+  await f.records.set(stateRecord, stateRecord.key(state), saved, stateRecord.ttl());
   return new Response(null, {
     status: 302,
     headers: { location: f.upstream.authorizeUrl(app, state, challenge), 'cache-control': 'no-store' },

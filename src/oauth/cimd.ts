@@ -1,7 +1,7 @@
 import type { Store } from '../store/store.js';
 import type { ClientRecord } from './clients.js';
-import { sha256 } from './crypto.js';
 import { OAuthError } from './errors.js';
+import { cimd, recordsOf } from './records/index.js';
 import { type ApplicationType, checkRedirectUri } from './redirect.js';
 import { SafeFetchError, safeGet, UNREACHABLE } from './safe-fetch.js';
 import type { OAuthSettings } from './settings.js';
@@ -13,13 +13,6 @@ import type { OAuthSettings } from './settings.js';
  */
 const MIN_FRESH = 300;
 const MAX_FRESH = 86_400;
-const STALE_FOR = 7 * 86_400;
-const cacheKey = (url: string) => `oauth:cimd:${sha256(url)}`;
-
-interface CachedDocument {
-  record: ClientRecord;
-  freshUntil: number;
-}
 
 export async function fetchClientMetadata(
   store: Store,
@@ -27,14 +20,14 @@ export async function fetchClientMetadata(
   clientId: string,
 ): Promise<ClientRecord> {
   const url = parseClientIdUrl(clientId, settings.cimd.allowInsecureLoopback);
-  const cachedRaw = await store.get(cacheKey(clientId));
-  const cached = cachedRaw ? (JSON.parse(cachedRaw) as CachedDocument) : undefined;
+  const records = recordsOf(store);
+  const cached = await records.get(cimd, cimd.key(clientId));
   const now = settings.now();
   if (cached && cached.freshUntil > now) return cached.record;
   try {
     const { record, maxAge } = await download(url, clientId, settings);
-    const entry: CachedDocument = { record, freshUntil: now + maxAge * 1000 };
-    await store.set(cacheKey(clientId), JSON.stringify(entry), STALE_FOR);
+    // Kept a week (`cimd.ttl`): a stale copy serves while the host is down.
+    await records.set(cimd, cimd.key(clientId), { record, freshUntil: now + maxAge * 1000 }, cimd.ttl());
     return record;
   } catch (error) {
     // A document that answered but lied or broke the rules is not papered over with a stale copy.

@@ -2,6 +2,13 @@ import type { Store } from '../store/store.js';
 import { fetchClientMetadata } from './cimd.js';
 import { randomToken, safeEqual, sha256 } from './crypto.js';
 import { OAuthError } from './errors.js';
+import {
+  type AuthMethod,
+  type ClientRecord,
+  client as clientRecord,
+  recordsOf,
+  UNUSED_CLIENT_TTL,
+} from './records/index.js';
 import { type ApplicationType, checkRedirectUri } from './redirect.js';
 import type { OAuthSettings } from './settings.js';
 
@@ -11,27 +18,11 @@ import type { OAuthSettings } from './settings.js';
  * - `cimd`: an https URL as client id whose document we fetched (Client ID Metadata Document);
  * - `docspace`: a DocSpace OAuth app id the user typed into their client (used upstream as is).
  */
-export type ClientKind = 'registered' | 'cimd' | 'docspace';
-export type AuthMethod = 'none' | 'client_secret_post' | 'client_secret_basic';
-
-export interface ClientRecord {
-  clientId: string;
-  kind: ClientKind;
-  clientName?: string;
-  clientUri?: string;
-  redirectUris: string[];
-  applicationType: ApplicationType;
-  authMethod: AuthMethod;
-  /** SHA-256 of the client secret (registered confidential clients). */
-  secretHash?: string;
-  issuedAt: number;
-  /** For `cimd`: the host serving the document; `trusted` when on the operator's list. */
-  documentHost?: string;
-  trusted?: boolean;
-}
+export type { AuthMethod, ClientKind, ClientRecord } from './records/index.js';
+export { UNUSED_CLIENT_TTL } from './records/index.js';
 
 export const CLIENT_ID_PREFIX = 'mcp_';
-const clientKey = (id: string) => `oauth:client:${id}`;
+const clientKey = clientRecord.key;
 const DOCSPACE_APP_ID = /^[A-Za-z0-9._:-]{1,200}$/;
 
 export function isUrlClientId(clientId: string): boolean {
@@ -90,10 +81,11 @@ export async function registerClient(
   };
   // Until its first use a registration lives a day: a flood of registrations nobody uses then
   // expires (and, in a full memory store, is evicted) before the ones people use.
-  await store.set(
+  await recordsOf(store).set(
+    clientRecord,
     clientKey(clientId),
-    JSON.stringify(record),
-    Math.min(settings.clientTtl, UNUSED_CLIENT_TTL),
+    record,
+    Math.min(clientRecord.ttl(settings), UNUSED_CLIENT_TTL),
   );
   const response: Record<string, unknown> = {
     client_id: clientId,
@@ -111,9 +103,6 @@ export async function registerClient(
   return { record, response };
 }
 
-/** Seconds a registration lives before its first use; each use renews it to the full lifetime. */
-export const UNUSED_CLIENT_TTL = 24 * 3600;
-
 /** Finds the client behind a client id, or throws `invalid_client` (401, so clients re-register). */
 export async function resolveClient(
   store: Store,
@@ -122,18 +111,17 @@ export async function resolveClient(
 ): Promise<ClientRecord> {
   if (!clientId) throw new OAuthError('invalid_client', 'client_id is missing');
   if (clientId.startsWith(CLIENT_ID_PREFIX)) {
-    const raw = await store.get(clientKey(clientId));
-    if (!raw)
+    const loaded = await recordsOf(store).load(clientRecord, clientKey(clientId));
+    if (!loaded)
       throw new OAuthError(
         'invalid_client',
         'this client is unknown or its registration expired; register again',
         undefined,
         'This app’s connection to the server is unknown or has expired. Go back to your app and connect again (if it keeps happening, remove the server in the app and add it anew).',
       );
-    const record = JSON.parse(raw) as ClientRecord;
     // Sliding lifetime: a client in use stays registered. Best-effort.
-    void store.set(clientKey(clientId), raw, settings.clientTtl).catch(() => undefined);
-    return record;
+    void store.set(clientKey(clientId), loaded.raw, clientRecord.ttl(settings)).catch(() => undefined);
+    return loaded.value;
   }
   if (isUrlClientId(clientId)) {
     if (!settings.cimd.enabled) {

@@ -2,7 +2,6 @@ import type { Context, Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { type AccessLevel, parseAccessLevel, raisesAccess } from './access-level.js';
 import { isStoreUnavailable } from '../store/errors.js';
-import { stateKey } from './authorize.js';
 import { type ClientRecord, resolveClient } from './clients.js';
 import {
   allConnectionsPage,
@@ -13,10 +12,11 @@ import {
 } from './connections-page.js';
 import { browserError, type Facade } from './context.js';
 import { createPkcePair, hmac, randomToken, safeEqual, sha256 } from './crypto.js';
-import { docspaceGrantKey } from './docspace-grants.js';
 import { OAuthError } from './errors.js';
 import { PAGE_HEADERS } from './pages.js';
 import { mountPersonalTokens, personalTokensFor } from './personal-tokens-page.js';
+import { listConnections } from './person-connections.js';
+import { type ConnectionsState, docspaceGrant, state as stateRecord } from './records/index.js';
 
 /**
  * `/connections`: a person signs in with DocSpace (the same upstream leg clients use) and sees
@@ -28,13 +28,7 @@ import { mountPersonalTokens, personalTokensFor } from './personal-tokens-page.j
  * listed keep working.
  */
 
-/** Our state at DocSpace for a sign-in to this page (beside the clients' `UpstreamState`). */
-export interface ConnectionsState {
-  purpose: 'connections';
-  verifier: string;
-  /** Matches the nonce cookie set when the sign-in started: the same browser comes back. */
-  nonce: string;
-}
+export type { ConnectionsState } from './records/index.js';
 
 interface Session {
   userId: string;
@@ -86,7 +80,7 @@ const raiseToken = (f: Facade, sessionCookie: string, gid: string) =>
 
 /** The level requests of this connection get now (the copy in the person's DocSpace grant). */
 async function connectionAccess(f: Facade, session: Session, gid: string): Promise<AccessLevel | undefined> {
-  const record = await f.docspace.get(docspaceGrantKey(session.userId, session.appId));
+  const record = await f.docspace.get(docspaceGrant.key(session.userId, session.appId));
   const ref = record?.connections.find((r) => r.gid === gid);
   return ref ? (ref.access ?? 'write') : undefined;
 }
@@ -95,14 +89,9 @@ function page(html: string, status = 200, extra: Record<string, string> = {}): R
   return new Response(html, { status, headers: { ...PAGE_HEADERS, ...extra } });
 }
 
-async function describe(f: Facade, userId: string, appId: string): Promise<ConnectionView[]> {
-  const record = await f.docspace.get(docspaceGrantKey(userId, appId));
-  const now = f.settings.now();
+async function describe(f: Facade, userId: string): Promise<ConnectionView[]> {
   const views: ConnectionView[] = [];
-  for (const ref of record?.connections ?? []) {
-    if (ref.expiresAt <= now) continue;
-    const grant = await f.grants.describe(ref.gid);
-    if (!grant || grant.userId !== userId) continue;
+  for (const { grant, ...ref } of await listConnections(f, userId)) {
     let client: ClientRecord | undefined;
     try {
       client = await resolveClient(f.store, f.settings, ref.clientId);
@@ -151,7 +140,7 @@ export function mountConnections(app: Hono, f: Facade): void {
       const signedIn = await sessionOf(f, c);
       if (!signedIn || !appId)
         return page(signedOutPage({ portalUrl: f.settings.portalUrl, available: Boolean(appId) }));
-      const connections = await describe(f, signedIn.session.userId, appId);
+      const connections = await describe(f, signedIn.session.userId);
       const notice = new URL(c.req.url).searchParams.get('done') ?? undefined;
       const csrf = csrfOf(f, signedIn.raw);
       const tokens = await personalTokensFor(f, c, signedIn.session, csrf);
@@ -191,7 +180,7 @@ export function mountConnections(app: Hono, f: Facade): void {
       const state = randomToken(32);
       const nonce = randomToken(16);
       const saved: ConnectionsState = { purpose: 'connections', verifier, nonce };
-      await f.store.set(stateKey(state), JSON.stringify(saved), STATE_SECONDS);
+      await f.records.set(stateRecord, stateRecord.key(state), saved, STATE_SECONDS);
       return new Response(null, {
         status: 302,
         headers: {
@@ -298,13 +287,13 @@ export function mountConnections(app: Hono, f: Facade): void {
       const groups: { userId: string; person?: string; connections: ConnectionView[] }[] = [];
       const empty: { id: string; at: number }[] = [];
       for (const person of people) {
-        const connections = await describe(f, person.id, appId);
+        const connections = await describe(f, person.id);
         if (connections.length > 0) groups.push({ userId: person.id, connections });
         else empty.push(person);
       }
       await f.people.remove(empty);
       // Names from DocSpace with the admin's own sign-in (best effort: the id shows otherwise).
-      const token = await f.docspace.currentToken(docspaceGrantKey(signedIn.session.userId, appId));
+      const token = await f.docspace.currentToken(docspaceGrant.key(signedIn.session.userId, appId));
       if (token)
         await Promise.all(
           groups.map(async (g) => {
@@ -349,7 +338,7 @@ export function mountConnections(app: Hono, f: Facade): void {
       const checked = await post(c);
       if (checked instanceof Response) return checked;
       const { userId } = checked.session;
-      for (const view of appId ? await describe(f, userId, appId) : [])
+      for (const view of appId ? await describe(f, userId) : [])
         await f.grants.revokeConnection(view.id, userId, 'revoked by the person (all connections)');
       return new Response(null, { status: 303, headers: { location: '/connections?done=all' } });
     } catch (error) {

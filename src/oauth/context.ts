@@ -10,6 +10,7 @@ import type { Grants } from './grants.js';
 import type { PersonalTokens } from './personal-tokens.js';
 import type { PeopleIndex } from './people-index.js';
 import { errorPage, PAGE_HEADERS } from './pages.js';
+import type { RecordIO } from './records/index.js';
 import type { Sealer } from './seal.js';
 import type { OAuthSettings } from './settings.js';
 import type { Upstream } from './upstream.js';
@@ -28,6 +29,8 @@ export interface Facade {
   personalTokens: PersonalTokens;
   /** Who has connections, for the portal admins' view. */
   people: PeopleIndex;
+  /** Every stored OAuth record goes through it: validated on read, versioned on write. */
+  records: RecordIO;
   accessSealer: Sealer;
   storageSealer: Sealer;
   /** Key for CSRF tokens and cookie values. */

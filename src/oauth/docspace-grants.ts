@@ -4,6 +4,16 @@ import { tryLock } from '../store/lock.js';
 import type { Store } from '../store/store.js';
 import { OAuthError } from './errors.js';
 import type { Sealer } from './seal.js';
+import {
+  type ConnectionRef,
+  createRecordIO,
+  type RecordIO,
+  docspaceGrant,
+  docspaceGrantLock,
+  type DocSpaceGrantRecord,
+  encodeRecord,
+  person,
+} from './records/index.js';
 import type { OAuthSettings } from './settings.js';
 import type { Upstream, UpstreamApp, UpstreamTokens } from './upstream.js';
 
@@ -24,31 +34,7 @@ import type { Upstream, UpstreamApp, UpstreamTokens } from './upstream.js';
  * single-flight per grant: within a process one promise, across instances a lock in the store;
  * whoever does not hold it waits and takes the holder's result from the record.
  */
-export interface DocSpaceGrantRecord {
-  userId: string;
-  /** The DocSpace app's client id. */
-  appId: string;
-  /** Sealed UpstreamTokens. */
-  ds: string;
-  /** Sealed UpstreamApp for an app the person typed in (mode 2); else the operator's app is used. */
-  dsApp?: string;
-  /** The MCP connections using this grant (our grant ids), each until its refresh family lapses. */
-  connections: ConnectionRef[];
-  updatedAt: number;
-}
-
-export interface ConnectionRef {
-  gid: string;
-  clientId: string;
-  /** Epoch ms: the connection's refresh family expires then unless refreshed. */
-  expiresAt: number;
-  /**
-   * The connection's access level (copy of its grant's), here because every request reads this
-   * record anyway: lowering takes effect at the next request at no extra store read. Absent on
-   * connections made before levels existed: `write`.
-   */
-  access?: AccessLevel;
-}
+export type { ConnectionRef, DocSpaceGrantRecord } from './records/index.js';
 
 export interface DocSpaceGrantDeps {
   store: Store;
@@ -56,11 +42,12 @@ export interface DocSpaceGrantDeps {
   upstream: Upstream;
   storageSealer: Sealer;
   audit: Audit;
+  /** Reads and writes records (validated; an invalid one is logged once and treated as absent). */
+  records?: RecordIO;
 }
 
-export const docspaceGrantKey = (userId: string, appId: string) =>
-  `oauth:docspace-grant:${encodeURIComponent(appId)}:${encodeURIComponent(userId)}`;
-const lockKey = (key: string) => `${key}:lock`;
+export const docspaceGrantKey = docspaceGrant.key;
+const lockKey = docspaceGrantLock.key;
 
 /** Renew this long before expiry at most: a quarter of the token's life, capped at five minutes. */
 const MAX_RENEW_MARGIN_MS = 5 * 60_000;
@@ -75,11 +62,14 @@ const OPENED_MAX = 1000;
  * — would grow for the refresh lifetime; the oldest beyond it is dropped (signs in again).
  */
 const MAX_CONNECTIONS = 50;
+/** DocSpace apps remembered per person (the operator's, and any the person typed in). */
+const MAX_APPS = 20;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createDocSpaceGrants(deps: DocSpaceGrantDeps) {
   const { store, settings, upstream, storageSealer, audit } = deps;
+  const io = deps.records ?? createRecordIO(store);
   /** Renewals running in this process, by grant key: concurrent requests share one. */
   const renewing = new Map<string, Promise<UpstreamTokens>>();
   /**
@@ -100,8 +90,31 @@ export function createDocSpaceGrants(deps: DocSpaceGrantDeps) {
   }
 
   async function load(key: string): Promise<{ raw: string; record: DocSpaceGrantRecord } | undefined> {
-    const raw = await store.get(key);
-    return raw ? { raw, record: JSON.parse(raw) as DocSpaceGrantRecord } : undefined;
+    const loaded = await io.load(docspaceGrant, key);
+    return loaded && { raw: loaded.raw, record: loaded.value };
+  }
+
+  /**
+   * Adds the app to the person's index of DocSpace grants, or restarts the index's lifetime:
+   * called before every write of a grant, so the index outlives each grant it names.
+   */
+  async function index(userId: string, appId: string): Promise<void> {
+    const key = person.key(userId);
+    for (let i = 0; i < MAX_CAS_TRIES; i++) {
+      const raw = await store.get(key);
+      const apps = io.decode(person, raw)?.apps ?? [];
+      const next = apps.includes(appId)
+        ? (raw as string)
+        : encodeRecord(person, { apps: [...apps, appId].slice(-MAX_APPS) });
+      const ttl = person.ttl(settings);
+      if (
+        raw === undefined
+          ? await store.setIfAbsent(key, next, ttl)
+          : await store.compareAndSet(key, raw, next, ttl)
+      )
+        return;
+    }
+    throw new OAuthError('temporarily_unavailable', 'the sign-in record is busy; try again');
   }
 
   /**
@@ -112,16 +125,23 @@ export function createDocSpaceGrants(deps: DocSpaceGrantDeps) {
     key: string,
     change: (current: DocSpaceGrantRecord | undefined) => Promise<DocSpaceGrantRecord | undefined>,
   ): Promise<DocSpaceGrantRecord | undefined> {
+    let indexed = false;
     for (let i = 0; i < MAX_CAS_TRIES; i++) {
-      const loaded = await load(key);
-      const next = await change(loaded?.record);
-      if (loaded && next === loaded.record) return next;
-      if (!loaded) {
+      // A record that does not validate counts as absent, and is replaced like one.
+      const raw = await store.get(key);
+      const current = io.decode(docspaceGrant, raw);
+      const next = await change(current);
+      if (current && next === current) return next;
+      if (next && !indexed) {
+        await index(next.userId, next.appId);
+        indexed = true;
+      }
+      if (raw === undefined) {
         if (!next) return undefined;
-        if (await store.setIfAbsent(key, JSON.stringify(next), ttlOf(next))) return next;
+        if (await store.setIfAbsent(key, encodeRecord(docspaceGrant, next), ttlOf(next))) return next;
       } else if (!next) {
-        if (await store.deleteIfEquals(key, loaded.raw)) return undefined;
-      } else if (await store.compareAndSet(key, loaded.raw, JSON.stringify(next), ttlOf(next))) {
+        if (await store.deleteIfEquals(key, raw)) return undefined;
+      } else if (await store.compareAndSet(key, raw, encodeRecord(docspaceGrant, next), ttlOf(next))) {
         return next;
       }
     }
@@ -406,6 +426,25 @@ export function createDocSpaceGrants(deps: DocSpaceGrantDeps) {
       const loaded = await load(key);
       const ds = loaded ? await openTokens(loaded.record.ds) : undefined;
       return ds && ds.expiresAt > settings.now() ? ds.accessToken : undefined;
+    },
+
+    /**
+     * The person's live connections on every DocSpace grant they have (the operator's app and
+     * any they typed in), through the per-person index; each with the key of its grant.
+     */
+    async connectionsOf(userId: string): Promise<(ConnectionRef & { dsg: string })[]> {
+      const indexed = (await io.get(person, person.key(userId)))?.apps ?? [];
+      // The operator's app is looked at even when not indexed: grants written before the index
+      // existed are listed too (they join the index at their next write).
+      const apps = [...new Set([...(settings.sharedApp ? [settings.sharedApp.clientId] : []), ...indexed])];
+      const now = settings.now();
+      const found: (ConnectionRef & { dsg: string })[] = [];
+      for (const appId of apps) {
+        const dsg = docspaceGrantKey(userId, appId);
+        const record = (await load(dsg))?.record;
+        for (const c of record?.connections ?? []) if (c.expiresAt > now) found.push({ ...c, dsg });
+      }
+      return found;
     },
 
     /** The record, for listings (a person's connections) and tests. */

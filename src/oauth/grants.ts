@@ -5,6 +5,14 @@ import { type AccessTokenClaims, checkAccessToken, mintAccessToken } from './acc
 import type { ClientRecord } from './clients.js';
 import { randomToken, safeEqual, sha256 } from './crypto.js';
 import { OAuthError } from './errors.js';
+import {
+  createRecordIO,
+  type RecordIO,
+  encodeRecord,
+  grant as grantRecord,
+  type GrantRecord,
+  grantLock,
+} from './records/index.js';
 import type { Sealer } from './seal.js';
 import type { OAuthSettings } from './settings.js';
 import type { DocSpaceGrants } from './docspace-grants.js';
@@ -18,26 +26,7 @@ import type { DocSpaceGrants } from './docspace-grants.js';
  * presenting it later, or any older token, is a replay: the connection is revoked (and the
  * DocSpace grant with it when no other connection uses it).
  */
-export interface GrantRecord {
-  gid: string;
-  userId: string;
-  clientId: string;
-  resource: string;
-  scope?: string;
-  /** Store key of the person's DocSpace grant this connection uses. */
-  dsg: string;
-  current: string;
-  previous?: { hash: string; rotatedAt: number; successor: string };
-  /** Older tokens of the family and when each was replaced: presenting one is a replay. */
-  spent: { hash: string; rotatedAt: number }[];
-  createdAt: number;
-  /**
-   * What the person allowed at consent or last set on /connections; absent on connections made
-   * before levels existed (they had everything: `write`). Requests check the copy in the
-   * DocSpace grant's ConnectionRef, read anyway on every request.
-   */
-  access?: AccessLevel;
-}
+export type { GrantRecord } from './records/index.js';
 
 export interface TokenResponse {
   access_token: string;
@@ -54,10 +43,12 @@ export interface GrantDeps {
   accessSealer: Sealer;
   storageSealer: Sealer;
   audit: Audit;
+  /** Reads and writes records (validated; an invalid one is logged once and treated as absent). */
+  records?: RecordIO;
 }
 
-const grantKey = (gid: string) => `oauth:grant:${gid}`;
-const lockKey = (gid: string) => `oauth:grant-lock:${gid}`;
+const grantKey = grantRecord.key;
+const lockKey = grantLock.key;
 const MAX_SPENT = 20;
 const LOCK_WAIT_MS = 10_000;
 
@@ -65,6 +56,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createGrants(deps: GrantDeps) {
   const { store, settings, docspace, accessSealer, storageSealer, audit } = deps;
+  const io = deps.records ?? createRecordIO(store);
 
   async function respond(grant: GrantRecord, refreshToken: string): Promise<TokenResponse> {
     const now = settings.now();
@@ -104,8 +96,8 @@ export function createGrants(deps: GrantDeps) {
   }
 
   async function load(gid: string): Promise<{ raw: string; grant: GrantRecord } | undefined> {
-    const raw = await store.get(grantKey(gid));
-    return raw ? { raw, grant: JSON.parse(raw) as GrantRecord } : undefined;
+    const loaded = await io.load(grantRecord, grantKey(gid));
+    return loaded && { raw: loaded.raw, grant: loaded.value };
   }
 
   return {
@@ -136,7 +128,7 @@ export function createGrants(deps: GrantDeps) {
         createdAt: now,
         access: input.access,
       };
-      await store.set(grantKey(gid), JSON.stringify(grant), settings.refreshTokenTtl);
+      await io.set(grantRecord, grantKey(gid), grant, grantRecord.ttl(settings));
       await docspace.attach(input.dsg, {
         gid,
         clientId: input.clientId,
@@ -198,7 +190,7 @@ export function createGrants(deps: GrantDeps) {
           throw new OAuthError('invalid_grant', 'the refresh token is invalid, expired or revoked');
 
         // One rotation at a time per family; a racer waits, then takes the grace path above.
-        if (!(await store.setIfAbsent(lockKey(gid), '1', 30))) {
+        if (!(await store.setIfAbsent(lockKey(gid), '1', grantLock.ttl()))) {
           if (Date.now() > deadline)
             throw new OAuthError('temporarily_unavailable', 'another refresh is in progress; try again');
           await sleep(50);
@@ -233,8 +225,8 @@ export function createGrants(deps: GrantDeps) {
             !(await store.compareAndSet(
               grantKey(gid),
               raw,
-              JSON.stringify(updated),
-              settings.refreshTokenTtl,
+              encodeRecord(grantRecord, updated),
+              grantRecord.ttl(settings),
             ))
           ) {
             throw new OAuthError(
@@ -334,8 +326,8 @@ export function createGrants(deps: GrantDeps) {
           !(await store.compareAndSet(
             grantKey(gid),
             loaded.raw,
-            JSON.stringify(updated),
-            settings.refreshTokenTtl,
+            encodeRecord(grantRecord, updated),
+            grantRecord.ttl(settings),
           ))
         )
           continue;
@@ -355,7 +347,7 @@ export function createGrants(deps: GrantDeps) {
 
     /** True while the grant exists (not revoked, not expired). */
     async isActive(gid: string): Promise<boolean> {
-      return (await store.get(grantKey(gid))) !== undefined;
+      return (await load(gid)) !== undefined;
     },
   };
 

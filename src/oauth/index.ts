@@ -15,6 +15,7 @@ import { createGrants } from './grants.js';
 import { mountMetadata } from './metadata.js';
 import { createPersonalTokens, type PersonalTokens } from './personal-tokens.js';
 import { createPeopleIndex } from './people-index.js';
+import { createRecordIO, registerRecords } from './records/index.js';
 import { createSealer } from './seal.js';
 import { type OAuthDeps, resolveSettings } from './settings.js';
 import { mountTokenEndpoints } from './token.js';
@@ -93,8 +94,25 @@ export function createFacade(deps: OAuthDeps): Facade {
   const upstream = createUpstream(settings, deps.fetch ?? fetch);
   const accessSealer = createAccessTokenSealer(deps.secret, deps.previousSecrets);
   const storageSealer = createSealer('store', deps.secret, deps.previousSecrets);
-  const docspace = createDocSpaceGrants({ store: deps.store, settings, upstream, storageSealer, audit });
-  const grants = createGrants({ store: deps.store, settings, docspace, accessSealer, storageSealer, audit });
+  const logger = deps.logger.child({ component: 'oauth' });
+  const records = registerRecords(createRecordIO(deps.store, logger));
+  const docspace = createDocSpaceGrants({
+    store: deps.store,
+    settings,
+    upstream,
+    storageSealer,
+    audit,
+    records,
+  });
+  const grants = createGrants({
+    store: deps.store,
+    settings,
+    docspace,
+    accessSealer,
+    storageSealer,
+    audit,
+    records,
+  });
   const personalTokens = createPersonalTokens({
     store: deps.store,
     docspace,
@@ -110,7 +128,8 @@ export function createFacade(deps: OAuthDeps): Facade {
   return {
     settings,
     store: deps.store,
-    logger: deps.logger.child({ component: 'oauth' }),
+    logger,
+    records,
     audit,
     upstream,
     docspace,

@@ -1,5 +1,6 @@
 import type { Store } from '../store/store.js';
 import { OAuthError } from './errors.js';
+import { decodeRecord, encodeRecord, people as peopleRecord, type PeopleList } from './records/index.js';
 
 /**
  * Who has connections: one record (`oauth:people`) listing the DocSpace user ids that made an
@@ -8,7 +9,7 @@ import { OAuthError } from './errors.js';
  * oldest beyond `MAX_PEOPLE` drop off the view, not their connections) and pruned as the view
  * finds people without connections. Only user ids: no names, no tokens.
  */
-export const PEOPLE_KEY = 'oauth:people';
+export const PEOPLE_KEY = peopleRecord.key();
 export const MAX_PEOPLE = 5000;
 const MAX_CAS_TRIES = 50;
 /** A person listed this recently is not moved up again: sign-ins rarely write the hot key. */
@@ -16,11 +17,7 @@ const FRESH_MS = 3600_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface PeopleRecord {
-  v: 1;
-  /** User id and when they last connected (epoch ms), newest first. */
-  people: { id: string; at: number }[];
-}
+type PeopleRecord = PeopleList;
 
 export interface PeopleIndex {
   /** Puts the person first (a new or renewed connection). */
@@ -32,13 +29,7 @@ export interface PeopleIndex {
 }
 
 function parse(raw: string | undefined): PeopleRecord {
-  if (!raw) return { v: 1, people: [] };
-  try {
-    const parsed = JSON.parse(raw) as PeopleRecord;
-    return Array.isArray(parsed.people) ? parsed : { v: 1, people: [] };
-  } catch {
-    return { v: 1, people: [] };
-  }
+  return (raw === undefined ? undefined : decodeRecord(peopleRecord, raw)) ?? { people: [] };
 }
 
 export function createPeopleIndex(store: Store, ttlSeconds: number, max = MAX_PEOPLE): PeopleIndex {
@@ -52,7 +43,7 @@ export function createPeopleIndex(store: Store, ttlSeconds: number, max = MAX_PE
       const raw = await store.get(PEOPLE_KEY);
       const changed = fn(parse(raw).people);
       if (!changed) return;
-      const next = JSON.stringify({ v: 1, people: changed.slice(0, max) } satisfies PeopleRecord);
+      const next = encodeRecord(peopleRecord, { people: changed.slice(0, max) });
       if (raw === next) return;
       const done =
         raw === undefined

@@ -1,5 +1,6 @@
 import type { Audit } from '../audit/index.js';
 import type { Store } from '../store/store.js';
+import { decodeRecord, encodeRecord, personalToken, type PersonalTokenRecord } from './records/index.js';
 import type { AccessLevel } from './access-level.js';
 import { randomToken } from './crypto.js';
 import { docspaceGrantKey, type DocSpaceGrants } from './docspace-grants.js';
@@ -37,7 +38,7 @@ const CACHE_MAX = 1000;
 const DAY_MS = 24 * 3600 * 1000;
 const ENDED = 'the DocSpace sign-in behind this token ended; create a new token on the connections page';
 
-export const personalTokenKey = (id: string) => `oauth:pat:${id}`;
+export const personalTokenKey = personalToken.key;
 export const tokenRef = (id: string) => `${TOKEN_REF_PREFIX}${id}`;
 
 /** Only what a check needs before the store, so the token stays short enough to paste. */
@@ -46,7 +47,7 @@ export interface PersonalTokenClaims {
   aud: string;
   /** DocSpace user id. */
   sub: string;
-  /** Token id (`oauth:pat:<id>`); its record names the DocSpace grant. */
+  /** Token id (the key of its record, which names the DocSpace grant). */
   pid: string;
   acc: AccessLevel;
   /** Seconds since the epoch. */
@@ -54,20 +55,7 @@ export interface PersonalTokenClaims {
   exp: number;
 }
 
-export interface PersonalTokenRecord {
-  id: string;
-  userId: string;
-  appId: string;
-  dsg: string;
-  label: string;
-  access: AccessLevel;
-  /** The token's last characters, so the person can tell tokens apart (never enough to use). */
-  hint: string;
-  /** Epoch ms. */
-  createdAt: number;
-  expiresAt: number;
-  lastUsedAt?: number;
-}
+export type { PersonalTokenRecord } from './records/index.js';
 
 export function createPersonalTokenSealer(secret: string, previousSecrets?: readonly string[]): Sealer {
   return createSealer(PERSONAL_TOKEN_PURPOSE, secret, previousSecrets);
@@ -139,7 +127,8 @@ export function createPersonalTokens(deps: PersonalTokensDeps) {
 
   async function load(id: string): Promise<{ raw: string; record: PersonalTokenRecord } | undefined> {
     const raw = await store.get(personalTokenKey(id));
-    return raw ? { raw, record: JSON.parse(raw) as PersonalTokenRecord } : undefined;
+    const record = raw === undefined ? undefined : decodeRecord(personalToken, raw);
+    return raw !== undefined && record ? { raw, record } : undefined;
   }
 
   async function cachedRecord(id: string): Promise<PersonalTokenRecord | undefined> {
@@ -170,7 +159,7 @@ export function createPersonalTokens(deps: PersonalTokensDeps) {
       await store.compareAndSet(
         personalTokenKey(record.id),
         loaded.raw,
-        JSON.stringify({ ...loaded.record, lastUsedAt: at }),
+        encodeRecord(personalToken, { ...loaded.record, lastUsedAt: at }),
         ttl,
       );
     } catch {
@@ -249,7 +238,7 @@ export function createPersonalTokens(deps: PersonalTokensDeps) {
         createdAt,
         expiresAt,
       };
-      await store.set(personalTokenKey(id), JSON.stringify(record), input.days * 24 * 3600);
+      await store.set(personalTokenKey(id), encodeRecord(personalToken, record), input.days * 24 * 3600);
       try {
         await docspace.attach(dsg, { gid: tokenRef(id), clientId: 'personal-token', expiresAt });
       } catch (error) {

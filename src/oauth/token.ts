@@ -1,5 +1,4 @@
 import type { Context, Hono } from 'hono';
-import { type CodeRecord, codeKey } from './authorize.js';
 import {
   authenticateClient,
   type PresentedCredentials,
@@ -8,8 +7,9 @@ import {
 } from './clients.js';
 import { policySentence, registrationAllowed } from './client-policy.js';
 import { apiRoute, type Facade } from './context.js';
-import { sha256, verifyPkce } from './crypto.js';
+import { verifyPkce } from './crypto.js';
 import { OAuthError } from './errors.js';
+import { code as codeRecord, spentCode } from './records/index.js';
 import { resolveResource } from './redirect.js';
 import type { UpstreamApp } from './upstream.js';
 
@@ -126,13 +126,12 @@ async function exchangeCode(
   const code = form.get('code');
   if (!code) throw new OAuthError('invalid_request', 'code is missing');
   // Taken before any check: a code is spent by its first use, right or wrong.
-  const raw = await f.store.take(codeKey(code));
-  if (!raw) {
+  const record = await f.records.take(codeRecord, codeRecord.key(code));
+  if (!record) {
     await revokeOnReplay(f, code);
     throw new OAuthError('invalid_grant', 'the authorization code is invalid, expired or already used');
   }
-  await f.store.set(spentKey(code), JSON.stringify({} satisfies SpentCode), SPENT_TTL);
-  const record = JSON.parse(raw) as CodeRecord;
+  await f.records.set(spentCode, spentCode.key(code), {}, spentCode.ttl());
   if (record.clientId !== clientId)
     throw new OAuthError('invalid_grant', 'the authorization code was issued to another client');
   const redirectUri = form.get('redirect_uri');
@@ -176,30 +175,19 @@ async function exchangeCode(
   });
   const gid = issued.refresh_token.split('.')[0] ?? '';
   // A replay that arrived while this exchange ran marked the code: the tokens must not live.
-  const marked = await f.store.get(spentKey(code));
-  if (marked && (JSON.parse(marked) as SpentCode).replayed) {
+  const marked = await f.records.get(spentCode, spentCode.key(code));
+  if (marked?.replayed) {
     await f.grants.revokeGrant(gid, 'authorization code replay');
     throw new OAuthError('invalid_grant', 'the authorization code was used more than once');
   }
-  await f.store.set(spentKey(code), JSON.stringify({ gid } satisfies SpentCode), SPENT_TTL);
+  await f.records.set(spentCode, spentCode.key(code), { gid }, spentCode.ttl());
   return issued;
 }
 
-/**
- * A used code, remembered for a while after use so that a replay can revoke what it produced
- * (OAuth 2.1 §4.1.3): the grant id once issued, or `replayed` when a replay came first.
- */
-interface SpentCode {
-  gid?: string;
-  replayed?: true;
-}
-const SPENT_TTL = 600;
-const spentKey = (code: string) => `oauth:code-spent:${sha256(code)}`;
-
 async function revokeOnReplay(f: Facade, code: string): Promise<void> {
-  const raw = await f.store.get(spentKey(code));
-  if (!raw) return;
-  const spent = JSON.parse(raw) as SpentCode;
+  // A used code is remembered (`spentCode`) so that a replay revokes what it produced.
+  const spent = await f.records.get(spentCode, spentCode.key(code));
+  if (!spent) return;
   if (spent.gid) await f.grants.revokeGrant(spent.gid, 'authorization code replay');
-  else await f.store.set(spentKey(code), JSON.stringify({ replayed: true } satisfies SpentCode), SPENT_TTL);
+  else await f.records.set(spentCode, spentCode.key(code), { replayed: true }, spentCode.ttl());
 }

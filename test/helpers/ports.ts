@@ -1,13 +1,21 @@
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 
-/** A loopback port free at this moment (for clients that must be told theirs in advance). */
-export function freePort(): Promise<number> {
+/**
+ * A loopback port free at this moment: for clients that must be told theirs in advance, and as
+ * a port nothing listens on (connections to it are refused).
+ */
+export async function freePort(): Promise<number> {
+  const server = await occupiedPort();
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A listening server holding a loopback port (close it when done). */
+export function occupiedPort(): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
   });
 }

@@ -11,11 +11,12 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer, type Socket } from 'node:net';
+import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
+import { freePort } from './ports.js';
 
 export interface RedisServer {
   /** `redis://127.0.0.1:PORT` (`rediss://` with TLS; `:password@` when one was set). */
@@ -73,18 +74,6 @@ export function skipUnlessRedis(suite: string): boolean {
     test(`${suite} (needs redis-server)`, { skip: message }, () => {});
   }
   return true;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** True once the port answers PING (+PONG, or -NOAUTH when a password is set). */

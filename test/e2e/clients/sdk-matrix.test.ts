@@ -22,7 +22,7 @@ import type { HttpServerHandle } from '../../../src/http/start.js';
 import { startDemoServer, startServe } from '../../helpers/assembled.js';
 import { MemoryProvider } from '../../helpers/oauth-provider.js';
 import { chromiumSkip } from '../../helpers/browser.js';
-import { type Listening, listen } from '../../integration/oauth/helpers/listen.js';
+import { type Listening, listen } from '../../helpers/listen.js';
 
 const CLI = fileURLToPath(new URL('../../../src/cli.js', import.meta.url));
 const DRIVER = fileURLToPath(new URL('../../helpers/drive-sign-in.js', import.meta.url));

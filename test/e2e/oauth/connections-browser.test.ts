@@ -10,7 +10,7 @@ import { chromiumSkip, launchChromium, screenshot } from '../../helpers/browser.
 import { emulatorPerson } from '../../integration/oauth/helpers/emulator-leg.js';
 import { register } from '../../helpers/oauth-flow.js';
 import { postForm, tokensFor } from '../../integration/oauth/helpers/flow.js';
-import { type Listening, listen } from '../../integration/oauth/helpers/listen.js';
+import { type Listening, listen } from '../../helpers/listen.js';
 
 const CLIENT_CALLBACK = 'http://127.0.0.1:7000/client-callback';
 

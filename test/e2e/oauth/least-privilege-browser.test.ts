@@ -15,7 +15,7 @@ import { register } from '../../helpers/oauth-flow.js';
 import { pkcePair } from '../../helpers/pkce.js';
 import { emulatorPerson } from '../../integration/oauth/helpers/emulator-leg.js';
 import { tokensFor } from '../../integration/oauth/helpers/flow.js';
-import { type Listening, listen } from '../../integration/oauth/helpers/listen.js';
+import { type Listening, listen } from '../../helpers/listen.js';
 
 type ToolResult = { isError?: boolean; content: { type: string; text?: string }[] };
 const textOf = (r: ToolResult) => r.content.map((c) => c.text ?? '').join(' ');

@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Demo } from '../../../src/demo.js';
 import { startDemoServer } from '../../helpers/assembled.js';
 import { chromiumSkip, launchChromium, screenshot } from '../../helpers/browser.js';
-import { type Listening, listen } from '../../integration/oauth/helpers/listen.js';
+import { type Listening, listen } from '../../helpers/listen.js';
 
 type ToolResult = { isError?: boolean; content: { type: string; text?: string }[] };
 

@@ -9,7 +9,7 @@ import type { Demo } from '../../../src/demo.js';
 import { collectLogs, type Logs, startDemoServer } from '../../helpers/assembled.js';
 import { chromiumSkip, launchChromium, screenshot } from '../../helpers/browser.js';
 import { pkcePair } from '../../helpers/pkce.js';
-import { type Listening, listen } from '../../integration/oauth/helpers/listen.js';
+import { type Listening, listen } from '../../helpers/listen.js';
 
 async function register(base: string, name: string, redirectUri: string): Promise<string> {
   const res = await fetch(`${base}/oauth/register`, {

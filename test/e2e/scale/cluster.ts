@@ -7,8 +7,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { listenNode } from '../../helpers/listen.js';
 
 const CLI = new URL('../../../src/cli.js', import.meta.url).pathname;
 const START_TIMEOUT_MS = 15_000;
@@ -163,13 +163,9 @@ export async function startBalancer(initial: Instance): Promise<Balancer> {
     });
     req.pipe(upstream);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  balancer.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  balancer.close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
+  const bound = await listenNode(server);
+  balancer.url = bound.url;
+  balancer.close = bound.close;
   return balancer;
 }
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:net';
 import { describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { freePort, occupiedPort } from '../../helpers/ports.js';
 
 /**
  * What a person sees when `docspace-mcp` cannot start, and `demo` reading its settings from the
@@ -30,19 +30,6 @@ async function runToExit(
   const [code] = (await once(child, 'exit')) as [number | null];
   clearTimeout(timer);
   return { code, stderr };
-}
-
-async function occupiedPort(): Promise<Server> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server;
-}
-
-async function freePort(): Promise<number> {
-  const server = await occupiedPort();
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 describe('start-up errors a person can act on', () => {

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { HttpServerHandle } from '../../../src/http/start.js';
-import { type FakeDocSpace, startFakeDocSpace } from '../../e2e/transport/fake-docspace.js';
+import { type FakeDocSpace, startFakeDocSpace } from '../../helpers/fake-docspace.js';
 import { API_KEY, startServer } from '../../e2e/transport/helpers.js';
 
 async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
@@ -19,7 +19,7 @@ describe('cancelling an MCP request aborts its DocSpace call', () => {
   let docspace: FakeDocSpace;
   let server: HttpServerHandle;
   before(async () => {
-    docspace = await startFakeDocSpace(5000);
+    docspace = await startFakeDocSpace({ delayMs: 5000 });
     server = await startServer({ DOCSPACE_API_KEY: API_KEY, DOCSPACE_BASE_URL: docspace.url });
   });
   after(async () => {
@@ -54,7 +54,7 @@ describe('request timeout', () => {
   let docspace: FakeDocSpace;
   let server: HttpServerHandle;
   before(async () => {
-    docspace = await startFakeDocSpace(5000);
+    docspace = await startFakeDocSpace({ delayMs: 5000 });
     server = await startServer({
       DOCSPACE_API_KEY: API_KEY,
       DOCSPACE_BASE_URL: docspace.url,
@@ -127,7 +127,7 @@ describe('request id', () => {
   let docspace: FakeDocSpace;
   let server: HttpServerHandle;
   before(async () => {
-    docspace = await startFakeDocSpace(0);
+    docspace = await startFakeDocSpace({ delayMs: 0 });
     server = await startServer({ DOCSPACE_API_KEY: API_KEY, DOCSPACE_BASE_URL: docspace.url });
   });
   after(async () => {
@@ -161,7 +161,7 @@ describe('request id', () => {
 describe('cancelling over stdio', () => {
   let docspace: FakeDocSpace;
   before(async () => {
-    docspace = await startFakeDocSpace(5000);
+    docspace = await startFakeDocSpace({ delayMs: 5000 });
   });
   after(() => docspace.close());
 

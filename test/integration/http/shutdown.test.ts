@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
-import { type FakeDocSpace, startFakeDocSpace } from '../../e2e/transport/fake-docspace.js';
+import { type FakeDocSpace, startFakeDocSpace } from '../../helpers/fake-docspace.js';
 import { API_KEY } from '../../e2e/transport/helpers.js';
 
 const CLI = new URL('../../../src/cli.js', import.meta.url).pathname;
@@ -34,7 +34,7 @@ async function startCli(
 describe('graceful shutdown', () => {
   let docspace: FakeDocSpace;
   before(async () => {
-    docspace = await startFakeDocSpace(1500);
+    docspace = await startFakeDocSpace({ delayMs: 1500 });
   });
   after(() => docspace.close());
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { HttpServerHandle } from '../../../src/http/start.js';
-import { type FakeDocSpace, startFakeDocSpace } from '../../e2e/transport/fake-docspace.js';
+import { type FakeDocSpace, startFakeDocSpace } from '../../helpers/fake-docspace.js';
 import { rpc, startServer } from '../../e2e/transport/helpers.js';
 
 const CALL = {

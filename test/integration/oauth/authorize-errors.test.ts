@@ -10,7 +10,7 @@ import {
   register,
   startFacade,
 } from './helpers/facade.js';
-import { type FakeDocSpace, startFakeDocSpace } from './helpers/fake-docspace.js';
+import { type FakeDocSpace, startFakeDocSpace } from '../../helpers/fake-docspace.js';
 import { codeFor } from './helpers/flow.js';
 
 const APP = { clientId: 'docspace-app-1', clientSecret: 'docspace-app-secret' };

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Facade, startFacade } from './helpers/facade.js';
-import { type FakeDocSpace, startFakeDocSpace } from './helpers/fake-docspace.js';
+import { type FakeDocSpace, startFakeDocSpace } from '../../helpers/fake-docspace.js';
 import { codeFor, postForm } from './helpers/flow.js';
-import { type Listening, listen } from './helpers/listen.js';
+import { type Listening, listen } from '../../helpers/listen.js';
 
 const APP = { clientId: 'docspace-app-1', clientSecret: 'docspace-app-secret' };
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { authorizeUrl, CookieJar, type Facade, pkcePair, register, startFacade } from './helpers/facade.js';
-import { type FakeDocSpace, startFakeDocSpace } from './helpers/fake-docspace.js';
+import { type FakeDocSpace, startFakeDocSpace } from '../../helpers/fake-docspace.js';
 import { tokensFor } from './helpers/flow.js';
 
 const APP = { clientId: 'docspace-app-1', clientSecret: 'docspace-app-secret' };

@@ -11,7 +11,7 @@ import {
   SECRET,
   startFacade,
 } from './helpers/facade.js';
-import { type FakeDocSpace, startFakeDocSpace } from './helpers/fake-docspace.js';
+import { type FakeDocSpace, startFakeDocSpace } from '../../helpers/fake-docspace.js';
 
 const APP = { clientId: 'docspace-app-1', clientSecret: 'docspace-app-secret' };
 const CB = 'http://127.0.0.1:7000/client-callback';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { authorizeUrl, browserLeg, type Facade, pkcePair, register, startFacade } from './helpers/facade.js';
-import { type FakeDocSpace, startFakeDocSpace } from './helpers/fake-docspace.js';
+import { type FakeDocSpace, startFakeDocSpace } from '../../helpers/fake-docspace.js';
 import { codeFor, postForm } from './helpers/flow.js';
 
 const SHARED = { clientId: 'operator-app', clientSecret: 'operator-secret' };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createMemoryStore } from '../../../src/store/memory.js';
 import { type Facade, register, startFacade } from './helpers/facade.js';
-import { type FakeDocSpace, startFakeDocSpace } from './helpers/fake-docspace.js';
+import { type FakeDocSpace, startFakeDocSpace } from '../../helpers/fake-docspace.js';
 import { postForm, tokensFor } from './helpers/flow.js';
 
 const APP = { clientId: 'docspace-app-1', clientSecret: 'docspace-app-secret' };

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { auth } from '@modelcontextprotocol/client';
 import { MemoryProvider } from '../../helpers/oauth-provider.js';
 import { browserLeg, type Facade, startFacade } from './helpers/facade.js';
-import { type FakeDocSpace, startFakeDocSpace } from './helpers/fake-docspace.js';
+import { type FakeDocSpace, startFakeDocSpace } from '../../helpers/fake-docspace.js';
 
 const APP = { clientId: 'docspace-app-1', clientSecret: 'docspace-app-secret' };
 

@@ -133,7 +133,13 @@ describe('personal access tokens at the authenticator', () => {
 describe('the access ceiling of a Read only token', () => {
   it('lists only read-only tools and refuses the others, saying to make a Read and write token', async () => {
     const { pats, call } = await setup();
-    const { token } = await pats.create({ userId: 'u1', appId: APP.clientId, label: 'ci', access: 'read', days: 30 });
+    const { token } = await pats.create({
+      userId: 'u1',
+      appId: APP.clientId,
+      label: 'ci',
+      access: 'read',
+      days: 30,
+    });
     const out = await call(`Bearer ${token}`);
     assert.ok(out.ok);
     assert.equal(out.access?.level, 'read');
@@ -141,6 +147,9 @@ describe('the access ceiling of a Read only token', () => {
     const names = withinAccess(selectTools(server), out.access).map((t) => t.name);
     assert.ok(names.includes('get_current_user'));
     assert.ok(!names.includes('delete_file') && !names.includes('create_folder'));
-    assert.match(withheldBy(server, out.access, 'delete_file') ?? '', /personal token is Read only.*\/connections/);
+    assert.match(
+      withheldBy(server, out.access, 'delete_file') ?? '',
+      /personal token is Read only.*\/connections/,
+    );
   });
 });

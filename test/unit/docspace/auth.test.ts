@@ -6,7 +6,15 @@ import {
   createDocSpaceClient,
   type DocSpaceError,
 } from '../../../src/docspace/index.js';
-import { BASE, bare, type Call, fakeClock, fakeFetch, type Handler, ok } from './fake.js';
+import {
+  BASE,
+  bare,
+  type Call,
+  fakeClock,
+  fakeFetch,
+  type Handler,
+  ok,
+} from '../../helpers/fake-docspace.js';
 
 function client(
   credential: Credential,

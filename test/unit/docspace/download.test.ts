@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createDocSpaceClient, type DocSpaceError } from '../../../src/docspace/index.js';
-import { BASE, fakeClock, fakeFetch, type Handler, ok } from './fake.js';
+import { BASE, fakeClock, fakeFetch, type Handler, ok } from '../../helpers/fake-docspace.js';
 
 function client(handler: Handler) {
   const f = fakeFetch(handler);

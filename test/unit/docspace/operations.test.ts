@@ -5,7 +5,7 @@ import {
   type DocSpaceError,
   type FileOperationDto,
 } from '../../../src/docspace/index.js';
-import { BASE, fakeClock, fakeFetch, ok } from './fake.js';
+import { BASE, fakeClock, fakeFetch, ok } from '../../helpers/fake-docspace.js';
 
 const started: FileOperationDto = { id: 'op-1', Operation: 1, progress: 0, error: '', finished: false };
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { describe, it } from 'node:test';
 import { createDocSpaceClient, type DocSpaceError } from '../../../src/docspace/index.js';
-import { BASE, fakeClock, ok } from './fake.js';
+import { BASE, fakeClock, ok } from '../../helpers/fake-docspace.js';
 
 function clientWith(fetchImpl: typeof fetch) {
   return createDocSpaceClient({

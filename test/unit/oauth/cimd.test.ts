@@ -2,23 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
-import { type AddressInfo, createServer } from 'node:net';
 import { pino } from 'pino';
 import { fetchClientMetadata } from '../../../src/oauth/cimd.js';
 import { OAuthError } from '../../../src/oauth/errors.js';
 import { isPublicAddress } from '../../../src/oauth/safe-fetch.js';
 import { type CimdSettings, resolveSettings } from '../../../src/oauth/settings.js';
 import { createMemoryStore } from '../../../src/store/memory.js';
-import { type Listening, listen } from '../../integration/oauth/helpers/listen.js';
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { type Listening, listen, listenNode } from '../../helpers/listen.js';
+import { freePort } from '../../helpers/ports.js';
 
 function settings(cimd: CimdSettings) {
   return resolveSettings({
@@ -75,9 +66,7 @@ describe('Client ID Metadata Documents', () => {
       },
       (_req, res) => res.end('{}'),
     );
-    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-    const { port } = srv.address() as AddressInfo;
-    tlsServer = { url: `https://127.0.0.1:${port}`, close: () => new Promise((r) => srv.close(() => r())) };
+    tlsServer = await listenNode(srv, 'https');
   });
   after(() => Promise.all([server.close(), tlsServer.close()]));
 
@@ -135,7 +124,7 @@ describe('Client ID Metadata Documents', () => {
     const cases: [string, RegExp][] = [
       // A closed port on loopback: this server cannot connect.
       [
-        `http://127.0.0.1:${await closedPort()}/client.json`,
+        `http://127.0.0.1:${await freePort()}/client.json`,
         /could not connect to 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/,
       ],
       // A name no resolver knows (RFC 6761 reserves .invalid).

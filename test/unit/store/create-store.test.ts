@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { type AddressInfo, createServer } from 'node:net';
 import { test } from 'node:test';
 import { createStore, isStoreUnavailable } from '../../../src/store/index.js';
+import { freePort } from '../../helpers/ports.js';
 
 test('createStore memory gives a working embedded store', async () => {
   const store = createStore({ kind: 'memory' });
@@ -33,12 +33,7 @@ test('a server on the memory store never loads ioredis (40–140 ms of cold star
 
 test('createStore redis loads its client on demand and reports an unreachable Redis as unavailable', async () => {
   // A port nothing listens on: taken, then released.
-  const port = await new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
+  const port = await freePort();
   const store = createStore({ kind: 'redis', redisUrl: `redis://127.0.0.1:${port}` });
   assert.equal(await store.ping(), false);
   await assert.rejects(store.get('k'), (err) => isStoreUnavailable(err));

@@ -8,7 +8,7 @@ import { appErrorResponse } from '../../../../src/http/errors.js';
 import { createOAuth, type OAuthDeps } from '../../../../src/oauth/index.js';
 import { createMemoryStore } from '../../../../src/store/memory.js';
 import type { Store } from '../../../../src/store/store.js';
-import { type Listening, listen } from './listen.js';
+import { type Listening, listen } from '../../../helpers/listen.js';
 
 export { authorizeUrl, pkcePair } from '../../../helpers/pkce.js';
 export {
