@@ -8,7 +8,7 @@ import { errorResponse, RPC } from '../http/errors.js';
 import { type Limit, type RateLimiter, withHeaders } from '../http/rate-limit.js';
 import { type AdmitDeps, admit, requireJson, selectionFor } from './admit.js';
 import { envelopeError } from './envelope.js';
-import type { ServerRequest } from './server.js';
+import { closeExchange, type ServerFactory, type ServerRequest } from './server.js';
 import type { SessionRoute } from './sessions.js';
 
 /**
@@ -24,7 +24,7 @@ import type { SessionRoute } from './sessions.js';
  * session go to src/mcp/sessions.ts instead; only sessionless 2025 requests stay stateless.
  */
 export interface McpRouteDeps extends AdmitDeps {
-  factory: (req: ServerRequest) => McpServer;
+  factory: ServerFactory;
   limiter: RateLimiter;
   principalLimit: Limit;
   maxBodySize: number;
@@ -66,11 +66,12 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     (ctx) => {
       const carried = ctx.authInfo?.extra as Carried | undefined;
       // The edge always authenticates first; an instance without a request gets no credential.
-      const server = deps.factory(carried?.serverRequest ?? { credential: undefined });
+      const server = deps.factory(carried?.serverRequest ?? { credential: undefined }, ctx.era);
       // The SDK is handed the request as Hono made it, whose signal only knows the client going
       // away; a timeout or a `notifications/cancelled` closes the one-request instance instead,
       // which aborts the tool's signal (and its DocSpace calls) in either era.
-      carried?.onAbort(() => void server.close().catch(() => undefined));
+      // A pooled instance is closed only while it still serves this request.
+      if (carried) carried.onAbort(() => closeExchange(server, carried.serverRequest));
       return server;
     },
     {
