@@ -10,6 +10,7 @@ import { closeAgent } from './lib/http.js';
 import { extraServerEnv, startEmulatorProc } from './lib/procs.js';
 import { formatMarkdown, formatTable, type MeasureResult, row } from './lib/report.js';
 import { measureLargeFiles } from './measures/large.js';
+import { measureLegs } from './measures/legs.js';
 import { measureLoad } from './measures/load.js';
 import { measureOAuth } from './measures/oauth.js';
 import { measureOverhead } from './measures/overhead.js';
@@ -19,6 +20,7 @@ import { measureColdStart, measureToolsList } from './measures/startup.js';
 const MEASURES: Record<string, (ctx: BenchContext) => Promise<MeasureResult>> = {
   overhead: (c) => measureOverhead(c),
   load: (c) => measureLoad(c),
+  legs: (c) => measureLegs(c),
   coldStart: (c) => measureColdStart(c),
   toolsList: (c) => measureToolsList(c),
   oauth: (c) => measureOAuth(c),
