@@ -58,9 +58,13 @@ try {
   if (!latest) throw new Error('no profile written');
   const s = summarizeProfile(latest, 40);
   process.stdout.write(`${calls} calls in ${seconds}s with ${clients} clients (${leg}); profile ${latest}\n`);
+  const perCall = (ms: number) => (ms / Math.max(1, calls)).toFixed(3);
   process.stdout.write(
-    `server CPU sampled: ${s.totalMs} ms (${(s.totalMs / Math.max(1, calls)).toFixed(2)} ms per call)\n\nBy module (self time):\n`,
+    `server CPU sampled: ${s.totalMs} ms (${perCall(s.totalMs)} ms per call)\n\nBy layer (the innermost on the stack):\n`,
   );
+  for (const l of s.byLayer)
+    process.stdout.write(`  ${String(l.pct).padStart(5)}%  ${perCall(l.ms)} ms/call  ${l.layer}\n`);
+  process.stdout.write('\nBy module (self time):\n');
   for (const m of s.byModule) process.stdout.write(`  ${String(m.pct).padStart(5)}%  ${m.module}\n`);
   process.stdout.write('\nOur code and the SDK, inclusive (time with the function on the stack):\n');
   for (const f of s.inclusive) process.stdout.write(`  ${String(f.pct).padStart(5)}%  ${f.name}\n`);
