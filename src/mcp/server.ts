@@ -124,12 +124,17 @@ export interface CarriedRequest {
  */
 export type ServerFactory = (req: ServerRequest, era?: Era) => McpServer;
 
-/** Idle pooled instances kept per tool set; more are built under load and dropped when done. */
+/**
+ * Idle pooled instances kept per tool set, and in all (one with 35 tools is ≈ 66 KB of heap);
+ * more are built under load and dropped when done.
+ */
 const MAX_IDLE = 64;
+const MAX_IDLE_TOTAL = 128;
 /** Tool sets with a pool (the server's own, and per-request narrowings); the oldest is dropped. */
 const MAX_POOLS = 16;
 
 interface Pool {
+  key: string;
   idle: Pooled[];
 }
 
@@ -252,6 +257,7 @@ export function createServerFactory(deps: ServerDeps): ServerFactory {
 
   // --- the pool (2026-07-28 tools/call on /mcp) ---
   const pools = new Map<string, Pool>();
+  let idleTotal = 0;
   /** Each request's environment, found by the request object its `authInfo` carries. */
   const envs = new WeakMap<ServerRequest, CallEnv>();
   const poolKeys = new WeakMap<ToolSelection, string>();
@@ -263,8 +269,12 @@ export function createServerFactory(deps: ServerDeps): ServerFactory {
     }
     let pool = pools.get(key);
     if (!pool) {
-      if (pools.size >= MAX_POOLS) pools.delete(pools.keys().next().value as string);
-      pool = { idle: [] };
+      if (pools.size >= MAX_POOLS) {
+        const oldest = pools.keys().next().value as string;
+        idleTotal -= pools.get(oldest)?.idle.length ?? 0;
+        pools.delete(oldest);
+      }
+      pool = { key, idle: [] };
       pools.set(key, pool);
     }
     return pool;
@@ -285,7 +295,12 @@ export function createServerFactory(deps: ServerDeps): ServerFactory {
       if (pooled.lease === undefined) return;
       pooled.lease = undefined;
       forgetClient(server);
-      if (pool.idle.length < MAX_IDLE) pool.idle.push(pooled);
+      // A pool dropped from `pools` (too many tool sets) takes no more instances back.
+      if (pools.get(pool.key) !== pool) return;
+      if (pool.idle.length < MAX_IDLE && idleTotal < MAX_IDLE_TOTAL) {
+        pool.idle.push(pooled);
+        idleTotal++;
+      }
     };
     pooledOf.set(server, pooled);
     return pooled;
@@ -298,7 +313,9 @@ export function createServerFactory(deps: ServerDeps): ServerFactory {
       // A name outside the selection gets a fresh instance below, which refuses it as before.
       if (tools.some((t) => t.name === req.toolName)) {
         const pool = poolFor(selection, tools);
-        const pooled = pool.idle.pop() ?? build(pool, tools);
+        let pooled = pool.idle.pop();
+        if (pooled) idleTotal--;
+        else pooled = build(pool, tools);
         pooled.lease = req;
         envs.set(req, envFor(req, pooled.server, selection));
         return pooled.server;
