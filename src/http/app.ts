@@ -83,7 +83,10 @@ function perIpLimit(
       return decision.refused;
     }
     await next();
-    c.res = withHeaders(c.res, decision.headers);
+    // Headers are set in place; assigning `c.res` again would make Hono copy the response
+    // (reading its body as a stream), which is dear for every JSON answer.
+    const limited = withHeaders(c.res, decision.headers);
+    if (limited !== c.res) c.res = limited;
   };
 }
 

@@ -143,10 +143,14 @@ export const EXPOSED_HEADERS = [
 export function corsFor(origins: string[], maxAgeMs: number, methods: string[]): MiddlewareHandler<HttpEnv> {
   if (origins.length === 0) return async (_c, next) => next();
   const any = origins.includes('*');
-  return cors({
+  const withCors = cors({
     origin: (origin) => (any ? '*' : origins.includes(origin) ? origin : null),
     allowMethods: methods,
     exposeHeaders: EXPOSED_HEADERS,
     maxAge: maxAgeMs > 0 ? Math.floor(maxAgeMs / 1000) : undefined,
   });
+  // Browsers send Origin on every cross-origin request; without one, CORS headers mean nothing.
+  // Skipping the middleware then also keeps the handler's answer as it was made: Hono's cors
+  // touches the response before the route runs, and the route's answer is then copied.
+  return (c, next) => (c.req.header('origin') === undefined ? next() : withCors(c, next));
 }

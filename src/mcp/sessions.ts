@@ -379,7 +379,7 @@ export function createSessionRoute(deps: SessionDeps): SessionRoute {
       finish();
       throw err;
     }
-    if (res.body && /^text\/event-stream/i.test(res.headers.get('content-type') ?? '')) {
+    if (/^text\/event-stream/i.test(res.headers.get('content-type') ?? '') && res.body) {
       // The Node response closes when the stream has ended or the client went away: one listener,
       // where a TransformStream per answer cost ≈ 12 % of the CPU of a session call (bench/ab).
       if (outgoing) {
