@@ -142,7 +142,10 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
 
   app.use('*', hostAndOriginGuard(deps.origins, { demo: deps.demo }));
   for (const path of MCP_PATHS) {
-    app.use(path, corsFor(deps.cors.mcp, deps.cors.mcpMaxAgeMs, ['GET', 'POST', 'OPTIONS']));
+    app.use(
+      path,
+      corsFor(deps.cors.mcp, deps.cors.mcpMaxAgeMs, ['GET', 'POST', 'OPTIONS'], { onlyWithOrigin: true }),
+    );
   }
   app.use('/oauth/*', corsFor(deps.cors.oauth, deps.cors.oauthMaxAgeMs, ['GET', 'POST', 'OPTIONS']));
   app.use('/.well-known/*', corsFor(deps.cors.oauth, deps.cors.oauthMaxAgeMs, ['GET', 'OPTIONS']));
