@@ -125,6 +125,8 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(
     `\ndocspace-mcp bench (${quick ? 'quick' : 'full'}) — ${m.cpus} × ${m.cpuModel}, Node ${m.node}, load average ${m.loadAverage} at start\n`,
   );
+  if (process.env.BENCH_CLI)
+    process.stdout.write(`server under test: ${process.env.BENCH_CLI} (BENCH_CLI), not this tree's\n`);
   if (extra.length)
     process.stdout.write(
       `experiment: every server ran with ${extra.join(', ')} changed (BENCH_SERVER_ENV)\n`,
@@ -137,6 +139,7 @@ async function main(argv: string[]): Promise<number> {
   const report = {
     mode: quick ? 'quick' : 'full',
     serverEnvChanged: extra,
+    serverCli: process.env.BENCH_CLI ?? null,
     at: new Date().toISOString(),
     machine: m,
     rows,
@@ -145,7 +148,8 @@ async function main(argv: string[]): Promise<number> {
   };
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`Wrote ${out}\n`);
-  if (argv.includes('--write-docs') && !onlyArg && !quick) {
+  // The page's table is this tree's: a run of another build (BENCH_CLI) never replaces it.
+  if (argv.includes('--write-docs') && !onlyArg && !quick && !process.env.BENCH_CLI) {
     const docs = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'performance.md');
     writeFileSync(docs, withTable(readFileSync(docs, 'utf8'), report.at, m, formatMarkdown(rows)));
     process.stdout.write(`Updated ${docs}\n`);
