@@ -1,15 +1,21 @@
 // `node dist/bench/ab.js <other checkout> [--clients 20] [--calls 3000] [--rounds 4]
-// [--other-env '{"DOCSPACE_LOG_LEVEL":"warn"}']`: the same
-// mixed read load through this build's server and another build's (a checkout of another commit,
+// [--other-env '{"DOCSPACE_LOG_LEVEL":"warn"}'] [--load mix|file|folder50]
+// [--leg modern|legacy|session] [--other-leg modern|legacy|session]`: the same
+// load through this build's server and another build's (a checkout of another commit,
 // built), in interleaved rounds against one emulator, and the server CPU per call and calls/s of
 // each. On a shared 2-core VM the speed of the machine drifts by up to 2× within an hour, so two
 // separate `npm run bench` runs cannot tell a 10 % change apart; interleaving can. `.` as the other
-// checkout with `--other-env` compares a setting on this build.
+// checkout with `--other-env` compares a setting on this build; with `--other-leg` it compares
+// two protocol legs of this build (e.g. `--leg session --other-leg modern`: the 2025 leg against
+// the 2026 one). `--load`: the mixed read load (default), `get_file_info` alone, or
+// `get_folder_content` of 50 items alone. Legs: `modern` 2026-07-28; `session` a 2025 client
+// keeping its `Mcp-Session-Id` (each client its own session); `legacy` 2025 without a session.
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { discoverFixtures } from './lib/context.js';
 import { closeAgent } from './lib/http.js';
-import { expectOk, HttpMcp } from './lib/mcp.js';
+import { type Era, expectOk, HttpMcp } from './lib/mcp.js';
 import {
   NO_RATE_LIMITS,
   type ServerProc,
@@ -43,50 +49,98 @@ const clients = flag('clients', 20);
 const calls = flag('calls', 3000);
 const rounds = flag('rounds', 4);
 const otherEnv = parseOtherEnv();
+const leg = choice('leg', ['modern', 'legacy', 'session'], 'modern') as Era;
+const otherLeg = choice('other-leg', ['modern', 'legacy', 'session'], leg) as Era;
+const load = choice('load', ['mix', 'file', 'folder50'], 'mix');
+
+function choice(name: string, allowed: string[], fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const value = process.argv[i + 1] ?? '';
+  if (!allowed.includes(value)) {
+    process.stderr.write(`--${name} takes one of ${allowed.join(', ')}\n`);
+    process.exit(2);
+  }
+  return value;
+}
 
 const emulator = await startEmulatorProc(600);
-const servers: { name: string; proc: ServerProc; cpu: number[]; rate: number[] }[] = [];
+const servers: { name: string; proc: ServerProc; leg: Era; cpu: number[]; rate: number[] }[] = [];
 try {
   const fx = await discoverFixtures(emulator);
   const env = { DOCSPACE_BASE_URL: fx.baseUrl, DOCSPACE_API_KEY: fx.apiKey, ...NO_RATE_LIMITS };
-  servers.push({ name: 'this build', proc: await startServerProc(env), cpu: [], rate: [] });
+  const legName = (l: Era) => (leg === otherLeg ? '' : ` (${l})`);
   servers.push({
-    name: Object.keys(otherEnv).length > 0 ? `${other} ${JSON.stringify(otherEnv)}` : other,
+    name: `this build${legName(leg)}`,
+    proc: await startServerProc(env),
+    leg,
+    cpu: [],
+    rate: [],
+  });
+  servers.push({
+    name: `${Object.keys(otherEnv).length > 0 ? `${other} ${JSON.stringify(otherEnv)}` : other}${legName(otherLeg)}`,
     proc: await startServerProc({ ...env, ...otherEnv }, [], 0, { cli: otherCli }),
+    leg: otherLeg,
     cpu: [],
     rate: [],
   });
 
-  const round = async (proc: ServerProc, count: number) => {
-    const mcp = new HttpMcp(`${proc.url}/mcp`, 'modern');
-    const before = sampleProc(proc.pid).cpuMs;
+  const pick = (i: number): { tool: string; args: Record<string, unknown> } => {
+    if (load === 'file')
+      return { tool: 'get_file_info', args: { fileId: fx.fileIds[i % fx.fileIds.length] } };
+    if (load === 'folder50')
+      return { tool: 'get_folder_content', args: { folderId: fx.folderId, count: 50 } };
+    return mix(fx, i);
+  };
+  // One client per worker, opened (a 2025 session's `initialize`) before the clock starts and
+  // kept for every round, as a client keeps its connection.
+  const connected = new Map<ServerProc, HttpMcp[]>();
+  const clientsOf = async (s: (typeof servers)[0]) => {
+    let list = connected.get(s.proc);
+    if (!list) {
+      list = [];
+      for (let i = 0; i < clients; i++) {
+        const mcp = new HttpMcp(`${s.proc.url}/mcp`, s.leg);
+        if (s.leg !== 'modern') expectOk(await mcp.initialize(), '2025 initialize');
+        list.push(mcp);
+      }
+      connected.set(s.proc, list);
+    }
+    return list;
+  };
+  const round = async (s: (typeof servers)[0], count: number) => {
+    const list = await clientsOf(s);
+    const before = sampleProc(s.proc.pid).cpuMs;
     const started = performance.now();
     let next = 0;
-    const worker = async () => {
+    const worker = async (mcp: HttpMcp) => {
       while (next < count) {
-        const c = mix(fx, next++);
+        const c = pick(next++);
         expectOk(await mcp.callTool(c.tool, c.args), c.tool);
       }
     };
-    await Promise.all(Array.from({ length: clients }, worker));
+    await Promise.all(list.map(worker));
     return {
-      cpu: (sampleProc(proc.pid).cpuMs - before) / count,
+      cpu: (sampleProc(s.proc.pid).cpuMs - before) / count,
       rate: count / ((performance.now() - started) / 1000),
     };
   };
   // Warm-up: JIT and caches, untimed.
-  for (const s of servers) await round(s.proc, Math.min(1500, calls));
+  for (const s of servers) await round(s, Math.min(1500, calls));
   for (let r = 0; r < rounds; r++) {
     // ABBA order, so a machine slowing down or speeding up hits both alike.
     const order = r % 2 === 0 ? servers : [...servers].reverse();
     for (const s of order) {
       process.stderr.write(`[round ${r + 1}/${rounds}] ${s.name}\n`);
-      const got = await round(s.proc, calls);
+      const got = await round(s, calls);
       s.cpu.push(got.cpu);
       s.rate.push(got.rate);
     }
   }
-  process.stdout.write(`\n${clients} clients, ${rounds} rounds of ${calls} mixed read calls each\n`);
+  const what = { mix: 'mixed read', file: 'get_file_info', folder50: 'get_folder_content (50 items)' }[load];
+  process.stdout.write(
+    `\n${clients} clients, ${rounds} rounds of ${calls} ${what} calls each; load average ${os.loadavg()[0]?.toFixed(2)} at the end\n`,
+  );
   for (const s of servers) {
     const cpu = summarize(s.cpu);
     const rate = summarize(s.rate);
@@ -97,6 +151,9 @@ try {
   const [a, b] = servers as [(typeof servers)[0], (typeof servers)[0]];
   const ratio = summarize(a.cpu).p50 / summarize(b.cpu).p50;
   process.stdout.write(`CPU per call, this build / other: ×${ratio.toFixed(2)}\n`);
+  // Per round, in ABBA order: a ratio that holds round after round is a change, not drift.
+  const perRound = a.cpu.map((x, i) => (x / (b.cpu[i] as number)).toFixed(2));
+  process.stdout.write(`  per round: ${perRound.map((r) => `×${r}`).join(' ')}\n`);
 } finally {
   for (const s of servers) await s.proc.stop();
   await emulator.stop();

@@ -10,6 +10,7 @@ import { closeAgent } from './lib/http.js';
 import { extraServerEnv, startEmulatorProc } from './lib/procs.js';
 import { formatMarkdown, formatTable, type MeasureResult, row } from './lib/report.js';
 import { measureLargeFiles } from './measures/large.js';
+import { measureLegs } from './measures/legs.js';
 import { measureLoad } from './measures/load.js';
 import { measureOAuth } from './measures/oauth.js';
 import { measureOverhead } from './measures/overhead.js';
@@ -19,6 +20,7 @@ import { measureColdStart, measureToolsList } from './measures/startup.js';
 const MEASURES: Record<string, (ctx: BenchContext) => Promise<MeasureResult>> = {
   overhead: (c) => measureOverhead(c),
   load: (c) => measureLoad(c),
+  legs: (c) => measureLegs(c),
   coldStart: (c) => measureColdStart(c),
   toolsList: (c) => measureToolsList(c),
   oauth: (c) => measureOAuth(c),
@@ -123,6 +125,8 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(
     `\ndocspace-mcp bench (${quick ? 'quick' : 'full'}) — ${m.cpus} × ${m.cpuModel}, Node ${m.node}, load average ${m.loadAverage} at start\n`,
   );
+  if (process.env.BENCH_CLI)
+    process.stdout.write(`server under test: ${process.env.BENCH_CLI} (BENCH_CLI), not this tree's\n`);
   if (extra.length)
     process.stdout.write(
       `experiment: every server ran with ${extra.join(', ')} changed (BENCH_SERVER_ENV)\n`,
@@ -135,6 +139,7 @@ async function main(argv: string[]): Promise<number> {
   const report = {
     mode: quick ? 'quick' : 'full',
     serverEnvChanged: extra,
+    serverCli: process.env.BENCH_CLI ?? null,
     at: new Date().toISOString(),
     machine: m,
     rows,
@@ -143,7 +148,8 @@ async function main(argv: string[]): Promise<number> {
   };
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`Wrote ${out}\n`);
-  if (argv.includes('--write-docs') && !onlyArg && !quick) {
+  // The page's table is this tree's: a run of another build (BENCH_CLI) never replaces it.
+  if (argv.includes('--write-docs') && !onlyArg && !quick && !process.env.BENCH_CLI) {
     const docs = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'performance.md');
     writeFileSync(docs, withTable(readFileSync(docs, 'utf8'), report.at, m, formatMarkdown(rows)));
     process.stdout.write(`Updated ${docs}\n`);

@@ -19,7 +19,24 @@ export interface ProfileSummary {
   inclusive: { name: string; ms: number; pct: number }[];
   byFunction: { name: string; ms: number; pct: number }[];
   byModule: { module: string; ms: number; pct: number }[];
+  /** Each sample charged to the innermost layer on its stack (see LAYERS): where a call's CPU goes. */
+  byLayer: { layer: string; ms: number; pct: number }[];
 }
+
+/**
+ * Layers of a request, innermost first: a sample goes to the first layer one of its frames
+ * (from the leaf up) belongs to, so socket writes made by @hono/node-server count as Hono's, and
+ * zod run by the SDK as the SDK's. What matches none is Node itself (HTTP parser, sockets, timers).
+ */
+const LAYERS: [string, RegExp][] = [
+  ['logging (pino)', /node_modules\/(pino|sonic-boom|@pinojs|safe-stable-stringify)/],
+  ['2025 sessions + event store', /\/dist\/src\/(mcp\/sessions|store\/)/],
+  ['DocSpace client (request out, answer parsed)', /\/dist\/src\/docspace\//],
+  ['tool code (arguments, shaping)', /\/dist\/src\/(tools\/|mcp\/run-tool)/],
+  ['MCP SDK', /node_modules\/@modelcontextprotocol\//],
+  ['our HTTP route, auth, guards', /\/dist\/src\/(http|mcp|auth)\//],
+  ['Hono + @hono/node-server (incl. response writes)', /node_modules\/(hono|@hono)\//],
+];
 
 function moduleOf(url: string): string {
   if (!url) return '(native/gc/idle)';
@@ -74,6 +91,19 @@ export function summarizeProfile(path: string, top = 25): ProfileSummary {
       incl.set(key, (incl.get(key) ?? 0) + t);
     }
   }
+  const layer = new Map<string, number>();
+  for (const [id, t] of self) {
+    const leaf = byId.get(id);
+    if (!leaf || leaf.callFrame.functionName === '(idle)') continue;
+    let name: string | undefined =
+      leaf.callFrame.functionName === '(garbage collector)' ? 'garbage collector' : undefined;
+    for (let cur: number | undefined = id; cur !== undefined && name === undefined; cur = parent.get(cur)) {
+      const url = byId.get(cur)?.callFrame.url ?? '';
+      name = LAYERS.find(([, re]) => re.test(url))?.[0];
+    }
+    name ??= 'Node (HTTP parser, sockets, timers, other)';
+    layer.set(name, (layer.get(name) ?? 0) + t);
+  }
   const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top);
   return {
     totalMs: Math.round(total),
@@ -89,6 +119,11 @@ export function summarizeProfile(path: string, top = 25): ProfileSummary {
     })),
     byModule: sorted(mod).map(([module, ms]) => ({
       module,
+      ms: Math.round(ms),
+      pct: Math.round((ms / total) * 1000) / 10,
+    })),
+    byLayer: sorted(layer).map(([name, ms]) => ({
+      layer: name,
       ms: Math.round(ms),
       pct: Math.round((ms / total) * 1000) / 10,
     })),

@@ -7,7 +7,12 @@ import { type HttpResponse, request } from './http.js';
 export const MODERN = '2026-07-28';
 export const LEGACY = '2025-11-25';
 
-export type Era = 'modern' | 'legacy';
+/**
+ * `legacy`: 2025 requests without a session (the stateless leg); `session`: a 2025 client as
+ * clients behave, keeping the `Mcp-Session-Id` its `initialize` answer gave (the default
+ * `DOCSPACE_HTTP_SESSIONS=stateful` leg).
+ */
+export type Era = 'modern' | 'legacy' | 'session';
 
 export interface RpcResult {
   /** The JSON-RPC `result`, or undefined when the answer was an error. */
@@ -63,8 +68,10 @@ export function parseRpc(res: HttpResponse): RpcResult {
   }
 }
 
-/** One MCP-over-HTTP client; every POST stands alone (both eras are served statelessly). */
+/** One MCP-over-HTTP client; every POST stands alone, except in a 2025 session. */
 export class HttpMcp {
+  private sessionId: string | undefined;
+
   constructor(
     readonly url: string,
     readonly era: Era,
@@ -83,6 +90,7 @@ export class HttpMcp {
       if (name !== undefined) h['mcp-name'] = name;
     } else if (method !== 'initialize') {
       h['mcp-protocol-version'] = LEGACY;
+      if (this.sessionId !== undefined) h['mcp-session-id'] = this.sessionId;
     }
     return h;
   }
@@ -108,16 +116,40 @@ export class HttpMcp {
       headers: this.headers(method, name),
       body: this.body(method, params),
     });
+    if (method === 'initialize' && this.era === 'session') {
+      const sid = res.headers['mcp-session-id'];
+      this.sessionId = typeof sid === 'string' ? sid : undefined;
+    }
     return parseRpc(res);
   }
 
-  /** What a 2025 client does once before calling tools (answered, nothing kept server-side). */
+  /**
+   * What a 2025 client does once before calling tools. In the `session` era the session id is
+   * kept for every later request and `notifications/initialized` is sent, as clients do; in
+   * `legacy` nothing is kept (the server's session, if it opened one, is never named again).
+   */
   async initialize(): Promise<RpcResult> {
-    return this.rpc('initialize', {
+    const r = await this.rpc('initialize', {
       protocolVersion: LEGACY,
       capabilities: {},
       clientInfo: { name: 'docspace-mcp-bench', version: '1' },
     });
+    if (this.era === 'session') {
+      if (this.sessionId === undefined) throw new McpError('no_session', 'initialize opened no session');
+      await request(this.url, {
+        method: 'POST',
+        headers: this.headers('notifications/initialized'),
+        body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+      });
+    }
+    return r;
+  }
+
+  /** Ends the 2025 session (DELETE), when there is one. */
+  async close(): Promise<void> {
+    if (this.sessionId === undefined) return;
+    await request(this.url, { method: 'DELETE', headers: this.headers('delete') });
+    this.sessionId = undefined;
   }
 
   listTools(): Promise<RpcResult> {

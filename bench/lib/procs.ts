@@ -1,14 +1,19 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { request } from './http.js';
 import { cleanEnv } from './stdio.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** dist/src/cli.js, seen from dist/bench/lib. */
-export const CLI = join(here, '..', '..', 'src', 'cli.js');
+/**
+ * The server every measurement starts: dist/src/cli.js of this tree (seen from dist/bench/lib), or
+ * `BENCH_CLI` — another build's cli.js, to measure that build with this bench (a "before" column).
+ */
+export const CLI = process.env.BENCH_CLI
+  ? resolve(process.env.BENCH_CLI)
+  : join(here, '..', '..', 'src', 'cli.js');
 const EMULATOR_CHILD = join(here, '..', 'emulator-child.js');
 
 export interface EmulatorUser {

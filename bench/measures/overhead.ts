@@ -42,7 +42,8 @@ export async function measureOverhead(
   const server = await startServerProc(env);
   const stdio = legs.includes('stdio') ? new StdioMcp(CLI, env) : undefined;
   const modern = new HttpMcp(`${server.url}/mcp`, 'modern');
-  const legacy = new HttpMcp(`${server.url}/mcp`, 'legacy');
+  // A 2025 client as clients behave: one session (the default `DOCSPACE_HTTP_SESSIONS=stateful`).
+  const legacy = new HttpMcp(`${server.url}/mcp`, 'session');
   expectOk(await legacy.initialize(), '2025 initialize');
   const cases: Case[] = [
     {
@@ -63,6 +64,8 @@ export async function measureOverhead(
     {
       calls: number;
       serverMsPerCall: number;
+      /** The same on the 2025 leg (a session client). */
+      serverMsPerCall2025: number;
       emulatorMsPerCallViaServer: number;
       emulatorMsPerDirectRequest: number;
     }
@@ -118,9 +121,13 @@ export async function measureOverhead(
       const d0 = sampleProc(ctx.emulator.pid);
       for (let i = 0; i < cpuCalls; i++) await once.direct();
       const d1 = sampleProc(ctx.emulator.pid);
+      const l0 = sampleProc(server.pid);
+      for (let i = 0; i < cpuCalls; i++) await once['http-2025']();
+      const l1 = sampleProc(server.pid);
       cpu[c.tool] = {
         calls: cpuCalls,
         serverMsPerCall: round((s1.cpuMs - s0.cpuMs) / cpuCalls),
+        serverMsPerCall2025: round((l1.cpuMs - l0.cpuMs) / cpuCalls),
         emulatorMsPerCallViaServer: round((e1.cpuMs - e0.cpuMs) / cpuCalls),
         emulatorMsPerDirectRequest: round((d1.cpuMs - d0.cpuMs) / cpuCalls),
       };
@@ -140,13 +147,14 @@ export async function measureOverhead(
       const k = cpu[c.tool] as (typeof cpu)[string];
       rows.push(
         row(
-          `Server CPU per ${c.tool} call (2026 HTTP)`,
+          `Server CPU per ${c.tool} call, 1 client (2026 HTTP / 2025 session)`,
           '—',
-          `${ms(k.serverMsPerCall)} (emulator: ${ms(k.emulatorMsPerCallViaServer)} per call via the server, ${ms(k.emulatorMsPerDirectRequest)} per direct request)`,
+          `${ms(k.serverMsPerCall)} / ${ms(k.serverMsPerCall2025)} (emulator: ${ms(k.emulatorMsPerCallViaServer)} per call via the server, ${ms(k.emulatorMsPerDirectRequest)} per direct request)`,
         ),
       );
     }
   } finally {
+    await legacy.close().catch(() => undefined);
     await stdio?.close();
     await server.stop();
   }

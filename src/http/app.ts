@@ -84,7 +84,10 @@ function perIpLimit(
       return decision.refused;
     }
     await next();
-    c.res = withHeaders(c.res, decision.headers);
+    // Headers are set in place; assigning `c.res` again would make Hono copy the response
+    // (reading its body as a stream), which is dear for every JSON answer.
+    const limited = withHeaders(c.res, decision.headers);
+    if (limited !== c.res) c.res = limited;
   };
 }
 
@@ -140,7 +143,10 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
 
   app.use('*', hostAndOriginGuard(deps.origins, { demo: deps.demo }));
   for (const path of MCP_PATHS) {
-    app.use(path, corsFor(deps.cors.mcp, deps.cors.mcpMaxAgeMs, ['GET', 'POST', 'OPTIONS']));
+    app.use(
+      path,
+      corsFor(deps.cors.mcp, deps.cors.mcpMaxAgeMs, ['GET', 'POST', 'OPTIONS'], { onlyWithOrigin: true }),
+    );
   }
   app.use('/oauth/*', corsFor(deps.cors.oauth, deps.cors.oauthMaxAgeMs, ['GET', 'POST', 'OPTIONS']));
   app.use('/.well-known/*', corsFor(deps.cors.oauth, deps.cors.oauthMaxAgeMs, ['GET', 'OPTIONS']));

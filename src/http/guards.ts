@@ -140,13 +140,24 @@ export const EXPOSED_HEADERS = [
 ];
 
 /** CORS for a route family; request headers are reflected so `Mcp-Param-*` headers work. */
-export function corsFor(origins: string[], maxAgeMs: number, methods: string[]): MiddlewareHandler<HttpEnv> {
+export function corsFor(
+  origins: string[],
+  maxAgeMs: number,
+  methods: string[],
+  opts: { onlyWithOrigin?: boolean } = {},
+): MiddlewareHandler<HttpEnv> {
   if (origins.length === 0) return async (_c, next) => next();
   const any = origins.includes('*');
-  return cors({
+  const withCors = cors({
     origin: (origin) => (any ? '*' : origins.includes(origin) ? origin : null),
     allowMethods: methods,
     exposeHeaders: EXPOSED_HEADERS,
     maxAge: maxAgeMs > 0 ? Math.floor(maxAgeMs / 1000) : undefined,
   });
+  if (!opts.onlyWithOrigin) return withCors;
+  // Browsers send Origin on every cross-origin request; without one, CORS headers mean nothing
+  // (for answers no cache keeps, such as MCP's). Skipping the middleware then also keeps the
+  // route's answer as it was made: Hono's cors touches the response before the route runs, and
+  // the route's answer is then copied through a stream.
+  return (c, next) => (c.req.header('origin') === undefined ? next() : withCors(c, next));
 }

@@ -2,7 +2,7 @@ import { createMcpHandler, type McpServer } from '@modelcontextprotocol/server';
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import { envelopeError } from '../mcp/envelope.js';
-import type { ServerRequest } from '../mcp/server.js';
+import { closeExchange, type ServerFactory, type ServerRequest } from '../mcp/server.js';
 import type { ToolSelection } from '../tools/selection.js';
 import { type AdmitDeps, type Admitted, admit, requireJson, selectionFor } from './admit.js';
 import type { Authenticate, Principal } from './authenticate.js';
@@ -27,7 +27,7 @@ import { type Limit, type RateLimiter, withHeaders } from './rate-limit.js';
  * errors by the app's error handler (src/http/app.ts).
  */
 export interface McpRouteDeps extends AdmitDeps {
-  factory: (req: ServerRequest) => McpServer;
+  factory: ServerFactory;
   limiter: RateLimiter;
   principalLimit: Limit;
   maxBodySize: number;
@@ -69,11 +69,12 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     (ctx) => {
       const carried = ctx.authInfo?.extra as Carried | undefined;
       // The edge always authenticates first; an instance without a request gets no credential.
-      const server = deps.factory(carried?.serverRequest ?? { credential: undefined });
+      const server = deps.factory(carried?.serverRequest ?? { credential: undefined }, ctx.era);
       // The SDK is handed the request as Hono made it, whose signal only knows the client going
       // away; a timeout or a `notifications/cancelled` closes the one-request instance instead,
       // which aborts the tool's signal (and its DocSpace calls) in either era.
-      carried?.onAbort(() => void server.close().catch(() => undefined));
+      // A pooled instance is closed only while it still serves this request.
+      if (carried) carried.onAbort(() => closeExchange(server, carried.serverRequest));
       return server;
     },
     {
@@ -259,7 +260,9 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     // A JSON answer is complete once here; a stream (SSE: progress, the 2025 leg) is not, and
     // the timeout and cancel key stay until it ends. Tool calls are counted by the factory's
     // `onToolResult`, not here. A timeout on a stream answers the request on it, then ends it.
-    if (res.body && /^text\/event-stream/i.test(res.headers.get('content-type') ?? '')) {
+    // Content type first: `res.body` would turn @hono/node-server's lightweight JSON answer into
+    // a WHATWG Response read back as a stream (≈ 11 % of a call's CPU, with the two in app.ts/guards.ts).
+    if (/^text\/event-stream/i.test(res.headers.get('content-type') ?? '') && res.body) {
       const timeoutAnswer =
         message && typeof message === 'object' && !Array.isArray(message) && message.id !== undefined
           ? { jsonrpc: '2.0', id: message.id, error: { code: RPC.serverError, message: timeoutMessage } }
