@@ -3,6 +3,7 @@ import { hkdfSync } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose/decode/protected_header';
 import { compactDecrypt } from 'jose/jwe/compact/decrypt';
 import { CompactEncrypt } from 'jose/jwe/compact/encrypt';
+import { MIN_SECRET_LENGTH } from '../config/settings.js';
 import { sha256 } from './crypto.js';
 
 /**
@@ -37,7 +38,8 @@ export function createSealer(
   secret: string,
   previousSecrets: readonly string[] = [],
 ): Sealer {
-  if (secret.length < 16) throw new Error('the sealing secret must have at least 16 characters');
+  if (secret.length < MIN_SECRET_LENGTH)
+    throw new Error(`the sealing secret must have at least ${MIN_SECRET_LENGTH} characters`);
   const current = deriveKey(secret, purpose);
   const keys = new Map<string, Key>([[current.kid, current]]);
   for (const old of previousSecrets) {
