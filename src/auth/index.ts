@@ -4,6 +4,7 @@ import type { Credential } from '../docspace/credential.js';
 import type { Verdict } from './credential-check.js';
 import { type AccessTokenClaims, checkAccessToken, createAccessTokenSealer } from '../oauth/access-token.js';
 import { OAuthError } from '../oauth/errors.js';
+import { isSealedShape } from '../oauth/seal.js';
 
 /**
  * Turns an MCP HTTP request into a DocSpace credential. Our own access tokens are opened and
@@ -66,6 +67,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     : undefined;
   const now = deps.now ?? Date.now;
 
+  // Not the SDK's bearerAuthChallengeResponse: it always names an error (RFC 6750 §3.1: none without credentials) and puts resource_metadata last, as tests pin ours.
   const challenge = (error?: { code: string; description: string }): AuthOutcome => {
     const params = deps.oauth ? [`resource_metadata="${resourceMetadata}"`] : [];
     if (error)
@@ -180,16 +182,4 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     }
     return reject('docspace-credential', onlyOurs);
   };
-}
-
-/** A JWE compact serialisation (five parts, a header naming `dir`): our tokens, or forgeries of them. */
-function isSealedShape(token: string): boolean {
-  const parts = token.split('.');
-  if (parts.length !== 5) return false;
-  try {
-    const header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8')) as { alg?: unknown };
-    return typeof header === 'object' && header !== null && 'alg' in header;
-  } catch {
-    return false;
-  }
 }
