@@ -1,6 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { type ClientRecord, resolveClient } from './clients.js';
 import { finishConnectionsSignIn, isConnectionsState } from './connections.js';
+import { readSignedCookie, signedCookieHeader } from './cookies.js';
 import { browserError, clientRedirect, type Facade } from './context.js';
 import { createPkcePair, hmac, isValidChallenge, randomToken, safeEqual, sha256 } from './crypto.js';
 import { OAuthError, type OAuthErrorCode } from './errors.js';
@@ -69,18 +70,7 @@ const CODE_TTL = 60;
 const REMEMBER_TTL = 30 * 86_400;
 const BROWSER_TTL = 365 * 86_400;
 
-function browserCookieName(f: Facade): string {
-  // `__Host-` needs https; on http://localhost the plain name is the fallback (docs/security.md).
-  return f.settings.secureCookies ? '__Host-dsmcp-browser' : 'dsmcp-browser';
-}
-
-function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
-  }
-  return undefined;
-}
+const BROWSER_COOKIE = 'dsmcp-browser';
 
 /** True when `mac` is the MAC of `text` under the current key or a previous one (rotation). */
 function macMatches(f: Facade, text: string, mac: string): boolean {
@@ -88,22 +78,8 @@ function macMatches(f: Facade, text: string, mac: string): boolean {
 }
 
 /** The browser id from its signed cookie, when valid (signed before a key rotation too). */
-function browserOf(f: Facade, c: Context): string | undefined {
-  const raw = readCookie(c.req.header('cookie'), browserCookieName(f));
-  const [id, mac] = (raw ?? '').split('.');
-  return id && mac && macMatches(f, `browser:${id}`, mac) ? id : undefined;
-}
-
-/** Whether the browser cookie was signed with a previous key, so it should be signed again. */
-function browserCookieStale(f: Facade, c: Context, browser: string): boolean {
-  const raw = readCookie(c.req.header('cookie'), browserCookieName(f));
-  const mac = (raw ?? '').split('.')[1] ?? '';
-  return !safeEqual(mac, hmac(f.macKey, `browser:${browser}`));
-}
-
-function browserCookie(f: Facade, id: string): string {
-  const secure = f.settings.secureCookies ? '; Secure' : '';
-  return `${browserCookieName(f)}=${id}.${hmac(f.macKey, `browser:${id}`)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${BROWSER_TTL}${secure}`;
+async function browserOf(f: Facade, c: Context): Promise<string | undefined> {
+  return (await readSignedCookie(f, c, BROWSER_COOKIE))?.value;
 }
 
 const csrfFor = (f: Facade, requestId: string, browser: string) =>
@@ -143,12 +119,12 @@ export function mountAuthorize(app: Hono, f: Facade): void {
     if (client.kind === 'docspace' && !f.settings.upstreamBase)
       return fail('server_error', 'DocSpace OAuth is not configured');
 
-    let browser = browserOf(f, c);
+    const signed = await readSignedCookie(f, c, BROWSER_COOKIE);
+    const browser = signed?.value ?? randomToken(16);
     const headers = new Headers(PAGE_HEADERS);
-    if (!browser) {
-      browser = randomToken(16);
-      headers.append('set-cookie', browserCookie(f, browser));
-    } else if (browserCookieStale(f, c, browser)) headers.append('set-cookie', browserCookie(f, browser));
+    // A new browser, or a cookie signed before a key rotation: (re)sign it with the current key.
+    if (!signed || signed.stale)
+      headers.append('set-cookie', await signedCookieHeader(f, BROWSER_COOKIE, browser, BROWSER_TTL));
     const pending: PendingAuthorization = {
       clientId: client.clientId,
       clientKind: client.kind,
@@ -214,7 +190,7 @@ export function mountAuthorize(app: Hono, f: Facade): void {
       }
       const form = new URLSearchParams(await c.req.text());
       const requestId = form.get('request') ?? '';
-      const browser = browserOf(f, c);
+      const browser = await browserOf(f, c);
       const csrf = form.get('csrf') ?? '';
       if (!browser || !requestId || !macMatches(f, `csrf:${requestId}:${browser}`, csrf)) {
         throw new OAuthError(
@@ -273,7 +249,7 @@ export function mountAuthorize(app: Hono, f: Facade): void {
       // A sign-in to the person's connections page comes back here too (one redirect URI).
       if (isConnectionsState(parsed)) return finishConnectionsSignIn(f, c, parsed);
       saved = parsed as UpstreamState;
-      if (browserOf(f, c) !== saved.pending.browser) {
+      if ((await browserOf(f, c)) !== saved.pending.browser) {
         throw new OAuthError('access_denied', 'this sign-in was started in another browser', 403);
       }
     } catch (error) {
