@@ -78,8 +78,8 @@ function macMatches(f: Facade, text: string, mac: string): boolean {
 }
 
 /** The browser id from its signed cookie, when valid (signed before a key rotation too). */
-async function browserOf(f: Facade, c: Context): Promise<string | undefined> {
-  return (await readSignedCookie(f, c, BROWSER_COOKIE))?.value;
+function browserOf(f: Facade, c: Context): string | undefined {
+  return readSignedCookie(f, c, BROWSER_COOKIE, 'browser')?.value;
 }
 
 const csrfFor = (f: Facade, requestId: string, browser: string) =>
@@ -119,12 +119,12 @@ export function mountAuthorize(app: Hono, f: Facade): void {
     if (client.kind === 'docspace' && !f.settings.upstreamBase)
       return fail('server_error', 'DocSpace OAuth is not configured');
 
-    const signed = await readSignedCookie(f, c, BROWSER_COOKIE);
+    const signed = readSignedCookie(f, c, BROWSER_COOKIE, 'browser');
     const browser = signed?.value ?? randomToken(16);
     const headers = new Headers(PAGE_HEADERS);
     // A new browser, or a cookie signed before a key rotation: (re)sign it with the current key.
     if (!signed || signed.stale)
-      headers.append('set-cookie', await signedCookieHeader(f, BROWSER_COOKIE, browser, BROWSER_TTL));
+      headers.append('set-cookie', signedCookieHeader(f, BROWSER_COOKIE, 'browser', browser, BROWSER_TTL));
     const pending: PendingAuthorization = {
       clientId: client.clientId,
       clientKind: client.kind,
@@ -190,7 +190,7 @@ export function mountAuthorize(app: Hono, f: Facade): void {
       }
       const form = new URLSearchParams(await c.req.text());
       const requestId = form.get('request') ?? '';
-      const browser = await browserOf(f, c);
+      const browser = browserOf(f, c);
       const csrf = form.get('csrf') ?? '';
       if (!browser || !requestId || !macMatches(f, `csrf:${requestId}:${browser}`, csrf)) {
         throw new OAuthError(
@@ -249,7 +249,7 @@ export function mountAuthorize(app: Hono, f: Facade): void {
       // A sign-in to the person's connections page comes back here too (one redirect URI).
       if (isConnectionsState(parsed)) return finishConnectionsSignIn(f, c, parsed);
       saved = parsed as UpstreamState;
-      if ((await browserOf(f, c)) !== saved.pending.browser) {
+      if (browserOf(f, c) !== saved.pending.browser) {
         throw new OAuthError('access_denied', 'this sign-in was started in another browser', 403);
       }
     } catch (error) {

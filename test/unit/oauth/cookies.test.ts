@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { Context } from 'hono';
 import type { Facade } from '../../../src/oauth/context.js';
@@ -25,20 +26,33 @@ describe('our cookies', () => {
     assert.match(http, /^dsmcp-cx=n1;/);
     assert.ok(!http.includes('Secure') && http.includes('Max-Age=0'));
   });
-  it('signed: read back under the current key, stale under a previous one, refused otherwise', async () => {
+  it('signed: read back under the current key, stale under a previous one, refused otherwise', () => {
     const old = facade(true, 'old-key');
-    const set = await signedCookieHeader(old, 'dsmcp-browser', 'browser-1', 60);
-    assert.deepEqual(await readSignedCookie(old, sending(set), 'dsmcp-browser'), {
+    const set = signedCookieHeader(old, 'dsmcp-browser', 'browser', 'browser-1', 60);
+    assert.match(set, /^__Host-dsmcp-browser=browser-1\.[\w-]{43};/);
+    assert.deepEqual(readSignedCookie(old, sending(set), 'dsmcp-browser', 'browser'), {
       value: 'browser-1',
       stale: false,
     });
     const rotated = facade(true, 'new-key', ['old-key']);
-    assert.deepEqual(await readSignedCookie(rotated, sending(set), 'dsmcp-browser'), {
+    assert.deepEqual(readSignedCookie(rotated, sending(set), 'dsmcp-browser', 'browser'), {
       value: 'browser-1',
       stale: true,
     });
-    assert.equal(await readSignedCookie(facade(true, 'new-key'), sending(set), 'dsmcp-browser'), undefined);
+    assert.equal(
+      readSignedCookie(facade(true, 'new-key'), sending(set), 'dsmcp-browser', 'browser'),
+      undefined,
+    );
+    assert.equal(readSignedCookie(old, sending(set), 'dsmcp-browser', 'other-purpose'), undefined);
     const forged = set.replace('browser-1', 'browser-2');
-    assert.equal(await readSignedCookie(old, sending(forged), 'dsmcp-browser'), undefined);
+    assert.equal(readSignedCookie(old, sending(forged), 'dsmcp-browser', 'browser'), undefined);
+  });
+  it('checks browser cookies issued before hono/cookie took over (same value.MAC format)', () => {
+    const mac = createHmac('sha256', 'k').update('browser:b-1').digest('base64url');
+    const earlier = `__Host-dsmcp-browser=b-1.${mac}; Path=/; HttpOnly; SameSite=Lax; Max-Age=60; Secure`;
+    assert.deepEqual(readSignedCookie(facade(true, 'k'), sending(earlier), 'dsmcp-browser', 'browser'), {
+      value: 'b-1',
+      stale: false,
+    });
   });
 });
