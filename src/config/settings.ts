@@ -12,12 +12,12 @@ import {
   origins,
   str,
 } from './parsers.js';
+import { MIN_SECRET_LENGTH } from './secret.js';
 import { VERSION } from './version.js';
 
-const DEFAULT_USER_AGENT = `docspace-mcp/${VERSION}`;
+export { MIN_SECRET_LENGTH };
 
-/** Shortest `DOCSPACE_SECRET` accepted (characters); the sealer (src/oauth/seal.ts) holds to it too. */
-export const MIN_SECRET_LENGTH = 32;
+const DEFAULT_USER_AGENT = `docspace-mcp/${VERSION}`;
 
 /**
  * Every setting of the server, in one table: the environment variable (the reference server's

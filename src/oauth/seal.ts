@@ -3,7 +3,8 @@ import { hkdfSync } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose/decode/protected_header';
 import { compactDecrypt } from 'jose/jwe/compact/decrypt';
 import { CompactEncrypt } from 'jose/jwe/compact/encrypt';
-import { MIN_SECRET_LENGTH } from '../config/settings.js';
+// Not from settings.ts: that module brings zod, ≈ 100 ms of import, into the auth path.
+import { MIN_SECRET_LENGTH } from '../config/secret.js';
 import { sha256 } from './crypto.js';
 
 /**
