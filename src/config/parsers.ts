@@ -8,19 +8,13 @@ import { z } from 'zod';
  */
 
 /**
- * What kind of value a parser yields, for `--help` and the docs: booleans take `--flag` alone
- * and `--no-flag`; sizes show their default as `48MB`. Each parser states it once, beside its
- * schema (a weak map); `kindOf` reads it.
+ * What kind of value a parser yields, for `--help` and the docs: booleans take `--flag` alone and
+ * `--no-flag`; sizes show their default as `48MB`. Read off the parser's default, except where
+ * the default cannot tell (a yes/no without one, a size): those parsers register their kind.
  */
-export type Kind = 'boolean' | 'number' | 'bytes' | 'string' | 'choice' | 'url' | 'list';
+export type Kind = 'boolean' | 'number' | 'bytes' | 'string' | 'list';
 const KINDS = new WeakMap<z.ZodType, Kind>();
 
-function kind<S extends z.ZodType>(k: Kind, schema: S): S {
-  KINDS.set(schema, k);
-  return schema;
-}
-
-/** The kind a parser registered, else one read off the default (a schema transformed further). */
 export function kindOf(schema: z.ZodType): Kind {
   const known = KINDS.get(schema);
   if (known) return known;
@@ -28,18 +22,19 @@ export function kindOf(schema: z.ZodType): Kind {
   const value: unknown = fallback.success ? fallback.data : undefined;
   if (typeof value === 'boolean') return 'boolean';
   if (typeof value === 'number') return 'number';
-  if (Array.isArray(value)) return 'list';
-  return 'string';
+  return Array.isArray(value) ? 'list' : 'string';
+}
+
+function kind<S extends z.ZodType>(k: Kind, schema: S): S {
+  KINDS.set(schema, k);
+  return schema;
 }
 
 const TRUE = new Set(['yes', 'y', 'true', '1', 'on']);
 const FALSE = new Set(['no', 'n', 'false', '0', 'off', '']);
 
 export function bool(fallback: boolean) {
-  return kind(
-    'boolean',
-    optionalBool().transform((v) => v ?? fallback),
-  );
+  return optionalBool().transform((v) => v ?? fallback);
 }
 
 /** A yes/no value whose default depends on other settings: undefined when unset. */
@@ -62,29 +57,23 @@ export function optionalBool() {
 
 export function int(fallback: number, opts: { min?: number; max?: number } = {}) {
   const { min = 0, max = Number.MAX_SAFE_INTEGER } = opts;
-  return kind(
-    'number',
-    z
-      .string()
-      .optional()
-      .transform((raw, ctx) => {
-        if (raw === undefined || raw.trim() === '') return fallback;
-        const v = raw.trim();
-        if (!/^-?\d+$/.test(v)) {
-          ctx.addIssue({ code: 'custom', message: `"${raw}" is not a whole number` });
-          return z.NEVER;
-        }
-        const n = Number(v);
-        if (n < min || n > max) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `${n} is out of range; use a number from ${min} to ${max}`,
-          });
-          return z.NEVER;
-        }
-        return n;
-      }),
-  );
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === '') return fallback;
+      const v = raw.trim();
+      if (!/^-?\d+$/.test(v)) {
+        ctx.addIssue({ code: 'custom', message: `"${raw}" is not a whole number` });
+        return z.NEVER;
+      }
+      const n = Number(v);
+      if (n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `${n} is out of range; use a number from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
 }
 
 /** A size in bytes; accepts plain numbers or a KB/MB/GB suffix (binary multiples). */
@@ -117,29 +106,23 @@ export function bytes(fallback: number) {
 }
 
 export function str(fallback = '') {
-  return kind(
-    'string',
-    z
-      .string()
-      .optional()
-      .transform((raw) => (raw === undefined ? fallback : raw.trim())),
-  );
+  return z
+    .string()
+    .optional()
+    .transform((raw) => (raw === undefined ? fallback : raw.trim()));
 }
 
 export function oneOf<const T extends readonly string[]>(values: T, fallback: T[number]) {
-  return kind(
-    'choice',
-    z
-      .string()
-      .optional()
-      .transform((raw, ctx): T[number] => {
-        if (raw === undefined || raw.trim() === '') return fallback;
-        const v = raw.trim().toLowerCase();
-        if ((values as readonly string[]).includes(v)) return v as T[number];
-        ctx.addIssue({ code: 'custom', message: `"${raw}" is not one of ${values.join(', ')}` });
-        return z.NEVER;
-      }),
-  );
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx): T[number] => {
+      if (raw === undefined || raw.trim() === '') return fallback;
+      const v = raw.trim().toLowerCase();
+      if ((values as readonly string[]).includes(v)) return v as T[number];
+      ctx.addIssue({ code: 'custom', message: `"${raw}" is not one of ${values.join(', ')}` });
+      return z.NEVER;
+    });
 }
 
 /**
@@ -147,37 +130,34 @@ export function oneOf<const T extends readonly string[]>(values: T, fallback: T[
  * relative paths resolve under it. Empty means unset.
  */
 export function baseUrl() {
-  return kind(
-    'url',
-    z
-      .string()
-      .optional()
-      .transform((raw, ctx) => {
-        if (raw === undefined || raw.trim() === '') return '';
-        let url: URL;
-        try {
-          url = new URL(raw.trim());
-        } catch {
-          ctx.addIssue({
-            code: 'custom',
-            message: `"${raw}" is not a URL; use e.g. https://portal.example.com`,
-          });
-          return z.NEVER;
-        }
-        const problems: string[] = [];
-        if (url.protocol !== 'http:' && url.protocol !== 'https:')
-          problems.push('it must start with http:// or https://');
-        if (url.search) problems.push('it must not have a ?query');
-        if (url.hash) problems.push('it must not have a #fragment');
-        if (url.username || url.password) problems.push('it must not contain a user name or password');
-        if (problems.length > 0) {
-          ctx.addIssue({ code: 'custom', message: `"${raw}": ${problems.join('; ')}` });
-          return z.NEVER;
-        }
-        if (!url.pathname.endsWith('/')) url.pathname += '/';
-        return url.href;
-      }),
-  );
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === '') return '';
+      let url: URL;
+      try {
+        url = new URL(raw.trim());
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${raw}" is not a URL; use e.g. https://portal.example.com`,
+        });
+        return z.NEVER;
+      }
+      const problems: string[] = [];
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        problems.push('it must start with http:// or https://');
+      if (url.search) problems.push('it must not have a ?query');
+      if (url.hash) problems.push('it must not have a #fragment');
+      if (url.username || url.password) problems.push('it must not contain a user name or password');
+      if (problems.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `"${raw}": ${problems.join('; ')}` });
+        return z.NEVER;
+      }
+      if (!url.pathname.endsWith('/')) url.pathname += '/';
+      return url.href;
+    });
 }
 
 function splitList(raw: string): string[] {
@@ -191,72 +171,63 @@ function splitList(raw: string): string[] {
 
 /** A comma-separated list; `lower` folds case (names, hostnames). */
 export function list(fallback: readonly string[], opts: { lower?: boolean } = {}) {
-  return kind(
-    'list',
-    z
-      .string()
-      .optional()
-      .transform((raw) => {
-        if (raw === undefined) return [...fallback];
-        return splitList(opts.lower ? raw.toLowerCase() : raw);
-      }),
-  );
+  return z
+    .string()
+    .optional()
+    .transform((raw) => {
+      if (raw === undefined) return [...fallback];
+      return splitList(opts.lower ? raw.toLowerCase() : raw);
+    });
 }
 
 /** A list of bare hostnames (no scheme, port or path), as the Host allow-list needs. */
 export function hostnames(fallback: readonly string[]) {
-  return kind(
-    'list',
-    z
-      .string()
-      .optional()
-      .transform((raw, ctx) => {
-        if (raw === undefined) return [...fallback];
-        const out: string[] = [];
-        for (const item of splitList(raw.toLowerCase())) {
-          const ipv6 = /^\[[0-9a-f:.]+\]$/.test(item);
-          if (!ipv6 && !/^[a-z0-9*]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(item)) {
-            ctx.addIssue({
-              code: 'custom',
-              message: `"${item}" is not a bare hostname; drop any scheme, port or path (e.g. mcp.example.com)`,
-            });
-            continue;
-          }
-          out.push(item);
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return [...fallback];
+      const out: string[] = [];
+      for (const item of splitList(raw.toLowerCase())) {
+        const ipv6 = /^\[[0-9a-f:.]+\]$/.test(item);
+        if (!ipv6 && !/^[a-z0-9*]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(item)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${item}" is not a bare hostname; drop any scheme, port or path (e.g. mcp.example.com)`,
+          });
+          continue;
         }
-        return out;
-      }),
-  );
+        out.push(item);
+      }
+      return out;
+    });
 }
 
 /** A list of origins (`scheme://host[:port]`) or `*`. */
 export function origins(fallback: readonly string[]) {
-  return kind(
-    'list',
-    z
-      .string()
-      .optional()
-      .transform((raw, ctx) => {
-        if (raw === undefined) return [...fallback];
-        const out: string[] = [];
-        for (const item of splitList(raw)) {
-          if (item === '*') {
-            out.push(item);
-            continue;
-          }
-          try {
-            const url = new URL(item);
-            if (url.origin === 'null' || url.href.replace(/\/$/, '') !== url.origin)
-              throw new Error('not an origin');
-            out.push(url.origin);
-          } catch {
-            ctx.addIssue({
-              code: 'custom',
-              message: `"${item}" is not an origin; use scheme://host[:port] or *`,
-            });
-          }
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return [...fallback];
+      const out: string[] = [];
+      for (const item of splitList(raw)) {
+        if (item === '*') {
+          out.push(item);
+          continue;
         }
-        return out;
-      }),
-  );
+        try {
+          const url = new URL(item);
+          if (url.origin === 'null' || url.href.replace(/\/$/, '') !== url.origin)
+            throw new Error('not an origin');
+          out.push(url.origin);
+        } catch {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${item}" is not an origin; use scheme://host[:port] or *`,
+          });
+        }
+      }
+      return out;
+    });
 }

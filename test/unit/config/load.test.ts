@@ -260,4 +260,15 @@ describe('loading the configuration', () => {
     assert.equal(c.rateLimitsByPath['/.well-known/openid-configuration']?.name, 'oauth-server-metadata');
     assert.equal(loadConfig({ env: BASE }).oauthConfig, undefined);
   });
+
+  it('knows a yes/no setting by its schema, also one whose default depends on others', () => {
+    const http = { ...BASE, DOCSPACE_TRANSPORT: 'http' };
+    const off = loadConfig({ env: http, argv: ['--no-request-authorization-header', '--no-metrics'] });
+    assert.equal(off.requestAuthorizationHeader, false);
+    assert.equal(off.metrics, false);
+    const on = loadConfig({ env: http, argv: ['--request-authorization-header', '--port', '9000'] });
+    assert.equal(on.requestAuthorizationHeader, true);
+    assert.equal(on.port, 9000);
+    assert.match(issues(BASE, ['--no-port']).join('\n'), /--no-port is not a known option/);
+  });
 });
