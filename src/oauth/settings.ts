@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { OAuthConfig } from '../config/load.js';
 import { SETTINGS } from '../config/settings.js';
 import type { Audit } from '../audit/index.js';
 import type { Store } from '../store/store.js';
@@ -58,6 +59,9 @@ export interface OAuthDeps {
   /** `docspace-mcp demo`: pages address the person trying it, who is also its operator. */
   demo?: boolean;
 }
+
+/** `Config.oauthConfig` goes in as it is (a spread): every field of it must be one of ours (this fails to compile otherwise). */
+export type OAuthDepsFromConfig = Pick<OAuthDeps, keyof OAuthConfig>;
 
 export interface CimdSettings {
   /** Has effect only when the operator's DocSpace app is configured (`DOCSPACE_OAUTH_CIMD`). */
