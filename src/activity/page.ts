@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono';
 import type { Logger } from 'pino';
-import { escapeHtml, errorPage, htmlResponse, layout } from '../pages/html.js';
+import { escapeHtml, errorPage, htmlResponse, layout, raw } from '../pages/html.js';
 import { isStoreUnavailable } from '../store/errors.js';
 import { type ActivityEntry, type ActivityLog, type ActivityPage, describeOutcome } from './log.js';
 
@@ -120,9 +120,10 @@ export function activityPage(v: {
   const kept = v.retentionDays ? ` Entries are kept ${v.retentionDays} days.` : '';
   return layout(
     'Activity of your AI connections',
-    `${STYLE}<p><a href="/connections">← Your AI connections</a></p><h1>Activity</h1>
+    // Built as a string with escapeHtml on every value (test/unit/activity/page.test.ts).
+    raw(`${STYLE}<p><a href="/connections">← Your AI connections</a></p><h1>Activity</h1>
 <p class="muted">What the apps connected to your account did through this server, and the sign-ins and revocations of their access. Only names and ids of what they touched are kept, never the content of your documents.${kept}</p>
-${filter}${table}${nav}`,
+${filter}${table}${nav}`),
   );
 }
 

@@ -8,6 +8,7 @@ import { type AccessTokenClaims, checkAccessToken, createAccessTokenSealer } fro
 import { OAuthError } from '../oauth/errors.js';
 import { AuthError } from './errors.js';
 import type { PersonalTokens } from '../oauth/personal-tokens.js';
+import { isSealedShape } from '../oauth/seal.js';
 
 /**
  * Turns an MCP HTTP request into a DocSpace credential. Our own access tokens are opened and
@@ -86,6 +87,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     : undefined;
   const now = deps.now ?? Date.now;
 
+  // Not the SDK's bearerAuthChallengeResponse: it always names an error (RFC 6750 §3.1: none without credentials) and puts resource_metadata last, as tests pin ours.
   /** The 401, its `WWW-Authenticate` pointing to our metadata (RFC 9728) when OAuth is on. */
   const challenge = (error?: {
     code: 'invalid_token' | 'invalid_request';
@@ -207,16 +209,4 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     }
     throw reject('docspace-credential', onlyOurs);
   };
-}
-
-/** A JWE compact serialisation (five parts, a header naming `dir`): our tokens, or forgeries of them. */
-function isSealedShape(token: string): boolean {
-  const parts = token.split('.');
-  if (parts.length !== 5) return false;
-  try {
-    const header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8')) as { alg?: unknown };
-    return typeof header === 'object' && header !== null && 'alg' in header;
-  } catch {
-    return false;
-  }
 }

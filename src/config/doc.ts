@@ -1,4 +1,12 @@
-import { DEMO_OWNED, flagOf, type Group, isBoolean, SETTINGS, type Setting } from './settings.js';
+import {
+  DEMO_OWNED,
+  defaultShown,
+  flagOf,
+  type Group,
+  isBoolean,
+  SETTINGS,
+  type Setting,
+} from './settings.js';
 import { VERSION } from './version.js';
 
 const GROUPS: Group[] = [
@@ -55,7 +63,7 @@ export function helpText(): string {
     out.push('', `${group}:`);
     for (const s of settings) {
       const value = isBoolean(s) ? '' : ' <value>';
-      const shown = s.shown ? ` (default: ${s.shown})` : '';
+      const shown = defaultShown(s) ? ` (default: ${defaultShown(s)})` : '';
       out.push(`  ${flagOf(s.env)}${value}  [${s.env}]${shown}`);
       out.push(wrap(plain(s.description), 90, '      '));
     }
@@ -151,7 +159,7 @@ export function markdownReference(): string {
     out.push('', `## ${group}`, '', '| Variable | Option | Default | Description |', '|---|---|---|---|');
     for (const s of settings) {
       const names = [s.env, ...(s.aliases ?? [])].map((n) => `\`${n}\``).join('<br>');
-      const shown = s.shown ? `\`${s.shown}\`` : '';
+      const shown = defaultShown(s) ? `\`${defaultShown(s)}\`` : '';
       const secret = s.secret ? ' Secret: never logged.' : '';
       out.push(`| ${names} | \`${flagOf(s.env)}\` | ${cell(shown)} | ${cell(s.description + secret)} |`);
     }

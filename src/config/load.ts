@@ -6,12 +6,34 @@ import { ConfigError, type ConfigIssue } from './errors.js';
 import {
   flagOf,
   isBoolean,
+  MIN_SECRET_LENGTH,
+  type RateLimit,
+  type RateLimitRoute,
+  rateLimitsOf,
   type RawConfig,
   RETIRED,
   SETTINGS,
   type Setting,
   type SettingKey,
 } from './settings.js';
+
+/**
+ * What the OAuth server takes from the configuration, named as `createOAuth` (src/oauth/settings.ts
+ * `OAuthDeps`) reads it; durations in milliseconds, as set.
+ */
+export interface OAuthConfig {
+  docspaceBaseUrl: string;
+  docspaceOAuthBaseUrl?: string;
+  clientId?: string;
+  clientSecret?: string;
+  secret: string;
+  previousSecrets: string[];
+  accessTokenTtlMs: number;
+  refreshTokenTtlMs: number;
+  refreshGraceMs: number;
+  echoScope: boolean;
+  cimd: { enabled: boolean; trustedDomains: string[] };
+}
 
 /** The parsed settings plus what follows from them, computed once at startup. */
 export interface Config extends Omit<RawConfig, 'requestAuthorizationHeader'> {
@@ -39,6 +61,12 @@ export interface Config extends Omit<RawConfig, 'requestAuthorizationHeader'> {
   selection: ToolSelection;
   /** Warnings worth a log line (retired variables, …). */
   warnings: string[];
+  /** The OAuth server's settings, when OAuth is on. */
+  oauthConfig: OAuthConfig | undefined;
+  /** Every rate limit, by route (`rateLimits.oauthToken`). */
+  rateLimits: Record<RateLimitRoute, RateLimit>;
+  /** The limits applied per request path and IP (`/oauth/token`, the metadata documents, …). */
+  rateLimitsByPath: Record<string, RateLimit>;
 }
 
 export interface LoadInput {
@@ -317,11 +345,11 @@ export function loadConfig(input: LoadInput): Config {
       );
     }
   }
-  if (secretValue && secretValue.length < 32) {
+  if (secretValue && secretValue.length < MIN_SECRET_LENGTH) {
     problem(
       c.secretFile ? 'secretFile' : 'secret',
       `is ${secretValue.length} characters long, too short to seal tokens`,
-      'use 32 or more random characters, e.g. `openssl rand -base64 48`',
+      `use ${MIN_SECRET_LENGTH} or more random characters, e.g. \`openssl rand -base64 48\``,
     );
   }
   let secretEphemeral = false;
@@ -330,7 +358,7 @@ export function loadConfig(input: LoadInput): Config {
       problem(
         'secret',
         'is empty but several instances (DOCSPACE_STORE=redis) must share one sealing key',
-        'set DOCSPACE_SECRET (or DOCSPACE_SECRET_FILE) to 32+ random characters, e.g. the output of `openssl rand -base64 32`',
+        `set DOCSPACE_SECRET (or DOCSPACE_SECRET_FILE) to ${MIN_SECRET_LENGTH}+ random characters, e.g. the output of \`openssl rand -base64 32\``,
       );
     } else if (!input.allowEphemeralSecret && !input.demo) {
       problem(
@@ -372,6 +400,7 @@ export function loadConfig(input: LoadInput): Config {
   }
 
   if (issues.length > 0 || !selection) throw new ConfigError(issues);
+  const rateLimits = rateLimitsOf(c);
   return {
     ...c,
     requestAuthorizationHeader,
@@ -385,6 +414,23 @@ export function loadConfig(input: LoadInput): Config {
     streamable,
     sse,
     warnings,
+    oauthConfig: oauth
+      ? {
+          docspaceBaseUrl: c.baseUrl,
+          docspaceOAuthBaseUrl: c.oauthBaseUrl || undefined,
+          clientId: c.oauthClientId || undefined,
+          clientSecret: c.oauthClientSecret || undefined,
+          secret: secretValue,
+          previousSecrets: c.previousSecrets,
+          accessTokenTtlMs: c.oauthAuthTokenTtl,
+          refreshTokenTtlMs: c.oauthRefreshTokenTtl,
+          refreshGraceMs: c.oauthRefreshTokenGrace,
+          echoScope: c.oauthEchoScope,
+          cimd: { enabled: c.oauthCimd, trustedDomains: c.oauthCimdTrustedDomains },
+        }
+      : undefined,
+    rateLimits: rateLimits.byRoute,
+    rateLimitsByPath: rateLimits.byPath,
   };
 }
 

@@ -7,6 +7,29 @@ import { z } from 'zod';
  * lists are comma-separated, trimmed and de-duplicated, base URLs get a trailing slash.
  */
 
+/**
+ * What kind of value a parser yields, for `--help` and the docs: booleans take `--flag` alone and
+ * `--no-flag`; sizes show their default as `48MB`. Read off the parser's default, except where
+ * the default cannot tell (a yes/no without one, a size): those parsers register their kind.
+ */
+export type Kind = 'boolean' | 'number' | 'bytes' | 'string' | 'list';
+const KINDS = new WeakMap<z.ZodType, Kind>();
+
+export function kindOf(schema: z.ZodType): Kind {
+  const known = KINDS.get(schema);
+  if (known) return known;
+  const fallback = schema.safeParse(undefined);
+  const value: unknown = fallback.success ? fallback.data : undefined;
+  if (typeof value === 'boolean') return 'boolean';
+  if (typeof value === 'number') return 'number';
+  return Array.isArray(value) ? 'list' : 'string';
+}
+
+function kind<S extends z.ZodType>(k: Kind, schema: S): S {
+  KINDS.set(schema, k);
+  return schema;
+}
+
 const TRUE = new Set(['yes', 'y', 'true', '1', 'on']);
 const FALSE = new Set(['no', 'n', 'false', '0', 'off', '']);
 
@@ -16,17 +39,20 @@ export function bool(fallback: boolean) {
 
 /** A yes/no value whose default depends on other settings: undefined when unset. */
 export function optionalBool() {
-  return z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      if (raw === undefined) return undefined;
-      const v = raw.trim().toLowerCase();
-      if (TRUE.has(v)) return true;
-      if (FALSE.has(v)) return false;
-      ctx.addIssue({ code: 'custom', message: `"${raw}" is not a boolean; use yes or no` });
-      return z.NEVER;
-    });
+  return kind(
+    'boolean',
+    z
+      .string()
+      .optional()
+      .transform((raw, ctx) => {
+        if (raw === undefined) return undefined;
+        const v = raw.trim().toLowerCase();
+        if (TRUE.has(v)) return true;
+        if (FALSE.has(v)) return false;
+        ctx.addIssue({ code: 'custom', message: `"${raw}" is not a boolean; use yes or no` });
+        return z.NEVER;
+      }),
+  );
 }
 
 export function int(fallback: number, opts: { min?: number; max?: number } = {}) {
@@ -52,25 +78,31 @@ export function int(fallback: number, opts: { min?: number; max?: number } = {})
 
 /** A size in bytes; accepts plain numbers or a KB/MB/GB suffix (binary multiples). */
 export function bytes(fallback: number) {
-  return z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      if (raw === undefined || raw.trim() === '') return fallback;
-      const m = /^(\d+)\s*(b|kb|k|mb|m|gb|g)?$/i.exec(raw.trim());
-      if (!m) {
-        ctx.addIssue({ code: 'custom', message: `"${raw}" is not a size; use bytes or a suffix like 16MB` });
-        return z.NEVER;
-      }
-      const unit = (m[2] ?? 'b').toLowerCase()[0];
-      const scale = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
-      const n = Number(m[1]) * scale;
-      if (n < 1024) {
-        ctx.addIssue({ code: 'custom', message: `${n} bytes is too small; use at least 1KB` });
-        return z.NEVER;
-      }
-      return n;
-    });
+  return kind(
+    'bytes',
+    z
+      .string()
+      .optional()
+      .transform((raw, ctx) => {
+        if (raw === undefined || raw.trim() === '') return fallback;
+        const m = /^(\d+)\s*(b|kb|k|mb|m|gb|g)?$/i.exec(raw.trim());
+        if (!m) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${raw}" is not a size; use bytes or a suffix like 16MB`,
+          });
+          return z.NEVER;
+        }
+        const unit = (m[2] ?? 'b').toLowerCase()[0];
+        const scale = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+        const n = Number(m[1]) * scale;
+        if (n < 1024) {
+          ctx.addIssue({ code: 'custom', message: `${n} bytes is too small; use at least 1KB` });
+          return z.NEVER;
+        }
+        return n;
+      }),
+  );
 }
 
 export function str(fallback = '') {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { escapeHtml, layout } from '../pages/html.js';
+import { type Html, html, layout } from '../pages/html.js';
 
 /** What the landing and `/mcp` pages tell a person about this server. */
 export interface ServerFacts {
@@ -19,28 +19,28 @@ export interface ServerFacts {
   connectionsUrl?: string;
 }
 
-function howToConnect(f: ServerFacts): string {
+function howToConnect(f: ServerFacts): Html {
   const auth = f.oauth
     ? 'Your app will open a browser: confirm on this server’s page, then sign in to DocSpace and confirm there too. The app then acts as you, with your rights.'
     : f.sharedAccount
       ? 'This server signs in to DocSpace with one account its operator configured; every app connected to it acts as that account.'
-      : 'Send a DocSpace API key as <code>Authorization: Bearer sk-…</code> (create one in DocSpace under Profile → API keys).';
+      : html`Send a DocSpace API key as <code>Authorization: Bearer sk-…</code> (create one in DocSpace under Profile → API keys).`;
   const keys =
     f.oauth && f.bearerKeys
-      ? '<li>Apps without sign-in (scripts, some CLIs) can send a DocSpace API key as <code>Authorization: Bearer sk-…</code>.</li>'
+      ? html`<li>Apps without sign-in (scripts, some CLIs) can send a DocSpace API key as <code>Authorization: Bearer sk-…</code>.</li>`
       : '';
-  return `<h2>Connect an app</h2>
+  return html`<h2>Connect an app</h2>
 <ul>
 <li><b>Claude, ChatGPT</b>: add a custom connector with the URL above.</li>
 <li><b>VS Code, Cursor</b>: add an MCP server of type <code>http</code> with the URL above.</li>
-<li><b>Claude Code</b>: <code>claude mcp add --transport http docspace ${escapeHtml(f.mcpUrl)}</code></li>
-<li><b>Codex</b>: <code>codex mcp add docspace --url ${escapeHtml(f.mcpUrl)}</code></li>
-<li><b>Gemini CLI</b>: <code>gemini mcp add --transport http docspace ${escapeHtml(f.mcpUrl)}</code></li>
+<li><b>Claude Code</b>: <code>claude mcp add --transport http docspace ${f.mcpUrl}</code></li>
+<li><b>Codex</b>: <code>codex mcp add docspace --url ${f.mcpUrl}</code></li>
+<li><b>Gemini CLI</b>: <code>gemini mcp add --transport http docspace ${f.mcpUrl}</code></li>
 ${keys}</ul>
 <p class="muted">${auth}</p>
 <p class="muted">Step by step for each app, with the quirks of each: <a href="/docs/clients.md">the client guides</a>.</p>${
     f.connectionsUrl
-      ? `\n<p>Already connected? <a href="${escapeHtml(f.connectionsUrl)}">See and revoke your AI connections</a>.</p>`
+      ? html`\n<p>Already connected? <a href="${f.connectionsUrl}">See and revoke your AI connections</a>.</p>`
       : ''
   }`;
 }
@@ -48,18 +48,18 @@ ${keys}</ul>
 /** `GET /`: what this server is and how to connect to it. */
 export function landingPage(f: ServerFacts): string {
   const portal = f.portalUrl
-    ? `<p>It connects AI assistants to the DocSpace portal <b data-testid="portal">${escapeHtml(f.portalUrl)}</b>: rooms, folders, files and their content, sharing, people.</p>`
-    : '<p>It connects AI assistants to an ONLYOFFICE DocSpace portal: rooms, folders, files and their content, sharing, people.</p>';
+    ? html`<p>It connects AI assistants to the DocSpace portal <b data-testid="portal">${f.portalUrl}</b>: rooms, folders, files and their content, sharing, people.</p>`
+    : html`<p>It connects AI assistants to an ONLYOFFICE DocSpace portal: rooms, folders, files and their content, sharing, people.</p>`;
   const sse = f.sseUrl
-    ? `<p class="muted">Older clients that only speak the legacy SSE transport use <code>${escapeHtml(f.sseUrl)}</code>.</p>`
+    ? html`<p class="muted">Older clients that only speak the legacy SSE transport use <code>${f.sseUrl}</code>.</p>`
     : '';
   return layout(
     'docspace-mcp',
-    `<h1>docspace-mcp</h1>
+    html`<h1>docspace-mcp</h1>
 <p>This is an MCP server for ONLYOFFICE DocSpace.</p>
 ${portal}
 <h2>The address to paste into your app</h2>
-<code class="url" data-testid="mcp-url">${escapeHtml(f.mcpUrl)}</code>
+<code class="url" data-testid="mcp-url">${f.mcpUrl}</code>
 ${sse}
 ${howToConnect(f)}`,
   );
@@ -69,9 +69,9 @@ ${howToConnect(f)}`,
 export function mcpEndpointPage(f: ServerFacts): string {
   return layout(
     'This is an MCP endpoint',
-    `<h1>This is an MCP endpoint</h1>
+    html`<h1>This is an MCP endpoint</h1>
 <p>This address is meant for AI apps, not for a browser. Paste it into your app’s MCP or connector settings:</p>
-<code class="url" data-testid="mcp-url">${escapeHtml(f.mcpUrl)}</code>
+<code class="url" data-testid="mcp-url">${f.mcpUrl}</code>
 ${howToConnect(f)}`,
   );
 }

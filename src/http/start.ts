@@ -24,7 +24,7 @@ import { createMcpRoute, type McpRoute } from './mcp.js';
 import { createSessionRoute } from './mcp-sessions.js';
 import { Metrics } from './metrics.js';
 import type { CimdTestRoute } from '../oauth/safe-fetch.js';
-import { type Limit, RateLimiter } from './rate-limit.js';
+import { RateLimiter } from './rate-limit.js';
 import { listen, type RunningHttpServer } from './serve.js';
 import { createSseRoutes, type SseRoutes } from './sse.js';
 
@@ -54,10 +54,6 @@ export interface StartHttpOptions {
    * servers fetch documents only from public addresses, trusting only the system's CAs.
    */
   cimdTestRoute?: CimdTestRoute;
-}
-
-function limit(name: string, capacity: number, windowMs: number): Limit {
-  return { name, capacity, windowMs };
 }
 
 /** Counts OAuth events for /metrics and passes them on to the audit log. */
@@ -170,28 +166,15 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
       : baseFactory;
 
     // Loaded only when on (off by default): its module graph is ≈ 20 ms of every cold start.
-    const oauth = config.oauth
+    const oauth = config.oauthConfig
       ? (await import('../oauth/index.js')).createOAuth({
+          ...config.oauthConfig,
           publicBaseUrl,
-          docspaceBaseUrl: config.baseUrl,
-          docspaceOAuthBaseUrl: config.oauthBaseUrl || undefined,
-          clientId: config.oauthClientId || undefined,
-          clientSecret: config.oauthClientSecret || undefined,
-          secret: config.secretValue,
           store,
           logger,
           audit,
           fetch: opts.fetch,
-          previousSecrets: config.previousSecrets,
-          accessTokenTtlSeconds: Math.round(config.oauthAuthTokenTtl / 1000),
-          refreshTokenTtlSeconds: Math.round(config.oauthRefreshTokenTtl / 1000),
-          refreshGraceSeconds: config.oauthRefreshTokenGrace / 1000,
-          echoScope: config.oauthEchoScope,
-          cimd: {
-            enabled: config.oauthCimd,
-            trustedDomains: config.oauthCimdTrustedDomains,
-            testRoute: opts.cimdTestRoute,
-          },
+          cimd: { ...config.oauthConfig.cimd, testRoute: opts.cimdTestRoute },
           demo: config.demo,
           personalTokens: {
             enabled: config.oauthPersonalTokens,
@@ -238,11 +221,7 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
     const userAgent = config.userAgent || undefined;
 
     // 2025 sessions on /mcp (src/http/mcp-sessions.ts); with Redis, a bus between instances.
-    const principalLimit = limit(
-      'principal',
-      config.rateLimitPrincipalCapacity,
-      config.rateLimitPrincipalWindow,
-    );
+    const principalLimit = config.rateLimits.principal;
     const stateful = config.streamable && config.httpSessions === 'stateful';
     if (stateful)
       bus = await createSessionBus({
@@ -325,77 +304,9 @@ export async function startHttpServer(config: Config, opts: StartHttpOptions): P
         oauthMaxAgeMs: config.corsOauthMaxAge,
       },
       limits: {
-        mcp: limit('mcp', config.rateLimitMcpCapacity, config.rateLimitMcpWindow),
-        token: {
-          client: limit(
-            'oauth-token-client',
-            config.rateLimitOauthTokenClientCapacity,
-            config.rateLimitOauthTokenClientWindow,
-          ),
-          grant: limit(
-            'oauth-token-grant',
-            config.rateLimitOauthTokenGrantCapacity,
-            config.rateLimitOauthTokenGrantWindow,
-          ),
-        },
-        byPath: {
-          '/.well-known/oauth-authorization-server': limit(
-            'oauth-server-metadata',
-            config.rateLimitOauthServerMetadataCapacity,
-            config.rateLimitOauthServerMetadataWindow,
-          ),
-          '/.well-known/openid-configuration': limit(
-            'oauth-server-metadata',
-            config.rateLimitOauthServerMetadataCapacity,
-            config.rateLimitOauthServerMetadataWindow,
-          ),
-          '/.well-known/oauth-protected-resource': limit(
-            'oauth-resource-metadata',
-            config.rateLimitOauthResourceMetadataCapacity,
-            config.rateLimitOauthResourceMetadataWindow,
-          ),
-          '/oauth/authorize': limit(
-            'oauth-authorize',
-            config.rateLimitOauthAuthorizeCapacity,
-            config.rateLimitOauthAuthorizeWindow,
-          ),
-          // The connections page and its forms: people, at the pace of the consent page.
-          '/connections': limit(
-            'oauth-authorize',
-            config.rateLimitOauthAuthorizeCapacity,
-            config.rateLimitOauthAuthorizeWindow,
-          ),
-          '/oauth/consent': limit(
-            'oauth-authorize',
-            config.rateLimitOauthAuthorizeCapacity,
-            config.rateLimitOauthAuthorizeWindow,
-          ),
-          '/oauth/callback': limit(
-            'oauth-callback',
-            config.rateLimitOauthCallbackCapacity,
-            config.rateLimitOauthCallbackWindow,
-          ),
-          '/oauth/introspect': limit(
-            'oauth-introspect',
-            config.rateLimitOauthIntrospectCapacity,
-            config.rateLimitOauthIntrospectWindow,
-          ),
-          '/oauth/register': limit(
-            'oauth-register',
-            config.rateLimitOauthRegisterCapacity,
-            config.rateLimitOauthRegisterWindow,
-          ),
-          '/oauth/revoke': limit(
-            'oauth-revoke',
-            config.rateLimitOauthRevokeCapacity,
-            config.rateLimitOauthRevokeWindow,
-          ),
-          '/oauth/token': limit(
-            'oauth-token',
-            config.rateLimitOauthTokenCapacity,
-            config.rateLimitOauthTokenWindow,
-          ),
-        },
+        mcp: config.rateLimits.mcp,
+        token: { client: config.rateLimits.oauthTokenClient, grant: config.rateLimits.oauthTokenGrant },
+        byPath: config.rateLimitsByPath,
       },
       mcp,
       sse,

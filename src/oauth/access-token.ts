@@ -1,5 +1,7 @@
+// A subpath, as in seal.ts: jose's root module loads all of its files.
+import { jwtDecrypt } from 'jose/jwt/decrypt';
 import { randomToken } from './crypto.js';
-import { createSealer, type Sealer } from './seal.js';
+import { createSealer, SEALED_ALGORITHMS, type Sealer } from './seal.js';
 
 /**
  * Our access token: a JWE (dir + A256GCM) only this server can open. It names the user, the
@@ -51,16 +53,22 @@ export async function checkAccessToken(
   audience: string,
   nowMs: number,
 ): Promise<AccessTokenCheck> {
-  const claims = await sealer.open<AccessTokenClaims>(token);
-  if (
-    !claims ||
-    typeof claims.exp !== 'number' ||
-    typeof claims.dsg !== 'string' ||
-    typeof claims.gid !== 'string'
-  ) {
+  let claims: AccessTokenClaims;
+  try {
+    ({ payload: claims } = await jwtDecrypt<AccessTokenClaims>(token, (header) => sealer.keyFor(header), {
+      ...SEALED_ALGORITHMS,
+      audience,
+      currentDate: new Date(nowMs),
+      requiredClaims: ['exp'],
+    }));
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ERR_JWT_EXPIRED') return { ok: false, reason: 'expired' };
+    if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && (error as { claim?: unknown }).claim === 'aud')
+      return { ok: false, reason: 'audience' };
     return { ok: false, reason: 'malformed' };
   }
-  if (claims.exp * 1000 <= nowMs) return { ok: false, reason: 'expired' };
-  if (claims.aud !== audience) return { ok: false, reason: 'audience' };
+  if (typeof claims.dsg !== 'string' || typeof claims.gid !== 'string')
+    return { ok: false, reason: 'malformed' };
   return { ok: true, claims };
 }

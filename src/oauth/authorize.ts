@@ -3,6 +3,7 @@ import { type AccessLevel, parseAccessLevel } from './access-level.js';
 import { clientAllowed, policySentence } from './client-policy.js';
 import { type ClientRecord, resolveClient } from './clients.js';
 import { finishConnectionsSignIn, isConnectionsState } from './connections.js';
+import { readSignedCookie, signedCookieHeader } from './cookies.js';
 import { clientRedirect, type Facade, pageRoute } from './context.js';
 import { createPkcePair, hmac, isValidChallenge, randomToken, safeEqual } from './crypto.js';
 import { OAuthError, type OAuthErrorCode } from './errors.js';
@@ -34,18 +35,7 @@ import type { UpstreamApp, UpstreamTokens } from './upstream.js';
 
 const BROWSER_TTL = 365 * 86_400;
 
-function browserCookieName(f: Facade): string {
-  // `__Host-` needs https; on http://localhost the plain name is the fallback (docs/security.md).
-  return f.settings.secureCookies ? '__Host-dsmcp-browser' : 'dsmcp-browser';
-}
-
-function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
-  }
-  return undefined;
-}
+const BROWSER_COOKIE = 'dsmcp-browser';
 
 /** True when `mac` is the MAC of `text` under the current key or a previous one (rotation). */
 function macMatches(f: Facade, text: string, mac: string): boolean {
@@ -54,21 +44,7 @@ function macMatches(f: Facade, text: string, mac: string): boolean {
 
 /** The browser id from its signed cookie, when valid (signed before a key rotation too). */
 function browserOf(f: Facade, c: Context): string | undefined {
-  const raw = readCookie(c.req.header('cookie'), browserCookieName(f));
-  const [id, mac] = (raw ?? '').split('.');
-  return id && mac && macMatches(f, `browser:${id}`, mac) ? id : undefined;
-}
-
-/** Whether the browser cookie was signed with a previous key, so it should be signed again. */
-function browserCookieStale(f: Facade, c: Context, browser: string): boolean {
-  const raw = readCookie(c.req.header('cookie'), browserCookieName(f));
-  const mac = (raw ?? '').split('.')[1] ?? '';
-  return !safeEqual(mac, hmac(f.macKey, `browser:${browser}`));
-}
-
-function browserCookie(f: Facade, id: string): string {
-  const secure = f.settings.secureCookies ? '; Secure' : '';
-  return `${browserCookieName(f)}=${id}.${hmac(f.macKey, `browser:${id}`)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${BROWSER_TTL}${secure}`;
+  return readSignedCookie(f, c, BROWSER_COOKIE, 'browser')?.value;
 }
 
 const csrfFor = (f: Facade, requestId: string, browser: string) =>
@@ -124,12 +100,12 @@ export function mountAuthorize(app: Hono, f: Facade): void {
       if (client.kind === 'docspace' && !f.settings.upstreamBase)
         return fail('server_error', 'DocSpace OAuth is not configured');
 
-      let browser = browserOf(f, c);
+      const signed = readSignedCookie(f, c, BROWSER_COOKIE, 'browser');
+      const browser = signed?.value ?? randomToken(16);
       const headers = new Headers(PAGE_HEADERS);
-      if (!browser) {
-        browser = randomToken(16);
-        headers.append('set-cookie', browserCookie(f, browser));
-      } else if (browserCookieStale(f, c, browser)) headers.append('set-cookie', browserCookie(f, browser));
+      // A new browser, or a cookie signed before a key rotation: (re)sign it with the current key.
+      if (!signed || signed.stale)
+        headers.append('set-cookie', signedCookieHeader(f, BROWSER_COOKIE, 'browser', browser, BROWSER_TTL));
       const pending: PendingAuthorization = {
         clientId: client.clientId,
         clientKind: client.kind,

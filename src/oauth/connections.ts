@@ -1,5 +1,4 @@
 import type { Context, Hono } from 'hono';
-import { getCookie } from 'hono/cookie';
 import { type AccessLevel, parseAccessLevel, raisesAccess } from './access-level.js';
 import { isStoreUnavailable } from '../store/errors.js';
 import { type ClientRecord, resolveClient } from './clients.js';
@@ -11,9 +10,11 @@ import {
   signedOutPage,
 } from './connections-page.js';
 import { browserError, type Facade } from './context.js';
+import { cookieHeader, readCookie } from './cookies.js';
 import { createPkcePair, hmac, randomToken, safeEqual, sha256 } from './crypto.js';
 import { OAuthError } from './errors.js';
 import { PAGE_HEADERS } from './pages.js';
+import { raw } from '../pages/html.js';
 import { mountPersonalTokens, personalTokensFor } from './personal-tokens-page.js';
 import { listConnections } from './person-connections.js';
 import { type ConnectionsState, docspaceGrant, state as stateRecord } from './records/index.js';
@@ -47,16 +48,6 @@ const PEOPLE_PER_PAGE = 25;
 const SESSION_SECONDS = 3600;
 const STATE_SECONDS = 600;
 
-function cookieName(f: Facade, name: string): string {
-  // `__Host-` needs https (docs/security.md); plain names on http://localhost.
-  return f.settings.secureCookies ? `__Host-${name}` : name;
-}
-
-function cookie(f: Facade, name: string, value: string, maxAge: number): string {
-  const secure = f.settings.secureCookies ? '; Secure' : '';
-  return `${cookieName(f, name)}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure}`;
-}
-
 export function isConnectionsState(saved: unknown): saved is ConnectionsState {
   return typeof saved === 'object' && saved !== null && (saved as ConnectionsState).purpose === 'connections';
 }
@@ -65,7 +56,7 @@ export async function sessionOf(
   f: Facade,
   c: Context,
 ): Promise<{ session: Session; raw: string } | undefined> {
-  const raw = getCookie(c, cookieName(f, 'dsmcp-session'));
+  const raw = readCookie(f, c, 'dsmcp-session');
   if (!raw) return undefined;
   const session = await f.storageSealer.open<Session>(raw);
   if (!session || session.exp < f.settings.now()) return undefined;
@@ -149,7 +140,8 @@ export function mountConnections(app: Hono, f: Facade): void {
           portalUrl: f.settings.portalUrl,
           connections,
           csrf,
-          sections: [tokens.html],
+          // The tokens section escapes every value itself (escapeHtml; test/unit/oauth/personal-tokens*).
+          sections: [raw(tokens.html)],
           notice:
             notice === 'revoked'
               ? 'The connection was revoked.'
@@ -185,7 +177,7 @@ export function mountConnections(app: Hono, f: Facade): void {
         status: 302,
         headers: {
           location: f.upstream.authorizeUrl(shared, state, challenge),
-          'set-cookie': cookie(f, 'dsmcp-cx', nonce, STATE_SECONDS),
+          'set-cookie': cookieHeader(f, 'dsmcp-cx', nonce, STATE_SECONDS),
           'cache-control': 'no-store',
         },
       });
@@ -253,7 +245,7 @@ export function mountConnections(app: Hono, f: Facade): void {
           403,
         );
       const current: AccessLevel = (await connectionAccess(f, session, gid)) ?? grant.access ?? 'write';
-      const raw = getCookie(c, cookieName(f, 'dsmcp-session')) ?? '';
+      const raw = readCookie(f, c, 'dsmcp-session') ?? '';
       if (raisesAccess(current, level) && !safeEqual(form.get('confirm') ?? '', raiseToken(f, raw, gid))) {
         const client = await resolveClient(f.store, f.settings, grant.clientId).catch((error: unknown) => {
           if (isStoreUnavailable(error)) throw error;
@@ -352,7 +344,7 @@ export function mountConnections(app: Hono, f: Facade): void {
       if (checked instanceof Response) return checked;
       return new Response(null, {
         status: 303,
-        headers: { location: '/connections', 'set-cookie': cookie(f, 'dsmcp-session', '', 0) },
+        headers: { location: '/connections', 'set-cookie': cookieHeader(f, 'dsmcp-session', '', 0) },
       });
     } catch (error) {
       return browserError(f, error);
@@ -370,7 +362,7 @@ export async function finishConnectionsSignIn(
   saved: ConnectionsState,
 ): Promise<Response> {
   try {
-    const nonce = getCookie(c, cookieName(f, 'dsmcp-cx'));
+    const nonce = readCookie(f, c, 'dsmcp-cx');
     if (!nonce || !safeEqual(nonce, saved.nonce))
       throw new OAuthError('access_denied', 'this sign-in was started in another browser', 403);
     const q = new URL(c.req.url).searchParams;
@@ -393,9 +385,9 @@ export async function finishConnectionsSignIn(
     const headers = new Headers({ location: '/connections', 'cache-control': 'no-store' });
     headers.append(
       'set-cookie',
-      cookie(f, 'dsmcp-session', await f.storageSealer.seal(session), SESSION_SECONDS),
+      cookieHeader(f, 'dsmcp-session', await f.storageSealer.seal(session), SESSION_SECONDS),
     );
-    headers.append('set-cookie', cookie(f, 'dsmcp-cx', '', 0));
+    headers.append('set-cookie', cookieHeader(f, 'dsmcp-cx', '', 0));
     f.audit.record({ event: 'connections.signed_in', outcome: 'success', userId });
     return new Response(null, { status: 302, headers });
   } catch (error) {

@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono';
-import { getCookie } from 'hono/cookie';
-import { escapeHtml, htmlResponse, layout } from '../pages/html.js';
+import { cookieHeader, readCookie } from './cookies.js';
+import { escapeHtml, html, htmlResponse, layout } from '../pages/html.js';
 import { type AccessLevel, accessLevelLabel, parseAccessLevel } from './access-level.js';
 import { browserError, type Facade } from './context.js';
 import { OAuthError } from './errors.js';
@@ -29,11 +29,8 @@ interface NewToken {
 const NEW_TOKEN_SECONDS = 300;
 const DAY_CHOICES = [7, 30, 60, 90, 180, 365];
 
-function newTokenCookie(f: Facade, value: string, maxAge: number): string {
-  const name = f.settings.secureCookies ? '__Host-dsmcp-pat-new' : 'dsmcp-pat-new';
-  const secure = f.settings.secureCookies ? '; Secure' : '';
-  return `${name}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure}`;
-}
+const newTokenCookie = (f: Facade, value: string, maxAge: number) =>
+  cookieHeader(f, 'dsmcp-pat-new', value, maxAge);
 
 function when(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
@@ -118,7 +115,7 @@ export async function personalTokensFor(
   const headers: Record<string, string> = {};
   if (!pats.enabled) return { html: personalTokensSection(view), headers };
   view.tokens = await pats.list(session.userId, session.appId);
-  const sealed = getCookie(c, f.settings.secureCookies ? '__Host-dsmcp-pat-new' : 'dsmcp-pat-new');
+  const sealed = readCookie(f, c, 'dsmcp-pat-new');
   if (sealed) {
     headers['set-cookie'] = newTokenCookie(f, '', 0);
     const fresh = await f.storageSealer.open<NewToken>(sealed);
@@ -139,7 +136,7 @@ function formError(f: Facade, error: unknown, title: string): Response {
     return htmlResponse(
       layout(
         title,
-        `<h1>${escapeHtml(title)}</h1><p data-testid="message">${escapeHtml(error.message[0]?.toUpperCase() + error.message.slice(1))}.</p><p><a href="/connections#tokens">Back to your connections</a></p>`,
+        html`<h1>${title}</h1><p data-testid="message">${error.message[0]?.toUpperCase() + error.message.slice(1)}.</p><p><a href="/connections#tokens">Back to your connections</a></p>`,
       ),
       error.status,
     );

@@ -3,6 +3,8 @@ import { hkdfSync } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose/decode/protected_header';
 import { compactDecrypt } from 'jose/jwe/compact/decrypt';
 import { CompactEncrypt } from 'jose/jwe/compact/encrypt';
+// Not from settings.ts: that module brings zod, ≈ 100 ms of import, into the auth path.
+import { MIN_SECRET_LENGTH } from '../config/secret.js';
 import { sha256 } from './crypto.js';
 
 /**
@@ -19,6 +21,33 @@ export interface Sealer {
   recognises(value: string): boolean;
   /** True when the value was sealed under the current secret (not one being rotated out). */
   isCurrent(sealed: string): boolean;
+  /** The key a value names in its header (current or previous secret), for jose's `jwtDecrypt`; throws when unknown. */
+  keyFor(header: { kid?: unknown }): Uint8Array;
+}
+
+/** The JWE options every sealed value is opened with. */
+export const SEALED_ALGORITHMS = {
+  keyManagementAlgorithms: ['dir'],
+  contentEncryptionAlgorithms: ['A256GCM'],
+};
+
+/**
+ * The protected header of a JWE compact serialisation (five parts, a JSON header), else undefined:
+ * how sealed values — ours, or forgeries of them — are told from other strings.
+ */
+function jweHeader(value: string): Record<string, unknown> | undefined {
+  if (value.split('.').length !== 5) return undefined;
+  try {
+    return decodeProtectedHeader(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A JWE with an `alg`: a sealed value of ours (or a forgery), never to be passed on as someone else's credential. */
+export function isSealedShape(value: string): boolean {
+  const header = jweHeader(value);
+  return header !== undefined && 'alg' in header;
 }
 
 interface Key {
@@ -37,7 +66,8 @@ export function createSealer(
   secret: string,
   previousSecrets: readonly string[] = [],
 ): Sealer {
-  if (secret.length < 16) throw new Error('the sealing secret must have at least 16 characters');
+  if (secret.length < MIN_SECRET_LENGTH)
+    throw new Error(`the sealing secret must have at least ${MIN_SECRET_LENGTH} characters`);
   const current = deriveKey(secret, purpose);
   const keys = new Map<string, Key>([[current.kid, current]]);
   for (const old of previousSecrets) {
@@ -45,13 +75,8 @@ export function createSealer(
     if (!keys.has(key.kid)) keys.set(key.kid, key);
   }
   const kidOf = (value: string): string | undefined => {
-    if (value.split('.').length !== 5) return undefined;
-    try {
-      const header = decodeProtectedHeader(value);
-      return header.alg === 'dir' && typeof header.kid === 'string' ? header.kid : undefined;
-    } catch {
-      return undefined;
-    }
+    const header = jweHeader(value);
+    return header?.alg === 'dir' && typeof header.kid === 'string' ? header.kid : undefined;
   };
   return {
     async seal(payload) {
@@ -65,10 +90,7 @@ export function createSealer(
       const key = kid ? keys.get(kid) : undefined;
       if (!key) return undefined;
       try {
-        const { plaintext } = await compactDecrypt(sealed, key.bytes, {
-          keyManagementAlgorithms: ['dir'],
-          contentEncryptionAlgorithms: ['A256GCM'],
-        });
+        const { plaintext } = await compactDecrypt(sealed, key.bytes, SEALED_ALGORITHMS);
         return JSON.parse(new TextDecoder().decode(plaintext)) as T;
       } catch {
         return undefined;
@@ -80,6 +102,11 @@ export function createSealer(
     },
     isCurrent(sealed) {
       return kidOf(sealed) === current.kid;
+    },
+    keyFor(header) {
+      const key = typeof header.kid === 'string' ? keys.get(header.kid) : undefined;
+      if (!key) throw new Error('sealed under an unknown key');
+      return key.bytes;
     },
   };
 }

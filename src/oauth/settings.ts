@@ -1,14 +1,18 @@
 import type { Logger } from 'pino';
 import type { ActivityLog } from '../activity/log.js';
+import type { z } from 'zod';
+import type { OAuthConfig } from '../config/load.js';
+import { SETTINGS } from '../config/settings.js';
 import type { Audit } from '../audit/index.js';
 import type { Store } from '../store/store.js';
 import type { AccessLevel } from './access-level.js';
 import type { CimdTestRoute } from './safe-fetch.js';
 
 /**
- * Everything the OAuth facade needs, as `src/http/start.ts` wires it from the configuration
- * (the environment variable behind each field in its comment, as in `src/config/settings.ts`;
- * fields without one have no setting). See docs/security.md.
+ * Everything the OAuth facade needs: `Config.oauthConfig` (src/config/load.ts) as loaded, plus
+ * what the running server adds (store, logger, …). The environment variable behind each field is
+ * in its comment; fields without one have no setting. A field left out takes the setting's
+ * default from the settings table. See docs/security.md.
  */
 export interface OAuthDeps {
   /** Public URL of this server, e.g. `https://mcp.example.com` (`DOCSPACE_SERVER_BASE_URL`). Issuer and callback derive from it. */
@@ -21,7 +25,7 @@ export interface OAuthDeps {
   clientId?: string;
   /** That app's secret (`DOCSPACE_OAUTH_CLIENT_SECRET`); empty for a public app with PKCE. */
   clientSecret?: string;
-  /** Sealing key (`DOCSPACE_SECRET`, or read from `DOCSPACE_SECRET_FILE`); the config requires 32+ characters. */
+  /** Sealing key (`DOCSPACE_SECRET`, or read from `DOCSPACE_SECRET_FILE`); at least `MIN_SECRET_LENGTH` characters. */
   secret: string;
   /** Older secrets still accepted when opening tokens (`DOCSPACE_SECRET_PREVIOUS`, comma-separated). */
   previousSecrets?: string[];
@@ -33,21 +37,18 @@ export interface OAuthDeps {
   /** Path of the MCP endpoint under the public base URL; default `/mcp`. */
   mcpPath?: string;
   /**
-   * Our access token lifetime in seconds (`DOCSPACE_OAUTH_AUTH_TOKEN_TTL`, in ms, converted).
-   * Default 3600. Independent of the DocSpace token's: requests read the person's current
-   * DocSpace token from the store and renew it there when it is about to expire.
+   * Our access token lifetime (`DOCSPACE_OAUTH_AUTH_TOKEN_TTL`). Independent of the DocSpace
+   * token's: requests read the person's current DocSpace token from the store and renew it there
+   * when it is about to expire.
    */
-  accessTokenTtlSeconds?: number;
-  /** Our refresh token (and grant) lifetime in seconds (`DOCSPACE_OAUTH_REFRESH_TOKEN_TTL`, in ms, converted). Default 30 days. */
-  refreshTokenTtlSeconds?: number;
-  /**
-   * Seconds a just-rotated refresh token still works, for clients that refresh concurrently
-   * (`DOCSPACE_OAUTH_REFRESH_TOKEN_GRACE`, in ms, converted). Default 60.
-   */
-  refreshGraceSeconds?: number;
+  accessTokenTtlMs?: number;
+  /** Our refresh token (and grant) lifetime (`DOCSPACE_OAUTH_REFRESH_TOKEN_TTL`). */
+  refreshTokenTtlMs?: number;
+  /** A just-rotated refresh token still works this long, for clients that refresh concurrently (`DOCSPACE_OAUTH_REFRESH_TOKEN_GRACE`). */
+  refreshGraceMs?: number;
   /** Registered (DCR) clients are forgotten after this long without use. Default 90 days. */
   clientTtlSeconds?: number;
-  /** Echo the requested scope in token responses instead of omitting it (`DOCSPACE_OAUTH_ECHO_SCOPE`). Default false. */
+  /** Echo the requested scope in token responses instead of omitting it (`DOCSPACE_OAUTH_ECHO_SCOPE`). */
   echoScope?: boolean;
   /** `scopes_supported` in metadata. Default none (clients then send no scope or their own; both are accepted). */
   scopesSupported?: string[];
@@ -77,8 +78,11 @@ export interface OAuthDeps {
   allowedClients?: string[];
 }
 
+/** `Config.oauthConfig` goes in as it is (a spread): every field of it must be one of ours (this fails to compile otherwise). */
+export type OAuthDepsFromConfig = Pick<OAuthDeps, keyof OAuthConfig>;
+
 export interface CimdSettings {
-  /** Default true; has effect only when the operator's DocSpace app is configured (`DOCSPACE_OAUTH_CIMD`). */
+  /** Has effect only when the operator's DocSpace app is configured (`DOCSPACE_OAUTH_CIMD`). */
   enabled?: boolean;
   timeoutMs?: number;
   maxBytes?: number;
@@ -120,13 +124,18 @@ export interface OAuthSettings {
 
 const stripSlash = (url: string) => url.replace(/\/+$/, '');
 
-export const DEFAULT_TRUSTED_CIMD_DOMAINS = [
-  'claude.ai',
-  'claude.com',
-  'chatgpt.com',
-  'openai.com',
-  'vscode.dev',
-];
+/** A setting's default from the settings table, for facades built without the configuration (tests). */
+const fallback = <
+  K extends
+    | 'oauthAuthTokenTtl'
+    | 'oauthRefreshTokenTtl'
+    | 'oauthRefreshTokenGrace'
+    | 'oauthEchoScope'
+    | 'oauthCimd'
+    | 'oauthCimdTrustedDomains',
+>(
+  key: K,
+) => SETTINGS[key].schema.parse(undefined) as z.output<(typeof SETTINGS)[K]['schema']>;
 
 export function resolveSettings(deps: OAuthDeps): OAuthSettings {
   const base = stripSlash(deps.publicBaseUrl);
@@ -143,23 +152,18 @@ export function resolveSettings(deps: OAuthDeps): OAuthSettings {
     upstreamBase: stripSlash(deps.docspaceOAuthBaseUrl || deps.docspaceBaseUrl),
     sharedApp,
     secureCookies: base.startsWith('https://'),
-    // 0 means "as long as the DocSpace token" (the reference's meaning of a zero TTL).
-    accessTokenTtl:
-      deps.accessTokenTtlSeconds && deps.accessTokenTtlSeconds > 0 ? deps.accessTokenTtlSeconds : 3600,
-    refreshTokenTtl:
-      deps.refreshTokenTtlSeconds && deps.refreshTokenTtlSeconds > 0
-        ? deps.refreshTokenTtlSeconds
-        : 30 * 24 * 3600,
-    refreshGrace: deps.refreshGraceSeconds ?? 60,
+    accessTokenTtl: Math.round((deps.accessTokenTtlMs ?? fallback('oauthAuthTokenTtl')) / 1000),
+    refreshTokenTtl: Math.round((deps.refreshTokenTtlMs ?? fallback('oauthRefreshTokenTtl')) / 1000),
+    refreshGrace: (deps.refreshGraceMs ?? fallback('oauthRefreshTokenGrace')) / 1000,
     clientTtl: deps.clientTtlSeconds ?? 90 * 24 * 3600,
-    echoScope: deps.echoScope ?? false,
+    echoScope: deps.echoScope ?? fallback('oauthEchoScope'),
     scopesSupported: deps.scopesSupported ?? [],
     cimd: {
-      enabled: Boolean(sharedApp) && (deps.cimd?.enabled ?? true),
+      enabled: Boolean(sharedApp) && (deps.cimd?.enabled ?? fallback('oauthCimd')),
       timeoutMs: deps.cimd?.timeoutMs ?? 5000,
       maxBytes: deps.cimd?.maxBytes ?? 5 * 1024,
       allowInsecureLoopback: deps.cimd?.allowInsecureLoopback ?? false,
-      trustedDomains: deps.cimd?.trustedDomains ?? DEFAULT_TRUSTED_CIMD_DOMAINS,
+      trustedDomains: deps.cimd?.trustedDomains ?? fallback('oauthCimdTrustedDomains'),
       testRoute: deps.cimd?.testRoute,
     },
     upstreamTimeoutMs: deps.upstreamTimeoutMs ?? 10_000,

@@ -1,7 +1,18 @@
+import { html as honoHtml, raw } from 'hono/html';
+import { escapeToBuffer, type HtmlEscapedString } from 'hono/utils/html';
+
 /**
- * What every page a person sees from us shares: plain HTML, no script, every value escaped;
- * the headers forbid framing and all sub-resources.
+ * What every page a person sees from us shares: plain HTML, no script, every value escaped (by
+ * hono/html: each `${value}` in an `html` template is escaped unless it is itself a fragment built
+ * with `html`); the headers forbid framing and all sub-resources.
  */
+
+/** A fragment of escaped HTML, built with `html`. */
+export type Html = HtmlEscapedString;
+
+/** hono/html's `html`; our values are never promises, so neither is its answer. */
+export const html = honoHtml as (strings: TemplateStringsArray, ...values: unknown[]) => Html;
+export { raw };
 
 export const PAGE_HEADERS: Record<string, string> = {
   'content-type': 'text/html; charset=utf-8',
@@ -16,8 +27,11 @@ export const PAGE_HEADERS: Record<string, string> = {
   'cache-control': 'no-store',
 };
 
+/** One value escaped as `html` escapes it, for markup built outside a template. */
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const buffer: [string] = [''];
+  escapeToBuffer(value, buffer);
+  return buffer[0];
 }
 
 const STYLE = `body{font:16px/1.5 system-ui,sans-serif;background:#f4f5f7;color:#1d2433;margin:0}
@@ -30,8 +44,8 @@ h1{font-size:1.3rem;margin:0 0 1rem}h2{font-size:1.05rem;margin:1.4rem 0 .4rem}.
 .buttons{display:flex;gap:.8rem;margin-top:1.4rem}button{flex:1;font:inherit;padding:.6rem;border-radius:8px;border:1px solid #c7ccd6;background:#fff;cursor:pointer}
 button.primary{background:#2867d6;border-color:#2867d6;color:#fff}code{font-size:.85rem}ul{padding-left:1.2rem}a{color:#2867d6}`;
 
-export function layout(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
+export function layout(title: string, body: Html): string {
+  return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title><style>${raw(STYLE)}</style></head><body><main>${body}</main></body></html>`.toString();
 }
 
 export interface ErrorPageOptions {
@@ -41,11 +55,11 @@ export interface ErrorPageOptions {
 
 export function errorPage(title: string, message: string, ref: string, opts: ErrorPageOptions = {}): string {
   const refLine = opts.demo
-    ? `Reference: <code data-testid="ref">${escapeHtml(ref)}</code> (the server’s log line for this has it too).`
-    : `Reference: <code data-testid="ref">${escapeHtml(ref)}</code>. Mention it when you ask your administrator.`;
+    ? html`Reference: <code data-testid="ref">${ref}</code> (the server’s log line for this has it too).`
+    : html`Reference: <code data-testid="ref">${ref}</code>. Mention it when you ask your administrator.`;
   return layout(
     title,
-    `<h1>${escapeHtml(title)}</h1><p data-testid="message">${escapeHtml(message)}</p><p class="muted">${refLine}</p>`,
+    html`<h1>${title}</h1><p data-testid="message">${message}</p><p class="muted">${refLine}</p>`,
   );
 }
 

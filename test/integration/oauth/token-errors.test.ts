@@ -18,7 +18,7 @@ describe('token endpoint: nothing is issued for a wrong or replayed request', ()
       docspaceBaseUrl: upstream.url,
       clientId: APP.clientId,
       clientSecret: APP.clientSecret,
-      refreshGraceSeconds: 30,
+      refreshGraceMs: 30_000,
       now: () => Date.now() + skew,
     });
   });

@@ -234,4 +234,41 @@ describe('loading the configuration', () => {
       ),
     );
   });
+
+  it('hands the OAuth server and the rate limiter their sections as loaded', () => {
+    const c = loadConfig({
+      env: {
+        DOCSPACE_TRANSPORT: 'http',
+        DOCSPACE_BASE_URL: 'https://portal.example.com',
+        DOCSPACE_OAUTH_CLIENT_ID: 'app-1',
+        DOCSPACE_SECRET: 'x'.repeat(32),
+        DOCSPACE_OAUTH_AUTH_TOKEN_TTL: '120000',
+        DOCSPACE_SERVER_RATE_LIMITS_OAUTH_AUTHORIZE_CAPACITY: '5',
+      },
+    });
+    assert.equal(c.oauthConfig?.clientId, 'app-1');
+    assert.equal(c.oauthConfig?.accessTokenTtlMs, 120_000);
+    assert.equal(c.oauthConfig?.refreshTokenTtlMs, 2_592_000_000);
+    // The consent form and the connections page share the authorize endpoint's limit.
+    for (const path of ['/oauth/authorize', '/oauth/consent', '/connections'])
+      assert.deepEqual(c.rateLimitsByPath[path], { name: 'oauth-authorize', capacity: 5, windowMs: 60_000 });
+    assert.deepEqual(c.rateLimits.oauthTokenGrant, {
+      name: 'oauth-token-grant',
+      capacity: 30,
+      windowMs: 60_000,
+    });
+    assert.equal(c.rateLimitsByPath['/.well-known/openid-configuration']?.name, 'oauth-server-metadata');
+    assert.equal(loadConfig({ env: BASE }).oauthConfig, undefined);
+  });
+
+  it('knows a yes/no setting by its schema, also one whose default depends on others', () => {
+    const http = { ...BASE, DOCSPACE_TRANSPORT: 'http' };
+    const off = loadConfig({ env: http, argv: ['--no-request-authorization-header', '--no-metrics'] });
+    assert.equal(off.requestAuthorizationHeader, false);
+    assert.equal(off.metrics, false);
+    const on = loadConfig({ env: http, argv: ['--request-authorization-header', '--port', '9000'] });
+    assert.equal(on.requestAuthorizationHeader, true);
+    assert.equal(on.port, 9000);
+    assert.match(issues(BASE, ['--no-port']).join('\n'), /--no-port is not a known option/);
+  });
 });

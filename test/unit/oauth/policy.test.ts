@@ -131,4 +131,8 @@ describe('sealing', () => {
   it('refuses short secrets', () => {
     assert.throws(() => createSealer('at', 'short'));
   });
+  it('holds to the same minimum as the configuration (DOCSPACE_SECRET: 32+ characters)', () => {
+    assert.throws(() => createSealer('at', 'x'.repeat(31)), /at least 32 characters/);
+    assert.ok(createSealer('at', 'x'.repeat(32)));
+  });
 });
