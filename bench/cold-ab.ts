@@ -1,8 +1,9 @@
 // `node dist/bench/cold-ab.js <other checkout> [runs]`: stdio cold start of this build and another,
 // interleaved (ABBA): wall time from spawn to the first `tools/list` answer, and the CPU time the
-// process used until then (from /proc, which a busy machine distorts less than wall time).
+// process used until then (from /proc, which a busy machine distorts less than wall time): in
+// clock ticks (10 ms) and, to the nanosecond, summed over its threads from /proc/<pid>/task/*/schedstat.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CLI, sampleProc } from './lib/procs.js';
 import { cleanEnv } from './lib/stdio.js';
@@ -33,7 +34,20 @@ const LIST = `${JSON.stringify({
   },
 })}\n`;
 
-function once(cli: string): Promise<{ wall: number; cpu: number }> {
+/** CPU time of every thread of `pid` in ms (schedstat's first field is ns on a CPU), or NaN. */
+function schedCpuMs(pid: number): number {
+  try {
+    let ns = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+    }
+    return ns / 1e6;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function once(cli: string): Promise<{ wall: number; cpu: number; sched: number }> {
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, [cli], {
@@ -51,9 +65,10 @@ function once(cli: string): Promise<{ wall: number; cpu: number }> {
       if (!out.includes('\n')) return;
       const wall = performance.now() - started;
       const cpu = child.pid ? sampleProc(child.pid).cpuMs : Number.NaN;
+      const sched = child.pid ? schedCpuMs(child.pid) : Number.NaN;
       child.kill('SIGKILL');
       if (!out.includes('"tools"')) reject(new Error(`no tools/list answer: ${out.slice(0, 200)}`));
-      else resolvePromise({ wall, cpu });
+      else resolvePromise({ wall, cpu, sched });
     });
     child.on('error', reject);
     child.stdin.write(LIST);
@@ -61,8 +76,8 @@ function once(cli: string): Promise<{ wall: number; cpu: number }> {
 }
 
 const legs = [
-  { name: 'this build', cli: CLI, wall: [] as number[], cpu: [] as number[] },
-  { name: other, cli: otherCli, wall: [] as number[], cpu: [] as number[] },
+  { name: 'this build', cli: CLI, wall: [] as number[], cpu: [] as number[], sched: [] as number[] },
+  { name: other, cli: otherCli, wall: [] as number[], cpu: [] as number[], sched: [] as number[] },
 ];
 for (const l of legs) await once(l.cli); // disk cache warm
 for (let r = 0; r < runs; r++) {
@@ -70,16 +85,18 @@ for (let r = 0; r < runs; r++) {
     const got = await once(l.cli);
     l.wall.push(got.wall);
     l.cpu.push(got.cpu);
+    l.sched.push(got.sched);
   }
 }
 for (const l of legs) {
   const w = summarize(l.wall);
   const c = summarize(l.cpu);
+  const t = summarize(l.sched);
   process.stdout.write(
-    `${l.name.padEnd(24)} first tools/list: wall p50 ${w.p50.toFixed(0)} ms, CPU p50 ${c.p50.toFixed(0)} ms (min ${c.min.toFixed(0)})\n`,
+    `${l.name.padEnd(24)} first tools/list: wall p50 ${w.p50.toFixed(0)} ms, CPU p50 ${c.p50.toFixed(0)} ms (min ${c.min.toFixed(0)}), schedstat CPU p50 ${t.p50.toFixed(1)} ms (min ${t.min.toFixed(1)})\n`,
   );
 }
 const [a, b] = legs as [(typeof legs)[0], (typeof legs)[0]];
 process.stdout.write(
-  `this / other: wall ×${(summarize(a.wall).p50 / summarize(b.wall).p50).toFixed(2)}, CPU ×${(summarize(a.cpu).p50 / summarize(b.cpu).p50).toFixed(2)}\n`,
+  `this / other: wall ×${(summarize(a.wall).p50 / summarize(b.wall).p50).toFixed(2)}, CPU ×${(summarize(a.cpu).p50 / summarize(b.cpu).p50).toFixed(2)}, schedstat CPU ×${(summarize(a.sched).p50 / summarize(b.sched).p50).toFixed(3)}\n`,
 );

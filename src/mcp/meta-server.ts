@@ -5,7 +5,7 @@ import type {
   ServerContext,
 } from '@modelcontextprotocol/server';
 import { META_TOOLS, type MetaToolDef } from '../tools/meta.js';
-import { describeIssues, jsonSchemaOf, lenientInput, wireSchema } from '../tools/schema.js';
+import { describeIssues, lenientInput, listedJsonOf, wireSchema } from '../tools/schema.js';
 import { type AnyToolRecord, TOOLSETS, type ToolsetName, wireHints } from '../tools/types.js';
 import { type CallEnv, errorResult, report, runTool } from './run-tool.js';
 
@@ -67,13 +67,13 @@ export function registerMetaTools(
     get_tool_input_schema: async (args) => {
       const tool = byName.get(String(args.tool));
       if (!tool) return unknownTool(String(args.tool));
-      const schema = jsonSchemaOf(tool.input, 'input');
+      const schema = listedJsonOf(tool.input, 'input');
       return ok({ tool: tool.name, schema }, JSON.stringify(schema));
     },
     get_tool_output_schema: async (args) => {
       const tool = byName.get(String(args.tool));
       if (!tool) return unknownTool(String(args.tool));
-      const schema = jsonSchemaOf(tool.output, 'output');
+      const schema = listedJsonOf(tool.output, 'output');
       return ok({ tool: tool.name, schema }, JSON.stringify(schema));
     },
     // The runner validates `input` and reports the call under the inner tool's name.

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { type Audit, createAudit } from '../audit/index.js';
 import type { Credential } from '../docspace/credential.js';
 import { createDocSpaceClient, type DocSpaceClient } from '../docspace/index.js';
+import { useBuildTimeSchemas } from '../tools/listed.js';
 import { lenientInput, wireSchema } from '../tools/schema.js';
 import { selectTools, type ToolSelection } from '../tools/selection.js';
 import { type AnyToolRecord, wireHints } from '../tools/types.js';
@@ -213,6 +214,7 @@ function forgetClient(server: McpServer): void {
  * bound into it, as before.
  */
 export function createServerFactory(deps: ServerDeps): ServerFactory {
+  useBuildTimeSchemas();
   const maxInlineBytes = deps.maxInlineBytes ?? 1024 * 1024;
   const requestState = deps.requestState;
   const audit = deps.audit ?? (deps.logger ? createAudit(deps.logger) : undefined);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { TOOLS } from '../../../src/tools/registry.js';
 import { Harness } from '../../helpers/harness.js';
@@ -18,6 +19,23 @@ describe('tools/list as a client sees it', () => {
     assert.equal(tools.length, TOOLS.length);
     // The bench's budget: 25 KB decimal for the whole JSON-RPC answer (bench/measures/startup.ts).
     assert.ok(bytes < 24_800, `tools/list is ${bytes} bytes`);
+  });
+
+  it('sends every schema as reviewed in test/fixtures/tools.snapshot.json, in both modes', async () => {
+    const saved = JSON.parse(
+      readFileSync(new URL('../../../../test/fixtures/tools.snapshot.json', import.meta.url), 'utf8'),
+    ) as { tools: Schemas[]; metaTools: Schemas[] };
+    type Schemas = { name: string; inputSchema: unknown; outputSchema?: unknown };
+    const pick = ({ name, inputSchema, outputSchema }: Schemas) => ({ name, inputSchema, outputSchema });
+    const s = await h.connect();
+    assert.deepEqual((await s.client.listTools()).tools.map(pick), saved.tools.map(pick));
+    const dynamic = await h.connect({ selection: { dynamic: true } });
+    assert.deepEqual((await dynamic.client.listTools()).tools.map(pick), saved.metaTools.map(pick));
+    const inner = await dynamic.client.callTool({
+      name: 'get_tool_output_schema',
+      arguments: { tool: 'get_file_info' },
+    });
+    assert.deepEqual((inner.structuredContent as { schema: unknown }).schema, saved.tools[0]?.outputSchema);
   });
 
   it('gives every tool a title, every hint that means something for it and an output schema', async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { renderToolsDoc, toolsSnapshot } from '../../../src/tools/docs.js';
+import { LISTED_SCHEMAS } from '../../../src/tools/listed-schemas.generated.js';
 
 const root = new URL('../../../../', import.meta.url);
 const regenerate = 'Run `npx tsc -p . && node scripts/gen-tools-doc.mjs`, review the diff, and commit it.';
@@ -21,6 +22,24 @@ describe('what models see is reviewed', () => {
       saved.metaTools,
       `Meta tools changed. ${regenerate}`,
     );
+  });
+
+  it("the schemas tools/list sends without converting are zod's conversion of the current records", () => {
+    const { tools, metaTools } = toolsSnapshot();
+    const all = [...tools, ...metaTools];
+    assert.deepEqual(
+      Object.keys(LISTED_SCHEMAS),
+      all.map((t) => t.name),
+      `Tools were added or removed. ${regenerate}`,
+    );
+    for (const tool of all) {
+      const built = LISTED_SCHEMAS[tool.name];
+      assert.ok(
+        JSON.stringify(built?.input) === JSON.stringify(tool.inputSchema) &&
+          JSON.stringify(built?.output) === JSON.stringify(tool.outputSchema),
+        `src/tools/listed-schemas.generated.ts is stale for ${tool.name}. ${regenerate}`,
+      );
+    }
   });
 
   it('docs/tools.md is generated from the current records', () => {
