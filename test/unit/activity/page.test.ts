@@ -58,7 +58,7 @@ describe('the activity page', () => {
     assert.equal(html.match(/data-testid="activity-entry"/g)?.length, 2);
     assert.ok(html.indexOf('delete_file') < html.indexOf('get_file_info'), 'newest first');
     assert.ok(!html.includes('<script>'), 'a title cannot inject markup');
-    assert.match(html, /&#60;script&#62;alert\(1\)&#60;\/script&#62;Plan/);
+    assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;Plan/);
     assert.match(html, /Research Assistant/);
     assert.match(html, /refused<\/span> Not done: it needed the person’s confirmation/);
     assert.ok(!html.includes('get_all_people') && !html.includes('Admin Bot'), 'nothing of another person');
