@@ -8,7 +8,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { type Emulator, startEmulator } from '../../../emulator/index.js';
 import { listenNode } from '../../helpers/listen.js';
+import { type RedisServer, startRedis } from '../../helpers/redis.js';
 
 const CLI = new URL('../../../src/cli.js', import.meta.url).pathname;
 const START_TIMEOUT_MS = 15_000;
@@ -223,5 +225,57 @@ export async function mcpProbe(
     body,
     challenge: res.headers.get('www-authenticate'),
     retryAfter: res.headers.get('retry-after'),
+  };
+}
+
+/** An emulator, a Redis, and instances A and B of `serve` sharing it behind one balancer. */
+export interface Pair {
+  emu: Emulator;
+  redis: RedisServer;
+  lb: Balancer;
+  a: Instance;
+  b: Instance;
+  /** Stops the instances, the balancer, Redis and the emulator. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The two-instance setup of the scale tests: the balancer's URL is the public base both advertise
+ * (issuer, callback and token audience are the same wherever a request lands), the emulator's
+ * confidential OAuth app, one secret, its own Redis key prefix; the balancer forwards to A until
+ * the test says otherwise.
+ */
+export async function startPair(prefix: string, extra: Record<string, string> = {}): Promise<Pair> {
+  const [emu, redis] = await Promise.all([startEmulator(), startRedis()]);
+  const app = emu.info.oauthApps.find((x) => !x.isPublic);
+  if (!app) throw new Error('the emulator seeds a confidential OAuth app');
+  const none: Instance = {
+    name: 'none',
+    url: 'http://127.0.0.1:9',
+    logs: () => '',
+    kill: async () => {},
+    stop: async () => {},
+  };
+  const lb = await startBalancer(none);
+  const env = instanceEnv({
+    docspaceUrl: emu.url,
+    oauthApp: app,
+    secret: newSecret(),
+    publicBaseUrl: lb.url,
+    redisUrl: redis.url,
+    extra: { DOCSPACE_REDIS_KEY_PREFIX: prefix, ...extra },
+  });
+  const [a, b] = await Promise.all([startInstance('A', env), startInstance('B', env)]);
+  lb.route = () => a;
+  return {
+    emu,
+    redis,
+    lb,
+    a,
+    b,
+    stop: async () => {
+      await stopAll();
+      await Promise.all([lb.close(), redis.stop(), emu.close()]);
+    },
   };
 }

@@ -4,19 +4,11 @@
 // call made at the moment the DocSpace token expires still succeeds.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Emulator, startEmulator } from '../../../emulator/index.js';
-import { type RedisServer, skipUnlessRedis, startRedis } from '../../helpers/redis.js';
+import type { Emulator } from '../../../emulator/index.js';
+import { type RedisServer, skipUnlessRedis } from '../../helpers/redis.js';
 import { emulatorPerson } from '../../integration/oauth/helpers/emulator-leg.js';
 import { tokensFor } from '../../integration/oauth/helpers/flow.js';
-import {
-  type Balancer,
-  type Instance,
-  instanceEnv,
-  newSecret,
-  startBalancer,
-  startInstance,
-  stopAll,
-} from './cluster.js';
+import { type Balancer, type Instance, startPair, stopAll } from './cluster.js';
 
 const MODERN = '2026-07-28';
 const CALLS = 50;
@@ -69,27 +61,7 @@ if (!skipUnlessRedis('DocSpace renewal across instances')) {
     let b: Instance;
 
     before(async () => {
-      [emu, redis] = await Promise.all([startEmulator(), startRedis()]);
-      const app = emu.info.oauthApps.find((x) => !x.isPublic);
-      assert.ok(app);
-      const placeholder: Instance = {
-        name: 'none',
-        url: 'http://127.0.0.1:9',
-        logs: () => '',
-        kill: async () => {},
-        stop: async () => {},
-      };
-      lb = await startBalancer(placeholder);
-      const env = instanceEnv({
-        docspaceUrl: emu.url,
-        oauthApp: app,
-        secret: newSecret(),
-        publicBaseUrl: lb.url,
-        redisUrl: redis.url,
-        extra: { DOCSPACE_REDIS_KEY_PREFIX: 'renewal-test:' },
-      });
-      [a, b] = await Promise.all([startInstance('A', env), startInstance('B', env)]);
-      lb.route = () => a;
+      ({ emu, redis, lb, a, b } = await startPair('renewal-test:'));
     });
     after(async () => {
       await stopAll();

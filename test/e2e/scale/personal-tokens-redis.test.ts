@@ -4,21 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { type Emulator, startEmulator } from '../../../emulator/index.js';
+import type { Emulator } from '../../../emulator/index.js';
 import { CookieJar, hiddenInputs } from '../../helpers/oauth-flow.js';
-import { startRedis, type RedisServer, skipUnlessRedis } from '../../helpers/redis.js';
+import { type RedisServer, skipUnlessRedis } from '../../helpers/redis.js';
 import { emulatorPerson } from '../../integration/oauth/helpers/emulator-leg.js';
-import {
-  type Balancer,
-  type Instance,
-  instanceEnv,
-  mcpProbe,
-  newSecret,
-  startBalancer,
-  startInstance,
-  stopAll,
-  whoAmI,
-} from './cluster.js';
+import { type Balancer, type Instance, mcpProbe, startPair, stopAll, whoAmI } from './cluster.js';
 
 const PREFIX = 'pat-test:';
 
@@ -31,27 +21,7 @@ if (!skipUnlessRedis('personal tokens on two instances')) {
     let b: Instance;
 
     before(async () => {
-      [emu, redis] = await Promise.all([startEmulator(), startRedis()]);
-      const app = emu.info.oauthApps.find((x) => !x.isPublic);
-      assert.ok(app);
-      const placeholder: Instance = {
-        name: 'none',
-        url: 'http://127.0.0.1:9',
-        logs: () => '',
-        kill: async () => {},
-        stop: async () => {},
-      };
-      lb = await startBalancer(placeholder);
-      const env = instanceEnv({
-        docspaceUrl: emu.url,
-        oauthApp: app,
-        secret: newSecret(),
-        publicBaseUrl: lb.url,
-        redisUrl: redis.url,
-        extra: { DOCSPACE_REDIS_KEY_PREFIX: PREFIX },
-      });
-      [a, b] = await Promise.all([startInstance('A', env), startInstance('B', env)]);
-      lb.route = () => a;
+      ({ emu, redis, lb, a, b } = await startPair(PREFIX));
     });
     after(async () => {
       await stopAll();

@@ -5,22 +5,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { type Emulator, startEmulator } from '../../../emulator/index.js';
+import type { Emulator } from '../../../emulator/index.js';
 import { chromiumSkip, launchChromium, screenshot } from '../../helpers/browser.js';
-import { type RedisServer, skipUnlessRedis, startRedis } from '../../helpers/redis.js';
+import { type RedisServer, skipUnlessRedis } from '../../helpers/redis.js';
 import { emulatorPerson } from '../../integration/oauth/helpers/emulator-leg.js';
 import { postForm, tokensFor } from '../../integration/oauth/helpers/flow.js';
-import {
-  type Balancer,
-  type Instance,
-  instanceEnv,
-  mcpProbe,
-  newSecret,
-  startBalancer,
-  startInstance,
-  stopAll,
-  whoAmI,
-} from './cluster.js';
+import { type Balancer, type Instance, mcpProbe, startPair, stopAll, whoAmI } from './cluster.js';
 
 if (!skipUnlessRedis('revoke across instances')) {
   describe('revoking on one instance, refused on the other', chromiumSkip('revoke-across'), () => {
@@ -32,27 +22,7 @@ if (!skipUnlessRedis('revoke across instances')) {
     let browser: Browser;
 
     before(async () => {
-      [emu, redis] = await Promise.all([startEmulator(), startRedis()]);
-      const app = emu.info.oauthApps.find((x) => !x.isPublic);
-      assert.ok(app);
-      const none: Instance = {
-        name: 'none',
-        url: 'http://127.0.0.1:9',
-        logs: () => '',
-        kill: async () => {},
-        stop: async () => {},
-      };
-      lb = await startBalancer(none);
-      const env = instanceEnv({
-        docspaceUrl: emu.url,
-        oauthApp: app,
-        secret: newSecret(),
-        publicBaseUrl: lb.url,
-        redisUrl: redis.url,
-        extra: { DOCSPACE_REDIS_KEY_PREFIX: 'revoke-test:' },
-      });
-      [a, b] = await Promise.all([startInstance('A', env), startInstance('B', env)]);
-      lb.route = () => a;
+      ({ emu, redis, lb, a, b } = await startPair('revoke-test:'));
       browser = await launchChromium();
     });
     after(async () => {
