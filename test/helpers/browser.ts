@@ -40,3 +40,22 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
+
+/**
+ * A person signs in to `<base>/connections` with DocSpace in the browser: our button, the
+ * emulator's sign-in form, and its consent page when DocSpace asks (the first time per app).
+ */
+export async function signInToConnections(
+  page: Page,
+  base: string,
+  person: { email: string; password: string },
+): Promise<void> {
+  await page.goto(`${base}/connections`);
+  await page.getByRole('button', { name: 'Sign in with DocSpace' }).click();
+  await page.locator('#email').fill(person.email);
+  await page.locator('#password').fill(person.password);
+  await page.locator('#signin-submit').click();
+  await page.waitForURL((u) => u.pathname === '/connections' || u.pathname === '/oauth2/authorize');
+  if (new URL(page.url()).pathname !== '/connections')
+    await Promise.all([page.waitForURL(`${base}/connections`), page.locator('#allow').click()]);
+}

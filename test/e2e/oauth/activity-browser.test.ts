@@ -9,7 +9,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import type { Browser, Page } from 'playwright-core';
 import type { Demo } from '../../../src/demo.js';
 import { startDemoServer } from '../../helpers/assembled.js';
-import { chromiumSkip, launchChromium, screenshot } from '../../helpers/browser.js';
+import { chromiumSkip, launchChromium, screenshot, signInToConnections } from '../../helpers/browser.js';
 import { register } from '../../helpers/oauth-flow.js';
 import { type RedisServer, redisInstalled, startRedis } from '../../helpers/redis.js';
 import { emulatorPerson } from '../../integration/oauth/helpers/emulator-leg.js';
@@ -62,16 +62,7 @@ describe('the activity log', chromiumSkip('activity'), () => {
     return { clientId, client };
   }
 
-  async function signIn(page: Page, email: string): Promise<void> {
-    await page.goto(`${base}/connections`);
-    await page.getByRole('button', { name: 'Sign in with DocSpace' }).click();
-    await page.locator('#email').fill(user(email).email);
-    await page.locator('#password').fill(user(email).password);
-    await page.locator('#signin-submit').click();
-    await page.waitForURL((u) => u.pathname === '/connections' || u.pathname === '/oauth2/authorize');
-    if (new URL(page.url()).pathname !== '/connections')
-      await Promise.all([page.waitForURL(`${base}/connections`), page.locator('#allow').click()]);
-  }
+  const signIn = (page: Page, email: string) => signInToConnections(page, base, user(email));
 
   it('shows every call of a scripted session, and nothing of the document content', async () => {
     const { clientId, client } = await connectClient('user@example.com', 'Research Assistant');

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Demo } from '../../../src/demo.js';
 import { startDemoServer } from '../../helpers/assembled.js';
-import { chromiumSkip, launchChromium, screenshot } from '../../helpers/browser.js';
+import { chromiumSkip, launchChromium, screenshot, signInToConnections } from '../../helpers/browser.js';
 import { emulatorPerson } from '../../integration/oauth/helpers/emulator-leg.js';
 import { register } from '../../helpers/oauth-flow.js';
 import { postForm, tokensFor } from '../../integration/oauth/helpers/flow.js';
@@ -82,16 +82,7 @@ describe('the connections page', chromiumSkip('connections'), () => {
     return res.status;
   }
 
-  async function signIn(page: Page, email: string): Promise<void> {
-    await page.goto(`${base}/connections`);
-    await page.getByRole('button', { name: 'Sign in with DocSpace' }).click();
-    await page.locator('#email').fill(user(email).email);
-    await page.locator('#password').fill(user(email).password);
-    await page.locator('#signin-submit').click();
-    await page.waitForURL((u) => u.pathname === '/connections' || u.pathname === '/oauth2/authorize');
-    if (new URL(page.url()).pathname !== '/connections')
-      await Promise.all([page.waitForURL(`${base}/connections`), page.locator('#allow').click()]);
-  }
+  const signIn = (page: Page, email: string) => signInToConnections(page, base, user(email));
 
   it('lists the person’s client, keeps it working across the page’s own sign-in, and Revoke ends it', async () => {
     const mine = await connectClient('user@example.com', 'Research Assistant');

@@ -9,23 +9,15 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import type { Browser, Page } from 'playwright-core';
 import type { Demo } from '../../../src/demo.js';
 import { startDemoServer } from '../../helpers/assembled.js';
-import { chromiumSkip, launchChromium, screenshot } from '../../helpers/browser.js';
+import { chromiumSkip, launchChromium, screenshot, signInToConnections } from '../../helpers/browser.js';
 import { type Listening, listen } from '../../helpers/listen.js';
 
 type ToolResult = { isError?: boolean; content: { type: string; text?: string }[] };
 
 async function signIn(demo: Demo, page: Page, email: string): Promise<void> {
-  const base = demo.server.publicBaseUrl.replace(/\/$/, '');
   const user = demo.emulator.info.users.find((x) => x.email === email);
   assert.ok(user);
-  await page.goto(`${base}/connections`);
-  await page.getByRole('button', { name: 'Sign in with DocSpace' }).click();
-  await page.locator('#email').fill(user.email);
-  await page.locator('#password').fill(user.password);
-  await page.locator('#signin-submit').click();
-  await page.waitForURL((u) => u.pathname === '/connections' || u.pathname === '/oauth2/authorize');
-  if (new URL(page.url()).pathname !== '/connections')
-    await Promise.all([page.waitForURL(`${base}/connections`), page.locator('#allow').click()]);
+  await signInToConnections(page, demo.server.publicBaseUrl.replace(/\/$/, ''), user);
 }
 
 /** Creates a token on the page; returns the token shown once. */
