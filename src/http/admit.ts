@@ -49,3 +49,20 @@ export function selectionFor(deps: Pick<AdmitDeps, 'selection'>, options: Reques
   if (Object.keys(options.selection).length === 0) return deps.selection;
   return narrowSelection(deps.selection, options.selection);
 }
+
+/** What the MCP layer gets of an admitted request: who it acts as, under which tools (one shape for /mcp, sessions and SSE). */
+export function serverRequestFor(
+  c: Context<HttpEnv>,
+  auth: Authenticated,
+  selection: ToolSelection,
+  userAgent: string | undefined,
+): ServerRequest {
+  return {
+    credential: auth.credential,
+    selection,
+    requestId: c.get('requestId'),
+    userAgent,
+    principal: auth.principal,
+    access: auth.access,
+  };
+}

@@ -17,7 +17,7 @@ import { createStoreEventStore } from '../store/event-store.js';
 import type { Store } from '../store/store.js';
 import { selectTools, type ToolSelection } from '../tools/selection.js';
 import { refusedCall } from '../mcp/access.js';
-import { type AdmitDeps, type Admitted, admit, selectionFor } from './admit.js';
+import { type AdmitDeps, type Admitted, admit, selectionFor, serverRequestFor } from './admit.js';
 import type { Principal } from './authenticate.js';
 import type { HttpEnv } from './env.js';
 import { HttpError, RPC } from './errors.js';
@@ -287,14 +287,7 @@ export function createSessionRoute(deps: SessionDeps): SessionRoute {
     if ('refused' in limit && limit.refused) return limit.refused;
     const selection = selectionFor(deps, auth.options);
     const owner = ownerOf(principal);
-    const serverRequest: ServerRequest = {
-      credential: auth.credential,
-      selection,
-      requestId: c.get('requestId'),
-      userAgent: deps.userAgent,
-      principal,
-      access: auth.access,
-    };
+    const serverRequest = serverRequestFor(c, auth, selection, deps.userAgent);
 
     const id = raw.headers.get('mcp-session-id');
     let local: Local | undefined;

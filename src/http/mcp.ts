@@ -4,7 +4,14 @@ import type { Logger } from 'pino';
 import { envelopeError } from '../mcp/envelope.js';
 import { closeExchange, type ServerFactory, type ServerRequest } from '../mcp/server.js';
 import type { ToolSelection } from '../tools/selection.js';
-import { type AdmitDeps, type Admitted, admit, requireJson, selectionFor } from './admit.js';
+import {
+  type AdmitDeps,
+  type Admitted,
+  admit,
+  requireJson,
+  selectionFor,
+  serverRequestFor,
+} from './admit.js';
 import type { Authenticate, Principal } from './authenticate.js';
 import { type BodyBudget, readJsonBody } from './body.js';
 import type { HttpEnv } from './env.js';
@@ -165,12 +172,7 @@ export function createMcpRoute(deps: McpRouteDeps): McpRoute {
     }
 
     const serverRequest: ServerRequest = {
-      credential: auth.credential,
-      selection,
-      requestId: c.get('requestId'),
-      userAgent: deps.userAgent,
-      principal: auth.principal,
-      access: auth.access,
+      ...serverRequestFor(c, auth, selection, deps.userAgent),
       // One request, one method: a tools/call instance needs only the tool it names.
       toolName: c.get('toolName'),
       method: c.get('mcpMethod'),

@@ -5,7 +5,7 @@ import { envelopeError } from '../mcp/envelope.js';
 import type { ServerRequest } from '../mcp/server.js';
 import { SseServerTransport } from '../mcp/sse-transport.js';
 import { refusedCall } from '../mcp/access.js';
-import { type AdmitDeps, admit, requireJson, selectionFor } from './admit.js';
+import { type AdmitDeps, admit, requireJson, selectionFor, serverRequestFor } from './admit.js';
 import type { Principal } from './authenticate.js';
 import { type BodyBudget, readJsonBody } from './body.js';
 import type { HttpEnv } from './env.js';
@@ -100,14 +100,7 @@ export function createSseRoutes(deps: SseDeps): SseRoutes {
     held.set(holder, holding + 1);
     const id = crypto.randomUUID();
     const transport = new SseServerTransport(id, `/messages?sessionId=${id}`, deps.keepAliveMs ?? 15_000);
-    const serverRequest: ServerRequest = {
-      credential: auth.credential,
-      selection,
-      requestId: c.get('requestId'),
-      userAgent: deps.userAgent,
-      principal: auth.principal,
-      access: auth.access,
-    };
+    const serverRequest = serverRequestFor(c, auth, selection, deps.userAgent);
     const server = deps.factory(serverRequest);
     const session: Session = {
       transport,
