@@ -119,3 +119,17 @@ export function isClientRedirect(location: string): boolean {
     return false;
   }
 }
+
+/** One JSON-RPC message POSTed to `/mcp` with a Bearer token, as a 2025-06-18 client sends it. */
+export function postMcp(mcpUrl: string, bearer: string, message: Record<string, unknown>): Promise<Response> {
+  return fetch(mcpUrl, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${bearer}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2025-06-18',
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, ...message }),
+  });
+}

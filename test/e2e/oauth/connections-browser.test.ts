@@ -8,7 +8,7 @@ import type { Demo } from '../../../src/demo.js';
 import { startDemoServer } from '../../helpers/assembled.js';
 import { chromiumSkip, launchChromium, screenshot, signInToConnections } from '../../helpers/browser.js';
 import { emulatorPerson } from '../../integration/oauth/helpers/emulator-leg.js';
-import { register } from '../../helpers/oauth-flow.js';
+import { register, postMcp } from '../../helpers/oauth-flow.js';
 import { postForm, tokensFor } from '../../integration/oauth/helpers/flow.js';
 import { type Listening, listen } from '../../helpers/listen.js';
 
@@ -63,20 +63,9 @@ describe('the connections page', chromiumSkip('connections'), () => {
 
   /** A tool call with the client's token: the status of the MCP request. */
   async function call(access: string): Promise<number> {
-    const res = await fetch(demo.mcpUrl, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${access}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': '2025-06-18',
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'tools/call',
-        params: { name: 'get_current_user', arguments: {} },
-      }),
+    const res = await postMcp(demo.mcpUrl, access, {
+      method: 'tools/call',
+      params: { name: 'get_current_user', arguments: {} },
     });
     await res.body?.cancel();
     return res.status;

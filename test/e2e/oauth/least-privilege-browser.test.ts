@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Demo } from '../../../src/demo.js';
 import { startDemoServer } from '../../helpers/assembled.js';
 import { chromiumSkip, launchChromium, screenshot } from '../../helpers/browser.js';
-import { register } from '../../helpers/oauth-flow.js';
+import { register, postMcp } from '../../helpers/oauth-flow.js';
 import { pkcePair } from '../../helpers/pkce.js';
 import { emulatorPerson } from '../../integration/oauth/helpers/emulator-leg.js';
 import { tokensFor } from '../../integration/oauth/helpers/flow.js';
@@ -310,16 +310,7 @@ describe('least-privilege consent and changing access', chromiumSkip('least-priv
     await row.getByRole('button', { name: /^Revoke Guest Helper/ }).click();
     await page.waitForURL(`${base}/connections/all?done=revoked`);
     assert.equal(await page.getByTestId('connection').filter({ hasText: 'Guest Helper' }).count(), 0);
-    const res = await fetch(demo.mcpUrl, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${String(victim.body.access_token)}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': '2025-06-18',
-      },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
-    });
+    const res = await postMcp(demo.mcpUrl, String(victim.body.access_token), { method: 'tools/list' });
     await res.body?.cancel();
     assert.equal(res.status, 401);
     assert.match(res.headers.get('www-authenticate') ?? '', /^Bearer /);

@@ -4,6 +4,7 @@
 // writing tool, Revoke ends it at the next call; another person's token ids answer 404, a forged
 // cross-site post fails, and with the operator's switch off the section says so and the routes refuse.
 import assert from 'node:assert/strict';
+import { postMcp } from '../../helpers/oauth-flow.js';
 import { after, before, describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { Browser, Page } from 'playwright-core';
@@ -121,20 +122,9 @@ describe('personal access tokens on the connections page', chromiumSkip('persona
     assert.ok(await page.getByTestId('tokens-empty').isVisible());
     await screenshot(page, 'personal-token-revoked');
 
-    const after = await fetch(demo.mcpUrl, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': '2025-06-18',
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'tools/call',
-        params: { name: 'get_current_user', arguments: {} },
-      }),
+    const after = await postMcp(demo.mcpUrl, token, {
+      method: 'tools/call',
+      params: { name: 'get_current_user', arguments: {} },
     });
     assert.equal(after.status, 401, 'the revoked token’s next call is refused');
     const challenge = after.headers.get('www-authenticate') ?? '';
